@@ -1,0 +1,275 @@
+// Package rest holds what the typed backend clients share: the error sentinels every
+// backend maps its failures to, the typed *HTTPError, and a small JSON request helper
+// with a per-call deadline, a bounded error body and URL-free error messages.
+package rest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Sentinels. Every backend error wraps exactly one of them; the GraphQL error presenter
+// classifies with errors.Is in one place.
+var (
+	ErrBadRequest   = errors.New("bad request")
+	ErrUnauthorized = errors.New("unauthorized")
+	ErrForbidden    = errors.New("forbidden")
+	ErrNotFound     = errors.New("not found")
+	ErrConflict     = errors.New("conflict")
+	ErrRateLimited  = errors.New("rate limited")
+	ErrUnavailable  = errors.New("upstream unavailable")
+	ErrTimeout      = errors.New("upstream timeout")
+)
+
+// HTTPError is a non-2xx answer from a backend. Message is the backend's own message,
+// bounded; it never holds the request URL or credentials.
+type HTTPError struct {
+	Backend    string
+	Operation  string
+	Status     int
+	Code       string // backend error code, when the API has one
+	SubCode    string // backend sub-code (client-data ApiError.subCode)
+	Message    string
+	Fields     map[string]string // per-field validation messages, when the API gives them
+	RetryAfter time.Duration
+}
+
+func (e *HTTPError) Error() string {
+	msg := fmt.Sprintf("%s %s: HTTP %d", e.Backend, e.Operation, e.Status)
+	if e.Code != "" {
+		msg += " " + e.Code
+	}
+	if e.SubCode != "" {
+		msg += "/" + e.SubCode
+	}
+	if e.Message != "" {
+		msg += ": " + e.Message
+	}
+	return msg
+}
+
+// Unwrap maps the status to its sentinel.
+func (e *HTTPError) Unwrap() error { return SentinelFor(e.Status) }
+
+// SentinelFor maps an HTTP status to the sentinel error it stands for.
+func SentinelFor(status int) error {
+	switch {
+	case status == http.StatusUnauthorized:
+		return ErrUnauthorized
+	case status == http.StatusForbidden:
+		return ErrForbidden
+	case status == http.StatusNotFound || status == http.StatusGone:
+		return ErrNotFound
+	case status == http.StatusConflict:
+		return ErrConflict
+	case status == http.StatusTooManyRequests:
+		return ErrRateLimited
+	case status == http.StatusGatewayTimeout || status == http.StatusRequestTimeout:
+		return ErrTimeout
+	case status >= 500:
+		return ErrUnavailable
+	case status >= 400:
+		return ErrBadRequest
+	}
+	return nil
+}
+
+// CallInfo describes one REST call for metrics and traces. The client puts it on the
+// request context; transport middleware reads it.
+type CallInfo struct {
+	Backend   string
+	Operation string
+	Keys      int // batch size the call serves (1 for a single lookup)
+}
+
+type callInfoKey struct{}
+type keysKey struct{}
+
+// WithCallInfo returns ctx carrying info.
+func WithCallInfo(ctx context.Context, info CallInfo) context.Context {
+	return context.WithValue(ctx, callInfoKey{}, info)
+}
+
+// CallInfoFrom returns the call info of a request context.
+func CallInfoFrom(ctx context.Context) (CallInfo, bool) {
+	info, ok := ctx.Value(callInfoKey{}).(CallInfo)
+	return info, ok
+}
+
+// WithKeys records how many loader keys the calls made with ctx serve (the batch size).
+func WithKeys(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, keysKey{}, n)
+}
+
+func keysFrom(ctx context.Context) int {
+	if n, ok := ctx.Value(keysKey{}).(int); ok {
+		return n
+	}
+	return 1
+}
+
+// MaxErrorBody bounds how much of an error body is read.
+const MaxErrorBody = 64 << 10
+
+// Client sends JSON requests to one backend.
+type Client struct {
+	Backend string
+	BaseURL string // without trailing slash; path segments are appended
+	HTTP    *http.Client
+	Timeout time.Duration // per call; 0 means the context's deadline only
+	// Auth sets credentials on each request; it may read ctx (e.g. a forwarded token).
+	Auth func(ctx context.Context, h http.Header)
+	// DecodeError fills Code/SubCode/Message/Fields from the backend's error body.
+	DecodeError func(body []byte, e *HTTPError)
+}
+
+// Request is one call.
+type Request struct {
+	Op     string // operation name for metrics and errors, e.g. "accounts.list"
+	Method string
+	Path   string // already escaped, starting with "/"
+	Query  url.Values
+	Header http.Header
+	Body   any // JSON-encoded when non-nil
+}
+
+// Do sends req and decodes a 2xx JSON body into out (nil: the body is discarded).
+// It returns the response headers (useful for paging headers) and the status.
+func (c *Client) Do(ctx context.Context, req Request, out any) (http.Header, int, error) {
+	if c.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.Timeout)
+		defer cancel()
+	}
+	ctx = WithCallInfo(ctx, CallInfo{Backend: c.Backend, Operation: req.Op, Keys: keysFrom(ctx)})
+	u := c.BaseURL + req.Path
+	if len(req.Query) > 0 {
+		u += "?" + req.Query.Encode()
+	}
+	var body io.Reader
+	if req.Body != nil {
+		b, err := json.Marshal(req.Body)
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s %s: encode body: %w", c.Backend, req.Op, err)
+		}
+		body = bytes.NewReader(b)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, req.Method, u, body)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s %s: build request: %w", c.Backend, req.Op, ErrBadRequest)
+	}
+	hreq.Header.Set("Accept", "application/json")
+	if body != nil {
+		hreq.Header.Set("Content-Type", "application/json")
+	}
+	for k, vs := range req.Header {
+		for _, v := range vs {
+			hreq.Header.Add(k, v)
+		}
+	}
+	if c.Auth != nil {
+		c.Auth(ctx, hreq.Header)
+	}
+	resp, err := c.HTTP.Do(hreq)
+	if err != nil {
+		return nil, 0, c.transportError(ctx, req.Op, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
+		herr := &HTTPError{Backend: c.Backend, Operation: req.Op, Status: resp.StatusCode,
+			RetryAfter: ParseRetryAfter(resp.Header.Get("Retry-After"))}
+		if c.DecodeError != nil && len(b) > 0 {
+			c.DecodeError(b, herr)
+		}
+		herr.Message = truncate(herr.Message, 500)
+		return resp.Header, resp.StatusCode, herr
+	}
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return resp.Header, resp.StatusCode, nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		if errors.Is(err, io.EOF) {
+			return resp.Header, resp.StatusCode, nil // empty body
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, 0, c.transportError(ctx, req.Op, ctxErr)
+		}
+		return nil, resp.StatusCode, fmt.Errorf("%s %s: decode response: %w", c.Backend, req.Op, ErrUnavailable)
+	}
+	return resp.Header, resp.StatusCode, nil
+}
+
+// transportError turns a network error into a sentinel error without the URL
+// (*url.Error would print it).
+func (c *Client) transportError(ctx context.Context, op string, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	switch {
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("%s %s: %w", c.Backend, op, context.Canceled)
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return fmt.Errorf("%s %s: %w", c.Backend, op, ErrTimeout)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Errorf("%s %s: connection refused: %w", c.Backend, op, ErrUnavailable)
+	}
+	if errors.Is(err, ErrUnavailable) || errors.Is(err, ErrTimeout) || errors.Is(err, ErrRateLimited) {
+		return fmt.Errorf("%s %s: %w", c.Backend, op, err) // from transport middleware (breaker, limiter)
+	}
+	return fmt.Errorf("%s %s: %w", c.Backend, op, ErrUnavailable)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// ParseRetryAfter reads a Retry-After header in seconds or HTTP-date form.
+func ParseRetryAfter(v string) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// JoinInts renders ids as the comma-separated list the APIs take ("1,2,3").
+func JoinInts(ids []int) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(id))
+	}
+	return b.String()
+}
