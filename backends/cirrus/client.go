@@ -1,0 +1,253 @@
+// Package cirrus is a typed client for the Cirrus 2 REST API (a flask-restx app).
+//
+// Wire structs follow the seed verbatim, typos included (OrderRow.alternatvievalue),
+// keep the API's int 0/1 booleans as Flag and keep money as json.Number so no value
+// ever goes through float arithmetic.
+package cirrus
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"crmgraph/backends/rest"
+)
+
+// Config configures a Client.
+type Config struct {
+	BaseURL string // API root, e.g. https://cirrus.example/api/v2 (no trailing slash needed)
+	Token   string
+	// Bearer sends Token as "Authorization: Bearer" (new auth) instead of the legacy X-Token header.
+	Bearer  bool
+	HTTP    *http.Client  // nil: a client of its own
+	Timeout time.Duration // per call; 0: the context's deadline only
+}
+
+// Client calls one Cirrus tenant.
+type Client struct {
+	rest rest.Client
+}
+
+// New returns a client for cfg.
+func New(cfg Config) *Client {
+	hc := cfg.HTTP
+	if hc == nil {
+		hc = &http.Client{}
+	}
+	token, bearer := cfg.Token, cfg.Bearer
+	return &Client{rest: rest.Client{
+		Backend: "cirrus",
+		BaseURL: strings.TrimRight(cfg.BaseURL, "/"),
+		HTTP:    hc,
+		Timeout: cfg.Timeout,
+		Auth: func(_ context.Context, h http.Header) {
+			if token == "" {
+				return
+			}
+			if bearer {
+				h.Set("Authorization", "Bearer "+token)
+			} else {
+				h.Set("X-Token", token)
+			}
+		},
+		DecodeError: DecodeError,
+	}}
+}
+
+// DecodeError reads the flask-restx error bodies: {"message": "..."} and the
+// validation form {"errors": {field: msg}, "message": "Input payload validation failed"}.
+func DecodeError(body []byte, e *rest.HTTPError) {
+	var b struct {
+		Message json.RawMessage            `json:"message"`
+		Errors  map[string]json.RawMessage `json:"errors"`
+	}
+	if json.Unmarshal(body, &b) != nil {
+		return
+	}
+	e.Message = rawText(b.Message)
+	if len(b.Errors) > 0 {
+		e.Fields = make(map[string]string, len(b.Errors))
+		for k, v := range b.Errors {
+			e.Fields[k] = rawText(v)
+		}
+	}
+}
+
+// rawText renders a JSON string as its value and anything else (flask-restx sometimes
+// nests messages) as compact JSON.
+func rawText(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(raw)
+}
+
+// Page is the paged envelope of list endpoints.
+type Page[T any] struct {
+	Page    int `json:"page"`
+	Pages   int `json:"pages"`
+	PerPage int `json:"per_page"`
+	Total   int `json:"total"`
+	Items   []T `json:"items"`
+}
+
+// UnmarshalJSON accepts the envelope object and, because the spec declares every paged
+// response as an array holding the envelope (a flask-restx marshal_list_with quirk), the
+// array-wrapped form too.
+func (p *Page[T]) UnmarshalJSON(b []byte) error {
+	type plain Page[T]
+	trimmed := strings.TrimSpace(string(b))
+	if strings.HasPrefix(trimmed, "[") {
+		var arr []plain
+		if err := json.Unmarshal(b, &arr); err != nil {
+			return err
+		}
+		*p = Page[T]{}
+		if len(arr) > 0 {
+			*p = Page[T](arr[0])
+		}
+		return nil
+	}
+	return json.Unmarshal(b, (*plain)(p))
+}
+
+// ListOptions are the parameters every paged list takes.
+type ListOptions struct {
+	Page     int    // 1-based; 0: the API default (1)
+	PerPage  int    // 0: the API default (10); at most MaxPerPage
+	Sorting  string // e.g. "name_asc"; "": the endpoint's documented default
+	Fulltext string
+	Mask     string // X-Fields mask of one item, e.g. "{id,name,user{id,name}}"; "": all fields
+}
+
+func (o ListOptions) values(defaultSorting string) url.Values {
+	q := url.Values{}
+	if o.Page > 0 {
+		q.Set("page", strconv.Itoa(o.Page))
+	}
+	if o.PerPage > 0 {
+		q.Set("per_page", strconv.Itoa(o.PerPage))
+	}
+	// sorting is marked required (with a default) on every list: always send it so a
+	// strict server never rejects the call.
+	if o.Sorting != "" {
+		q.Set("sorting", o.Sorting)
+	} else {
+		q.Set("sorting", defaultSorting)
+	}
+	if o.Fulltext != "" {
+		q.Set("fulltext", o.Fulltext)
+	}
+	return q
+}
+
+func setInt(q url.Values, key string, v int) {
+	if v != 0 {
+		q.Set(key, strconv.Itoa(v))
+	}
+}
+
+func setInts(q url.Values, key string, v []int) {
+	if len(v) > 0 {
+		q.Set(key, rest.JoinInts(v))
+	}
+}
+
+func setString(q url.Values, key, v string) {
+	if v != "" {
+		q.Set(key, v)
+	}
+}
+
+func setFlag(q url.Values, key string, v *bool) {
+	if v != nil {
+		q.Set(key, boolDigit(*v))
+	}
+}
+
+func boolDigit(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+func maskHeader(mask string) http.Header {
+	if mask == "" {
+		return nil
+	}
+	return http.Header{"X-Fields": []string{mask}}
+}
+
+// pageMask turns an item mask into the mask of the page envelope: flask-restx applies
+// X-Fields to the marshalled model, which for a list is the envelope.
+func pageMask(itemMask string) string {
+	if itemMask == "" {
+		return ""
+	}
+	inner := strings.TrimSpace(itemMask)
+	if strings.HasPrefix(inner, "{") && strings.HasSuffix(inner, "}") {
+		inner = inner[1 : len(inner)-1]
+	}
+	return "{page,pages,per_page,total,items{" + inner + "}}"
+}
+
+func itemPath(base string, id int) string { return base + "/" + strconv.Itoa(id) }
+
+func (c *Client) get(ctx context.Context, op, path string, q url.Values, mask string, out any) error {
+	_, _, err := c.rest.Do(ctx, rest.Request{Op: op, Method: http.MethodGet, Path: path, Query: q, Header: maskHeader(mask)}, out)
+	return err
+}
+
+func (c *Client) send(ctx context.Context, op, method, path string, body any, out any) error {
+	_, _, err := c.rest.Do(ctx, rest.Request{Op: op, Method: method, Path: path, Body: body}, out)
+	return err
+}
+
+// list fetches one page of a paged list.
+func list[T any](ctx context.Context, c *Client, op, path string, q url.Values, mask string) (*Page[T], error) {
+	var p Page[T]
+	if err := c.get(ctx, op, path, q, pageMask(mask), &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// all walks every page of a paged reference list.
+func all[T any](ctx context.Context, c *Client, op, path, sorting string) ([]T, error) {
+	var out []T
+	for page := 1; ; page++ {
+		q := ListOptions{Page: page, PerPage: MaxPerPage, Sorting: sorting}.values(sorting)
+		p, err := list[T](ctx, c, op, path, q, "")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p.Items...)
+		if page >= p.Pages || len(p.Items) == 0 {
+			return out, nil
+		}
+	}
+}
+
+// bare fetches a reference list served as a bare JSON array.
+func bare[T any](ctx context.Context, c *Client, op, path string) ([]T, error) {
+	var out []T
+	if err := c.get(ctx, op, path, nil, "", &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// errorf wraps err with what the call was about; never the URL or token.
+func errorf(err error, format string, args ...any) error {
+	return fmt.Errorf("cirrus: "+format+": %w", append(args, err)...)
+}

@@ -1,0 +1,137 @@
+package cirrus
+
+import (
+	"context"
+	"net/http"
+)
+
+// Contact is the read model of GET /contacts/{id} and the contact list items.
+type Contact struct {
+	ID             int            `json:"id"`
+	Account        *ListedAccount `json:"account"`
+	Name           string         `json:"name"` // first name
+	Surname        string         `json:"surname"`
+	Function       string         `json:"function"`
+	Department     string         `json:"department"`
+	Email          string         `json:"email"`
+	Officephone    string         `json:"officephone"`
+	Cellphone      string         `json:"cellphone"`
+	Title          string         `json:"title"`
+	Street         string         `json:"street"`
+	City           string         `json:"city"`
+	Zip            string         `json:"zip"`
+	PrimaryContact Flag           `json:"primarycontact"`
+	SocialmediaFB  string         `json:"socialmedia_fb"`
+	SocialmediaTW  string         `json:"socialmedia_tw"`
+	SocialmediaLI  string         `json:"socialmedia_li"`
+	IDNumber       string         `json:"idnumber"`
+	ExternalKey    string         `json:"externalkey"`
+	Active         Flag           `json:"active"`
+	Superior       *ListedContact `json:"superior"`
+	Files          []File         `json:"files"`
+	Followers      []ListedUser   `json:"followers"`
+	Photo          *ContactPhoto  `json:"photo"`
+	Tags           []Tag          `json:"tags"`
+}
+
+// ContactPhoto holds a contact's images.
+type ContactPhoto struct {
+	Avatar string `json:"avatar"`
+	Photo  string `json:"photo"`
+}
+
+func (c *Contact) normalize() {
+	c.Account = present(c.Account, accountID)
+	c.Superior = present(c.Superior, contactID)
+}
+
+// ContactWrite is the POST/PUT body. Name, Surname and AccountID are required on create;
+// AccountID is not part of the update body (a contact cannot move between accounts).
+type ContactWrite struct {
+	Name           string     `json:"name,omitempty"`
+	Surname        string     `json:"surname,omitempty"`
+	Function       string     `json:"function,omitempty"`
+	Department     string     `json:"department,omitempty"`
+	Email          string     `json:"email,omitempty"`
+	Officephone    string     `json:"officephone,omitempty"`
+	Cellphone      string     `json:"cellphone,omitempty"`
+	Title          string     `json:"title,omitempty"`
+	Street         string     `json:"street,omitempty"`
+	City           string     `json:"city,omitempty"`
+	Zip            string     `json:"zip,omitempty"`
+	AccountID      int        `json:"accountid,omitempty"`
+	PrimaryContact *Flag      `json:"primarycontact,omitempty"`
+	SocialmediaFB  string     `json:"socialmedia_fb,omitempty"`
+	SocialmediaTW  string     `json:"socialmedia_tw,omitempty"`
+	SocialmediaLI  string     `json:"socialmedia_li,omitempty"`
+	IDNumber       string     `json:"idnumber,omitempty"`
+	ExternalKey    string     `json:"externalkey,omitempty"`
+	Active         *Flag      `json:"active,omitempty"`
+	SuperiorID     int        `json:"superiorid,omitempty"`
+	Tags           []IDObject `json:"tags,omitempty"`
+}
+
+// ContactQuery filters GET /contacts.
+type ContactQuery struct {
+	ListOptions        // sorting: name|surname|email|primarycontact + _asc/_desc
+	AccountID   int    // accountid (single-valued in the API)
+	Email       string // % is a wildcard
+	ExternalKey string // exact
+	Name        string // first name, % is a wildcard
+	Surname     string // % is a wildcard
+	Active      *bool
+}
+
+// Contact returns one contact.
+func (c *Client) Contact(ctx context.Context, id int, mask string) (*Contact, error) {
+	var out Contact
+	if err := c.get(ctx, "contacts.get", itemPath(PathContacts, id), nil, mask, &out); err != nil {
+		return nil, errorf(err, "get contact %d", id)
+	}
+	out.normalize()
+	return &out, nil
+}
+
+// Contacts returns one page of contacts.
+func (c *Client) Contacts(ctx context.Context, q ContactQuery) (*Page[Contact], error) {
+	v := q.values("name_asc")
+	setInt(v, "accountid", q.AccountID)
+	setString(v, "email", q.Email)
+	setString(v, "externalkey", q.ExternalKey)
+	setString(v, "name", q.Name)
+	setString(v, "surname", q.Surname)
+	setFlag(v, "active", q.Active)
+	p, err := list[Contact](ctx, c, "contacts.list", PathContacts, v, q.Mask)
+	if err != nil {
+		return nil, errorf(err, "list contacts")
+	}
+	for i := range p.Items {
+		p.Items[i].normalize()
+	}
+	return p, nil
+}
+
+// CreateContact creates a contact; the record is returned when the API sends it.
+func (c *Client) CreateContact(ctx context.Context, w ContactWrite) (*Contact, error) {
+	var out *Contact
+	if err := c.send(ctx, "contacts.create", http.MethodPost, PathContacts, w, &out); err != nil {
+		return nil, errorf(err, "create contact")
+	}
+	if out != nil {
+		out.normalize()
+	}
+	return out, nil
+}
+
+// UpdateContact changes the properties set in w (AccountID is ignored by the API).
+func (c *Client) UpdateContact(ctx context.Context, id int, w ContactWrite) (*Contact, error) {
+	w.AccountID = 0
+	var out *Contact
+	if err := c.send(ctx, "contacts.update", http.MethodPut, itemPath(PathContacts, id), w, &out); err != nil {
+		return nil, errorf(err, "update contact %d", id)
+	}
+	if out != nil {
+		out.normalize()
+	}
+	return out, nil
+}

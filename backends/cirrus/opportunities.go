@@ -1,0 +1,219 @@
+package cirrus
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+)
+
+// Opportunity is the read model of GET /opportunities/{id} and the list items. Unlike
+// accounts, opportunities carry both the scalar foreign keys and the embedded objects.
+type Opportunity struct {
+	ID               int                 `json:"id"`
+	Account          *ListedAccount      `json:"account"`
+	AccountID        int                 `json:"accountid"`
+	AltAccount       *ListedAccount      `json:"altaccount"`
+	AltAccountID     int                 `json:"altaccountid"`
+	AltValue         json.Number         `json:"altvalue"` // string on write, number on read
+	AltValueLabel    string              `json:"altvaluelabel"`
+	ChangeDate       json.RawMessage     `json:"changedate"` // untyped in the spec
+	ChangeUserID     int                 `json:"changeuserid"`
+	ChangeUser       *ListedUser         `json:"changeuser"`
+	Closed           Flag                `json:"closed"`
+	Contact          *ListedContact      `json:"contact"`
+	ContactID        int                 `json:"contactid"`
+	Description      string              `json:"description"`
+	Estimate         *Estimate           `json:"estimate"`
+	EstimatedEndDate string              `json:"estimatedenddate"` // "YYYY-MM-DD"
+	Files            []File              `json:"files"`
+	Followers        []ListedUser        `json:"followers"`
+	LostReason       *Reason             `json:"lostreason"`
+	LostReasonID     int                 `json:"lostreasonid"`
+	Phone            string              `json:"phone"`
+	ProgressionState *IDName             `json:"progressionstate"`
+	RegDate          json.RawMessage     `json:"regdate"` // untyped in the spec; the creation time
+	RegUser          *ListedUser         `json:"reguser"`
+	RegUserID        int                 `json:"reguserid"`
+	Result           string              `json:"result"`
+	Source           *Source             `json:"source"`
+	SourceID         int                 `json:"sourceid"` // string on write, int on read
+	State            *OpportunityState   `json:"state"`
+	StateID          int                 `json:"stateid"`
+	Status           *OpportunityStatus  `json:"status"`
+	StatusID         int                 `json:"statusid"`
+	Title            string              `json:"title"`
+	Type             *OpportunityType    `json:"type"`
+	TypeID           int                 `json:"typeid"`
+	User             *ListedUser         `json:"user"`
+	UserID           int                 `json:"userid"`
+	Value            json.Number         `json:"value"` // money, no currency
+	BusinessArea     *BusinessArea       `json:"businessarea"`
+	WinReason        *Reason             `json:"winreason"`
+	WinReasonID      int                 `json:"winreasonid"`
+	Tags             []Tag               `json:"tags"`
+}
+
+// Estimate is an opportunity estimate (its value is a string in the API).
+type Estimate struct {
+	ID          int    `json:"id"`
+	Description string `json:"description"`
+	SortOrder   int    `json:"sortorder"`
+	Value       string `json:"value"`
+	Visible     Flag   `json:"visible"`
+}
+
+// OpportunityState is the embedded state of an opportunity.
+type OpportunityState struct {
+	ID        int    `json:"id"`
+	State     string `json:"state"`
+	SortOrder int    `json:"sortorder"`
+}
+
+// BusinessArea links an opportunity to a business area.
+type BusinessArea struct {
+	OpportunityID  int `json:"opportunityid"`
+	BusinessAreaID int `json:"businessareaid"`
+}
+
+// OpportunityStatus is an entry of GET /opportunities/statuses.
+type OpportunityStatus struct {
+	ID                int    `json:"id"`
+	Color             string `json:"color"`
+	Description       string `json:"description"`
+	Name              string `json:"name"`
+	Lost              Flag   `json:"lost"`
+	OpportunityTypeID int    `json:"opportunitytypeid"`
+	SortOrder         int    `json:"sortorder"`
+	SortOrderPlug     int    `json:"sortorderplug"`
+	Won               Flag   `json:"won"`
+}
+
+// OpportunityType is an entry of GET /opportunities/types. The spec renders
+// validstatuses as one object; it is decoded as a list either way.
+type OpportunityType struct {
+	ID            int                          `json:"id"`
+	IsDefault     Flag                         `json:"isdefault"`
+	Name          string                       `json:"name"`
+	SortOrder     int                          `json:"sortorder"`
+	ValidStatuses OneOrMany[OpportunityStatus] `json:"validstatuses"`
+}
+
+// Reason is a lost or win reason.
+type Reason struct {
+	ID        int    `json:"id"`
+	Name      string `json:"name"`
+	SortOrder int    `json:"sortorder"`
+}
+
+// Source is an opportunity (and lead) source.
+type Source struct {
+	ID      int    `json:"id"`
+	Name    string `json:"name"`
+	Default Flag   `json:"default"`
+}
+
+func (o *Opportunity) normalize() {
+	o.Account = present(o.Account, accountID)
+	o.AltAccount = present(o.AltAccount, accountID)
+	o.ChangeUser = present(o.ChangeUser, userID)
+	o.Contact = present(o.Contact, contactID)
+	o.RegUser = present(o.RegUser, userID)
+	o.User = present(o.User, userID)
+	o.ProgressionState = present(o.ProgressionState, idNameID)
+	o.Estimate = present(o.Estimate, func(e *Estimate) int { return e.ID })
+	o.LostReason = present(o.LostReason, func(r *Reason) int { return r.ID })
+	o.WinReason = present(o.WinReason, func(r *Reason) int { return r.ID })
+	o.Source = present(o.Source, func(s *Source) int { return s.ID })
+	o.State = present(o.State, func(s *OpportunityState) int { return s.ID })
+	o.Status = present(o.Status, func(s *OpportunityStatus) int { return s.ID })
+	o.Type = present(o.Type, func(t *OpportunityType) int { return t.ID })
+}
+
+// OpportunityWrite is the POST/PUT body. AccountID, ContactID, Title, Description,
+// UserID, StatusID, EstimatedEndDate and TypeID are required on create and on update.
+type OpportunityWrite struct {
+	AccountID        int         `json:"accountid,omitempty"`
+	AltAccountID     int         `json:"altaccountid,omitempty"`
+	ContactID        int         `json:"contactid,omitempty"`
+	Phone            string      `json:"phone,omitempty"`
+	Title            string      `json:"title,omitempty"`
+	Description      string      `json:"description,omitempty"`
+	UserID           int         `json:"userid,omitempty"`
+	Result           string      `json:"result,omitempty"`
+	Value            json.Number `json:"value,omitempty"`
+	AltValue         string      `json:"altvalue,omitempty"`
+	AltValueLabel    string      `json:"altvaluelabel,omitempty"`
+	StatusID         int         `json:"statusid,omitempty"`
+	EstimatedEndDate string      `json:"estimatedenddate,omitempty"`
+	LostReasonID     int         `json:"lostreasonid,omitempty"`
+	TypeID           int         `json:"typeid,omitempty"`
+	WinReasonID      int         `json:"winreasonid,omitempty"`
+	EndDate          string      `json:"enddate,omitempty"` // "YYYY-MM-DD", the actual end date
+	StateID          int         `json:"stateid,omitempty"`
+	EstimateID       int         `json:"estimateid,omitempty"`
+	SourceID         string      `json:"sourceid,omitempty"` // a string on write (sic)
+	Closed           *Flag       `json:"closed,omitempty"`
+	Tags             []IDObject  `json:"tags,omitempty"`
+}
+
+// OpportunityQuery filters GET /opportunities.
+type OpportunityQuery struct {
+	ListOptions       // sorting: date|account|userid + _asc/_desc
+	AccountID   int   // accountid (single-valued in the API)
+	ContactID   int   // contactid
+	UserIDs     []int // userids
+	StatusIDs   []int // statusids
+	Closed      *bool
+}
+
+// Opportunity returns one opportunity.
+func (c *Client) Opportunity(ctx context.Context, id int, mask string) (*Opportunity, error) {
+	var out Opportunity
+	if err := c.get(ctx, "opportunities.get", itemPath(PathOpportunities, id), nil, mask, &out); err != nil {
+		return nil, errorf(err, "get opportunity %d", id)
+	}
+	out.normalize()
+	return &out, nil
+}
+
+// Opportunities returns one page of opportunities.
+func (c *Client) Opportunities(ctx context.Context, q OpportunityQuery) (*Page[Opportunity], error) {
+	v := q.values("date_asc")
+	setInt(v, "accountid", q.AccountID)
+	setInt(v, "contactid", q.ContactID)
+	setInts(v, "userids", q.UserIDs)
+	setInts(v, "statusids", q.StatusIDs)
+	setFlag(v, "closed", q.Closed)
+	p, err := list[Opportunity](ctx, c, "opportunities.list", PathOpportunities, v, q.Mask)
+	if err != nil {
+		return nil, errorf(err, "list opportunities")
+	}
+	for i := range p.Items {
+		p.Items[i].normalize()
+	}
+	return p, nil
+}
+
+// CreateOpportunity creates an opportunity; the record is returned when the API sends it.
+func (c *Client) CreateOpportunity(ctx context.Context, w OpportunityWrite) (*Opportunity, error) {
+	var out *Opportunity
+	if err := c.send(ctx, "opportunities.create", http.MethodPost, PathOpportunities, w, &out); err != nil {
+		return nil, errorf(err, "create opportunity")
+	}
+	if out != nil {
+		out.normalize()
+	}
+	return out, nil
+}
+
+// UpdateOpportunity replaces the root-level properties of an opportunity.
+func (c *Client) UpdateOpportunity(ctx context.Context, id int, w OpportunityWrite) (*Opportunity, error) {
+	var out *Opportunity
+	if err := c.send(ctx, "opportunities.update", http.MethodPut, itemPath(PathOpportunities, id), w, &out); err != nil {
+		return nil, errorf(err, "update opportunity %d", id)
+	}
+	if out != nil {
+		out.normalize()
+	}
+	return out, nil
+}

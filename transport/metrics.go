@@ -1,0 +1,147 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"crmgraph/backends/rest"
+)
+
+// Metrics holds the backend request series.
+type Metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+// Metric label values for outcomes that have no HTTP status.
+const (
+	CodeError       = "error"
+	CodeTimeout     = "timeout"
+	CodeCircuitOpen = "circuit_open"
+)
+
+// NewMetrics registers the backend series with reg (nil: not registered, useful in
+// tests). Registering twice with the same registry reuses the existing collectors, so
+// several gateways in one process (tests, benchmarks) can share a registry.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "crmgraph_backend_requests_total",
+			Help: "REST calls to backends, per attempt, by HTTP status or error/timeout/circuit_open.",
+		}, []string{"backend", "operation", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "crmgraph_backend_request_duration_seconds",
+			Help:    "Time from sending a REST call attempt to its response headers.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"backend", "operation"}),
+	}
+	if reg != nil {
+		m.requests = register(reg, m.requests)
+		m.duration = register(reg, m.duration)
+	}
+	return m
+}
+
+func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
+	if err := reg.Register(c); err != nil {
+		var are prometheus.AlreadyRegisteredError
+		if errors.As(err, &are) {
+			if existing, ok := are.ExistingCollector.(C); ok {
+				return existing
+			}
+		}
+		panic(err) // a conflicting definition of our own metric names is a programming error
+	}
+	return c
+}
+
+func (m *Metrics) count(backend, op, code string) {
+	if m != nil {
+		m.requests.WithLabelValues(backend, op, code).Inc()
+	}
+}
+
+func (m *Metrics) observe(backend, op string, seconds float64) {
+	if m != nil {
+		m.duration.WithLabelValues(backend, op).Observe(seconds)
+	}
+}
+
+// attempt is the innermost layer: one network attempt, counted, timed and recorded.
+type attempt struct {
+	next http.RoundTripper
+	o    Options
+}
+
+func (a *attempt) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	info := callInfo(ctx, a.o.Backend)
+	start := a.o.Clock()
+	resp, err := a.next.RoundTrip(req)
+	elapsed := a.o.Clock().Sub(start)
+
+	code, status := CodeError, 0
+	switch {
+	case err == nil:
+		status = resp.StatusCode
+		code = strconv.Itoa(status)
+	case isTimeout(err):
+		code = CodeTimeout
+	}
+	a.o.Metrics.count(info.Backend, info.Operation, code)
+	a.o.Metrics.observe(info.Backend, info.Operation, elapsed.Seconds())
+	RecorderFrom(ctx).add(Call{
+		Backend:    info.Backend,
+		Method:     req.Method,
+		Path:       relativePath(req, a.o.BasePath),
+		Status:     status,
+		DurationMs: float64(elapsed.Microseconds()) / 1000,
+		Keys:       info.Keys,
+	})
+	return resp, err
+}
+
+// callInfo returns the call info the rest client put on ctx, with the RoundTripper's
+// backend winning (it is the one the series are per) and bounded fallbacks so a call
+// from outside rest.Client still gets low-cardinality labels.
+func callInfo(ctx context.Context, backend string) rest.CallInfo {
+	info, _ := rest.CallInfoFrom(ctx)
+	if backend != "" {
+		info.Backend = backend
+	}
+	if info.Backend == "" {
+		info.Backend = "unknown"
+	}
+	if info.Operation == "" {
+		info.Operation = "unknown"
+	}
+	if info.Keys <= 0 {
+		info.Keys = 1
+	}
+	return info
+}
+
+func relativePath(req *http.Request, basePath string) string {
+	p := req.URL.EscapedPath()
+	if basePath != "" && (p == basePath || len(p) > len(basePath) && p[:len(basePath)] == basePath && p[len(basePath)] == '/') {
+		p = p[len(basePath):]
+	}
+	if p == "" {
+		p = "/"
+	}
+	return p
+}
+
+// isTimeout reports a deadline, whether the context's or the network's.
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
