@@ -251,9 +251,11 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CancelChangeRequest  func(childComplexity int, input model.CancelChangeRequestInput) int
-		ReviewChangeRequest  func(childComplexity int, input model.ReviewChangeRequestInput) int
-		UpdateContactDetails func(childComplexity int, input model.UpdateContactDetailsInput) int
+		CancelChangeRequest   func(childComplexity int, input model.CancelChangeRequestInput) int
+		ReviewChangeRequest   func(childComplexity int, input model.ReviewChangeRequestInput) int
+		UpdateContactDetails  func(childComplexity int, input model.UpdateContactDetailsInput) int
+		UpdateContactUsername func(childComplexity int, input model.UpdateContactUsernameInput) int
+		VerifyContactChannel  func(childComplexity int, input model.VerifyContactChannelInput) int
 	}
 
 	NamedItem struct {
@@ -452,6 +454,10 @@ type ComplexityRoot struct {
 		Contact          func(childComplexity int) int
 	}
 
+	UpdateContactUsernamePayload struct {
+		Contact func(childComplexity int) int
+	}
+
 	User struct {
 		Active    func(childComplexity int) int
 		Email     func(childComplexity int) int
@@ -464,6 +470,10 @@ type ComplexityRoot struct {
 		Source    func(childComplexity int) int
 		SourceID  func(childComplexity int) int
 		Title     func(childComplexity int) int
+	}
+
+	VerifyContactChannelPayload struct {
+		Contact func(childComplexity int) int
 	}
 }
 
@@ -484,8 +494,14 @@ type AccountResolver interface {
 	Links(ctx context.Context, obj *model.Account) ([]*model.Account, error)
 }
 type ChangeRequestResolver interface {
+	UID(ctx context.Context, obj *model.ChangeRequest) (*string, error)
 	Contact(ctx context.Context, obj *model.ChangeRequest) (*model.Contact, error)
 	Status(ctx context.Context, obj *model.ChangeRequest) (*model.ChangeRequestStatus, error)
+
+	InitiatorComment(ctx context.Context, obj *model.ChangeRequest) (*string, error)
+
+	ReviewComment(ctx context.Context, obj *model.ChangeRequest) (*string, error)
+	Changes(ctx context.Context, obj *model.ChangeRequest) ([]*model.FieldChange, error)
 }
 type ContactResolver interface {
 	Username(ctx context.Context, obj *model.Contact) (*string, error)
@@ -514,6 +530,8 @@ type MutationResolver interface {
 	UpdateContactDetails(ctx context.Context, input model.UpdateContactDetailsInput) (*model.UpdateContactDetailsPayload, error)
 	ReviewChangeRequest(ctx context.Context, input model.ReviewChangeRequestInput) (*model.ReviewChangeRequestPayload, error)
 	CancelChangeRequest(ctx context.Context, input model.CancelChangeRequestInput) (*model.CancelChangeRequestPayload, error)
+	UpdateContactUsername(ctx context.Context, input model.UpdateContactUsernameInput) (*model.UpdateContactUsernamePayload, error)
+	VerifyContactChannel(ctx context.Context, input model.VerifyContactChannelInput) (*model.VerifyContactChannelPayload, error)
 }
 type OpportunityResolver interface {
 	Status(ctx context.Context, obj *model.Opportunity) (*model.OpportunityStatus, error)
@@ -1520,6 +1538,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateContactDetails(childComplexity, args["input"].(model.UpdateContactDetailsInput)), true
+	case "Mutation.updateContactUsername":
+		if e.ComplexityRoot.Mutation.UpdateContactUsername == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateContactUsername_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateContactUsername(childComplexity, args["input"].(model.UpdateContactUsernameInput)), true
+	case "Mutation.verifyContactChannel":
+		if e.ComplexityRoot.Mutation.VerifyContactChannel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifyContactChannel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VerifyContactChannel(childComplexity, args["input"].(model.VerifyContactChannelInput)), true
 
 	case "NamedItem.id":
 		if e.ComplexityRoot.NamedItem.ID == nil {
@@ -2425,6 +2465,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UpdateContactDetailsPayload.Contact(childComplexity), true
 
+	case "UpdateContactUsernamePayload.contact":
+		if e.ComplexityRoot.UpdateContactUsernamePayload.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateContactUsernamePayload.Contact(childComplexity), true
+
 	case "User.active":
 		if e.ComplexityRoot.User.Active == nil {
 			break
@@ -2492,6 +2539,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.User.Title(childComplexity), true
 
+	case "VerifyContactChannelPayload.contact":
+		if e.ComplexityRoot.VerifyContactChannelPayload.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerifyContactChannelPayload.Contact(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -2510,6 +2564,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputOrderFilter,
 		ec.unmarshalInputReviewChangeRequestInput,
 		ec.unmarshalInputUpdateContactDetailsInput,
+		ec.unmarshalInputUpdateContactUsernameInput,
+		ec.unmarshalInputVerifyContactChannelInput,
 	)
 	first := true
 
@@ -3169,11 +3225,39 @@ type CancelChangeRequestPayload {
   changeRequest: ChangeRequest
 }
 
+input UpdateContactUsernameInput {
+  "A CLIENT_DATA contact's global id."
+  id: ID!
+  username: String!
+}
+type UpdateContactUsernamePayload {
+  contact: Contact
+}
+
+enum VerificationChannel {
+  EMAIL
+  MOBILE
+}
+input VerifyContactChannelInput {
+  "A CLIENT_DATA contact's global id."
+  id: ID!
+  channel: VerificationChannel!
+  "The key sent to the contact through the channel."
+  key: String!
+}
+type VerifyContactChannelPayload {
+  contact: Contact
+}
+
 type Mutation {
   "client-data: may answer approvalRequired with a new PENDING change request instead of applying."
   updateContactDetails(input: UpdateContactDetailsInput!): UpdateContactDetailsPayload!
   reviewChangeRequest(input: ReviewChangeRequestInput!): ReviewChangeRequestPayload!
   cancelChangeRequest(input: CancelChangeRequestInput!): CancelChangeRequestPayload!
+  "client-data: change a contact's username (it may be coupled with the email)."
+  updateContactUsername(input: UpdateContactUsernameInput!): UpdateContactUsernamePayload!
+  "client-data: confirm a pending email or mobile change with the key sent to the contact."
+  verifyContactChannel(input: VerifyContactChannelInput!): VerifyContactChannelPayload!
 }
 `, BuiltIn: false},
 }
@@ -3963,6 +4047,14 @@ func (ec *executionContext) childFields_UpdateContactDetailsPayload(ctx context.
 	return nil, fmt.Errorf("no field named %q was found under type UpdateContactDetailsPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateContactUsernamePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "contact":
+		return ec.fieldContext_UpdateContactUsernamePayload_contact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateContactUsernamePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3989,6 +4081,14 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_active(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
+}
+
+func (ec *executionContext) childFields_VerifyContactChannelPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "contact":
+		return ec.fieldContext_VerifyContactChannelPayload_contact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VerifyContactChannelPayload", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4281,6 +4381,34 @@ func (ec *executionContext) field_Mutation_updateContactDetails_args(ctx context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateContactDetailsInput, error) {
 			return ec.unmarshalNUpdateContactDetailsInput2crmgraphᚋgraphᚋmodelᚐUpdateContactDetailsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateContactUsername_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateContactUsernameInput, error) {
+			return ec.unmarshalNUpdateContactUsernameInput2crmgraphᚋgraphᚋmodelᚐUpdateContactUsernameInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_verifyContactChannel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.VerifyContactChannelInput, error) {
+			return ec.unmarshalNVerifyContactChannelInput2crmgraphᚋgraphᚋmodelᚐVerifyContactChannelInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5928,7 +6056,7 @@ func (ec *executionContext) _ChangeRequest_uid(ctx context.Context, field graphq
 			return ec.fieldContext_ChangeRequest_uid(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.UID, nil
+			return ec.Resolvers.ChangeRequest().UID(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5939,7 +6067,7 @@ func (ec *executionContext) _ChangeRequest_uid(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_uid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChangeRequest", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ChangeRequest", field, true, true, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _ChangeRequest_contact(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
@@ -6070,7 +6198,7 @@ func (ec *executionContext) _ChangeRequest_initiatorComment(ctx context.Context,
 			return ec.fieldContext_ChangeRequest_initiatorComment(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.InitiatorComment, nil
+			return ec.Resolvers.ChangeRequest().InitiatorComment(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6081,7 +6209,7 @@ func (ec *executionContext) _ChangeRequest_initiatorComment(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_initiatorComment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChangeRequest", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ChangeRequest", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ChangeRequest_reviewedAt(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
@@ -6148,7 +6276,7 @@ func (ec *executionContext) _ChangeRequest_reviewComment(ctx context.Context, fi
 			return ec.fieldContext_ChangeRequest_reviewComment(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ReviewComment, nil
+			return ec.Resolvers.ChangeRequest().ReviewComment(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6159,7 +6287,7 @@ func (ec *executionContext) _ChangeRequest_reviewComment(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_reviewComment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChangeRequest", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ChangeRequest", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ChangeRequest_changes(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
@@ -6171,7 +6299,7 @@ func (ec *executionContext) _ChangeRequest_changes(ctx context.Context, field gr
 			return ec.fieldContext_ChangeRequest_changes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Changes, nil
+			return ec.Resolvers.ChangeRequest().Changes(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.FieldChange) graphql.Marshaler {
@@ -6185,8 +6313,8 @@ func (ec *executionContext) fieldContext_ChangeRequest_changes(_ context.Context
 	fc = &graphql.FieldContext{
 		Object:     "ChangeRequest",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_FieldChange(ctx, field)
 		},
@@ -8499,6 +8627,94 @@ func (ec *executionContext) fieldContext_Mutation_cancelChangeRequest(ctx contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_cancelChangeRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateContactUsername(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateContactUsername(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateContactUsername(ctx, fc.Args["input"].(model.UpdateContactUsernameInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateContactUsernamePayload) graphql.Marshaler {
+			return ec.marshalNUpdateContactUsernamePayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateContactUsernamePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateContactUsername(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateContactUsernamePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateContactUsername_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_verifyContactChannel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_verifyContactChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().VerifyContactChannel(ctx, fc.Args["input"].(model.VerifyContactChannelInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VerifyContactChannelPayload) graphql.Marshaler {
+			return ec.marshalNVerifyContactChannelPayload2ᚖcrmgraphᚋgraphᚋmodelᚐVerifyContactChannelPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_verifyContactChannel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VerifyContactChannelPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_verifyContactChannel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12375,6 +12591,38 @@ func (ec *executionContext) fieldContext_UpdateContactDetailsPayload_changeReque
 	return fc, nil
 }
 
+func (ec *executionContext) _UpdateContactUsernamePayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactUsernamePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateContactUsernamePayload_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateContactUsernamePayload_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateContactUsernamePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12626,6 +12874,38 @@ func (ec *executionContext) _User_active(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_User_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _VerifyContactChannelPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.VerifyContactChannelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerifyContactChannelPayload_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VerifyContactChannelPayload_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VerifyContactChannelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -14225,6 +14505,87 @@ func (ec *executionContext) unmarshalInputUpdateContactDetailsInput(ctx context.
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUpdateContactUsernameInput(ctx context.Context, obj any) (model.UpdateContactUsernameInput, error) {
+	var it model.UpdateContactUsernameInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "username"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputVerifyContactChannelInput(ctx context.Context, obj any) (model.VerifyContactChannelInput, error) {
+	var it model.VerifyContactChannelInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "channel", "key"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalNVerificationChannel2crmgraphᚋgraphᚋmodelᚐVerificationChannel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		}
+	}
+	return it, nil
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -15053,10 +15414,43 @@ func (ec *executionContext) _ChangeRequest(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "uid":
-			out.Values[i] = ec._ChangeRequest_uid(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ChangeRequest_uid(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "contact":
 			field := field
 
@@ -15144,10 +15538,43 @@ func (ec *executionContext) _ChangeRequest(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "initiatorComment":
-			out.Values[i] = ec._ChangeRequest_initiatorComment(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ChangeRequest_initiatorComment(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "reviewedAt":
 			out.Values[i] = ec._ChangeRequest_reviewedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -15159,15 +15586,81 @@ func (ec *executionContext) _ChangeRequest(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reviewComment":
-			out.Values[i] = ec._ChangeRequest_reviewComment(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ChangeRequest_reviewComment(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "changes":
-			out.Values[i] = ec._ChangeRequest_changes(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ChangeRequest_changes(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16631,6 +17124,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "cancelChangeRequest":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cancelChangeRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateContactUsername":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateContactUsername(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verifyContactChannel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_verifyContactChannel(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -18978,6 +19485,44 @@ func (ec *executionContext) _UpdateContactDetailsPayload(ctx context.Context, se
 	return out
 }
 
+var updateContactUsernamePayloadImplementors = []string{"UpdateContactUsernamePayload"}
+
+func (ec *executionContext) _UpdateContactUsernamePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateContactUsernamePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateContactUsernamePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateContactUsernamePayload")
+		case "contact":
+			out.Values[i] = ec._UpdateContactUsernamePayload_contact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *model.User) graphql.Marshaler {
@@ -19042,6 +19587,44 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "active":
 			out.Values[i] = ec._User_active(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var verifyContactChannelPayloadImplementors = []string{"VerifyContactChannelPayload"}
+
+func (ec *executionContext) _VerifyContactChannelPayload(ctx context.Context, sel ast.SelectionSet, obj *model.VerifyContactChannelPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, verifyContactChannelPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VerifyContactChannelPayload")
+		case "contact":
+			out.Values[i] = ec._VerifyContactChannelPayload_contact(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -20332,6 +20915,46 @@ func (ec *executionContext) marshalNUpdateContactDetailsPayload2ᚖcrmgraphᚋgr
 		return graphql.Null
 	}
 	return ec._UpdateContactDetailsPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateContactUsernameInput2crmgraphᚋgraphᚋmodelᚐUpdateContactUsernameInput(ctx context.Context, v any) (model.UpdateContactUsernameInput, error) {
+	res, err := ec.unmarshalInputUpdateContactUsernameInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateContactUsernamePayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateContactUsernamePayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateContactUsernamePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UpdateContactUsernamePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNVerificationChannel2crmgraphᚋgraphᚋmodelᚐVerificationChannel(ctx context.Context, v any) (model.VerificationChannel, error) {
+	var res model.VerificationChannel
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVerificationChannel2crmgraphᚋgraphᚋmodelᚐVerificationChannel(ctx context.Context, sel ast.SelectionSet, v model.VerificationChannel) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNVerifyContactChannelInput2crmgraphᚋgraphᚋmodelᚐVerifyContactChannelInput(ctx context.Context, v any) (model.VerifyContactChannelInput, error) {
+	res, err := ec.unmarshalInputVerifyContactChannelInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVerifyContactChannelPayload2ᚖcrmgraphᚋgraphᚋmodelᚐVerifyContactChannelPayload(ctx context.Context, sel ast.SelectionSet, v *model.VerifyContactChannelPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._VerifyContactChannelPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {

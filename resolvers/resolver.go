@@ -1,8 +1,65 @@
+// Package resolvers implements the unified schema over the REST backends.
 package resolvers
 
-// This file will not be regenerated automatically.
-//
-// It serves as dependency injection for your app, add any dependencies you require
-// here.
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
 
-type Resolver struct{}
+	"github.com/prometheus/client_golang/prometheus"
+
+	"crmgraph/backends/cirrus"
+	"crmgraph/backends/clientdata"
+	"crmgraph/backends/cone"
+	"crmgraph/cache"
+)
+
+// Deps are what the resolvers need; built by the composition root (server.go).
+type Deps struct {
+	Cirrus     *cirrus.Client
+	Cone       *cone.Client
+	ClientData *clientdata.Client
+	Cache      *cache.Cache
+	// Scopes holds, per backend, a fingerprint of the credential in use, so cached
+	// reference lists are never shared across tenants.
+	Scopes     map[string]string
+	Log        *slog.Logger
+	Registerer prometheus.Registerer
+	// Dataloaders off makes every lookup its own REST call (for benchmarks only).
+	Dataloaders bool
+}
+
+// Resolver is the root resolver.
+type Resolver struct {
+	Deps
+	batchSize *prometheus.HistogramVec
+}
+
+// New builds the root resolver and registers its metrics.
+func New(d Deps) *Resolver {
+	r := &Resolver{Deps: d}
+	r.batchSize = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "crmgraph_dataloader_batch_size",
+		Help:    "Keys per dataloader batch, by loader.",
+		Buckets: []float64{1, 2, 5, 10, 20, 50, 100, 250},
+	}, []string{"loader"})
+	if d.Registerer != nil {
+		d.Registerer.MustRegister(r.batchSize)
+	}
+	return r
+}
+
+// Middleware installs fresh per-request dataloaders.
+func (r *Resolver) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		ctx := withLoaders(req.Context(), r.newLoaders())
+		next.ServeHTTP(w, req.WithContext(ctx))
+	})
+}
+
+// Fingerprint names a credential in cache keys without revealing it.
+func Fingerprint(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:8])
+}

@@ -9,327 +9,376 @@ import (
 	"context"
 	"crmgraph/graph"
 	"crmgraph/graph/model"
-	"fmt"
 )
 
 // Type is the resolver for the type field.
 func (r *accountResolver) Type(ctx context.Context, obj *model.Account) (*model.AccountType, error) {
-	panic(fmt.Errorf("not implemented: Type - type"))
+	return r.accountType(ctx, obj)
 }
 
 // Owner is the resolver for the owner field.
 func (r *accountResolver) Owner(ctx context.Context, obj *model.Account) (*model.User, error) {
-	panic(fmt.Errorf("not implemented: Owner - owner"))
+	return r.accountOwner(ctx, obj)
 }
 
 // Parent is the resolver for the parent field.
 func (r *accountResolver) Parent(ctx context.Context, obj *model.Account) (*model.Account, error) {
-	panic(fmt.Errorf("not implemented: Parent - parent"))
+	return r.accountParent(ctx, obj)
 }
 
 // PrimaryContact is the resolver for the primaryContact field.
 func (r *accountResolver) PrimaryContact(ctx context.Context, obj *model.Account) (*model.Contact, error) {
-	panic(fmt.Errorf("not implemented: PrimaryContact - primaryContact"))
+	return r.accountPrimaryContact(ctx, obj)
 }
 
 // Contacts is the resolver for the contacts field.
 func (r *accountResolver) Contacts(ctx context.Context, obj *model.Account, first *int, after *string) (*model.ContactConnection, error) {
-	panic(fmt.Errorf("not implemented: Contacts - contacts"))
+	return r.accountContacts(ctx, obj, first, after)
 }
 
 // Opportunities is the resolver for the opportunities field.
 func (r *accountResolver) Opportunities(ctx context.Context, obj *model.Account, first *int, after *string) (*model.OpportunityConnection, error) {
-	panic(fmt.Errorf("not implemented: Opportunities - opportunities"))
+	return r.accountOpportunities(ctx, obj, first, after)
 }
 
 // Orders is the resolver for the orders field.
 func (r *accountResolver) Orders(ctx context.Context, obj *model.Account, first *int, after *string) (*model.OrderConnection, error) {
-	panic(fmt.Errorf("not implemented: Orders - orders"))
+	return r.accountOrders(ctx, obj, first, after)
 }
 
 // ExternalIds is the resolver for the externalIds field.
 func (r *accountResolver) ExternalIds(ctx context.Context, obj *model.Account) ([]*model.ExternalID, error) {
-	panic(fmt.Errorf("not implemented: ExternalIds - externalIds"))
+	return r.accountExternalIDs(ctx, obj)
 }
 
 // Links is the resolver for the links field.
 func (r *accountResolver) Links(ctx context.Context, obj *model.Account) ([]*model.Account, error) {
-	panic(fmt.Errorf("not implemented: Links - links"))
+	return r.accountLinks(ctx, obj)
+}
+
+// UID is the resolver for the uid field.
+func (r *changeRequestResolver) UID(ctx context.Context, obj *model.ChangeRequest) (*string, error) {
+	full, err := r.fullChangeRequest(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return full.UID, nil
 }
 
 // Contact is the resolver for the contact field.
 func (r *changeRequestResolver) Contact(ctx context.Context, obj *model.ChangeRequest) (*model.Contact, error) {
-	panic(fmt.Errorf("not implemented: Contact - contact"))
+	return r.changeRequestContact(ctx, obj)
 }
 
 // Status is the resolver for the status field.
 func (r *changeRequestResolver) Status(ctx context.Context, obj *model.ChangeRequest) (*model.ChangeRequestStatus, error) {
-	panic(fmt.Errorf("not implemented: Status - status"))
+	return r.changeRequestStatus(ctx, obj)
+}
+
+// InitiatorComment is the resolver for the initiatorComment field.
+func (r *changeRequestResolver) InitiatorComment(ctx context.Context, obj *model.ChangeRequest) (*string, error) {
+	full, err := r.fullChangeRequest(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return full.InitiatorComment, nil
+}
+
+// ReviewComment is the resolver for the reviewComment field.
+func (r *changeRequestResolver) ReviewComment(ctx context.Context, obj *model.ChangeRequest) (*string, error) {
+	full, err := r.fullChangeRequest(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return full.ReviewComment, nil
+}
+
+// Changes is the resolver for the changes field.
+func (r *changeRequestResolver) Changes(ctx context.Context, obj *model.ChangeRequest) ([]*model.FieldChange, error) {
+	full, err := r.fullChangeRequest(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return full.Changes, nil
 }
 
 // Username is the resolver for the username field.
 func (r *contactResolver) Username(ctx context.Context, obj *model.Contact) (*string, error) {
-	panic(fmt.Errorf("not implemented: Username - username"))
+	return r.contactUsername(ctx, obj)
 }
 
 // Account is the resolver for the account field.
 func (r *contactResolver) Account(ctx context.Context, obj *model.Contact) (*model.Account, error) {
-	panic(fmt.Errorf("not implemented: Account - account"))
+	return r.contactAccount(ctx, obj)
 }
 
 // Accounts is the resolver for the accounts field.
 func (r *contactResolver) Accounts(ctx context.Context, obj *model.Contact) ([]*model.Account, error) {
-	panic(fmt.Errorf("not implemented: Accounts - accounts"))
+	return r.contactAccounts(ctx, obj)
 }
 
 // Opportunities is the resolver for the opportunities field.
 func (r *contactResolver) Opportunities(ctx context.Context, obj *model.Contact, first *int, after *string) (*model.OpportunityConnection, error) {
-	panic(fmt.Errorf("not implemented: Opportunities - opportunities"))
+	return r.contactOpportunities(ctx, obj, first, after)
 }
 
 // Orders is the resolver for the orders field.
 func (r *contactResolver) Orders(ctx context.Context, obj *model.Contact, first *int, after *string) (*model.OrderConnection, error) {
-	panic(fmt.Errorf("not implemented: Orders - orders"))
+	return r.contactOrders(ctx, obj, first, after)
 }
 
 // Leads is the resolver for the leads field.
 func (r *contactResolver) Leads(ctx context.Context, obj *model.Contact) ([]*model.Lead, error) {
-	panic(fmt.Errorf("not implemented: Leads - leads"))
+	return r.contactLeads(ctx, obj)
 }
 
 // Details is the resolver for the details field.
 func (r *contactResolver) Details(ctx context.Context, obj *model.Contact) (model.JSON, error) {
-	panic(fmt.Errorf("not implemented: Details - details"))
+	return r.contactDetails(ctx, obj)
 }
 
 // ChangeRequests is the resolver for the changeRequests field.
 func (r *contactResolver) ChangeRequests(ctx context.Context, obj *model.Contact, filter *model.ContactChangeRequestFilter, first *int, after *string) (*model.ChangeRequestConnection, error) {
-	panic(fmt.Errorf("not implemented: ChangeRequests - changeRequests"))
+	return r.contactChangeRequests(ctx, obj, filter, first, after)
 }
 
 // PendingChangeRequest is the resolver for the pendingChangeRequest field.
 func (r *contactResolver) PendingChangeRequest(ctx context.Context, obj *model.Contact) (*model.ChangeRequest, error) {
-	panic(fmt.Errorf("not implemented: PendingChangeRequest - pendingChangeRequest"))
+	return r.contactPendingChangeRequest(ctx, obj)
 }
 
 // ExternalIds is the resolver for the externalIds field.
 func (r *contactResolver) ExternalIds(ctx context.Context, obj *model.Contact) ([]*model.ExternalID, error) {
-	panic(fmt.Errorf("not implemented: ExternalIds - externalIds"))
+	return r.contactExternalIDsAll(ctx, obj)
 }
 
 // Links is the resolver for the links field.
 func (r *contactResolver) Links(ctx context.Context, obj *model.Contact) ([]*model.Contact, error) {
-	panic(fmt.Errorf("not implemented: Links - links"))
+	return r.contactLinks(ctx, obj)
 }
 
 // Status is the resolver for the status field.
 func (r *leadResolver) Status(ctx context.Context, obj *model.Lead) (*model.LeadStatus, error) {
-	panic(fmt.Errorf("not implemented: Status - status"))
+	return r.leadStatus(ctx, obj)
 }
 
 // Stage is the resolver for the stage field.
 func (r *leadResolver) Stage(ctx context.Context, obj *model.Lead) (*model.Stage, error) {
-	panic(fmt.Errorf("not implemented: Stage - stage"))
+	return r.leadStage(ctx, obj)
 }
 
 // Owner is the resolver for the owner field.
 func (r *leadResolver) Owner(ctx context.Context, obj *model.Lead) (*model.User, error) {
-	panic(fmt.Errorf("not implemented: Owner - owner"))
+	return r.leadOwner(ctx, obj)
 }
 
 // Contact is the resolver for the contact field.
 func (r *leadResolver) Contact(ctx context.Context, obj *model.Lead) (*model.Contact, error) {
-	panic(fmt.Errorf("not implemented: Contact - contact"))
+	return r.leadContact(ctx, obj)
 }
 
 // Account is the resolver for the account field.
 func (r *leadResolver) Account(ctx context.Context, obj *model.Lead) (*model.Account, error) {
-	panic(fmt.Errorf("not implemented: Account - account"))
+	return r.leadAccount(ctx, obj)
 }
 
 // UpdateContactDetails is the resolver for the updateContactDetails field.
 func (r *mutationResolver) UpdateContactDetails(ctx context.Context, input model.UpdateContactDetailsInput) (*model.UpdateContactDetailsPayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateContactDetails - updateContactDetails"))
+	return r.updateContactDetails(ctx, input)
 }
 
 // ReviewChangeRequest is the resolver for the reviewChangeRequest field.
 func (r *mutationResolver) ReviewChangeRequest(ctx context.Context, input model.ReviewChangeRequestInput) (*model.ReviewChangeRequestPayload, error) {
-	panic(fmt.Errorf("not implemented: ReviewChangeRequest - reviewChangeRequest"))
+	return r.reviewChangeRequest(ctx, input)
 }
 
 // CancelChangeRequest is the resolver for the cancelChangeRequest field.
 func (r *mutationResolver) CancelChangeRequest(ctx context.Context, input model.CancelChangeRequestInput) (*model.CancelChangeRequestPayload, error) {
-	panic(fmt.Errorf("not implemented: CancelChangeRequest - cancelChangeRequest"))
+	return r.cancelChangeRequest(ctx, input)
+}
+
+// UpdateContactUsername is the resolver for the updateContactUsername field.
+func (r *mutationResolver) UpdateContactUsername(ctx context.Context, input model.UpdateContactUsernameInput) (*model.UpdateContactUsernamePayload, error) {
+	return r.updateContactUsername(ctx, input)
+}
+
+// VerifyContactChannel is the resolver for the verifyContactChannel field.
+func (r *mutationResolver) VerifyContactChannel(ctx context.Context, input model.VerifyContactChannelInput) (*model.VerifyContactChannelPayload, error) {
+	return r.verifyContactChannel(ctx, input)
 }
 
 // Status is the resolver for the status field.
 func (r *opportunityResolver) Status(ctx context.Context, obj *model.Opportunity) (*model.OpportunityStatus, error) {
-	panic(fmt.Errorf("not implemented: Status - status"))
+	return r.opportunityStatus(ctx, obj)
 }
 
 // Type is the resolver for the type field.
 func (r *opportunityResolver) Type(ctx context.Context, obj *model.Opportunity) (*model.OpportunityType, error) {
-	panic(fmt.Errorf("not implemented: Type - type"))
+	return obj.TypeRef, nil
 }
 
 // Account is the resolver for the account field.
 func (r *opportunityResolver) Account(ctx context.Context, obj *model.Opportunity) (*model.Account, error) {
-	panic(fmt.Errorf("not implemented: Account - account"))
+	return r.opportunityAccount(ctx, obj)
 }
 
 // Contact is the resolver for the contact field.
 func (r *opportunityResolver) Contact(ctx context.Context, obj *model.Opportunity) (*model.Contact, error) {
-	panic(fmt.Errorf("not implemented: Contact - contact"))
+	return r.opportunityContact(ctx, obj)
 }
 
 // Owner is the resolver for the owner field.
 func (r *opportunityResolver) Owner(ctx context.Context, obj *model.Opportunity) (*model.User, error) {
-	panic(fmt.Errorf("not implemented: Owner - owner"))
+	return obj.OwnerRef, nil
 }
 
 // Orders is the resolver for the orders field.
 func (r *opportunityResolver) Orders(ctx context.Context, obj *model.Opportunity, first *int, after *string) (*model.OrderConnection, error) {
-	panic(fmt.Errorf("not implemented: Orders - orders"))
+	return r.opportunityOrders(ctx, obj, first, after)
 }
 
 // Account is the resolver for the account field.
 func (r *orderResolver) Account(ctx context.Context, obj *model.Order) (*model.Account, error) {
-	panic(fmt.Errorf("not implemented: Account - account"))
+	return r.orderAccount(ctx, obj)
 }
 
 // Contact is the resolver for the contact field.
 func (r *orderResolver) Contact(ctx context.Context, obj *model.Order) (*model.Contact, error) {
-	panic(fmt.Errorf("not implemented: Contact - contact"))
+	return r.orderContact(ctx, obj)
 }
 
 // Owner is the resolver for the owner field.
 func (r *orderResolver) Owner(ctx context.Context, obj *model.Order) (*model.User, error) {
-	panic(fmt.Errorf("not implemented: Owner - owner"))
+	return obj.OwnerRef, nil
 }
 
 // Opportunity is the resolver for the opportunity field.
 func (r *orderResolver) Opportunity(ctx context.Context, obj *model.Order) (*model.Opportunity, error) {
-	panic(fmt.Errorf("not implemented: Opportunity - opportunity"))
+	return r.orderOpportunity(ctx, obj)
 }
 
 // Status is the resolver for the status field.
 func (r *orderResolver) Status(ctx context.Context, obj *model.Order) (*model.OrderStatus, error) {
-	panic(fmt.Errorf("not implemented: Status - status"))
+	return obj.StatusRef, nil
 }
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	panic(fmt.Errorf("not implemented: Node - node"))
+	return r.node(ctx, id)
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
-	panic(fmt.Errorf("not implemented: Nodes - nodes"))
+	return r.nodes(ctx, ids)
 }
 
 // Accounts is the resolver for the accounts field.
 func (r *queryResolver) Accounts(ctx context.Context, filter *model.AccountFilter, first *int, after *string) (*model.AccountConnection, error) {
-	panic(fmt.Errorf("not implemented: Accounts - accounts"))
+	return r.accounts(ctx, filter, first, after)
 }
 
 // Contacts is the resolver for the contacts field.
 func (r *queryResolver) Contacts(ctx context.Context, filter *model.ContactFilter, first *int, after *string) (*model.ContactConnection, error) {
-	panic(fmt.Errorf("not implemented: Contacts - contacts"))
+	return r.contacts(ctx, filter, first, after)
 }
 
 // Opportunities is the resolver for the opportunities field.
 func (r *queryResolver) Opportunities(ctx context.Context, filter *model.OpportunityFilter, first *int, after *string) (*model.OpportunityConnection, error) {
-	panic(fmt.Errorf("not implemented: Opportunities - opportunities"))
+	return r.opportunities(ctx, filter, first, after)
 }
 
 // Orders is the resolver for the orders field.
 func (r *queryResolver) Orders(ctx context.Context, filter *model.OrderFilter, first *int, after *string) (*model.OrderConnection, error) {
-	panic(fmt.Errorf("not implemented: Orders - orders"))
+	return r.orders(ctx, filter, first, after)
 }
 
 // Leads is the resolver for the leads field.
 func (r *queryResolver) Leads(ctx context.Context, filter *model.LeadFilter, first *int, after *string) (*model.LeadConnection, error) {
-	panic(fmt.Errorf("not implemented: Leads - leads"))
+	return r.leads(ctx, filter, first, after)
 }
 
 // ChangeRequests is the resolver for the changeRequests field.
 func (r *queryResolver) ChangeRequests(ctx context.Context, filter *model.ChangeRequestFilter, first *int, after *string) (*model.ChangeRequestConnection, error) {
-	panic(fmt.Errorf("not implemented: ChangeRequests - changeRequests"))
+	return r.changeRequests(ctx, filter, first, after)
 }
 
 // ReferenceData is the resolver for the referenceData field.
 func (r *queryResolver) ReferenceData(ctx context.Context, language *string) (*model.ReferenceData, error) {
-	panic(fmt.Errorf("not implemented: ReferenceData - referenceData"))
+	lang := ""
+	if language != nil {
+		lang = *language
+	}
+	return &model.ReferenceData{Language: lang}, nil
 }
 
 // AccountTypes is the resolver for the accountTypes field.
 func (r *referenceDataResolver) AccountTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.AccountType, error) {
-	panic(fmt.Errorf("not implemented: AccountTypes - accountTypes"))
+	return r.cirrusAccountTypes(ctx)
 }
 
 // OpportunityStatuses is the resolver for the opportunityStatuses field.
 func (r *referenceDataResolver) OpportunityStatuses(ctx context.Context, obj *model.ReferenceData) ([]*model.OpportunityStatus, error) {
-	panic(fmt.Errorf("not implemented: OpportunityStatuses - opportunityStatuses"))
+	return r.cirrusOpportunityStatuses(ctx)
 }
 
 // OpportunityTypes is the resolver for the opportunityTypes field.
 func (r *referenceDataResolver) OpportunityTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.OpportunityType, error) {
-	panic(fmt.Errorf("not implemented: OpportunityTypes - opportunityTypes"))
+	return r.cirrusOpportunityTypes(ctx)
 }
 
 // OpportunitySources is the resolver for the opportunitySources field.
 func (r *referenceDataResolver) OpportunitySources(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error) {
-	panic(fmt.Errorf("not implemented: OpportunitySources - opportunitySources"))
+	return r.cirrusOpportunitySources(ctx)
 }
 
 // LostReasons is the resolver for the lostReasons field.
 func (r *referenceDataResolver) LostReasons(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error) {
-	panic(fmt.Errorf("not implemented: LostReasons - lostReasons"))
+	return r.cirrusLostReasons(ctx)
 }
 
 // WinReasons is the resolver for the winReasons field.
 func (r *referenceDataResolver) WinReasons(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error) {
-	panic(fmt.Errorf("not implemented: WinReasons - winReasons"))
+	return r.cirrusWinReasons(ctx)
 }
 
 // OrderStatuses is the resolver for the orderStatuses field.
 func (r *referenceDataResolver) OrderStatuses(ctx context.Context, obj *model.ReferenceData) ([]*model.OrderStatus, error) {
-	panic(fmt.Errorf("not implemented: OrderStatuses - orderStatuses"))
+	return r.cirrusOrderStatuses(ctx)
 }
 
 // OrderTypes is the resolver for the orderTypes field.
 func (r *referenceDataResolver) OrderTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error) {
-	panic(fmt.Errorf("not implemented: OrderTypes - orderTypes"))
+	return r.cirrusOrderTypes(ctx)
 }
 
 // DeliveryTerms is the resolver for the deliveryTerms field.
 func (r *referenceDataResolver) DeliveryTerms(ctx context.Context, obj *model.ReferenceData) ([]*model.DeliveryTerm, error) {
-	panic(fmt.Errorf("not implemented: DeliveryTerms - deliveryTerms"))
+	return r.cirrusDeliveryTerms(ctx)
 }
 
 // DeliveryTypes is the resolver for the deliveryTypes field.
 func (r *referenceDataResolver) DeliveryTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error) {
-	panic(fmt.Errorf("not implemented: DeliveryTypes - deliveryTypes"))
+	return r.cirrusDeliveryTypes(ctx)
 }
 
 // PaymentTerms is the resolver for the paymentTerms field.
 func (r *referenceDataResolver) PaymentTerms(ctx context.Context, obj *model.ReferenceData) ([]*model.PaymentTerm, error) {
-	panic(fmt.Errorf("not implemented: PaymentTerms - paymentTerms"))
+	return r.cirrusPaymentTerms(ctx)
 }
 
 // LeadStatuses is the resolver for the leadStatuses field.
 func (r *referenceDataResolver) LeadStatuses(ctx context.Context, obj *model.ReferenceData) ([]*model.LeadStatus, error) {
-	panic(fmt.Errorf("not implemented: LeadStatuses - leadStatuses"))
+	return r.cirrusLeadStatuses(ctx)
 }
 
 // Stages is the resolver for the stages field.
 func (r *referenceDataResolver) Stages(ctx context.Context, obj *model.ReferenceData) ([]*model.Stage, error) {
-	panic(fmt.Errorf("not implemented: Stages - stages"))
+	return r.coneStages(ctx)
 }
 
 // ChangeRequestStatuses is the resolver for the changeRequestStatuses field.
 func (r *referenceDataResolver) ChangeRequestStatuses(ctx context.Context, obj *model.ReferenceData) ([]*model.ChangeRequestStatus, error) {
-	panic(fmt.Errorf("not implemented: ChangeRequestStatuses - changeRequestStatuses"))
+	return r.changeRequestStatuses(ctx, obj.Language)
 }
 
 // Account returns graph.AccountResolver implementation.

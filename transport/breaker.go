@@ -61,7 +61,7 @@ func (b *breaker) allow() (probe, ok bool) {
 		b.state = halfOpen
 		return true, true
 	default: // a probe is already deciding
-		return false, false
+		return true, true
 	}
 }
 

@@ -9,48 +9,48 @@ import (
 // Opportunity is the read model of GET /opportunities/{id} and the list items. Unlike
 // accounts, opportunities carry both the scalar foreign keys and the embedded objects.
 type Opportunity struct {
-	ID               int                 `json:"id"`
-	Account          *ListedAccount      `json:"account"`
-	AccountID        int                 `json:"accountid"`
-	AltAccount       *ListedAccount      `json:"altaccount"`
-	AltAccountID     int                 `json:"altaccountid"`
-	AltValue         json.Number         `json:"altvalue"` // string on write, number on read
-	AltValueLabel    string              `json:"altvaluelabel"`
-	ChangeDate       json.RawMessage     `json:"changedate"` // untyped in the spec
-	ChangeUserID     int                 `json:"changeuserid"`
-	ChangeUser       *ListedUser         `json:"changeuser"`
-	Closed           Flag                `json:"closed"`
-	Contact          *ListedContact      `json:"contact"`
-	ContactID        int                 `json:"contactid"`
-	Description      string              `json:"description"`
-	Estimate         *Estimate           `json:"estimate"`
-	EstimatedEndDate string              `json:"estimatedenddate"` // "YYYY-MM-DD"
-	Files            []File              `json:"files"`
-	Followers        []ListedUser        `json:"followers"`
-	LostReason       *Reason             `json:"lostreason"`
-	LostReasonID     int                 `json:"lostreasonid"`
-	Phone            string              `json:"phone"`
-	ProgressionState *IDName             `json:"progressionstate"`
-	RegDate          json.RawMessage     `json:"regdate"` // untyped in the spec; the creation time
-	RegUser          *ListedUser         `json:"reguser"`
-	RegUserID        int                 `json:"reguserid"`
-	Result           string              `json:"result"`
-	Source           *Source             `json:"source"`
-	SourceID         int                 `json:"sourceid"` // string on write, int on read
-	State            *OpportunityState   `json:"state"`
-	StateID          int                 `json:"stateid"`
-	Status           *OpportunityStatus  `json:"status"`
-	StatusID         int                 `json:"statusid"`
-	Title            string              `json:"title"`
-	Type             *OpportunityType    `json:"type"`
-	TypeID           int                 `json:"typeid"`
-	User             *ListedUser         `json:"user"`
-	UserID           int                 `json:"userid"`
-	Value            json.Number         `json:"value"` // money, no currency
-	BusinessArea     *BusinessArea       `json:"businessarea"`
-	WinReason        *Reason             `json:"winreason"`
-	WinReasonID      int                 `json:"winreasonid"`
-	Tags             []Tag               `json:"tags"`
+	ID               int                `json:"id"`
+	Account          *ListedAccount     `json:"account"`
+	AccountID        int                `json:"accountid"`
+	AltAccount       *ListedAccount     `json:"altaccount"`
+	AltAccountID     int                `json:"altaccountid"`
+	AltValue         json.Number        `json:"altvalue"` // string on write, number on read
+	AltValueLabel    string             `json:"altvaluelabel"`
+	ChangeDate       json.RawMessage    `json:"changedate"` // untyped in the spec
+	ChangeUserID     int                `json:"changeuserid"`
+	ChangeUser       *ListedUser        `json:"changeuser"`
+	Closed           Flag               `json:"closed"`
+	Contact          *ListedContact     `json:"contact"`
+	ContactID        int                `json:"contactid"`
+	Description      string             `json:"description"`
+	Estimate         *Estimate          `json:"estimate"`
+	EstimatedEndDate string             `json:"estimatedenddate"` // "YYYY-MM-DD"
+	Files            []File             `json:"files"`
+	Followers        []ListedUser       `json:"followers"`
+	LostReason       *Reason            `json:"lostreason"`
+	LostReasonID     int                `json:"lostreasonid"`
+	Phone            string             `json:"phone"`
+	ProgressionState *IDName            `json:"progressionstate"`
+	RegDate          json.RawMessage    `json:"regdate"` // untyped in the spec; the creation time
+	RegUser          *ListedUser        `json:"reguser"`
+	RegUserID        int                `json:"reguserid"`
+	Result           string             `json:"result"`
+	Source           *Source            `json:"source"`
+	SourceID         int                `json:"sourceid"` // string on write, int on read
+	State            *OpportunityState  `json:"state"`
+	StateID          int                `json:"stateid"`
+	Status           *OpportunityStatus `json:"status"`
+	StatusID         int                `json:"statusid"`
+	Title            string             `json:"title"`
+	Type             *OpportunityType   `json:"type"`
+	TypeID           int                `json:"typeid"`
+	User             *ListedUser        `json:"user"`
+	UserID           int                `json:"userid"`
+	Value            json.Number        `json:"value"` // money, no currency
+	BusinessArea     *BusinessArea      `json:"businessarea"`
+	WinReason        *Reason            `json:"winreason"`
+	WinReasonID      int                `json:"winreasonid"`
+	Tags             []Tag              `json:"tags"`
 }
 
 // Estimate is an opportunity estimate (its value is a string in the API).

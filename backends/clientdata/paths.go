@@ -48,6 +48,13 @@ const (
 	// PathAnonymize: POST {contactIds, contactUIds} [I].
 	PathAnonymize = "/v1.0/contacts/anonymize"
 
+	// PathContactsExport: POST starts an export job; the body is empty (all contacts) or
+	// a HotChocolate GraphQL query text; answers {exportJobId} [A].
+	PathContactsExport = "/v1.0/contacts/export"
+	// PathContactsExportJob: GET answers the job's CSV [I]. The literal "export" segment
+	// collides with the {contactId} routes; the API (ASP.NET) prefers literal segments.
+	PathContactsExportJob = "/v1.0/contacts/export/{exportJobId}"
+
 	// PathSchemaFields: POST {fieldKeys, layoutPathKey} (has a body, hence POST) [I].
 	PathSchemaFields = "/v1.0/schemas/{key}/fields"
 	// PathListItems: POST {listKeys} [I].

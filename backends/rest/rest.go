@@ -122,6 +122,9 @@ func keysFrom(ctx context.Context) int {
 // MaxErrorBody bounds how much of an error body is read.
 const MaxErrorBody = 64 << 10
 
+// MaxRawBody bounds a non-JSON success body read into a *[]byte.
+const MaxRawBody = 64 << 20
+
 // Client sends JSON requests to one backend.
 type Client struct {
 	Backend string
@@ -144,7 +147,8 @@ type Request struct {
 	Body   any // JSON-encoded when non-nil
 }
 
-// Do sends req and decodes a 2xx JSON body into out (nil: the body is discarded).
+// Do sends req and decodes a 2xx JSON body into out (nil: the body is discarded; a
+// *[]byte receives the raw body, for CSV and other non-JSON answers).
 // It returns the response headers (useful for paging headers) and the status.
 func (c *Client) Do(ctx context.Context, req Request, out any) (http.Header, int, error) {
 	if c.Timeout > 0 {
@@ -198,6 +202,14 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (http.Header, int
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		_, _ = io.Copy(io.Discard, resp.Body)
+		return resp.Header, resp.StatusCode, nil
+	}
+	if raw, ok := out.(*[]byte); ok { // a non-JSON body (CSV, files), bounded
+		b, err := io.ReadAll(io.LimitReader(resp.Body, MaxRawBody))
+		if err != nil {
+			return nil, 0, c.transportError(ctx, req.Op, err)
+		}
+		*raw = b
 		return resp.Header, resp.StatusCode, nil
 	}
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {

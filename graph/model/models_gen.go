@@ -344,6 +344,28 @@ type UpdateContactDetailsPayload struct {
 	ChangeRequest *ChangeRequest `json:"changeRequest,omitempty"`
 }
 
+type UpdateContactUsernameInput struct {
+	// A CLIENT_DATA contact's global id.
+	ID       string `json:"id"`
+	Username string `json:"username"`
+}
+
+type UpdateContactUsernamePayload struct {
+	Contact *Contact `json:"contact,omitempty"`
+}
+
+type VerifyContactChannelInput struct {
+	// A CLIENT_DATA contact's global id.
+	ID      string              `json:"id"`
+	Channel VerificationChannel `json:"channel"`
+	// The key sent to the contact through the channel.
+	Key string `json:"key"`
+}
+
+type VerifyContactChannelPayload struct {
+	Contact *Contact `json:"contact,omitempty"`
+}
+
 type ChangeRequestStatusCode string
 
 const (
@@ -458,6 +480,61 @@ func (e *Source) UnmarshalJSON(b []byte) error {
 }
 
 func (e Source) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type VerificationChannel string
+
+const (
+	VerificationChannelEmail  VerificationChannel = "EMAIL"
+	VerificationChannelMobile VerificationChannel = "MOBILE"
+)
+
+var AllVerificationChannel = []VerificationChannel{
+	VerificationChannelEmail,
+	VerificationChannelMobile,
+}
+
+func (e VerificationChannel) IsValid() bool {
+	switch e {
+	case VerificationChannelEmail, VerificationChannelMobile:
+		return true
+	}
+	return false
+}
+
+func (e VerificationChannel) String() string {
+	return string(e)
+}
+
+func (e *VerificationChannel) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = VerificationChannel(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid VerificationChannel", str)
+	}
+	return nil
+}
+
+func (e VerificationChannel) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *VerificationChannel) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e VerificationChannel) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

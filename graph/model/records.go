@@ -191,6 +191,8 @@ type ChangeRequest struct {
 	ContactID  int32
 	StatusID   int32
 	ContactRef *Contact
+	// Partial is true for a search result: uid, comments and changes need the full record.
+	Partial bool
 }
 
 func (ChangeRequest) IsNode()         {}

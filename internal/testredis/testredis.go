@@ -11,6 +11,9 @@
 // CRMGRAPH_TEST_REDIS_URL, so each test does not start its own. Without Main, a test that
 // finds no server starts one of its own and stops it in t.Cleanup.
 //
+// Without Main, each URL (or Client) call that finds no server starts one: call it once
+// per test and share the result.
+//
 // Isolation: tests share the server, so each test takes a random key prefix from Prefix;
 // the prefix's keys are deleted when the test ends.
 package testredis
@@ -117,27 +120,20 @@ func Unreachable(t testing.TB) *redis.Client {
 }
 
 // Prefix returns a random key prefix ("test:<hex>:") unique to this test and deletes
-// every key under it when the test ends.
-func Prefix(t testing.TB) string {
+// every key under it through c when the test ends (c must be a client from this
+// package, still open at that point: Client and ClientOf close theirs later).
+func Prefix(t testing.TB, c *redis.Client) string {
 	t.Helper()
 	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		t.Fatalf("testredis: %v", err)
 	}
 	p := "test:" + hex.EncodeToString(b[:]) + ":"
-	url := URL(t)
 	t.Cleanup(func() {
-		opt, err := redis.ParseURL(url)
-		if err != nil {
-			return
-		}
-		tune(opt)
-		c := redis.NewClient(opt)
-		defer func() { _ = c.Close() }()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		// Keys of the down-path tests may be on a stopped server: failing here is not
-		// the test's failure, the keys died with the server.
+		// The keys of a down-path test may be on a stopped server: they died with it,
+		// so an error here is not the test's failure.
 		iter := c.Scan(ctx, 0, p+"*", 500).Iterator()
 		var keys []string
 		for iter.Next(ctx) {
@@ -240,8 +236,12 @@ func startOn(bin string) (*Server, error) {
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		if ping(ctx, s.URL) == nil {
-			return s, nil
+		// A plain dial first: go-redis logs every refused connection to stderr.
+		if conn, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			_ = conn.Close()
+			if ping(ctx, s.URL) == nil {
+				return s, nil
+			}
 		}
 		select {
 		case <-s.exited:
@@ -276,6 +276,8 @@ func tune(opt *redis.Options) {
 	opt.ReadTimeout = 500 * time.Millisecond
 	opt.WriteTimeout = 500 * time.Millisecond
 	opt.MaxRetries = -1
+	opt.DialerRetries = 1 // go-redis redials 5 times, 100ms apart, by default
+	opt.DialerRetryTimeout = time.Millisecond
 }
 
 func freePort() (int, error) {

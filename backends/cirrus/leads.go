@@ -1,0 +1,155 @@
+package cirrus
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+)
+
+// Lead is the read model of GET /leads/{id} and the list items. A lead has no account
+// or contact reference: the prospect is described by the flat contact* fields.
+type Lead struct {
+	ID               int            `json:"id"`
+	ContactTitle     string         `json:"contacttitle"`
+	ContactName      string         `json:"contactname"`
+	ContactSurname   string         `json:"contactsurname"`
+	ContactCompany   string         `json:"contactcompany"`
+	ContactStreet    string         `json:"contactstreet"`
+	ContactCity      string         `json:"contactcity"`
+	ContactZip       string         `json:"contactzip"`
+	ContactPhone     string         `json:"contactphone"`
+	ContactCellphone string         `json:"contactcellphone"`
+	ContactEmail     string         `json:"contactemail"`
+	ContactVatNo     string         `json:"contactvatno"`
+	Value            json.Number    `json:"value"`
+	Created          string         `json:"created"` // date-time
+	Updated          string         `json:"updated"` // date-time
+	Title            string         `json:"title"`
+	Description      string         `json:"description"`
+	Rating           int            `json:"rating"`
+	User             *ListedUser    `json:"user"` // LeadUser: same keys, nullable strings
+	Source           *Source        `json:"source"`
+	Status           *LeadStatus    `json:"status"`
+	Tags             []Tag          `json:"tags"`
+	Activities       []LeadActivity `json:"activities"`
+}
+
+// LeadStatus is an entry of GET /leadstatus; embedded in a lead it also has timestamps.
+type LeadStatus struct {
+	ID        int    `json:"id"`
+	Name      string `json:"name"`
+	SortOrder int    `json:"sortorder"`
+	Created   string `json:"created,omitempty"`
+	Updated   string `json:"updated,omitempty"`
+}
+
+// LeadActivity is a follow-up embedded in a lead.
+type LeadActivity struct {
+	ID       int         `json:"id"`
+	Type     *IDName     `json:"type"`
+	Comment  string      `json:"comment"`
+	User     *ListedUser `json:"user"`
+	Followup string      `json:"followup"`
+	Done     Flag        `json:"done"`
+	Created  string      `json:"created"`
+	Updated  string      `json:"updated"`
+	Lead     *struct {
+		ID    int         `json:"id"`
+		Title string      `json:"title"`
+		User  *ListedUser `json:"user"`
+	} `json:"lead"`
+}
+
+func (l *Lead) normalize() {
+	l.User = present(l.User, userID)
+	l.Source = present(l.Source, func(s *Source) int { return s.ID })
+	l.Status = present(l.Status, func(s *LeadStatus) int { return s.ID })
+}
+
+// LeadWrite is the POST/PUT body; no field is required. created/updated are ignored by
+// the API on write and therefore not offered.
+type LeadWrite struct {
+	ContactTitle     string      `json:"contacttitle,omitempty"`
+	ContactName      string      `json:"contactname,omitempty"`
+	ContactSurname   string      `json:"contactsurname,omitempty"`
+	ContactCompany   string      `json:"contactcompany,omitempty"`
+	ContactStreet    string      `json:"contactstreet,omitempty"`
+	ContactCity      string      `json:"contactcity,omitempty"`
+	ContactZip       string      `json:"contactzip,omitempty"`
+	ContactPhone     string      `json:"contactphone,omitempty"`
+	ContactCellphone string      `json:"contactcellphone,omitempty"`
+	ContactEmail     string      `json:"contactemail,omitempty"`
+	ContactVatNo     string      `json:"contactvatno,omitempty"`
+	Value            json.Number `json:"value,omitempty"`
+	Title            string      `json:"title,omitempty"`
+	Description      string      `json:"description,omitempty"`
+	Rating           int         `json:"rating,omitempty"`
+	User             *IDObject   `json:"user,omitempty"`
+	Source           *IDObject   `json:"source,omitempty"`
+	Status           *IDObject   `json:"status,omitempty"`
+	Tags             []IDObject  `json:"tags,omitempty"`
+}
+
+// LeadQuery filters GET /leads.
+type LeadQuery struct {
+	ListOptions        // sorting: age|statusid|userid|sourceid|value + _asc/_desc
+	Created     string // YYYY-MM-DD: leads created that day
+	Status      int    // lead status id
+	Source      int    // source id
+	Rating      int
+	UserID      int
+	UserIDs     []int
+}
+
+// Lead returns one lead.
+func (c *Client) Lead(ctx context.Context, id int, mask string) (*Lead, error) {
+	var out Lead
+	if err := c.get(ctx, "leads.get", itemPath(PathLeads, id), nil, mask, &out); err != nil {
+		return nil, errorf(err, "get lead %d", id)
+	}
+	out.normalize()
+	return &out, nil
+}
+
+// Leads returns one page of leads.
+func (c *Client) Leads(ctx context.Context, q LeadQuery) (*Page[Lead], error) {
+	v := q.values("age_desc")
+	setString(v, "created", q.Created)
+	setInt(v, "status", q.Status)
+	setInt(v, "source", q.Source)
+	setInt(v, "rating", q.Rating)
+	setInt(v, "userid", q.UserID)
+	setInts(v, "userids", q.UserIDs)
+	p, err := list[Lead](ctx, c, "leads.list", PathLeads, v, q.Mask)
+	if err != nil {
+		return nil, errorf(err, "list leads")
+	}
+	for i := range p.Items {
+		p.Items[i].normalize()
+	}
+	return p, nil
+}
+
+// CreateLead creates a lead; the record is returned when the API sends it.
+func (c *Client) CreateLead(ctx context.Context, w LeadWrite) (*Lead, error) {
+	var out *Lead
+	if err := c.send(ctx, "leads.create", http.MethodPost, PathLeads, w, &out); err != nil {
+		return nil, errorf(err, "create lead")
+	}
+	if out != nil {
+		out.normalize()
+	}
+	return out, nil
+}
+
+// UpdateLead changes the properties set in w.
+func (c *Client) UpdateLead(ctx context.Context, id int, w LeadWrite) (*Lead, error) {
+	var out *Lead
+	if err := c.send(ctx, "leads.update", http.MethodPut, itemPath(PathLeads, id), w, &out); err != nil {
+		return nil, errorf(err, "update lead %d", id)
+	}
+	if out != nil {
+		out.normalize()
+	}
+	return out, nil
+}

@@ -1,0 +1,289 @@
+package cone
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"crmgraph/backends/rest"
+)
+
+// Query-builder operators (QueryBuilderRule.operator enum).
+const (
+	OpEqual            = "="
+	OpNotEqual         = "!="
+	OpGreater          = ">"
+	OpGreaterOrEqual   = ">="
+	OpLess             = "<"
+	OpLessOrEqual      = "<="
+	OpContains         = "contains"
+	OpDoesNotContain   = "doesNotContain"
+	OpBeginsWith       = "beginsWith"
+	OpDoesNotBeginWith = "doesNotBeginWith"
+	OpEndsWith         = "endsWith"
+	OpDoesNotEndWith   = "doesNotEndWith"
+	OpNull             = "null"
+	OpNotNull          = "notNull"
+	OpIn               = "in"
+	OpNotIn            = "notIn"
+	OpBetween          = "between"
+	OpNotBetween       = "notBetween"
+)
+
+// Combinators of a rule group.
+const (
+	CombinatorAnd = "and"
+	CombinatorOr  = "or"
+)
+
+// MaxFilterIDs bounds the ids of one `in` rule. The seed gives no limit; 250 uuids keep
+// the body near 10 kB, well inside any proxy's limits. Larger batches are split into
+// several requests.
+const MaxFilterIDs = 250
+
+// Query is the "query" object of a QueryBuilderQuery: the top-level rule group.
+type Query struct {
+	ID         string `json:"id,omitempty"`
+	Combinator string `json:"combinator"`
+	Rules      []Rule `json:"rules"`
+}
+
+// Rule is a QueryBuilderRule or, when Combinator is set, a QueryBuilderRuleGroup (the
+// seed's oneOf): one Go type keeps nested queries easy to build.
+//
+// Value is always a string (the seed types it so). Lists for in/notIn and the two
+// bounds of between/notBetween are comma-separated, react-querybuilder's default
+// encoding ("a,b,c"); the seed does not document the list encoding.
+type Rule struct {
+	ID          string
+	Field       string
+	Operator    string
+	ValueSource string
+	Value       string
+	// Group fields.
+	Combinator string
+	Not        bool
+	Rules      []Rule
+}
+
+type ruleJSON struct {
+	ID          string `json:"id,omitempty"`
+	Field       string `json:"field"`
+	Operator    string `json:"operator"`
+	ValueSource string `json:"valueSource,omitempty"`
+	Value       string `json:"value"`
+}
+
+type groupJSON struct {
+	ID         string `json:"id,omitempty"`
+	Combinator string `json:"combinator"`
+	Not        bool   `json:"not"`
+	Rules      []Rule `json:"rules"`
+}
+
+// MarshalJSON writes the rule or group shape.
+func (r Rule) MarshalJSON() ([]byte, error) {
+	if r.IsGroup() {
+		rules := r.Rules
+		if rules == nil {
+			rules = []Rule{}
+		}
+		return json.Marshal(groupJSON{ID: r.ID, Combinator: r.Combinator, Not: r.Not, Rules: rules})
+	}
+	return json.Marshal(ruleJSON{ID: r.ID, Field: r.Field, Operator: r.Operator, ValueSource: r.ValueSource, Value: r.Value})
+}
+
+// UnmarshalJSON reads either shape.
+func (r *Rule) UnmarshalJSON(b []byte) error {
+	var v struct {
+		ruleJSON
+		Combinator string `json:"combinator"`
+		Not        bool   `json:"not"`
+		Rules      []Rule `json:"rules"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*r = Rule{ID: v.ID, Field: v.Field, Operator: v.Operator, ValueSource: v.ValueSource, Value: v.Value,
+		Combinator: v.Combinator, Not: v.Not, Rules: v.Rules}
+	return nil
+}
+
+// IsGroup reports whether r is a rule group.
+func (r Rule) IsGroup() bool { return r.Combinator != "" || r.Rules != nil }
+
+// Equal is the rule field = value.
+func Equal(field, value string) Rule {
+	return Rule{Field: field, Operator: OpEqual, ValueSource: "value", Value: value}
+}
+
+// In is the rule field in values. Values holding a comma cannot travel in the
+// comma-separated encoding; In turns such a list into an "or" group of Equal rules.
+func In(field string, values []string) Rule {
+	for _, v := range values {
+		if strings.Contains(v, ",") {
+			g := Rule{Combinator: CombinatorOr, Rules: make([]Rule, 0, len(values))}
+			for _, v := range values {
+				g.Rules = append(g.Rules, Equal(field, v))
+			}
+			return g
+		}
+	}
+	return Rule{Field: field, Operator: OpIn, ValueSource: "value", Value: strings.Join(values, ",")}
+}
+
+// QueryBuilderConfig is GET /api/query-builder/config/{entity}. The seed leaves the
+// field objects untyped; the sandbox (and react-querybuilder) use {name, label, type,
+// operators}.
+type QueryBuilderConfig struct {
+	Fields    []json.RawMessage `json:"fields"`
+	Operators []string          `json:"operators"`
+}
+
+// QueryBuilderConfig returns the fields and operators a query on entity can use
+// (404 for an unknown entity).
+func (c *Client) QueryBuilderConfig(ctx context.Context, entity string) (*QueryBuilderConfig, error) {
+	var out QueryBuilderConfig
+	if err := c.do(ctx, rest.Request{Op: "querybuilder.config", Method: http.MethodGet, Path: Expand(PathQueryBuilderConfig, entity)}, &out); err != nil {
+		return nil, wrap("query-builder config "+entity, err)
+	}
+	return &out, nil
+}
+
+// Filter runs a query-builder query on entity and returns the untyped rows.
+func (c *Client) Filter(ctx context.Context, entity string, q Query) ([]json.RawMessage, error) {
+	var out []json.RawMessage
+	if err := c.filterInto(ctx, "querybuilder.filter", entity, q, &out); err != nil {
+		return nil, wrap("filter "+entity, err)
+	}
+	return out, nil
+}
+
+type filterBody struct {
+	Query Query `json:"query"`
+}
+
+// filterInto posts q and decodes data into out (a pointer to a slice).
+func (c *Client) filterInto(ctx context.Context, op, entity string, q Query, out any) error {
+	if q.Combinator == "" {
+		q.Combinator = CombinatorAnd
+	}
+	if q.Rules == nil {
+		q.Rules = []Rule{}
+	}
+	resp := struct {
+		Success *bool `json:"success"`
+		Data    any   `json:"data"`
+	}{Data: out}
+	if err := c.do(ctx, rest.Request{Op: op, Method: http.MethodPost, Path: Expand(PathQueryBuilderFilter, entity), Body: filterBody{Query: q}}, &resp); err != nil {
+		return err
+	}
+	if resp.Success != nil && !*resp.Success {
+		return fmt.Errorf("%s %s: success=false: %w", Backend, op, rest.ErrUnavailable)
+	}
+	return nil
+}
+
+// byIn runs one `field in values` filter per MaxFilterIDs values and concatenates the
+// rows. The rows come back in the server's order, not the order of values: callers
+// index them by id.
+func byIn[T any](ctx context.Context, c *Client, op, entity, field string, values []string, extra ...Rule) ([]T, error) {
+	values = dedupe(values)
+	var all []T
+	for start := 0; start < len(values); start += MaxFilterIDs {
+		chunk := values[start:min(start+MaxFilterIDs, len(values))]
+		rules := append([]Rule{In(field, chunk)}, extra...)
+		var rows []T
+		if err := c.filterInto(rest.WithKeys(ctx, len(chunk)), op, entity, Query{Combinator: CombinatorAnd, Rules: rules}, &rows); err != nil {
+			return nil, err
+		}
+		all = append(all, rows...)
+	}
+	return all, nil
+}
+
+// AccountsByID reads accounts by id with one query-builder request per MaxFilterIDs ids.
+// Unknown ids are simply absent from the result.
+func (c *Client) AccountsByID(ctx context.Context, ids []string) ([]Account, error) {
+	out, err := byIn[Account](ctx, c, "accounts.byId", EntityAccount, FieldID, ids)
+	return out, wrap("accounts by id", err)
+}
+
+// ContactsByID reads contacts by id (see AccountsByID).
+func (c *Client) ContactsByID(ctx context.Context, ids []string) ([]Contact, error) {
+	out, err := byIn[Contact](ctx, c, "contacts.byId", EntityContact, FieldID, ids)
+	return out, wrap("contacts by id", err)
+}
+
+// LeadsByID reads leads by id (see AccountsByID).
+func (c *Client) LeadsByID(ctx context.Context, ids []string) ([]Lead, error) {
+	out, err := byIn[Lead](ctx, c, "leads.byId", EntityLead, FieldID, ids)
+	return out, wrap("leads by id", err)
+}
+
+// LeadsByContactID returns every lead (open or closed) of the given contacts in one
+// request per MaxFilterIDs contacts; group them by Lead.Contact.ID.
+func (c *Client) LeadsByContactID(ctx context.Context, contactIDs []string) ([]Lead, error) {
+	out, err := byIn[Lead](ctx, c, "leads.byContact", EntityLead, FieldLeadContact, contactIDs)
+	return out, wrap("leads by contact", err)
+}
+
+// LeadsByAccountID returns every lead of the given accounts; group by Lead.Account.ID.
+func (c *Client) LeadsByAccountID(ctx context.Context, accountIDs []string) ([]Lead, error) {
+	out, err := byIn[Lead](ctx, c, "leads.byAccount", EntityLead, FieldLeadAccount, accountIDs)
+	return out, wrap("leads by account", err)
+}
+
+// AccountsByThirdPartyID finds the accounts carrying one of ids as their id in system
+// (e.g. "CIRRUS"): systemName = system AND thirdPartyId in ids. Records whose match
+// spans two different thirdPartyIds entries are dropped.
+func (c *Client) AccountsByThirdPartyID(ctx context.Context, system string, ids []string) ([]Account, error) {
+	rows, err := byIn[Account](ctx, c, "accounts.byThirdPartyId", EntityAccount, FieldThirdPartyID, ids, Equal(FieldThirdPartySystem, system))
+	if err != nil {
+		return nil, wrap("accounts by third-party id", err)
+	}
+	want := set(ids)
+	out := rows[:0]
+	for _, a := range rows {
+		if hasThirdPartyID(a.ThirdPartyIDs, system, want) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// ContactsByThirdPartyID is AccountsByThirdPartyID for contacts.
+func (c *Client) ContactsByThirdPartyID(ctx context.Context, system string, ids []string) ([]Contact, error) {
+	rows, err := byIn[Contact](ctx, c, "contacts.byThirdPartyId", EntityContact, FieldThirdPartyID, ids, Equal(FieldThirdPartySystem, system))
+	if err != nil {
+		return nil, wrap("contacts by third-party id", err)
+	}
+	want := set(ids)
+	out := rows[:0]
+	for _, ct := range rows {
+		if hasThirdPartyID(ct.ThirdPartyIDs, system, want) {
+			out = append(out, ct)
+		}
+	}
+	return out, nil
+}
+
+func set(xs []string) map[string]struct{} {
+	m := make(map[string]struct{}, len(xs))
+	for _, x := range xs {
+		m[x] = struct{}{}
+	}
+	return m
+}
+
+// hasThirdPartyID reports whether one entry names system with an id in want.
+func hasThirdPartyID(tps []ThirdPartyID, system string, want map[string]struct{}) bool {
+	for _, t := range tps {
+		if _, ok := want[t.ThirdPartyID]; ok && t.SystemName == system {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,275 @@
+// Package clientdata simulates the client-data API (additiv DFS style) over the shared
+// data set: contacts with schema-driven details, change requests with a member approval
+// flow, email/mobile verification, usernames, external connections, change history,
+// localized statuses, schema field metadata and reference lists. Paths are relative to
+// the handler's root; error bodies are the API's ApiError.
+package clientdata
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	api "crmgraph/backends/clientdata"
+	"crmgraph/backends/sandbox/dataset"
+)
+
+// Default tokens. App callers are not scope-limited and never need approval; member
+// callers act as one of the world's users.
+const (
+	AppToken     = "sandbox"
+	MemberToken1 = "member-1"
+	MemberToken2 = "member-2"
+	MemberToken3 = "member-3"
+	MemberToken4 = "member-4"
+	MemberToken5 = "member-5"
+)
+
+// Tokens are the bearer tokens the sandbox accepts.
+type Tokens struct {
+	App     string         // the service token
+	Members map[string]int // member token → index into World.Users
+}
+
+// DefaultTokens: AppToken, and MemberToken1..5 for w.Users[0..4].
+func DefaultTokens() Tokens {
+	return Tokens{App: AppToken, Members: map[string]int{
+		MemberToken1: 0, MemberToken2: 1, MemberToken3: 2, MemberToken4: 3, MemberToken5: 4,
+	}}
+}
+
+// maxPageSize bounds search pages; the seed gives no limit, so this is the sandbox's.
+const (
+	defaultPageSize = 20
+	maxPageSize     = 500
+	maxKeyAttempts  = 3
+)
+
+// Server is the simulated API. Create it with New.
+type Server struct {
+	w      *dataset.World
+	tokens Tokens
+	mux    *http.ServeMux
+	// literal holds routes whose literal segment sits where mux has a wildcard
+	// ("contacts/export/{id}" against "contacts/{contactId}/details"): ServeMux rejects
+	// such overlaps, while the API (ASP.NET routing) prefers the literal segment, so
+	// literal is tried first.
+	literal *http.ServeMux
+	seq     atomic.Uint64 // correlation ids
+	jobs    exportJobs
+
+	mu            sync.RWMutex
+	contacts      map[int32]*contact
+	byUID         map[string]*contact
+	external      map[string]*contact // upper(system) + "\x00" + externalId
+	externalIDs   map[string]*contact // externalId alone: unique across systems
+	usernames     map[string]*contact // lower(username)
+	crs           map[int32]*changeRequest
+	crsByContact  map[int32][]*changeRequest
+	allCRs        []*changeRequest // creation order
+	nextContactID int32
+	nextCRID      int32
+	nextChangeSet int32
+	ticks         int64 // logical clock: mutations happen at Epoch + ticks seconds
+}
+
+// New builds the server's state from w (deterministic for w.Seed). A zero Tokens
+// means DefaultTokens.
+func New(w *dataset.World, tokens Tokens) *Server {
+	if tokens.App == "" && len(tokens.Members) == 0 {
+		tokens = DefaultTokens()
+	}
+	s := &Server{w: w, tokens: tokens, mux: http.NewServeMux(), literal: http.NewServeMux()}
+	s.generate()
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	h := func(pattern string, fn func(http.ResponseWriter, *http.Request, caller)) {
+		s.mux.HandleFunc(pattern, s.authed(fn))
+	}
+	h("GET "+api.PathChangeRequest, s.getChangeRequest)
+	h("GET "+api.PathChangeRequestStatuses, s.getStatuses)
+	h("POST "+api.PathSearchChangeRequests, s.searchChangeRequests)
+	h("POST "+api.PathCancelChangeRequest, s.cancelChangeRequest)
+	h("POST "+api.PathReviewChangeRequest, s.reviewChangeRequest)
+	h("GET "+api.PathPendingChangeRequest, s.pendingCheck)
+	h("POST "+api.PathContacts, s.createContact)
+	h("GET "+api.PathContactDetails, s.getDetails)
+	h("PATCH "+api.PathContactDetails, s.updateDetails)
+	h("PUT "+api.PathContactDetails, s.updateDetails)
+	h("POST "+api.PathChangeHistory, s.searchHistory)
+	h("GET "+api.PathExternalConnections, s.getConnections)
+	h("POST "+api.PathExternalConnections, s.addConnection)
+	h("GET "+api.PathContactByExternalID, s.contactByExternalID)
+	h("GET "+api.PathUsername, s.getUsername)
+	h("PUT "+api.PathUsername, s.putUsername)
+	h("GET "+api.PathProfilePicture, s.getPicture)
+	h("PUT "+api.PathProfilePicture, s.putPicture)
+	h("DELETE "+api.PathProfilePicture, s.deletePicture)
+	h("POST "+api.PathVerifyChannel, s.verifyChannel)
+	h("POST "+api.PathResendKey, s.resendKey)
+	h("POST "+api.PathDiscontinueVerification, s.discontinue)
+	h("POST "+api.PathAnonymize, s.anonymize)
+	h("POST "+api.PathContactsExport, s.startExport)
+	s.literal.HandleFunc("GET "+api.PathContactsExportJob, s.authed(s.getExport))
+	h("POST "+api.PathSchemaFields, s.schemaFields)
+	h("POST "+api.PathListItems, s.listItems)
+	h("POST "+api.PathListLookup, s.listLookup)
+	s.mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) {
+		s.fail(rw, http.StatusNotFound, "NotFound", api.SubCodeNA, "The requested resource does not exist")
+	})
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	if _, pattern := s.literal.Handler(r); pattern != "" {
+		s.literal.ServeHTTP(rw, r)
+		return
+	}
+	s.mux.ServeHTTP(rw, r)
+}
+
+// caller is who a request acts as.
+type caller struct {
+	app  bool
+	user int // index into World.Users; -1 for the app
+	lang string
+}
+
+func (s *Server) authed(fn func(http.ResponseWriter, *http.Request, caller)) http.HandlerFunc {
+	return func(rw http.ResponseWriter, r *http.Request) {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		c := caller{user: -1, lang: language(r)}
+		switch idx, member := s.tokens.Members[tok]; {
+		case ok && tok != "" && tok == s.tokens.App:
+			c.app = true
+		case ok && member && idx >= 0 && idx < len(s.w.Users):
+			c.user = idx
+		default:
+			s.fail(rw, http.StatusUnauthorized, "Unauthorized", api.SubCodeNA, "The access token is missing, invalid or expired")
+			return
+		}
+		fn(rw, r, c)
+	}
+}
+
+// language reads the 'language' query parameter, then Accept-Language (by q order),
+// falling back to English as the sandbox's configured default.
+func language(r *http.Request) string {
+	if l := supported(r.URL.Query().Get("language")); l != "" {
+		return l
+	}
+	best, bestQ := "", -1.0
+	for part := range strings.SplitSeq(r.Header.Get("Accept-Language"), ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		if l := supported(tag); l != "" && q > bestQ {
+			best, bestQ = l, q
+		}
+	}
+	if best == "" {
+		return "en"
+	}
+	return best
+}
+
+func supported(tag string) string {
+	primary, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+	switch primary {
+	case "en", "de", "fr", "sv":
+		return primary
+	}
+	return ""
+}
+
+type apiError struct {
+	Code          string `json:"code"`
+	SubCode       string `json:"subCode"`
+	Message       string `json:"message"`
+	CorrelationID string `json:"correlationId"`
+}
+
+func (s *Server) fail(rw http.ResponseWriter, status int, code, subCode, msg string) {
+	h := fnv.New128a()
+	_, _ = fmt.Fprintf(h, "%d/%d", s.w.Seed, s.seq.Add(1))
+	writeJSON(rw, status, apiError{Code: code, SubCode: subCode, Message: msg, CorrelationID: fmt.Sprintf("%x", h.Sum(nil))})
+}
+
+func (s *Server) badRequest(rw http.ResponseWriter, subCode, msg string) {
+	s.fail(rw, http.StatusBadRequest, "BadRequest", subCode, msg)
+}
+
+func (s *Server) malformed(rw http.ResponseWriter) {
+	s.badRequest(rw, api.SubCodeNA, "The request was not in the required format")
+}
+
+func (s *Server) notFound(rw http.ResponseWriter, what string) {
+	s.fail(rw, http.StatusNotFound, "NotFound", api.SubCodeNA, what+" was not found")
+}
+
+func (s *Server) forbidden(rw http.ResponseWriter, subCode, msg string) {
+	s.fail(rw, http.StatusForbidden, "Forbidden", subCode, msg)
+}
+
+func (s *Server) conflict(rw http.ResponseWriter, subCode, msg string) {
+	s.fail(rw, http.StatusConflict, "Conflict", subCode, msg)
+}
+
+func writeJSON(rw http.ResponseWriter, status int, v any) {
+	rw.Header().Set("Content-Type", "application/json; charset=utf-8")
+	rw.WriteHeader(status)
+	_ = json.NewEncoder(rw).Encode(v)
+}
+
+// decode reads a JSON body into v; an empty body is allowed when optional.
+func decode(r *http.Request, v any, optional bool) bool {
+	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		return false
+	}
+	if len(strings.TrimSpace(string(b))) == 0 {
+		return optional
+	}
+	return json.Unmarshal(b, v) == nil
+}
+
+func pathID(r *http.Request, name string) (int32, bool) {
+	n, err := strconv.ParseInt(r.PathValue(name), 10, 32)
+	return int32(n), err == nil
+}
+
+// now advances the logical clock: runtime changes sort after every generated record
+// and the same request sequence gives the same timestamps.
+func (s *Server) now() time.Time {
+	s.ticks++
+	return dataset.Epoch.Add(time.Duration(s.ticks) * time.Second)
+}
+
+// contactFor resolves the {contactId} of r or answers 400/404; callers hold s.mu.
+func (s *Server) contactFor(rw http.ResponseWriter, r *http.Request) *contact {
+	id, ok := pathID(r, "contactId")
+	if !ok {
+		s.malformed(rw)
+		return nil
+	}
+	c := s.contacts[id]
+	if c == nil {
+		s.notFound(rw, fmt.Sprintf("Contact %d", id))
+		return nil
+	}
+	return c
+}

@@ -1,0 +1,111 @@
+// Package cone is a simulated ConeCRM v1 API (seed 002) serving the shared dataset:
+// accounts are the world's ConeCRM companies, contacts their people, plus generated
+// leads, stages and tasks. Paths, status codes, envelopes and error bodies follow the
+// seed; where the seed leaves a body undocumented the choice is written next to it.
+//
+// Authentication: "Authorization: Bearer <token>". A Symfony app behind
+// LexikJWTAuthenticationBundle answers 401 {"code":401,"message":"JWT Token not found"}
+// without a token and {"code":401,"message":"Invalid JWT Token"} with a wrong one, with
+// "WWW-Authenticate: Bearer"; the sandbox does the same. With no tokens configured any
+// bearer token is accepted (a token is still required).
+package cone
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+
+	"crmgraph/backends/cone"
+	"crmgraph/backends/sandbox/dataset"
+)
+
+// Server is the simulated API. It is an http.Handler serving paths relative to its
+// root ("/api/..."); mount it under a prefix with http.StripPrefix.
+type Server struct {
+	mux      *http.ServeMux
+	tokens   map[string]struct{}
+	entities map[string]*entityDef // query-builder entities
+
+	mu sync.RWMutex // guards st
+	st *store
+}
+
+// New builds the sandbox for world w, accepting the given bearer tokens.
+func New(w *dataset.World, tokens ...string) *Server {
+	s := &Server{mux: http.NewServeMux(), tokens: map[string]struct{}{}, entities: newEntities(), st: newStore(w)}
+	for _, t := range tokens {
+		s.tokens[t] = struct{}{}
+	}
+	routes := []struct {
+		method, path string
+		h            http.HandlerFunc
+	}{
+		{http.MethodGet, cone.PathAccounts, s.listAccounts},
+		{http.MethodPost, cone.PathAccounts, s.createAccount},
+		{http.MethodPatch, cone.PathAccount, s.updateAccount},
+		{http.MethodDelete, cone.PathAccount, s.deleteAccount},
+		{http.MethodGet, cone.PathContacts, s.listContacts},
+		{http.MethodGet, cone.PathContactOpenLeads, s.contactOpenLeads},
+		{http.MethodGet, cone.PathContactByPhone, s.contactByPhone},
+		{http.MethodPost, cone.PathLeads, s.createLead},
+		{http.MethodPost, cone.PathLeadCopy, s.copyLead},
+		{http.MethodGet, cone.PathStages, s.listStages},
+		{http.MethodPost, cone.PathStages, s.createStage},
+		{http.MethodGet, cone.PathStage, s.getStage},
+		{http.MethodPatch, cone.PathStage, s.updateStage},
+		{http.MethodDelete, cone.PathStage, s.deleteStage},
+		{http.MethodPost, cone.PathTasks, s.createTask},
+		{http.MethodPatch, cone.PathTask, s.updateTask},
+		{http.MethodDelete, cone.PathTask, s.deleteTask},
+		{http.MethodGet, cone.PathQueryBuilderConfig, s.queryBuilderConfig},
+		{http.MethodPost, cone.PathQueryBuilderFilter, s.queryBuilderFilter},
+	}
+	for _, r := range routes {
+		s.mux.HandleFunc(r.method+" "+r.path, r.h)
+	}
+	// Symfony's answer for an unknown route.
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, errorJSON{Error: `No route found for "` + r.Method + " " + r.URL.Path + `"`})
+	})
+	return s
+}
+
+// ServeHTTP authenticates the request (the firewall runs before routing) and routes it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	auth := r.Header.Get("Authorization")
+	token, ok := strings.CutPrefix(auth, "Bearer ")
+	token = strings.TrimSpace(token)
+	if !ok || token == "" {
+		w.Header().Set("WWW-Authenticate", "Bearer")
+		writeJSON(w, http.StatusUnauthorized, jwtErrorJSON{Code: http.StatusUnauthorized, Message: "JWT Token not found"})
+		return
+	}
+	if _, known := s.tokens[token]; len(s.tokens) > 0 && !known {
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+		writeJSON(w, http.StatusUnauthorized, jwtErrorJSON{Code: http.StatusUnauthorized, Message: "Invalid JWT Token"})
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, `{"error":"Internal Server Error"}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+func notFound(w http.ResponseWriter, what string) {
+	writeJSON(w, http.StatusNotFound, errorJSON{Error: what + " not found"})
+}
+
+// decodeBody reads a JSON request body into v (bounded at 1 MiB).
+func decodeBody(r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
+	return dec.Decode(v)
+}

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"crmgraph/backends/sandbox"
+	"crmgraph/persisted"
+)
+
+// Config is every setting crmgraph reads, from the environment or the flag of the same
+// meaning (a flag wins). It is read in one place, here, and validated before start.
+type Config struct {
+	Addr string
+
+	Cirrus     Backend
+	Cone       Backend
+	ClientData Backend
+	Support    Backend
+
+	// ClientDataForwardAuth forwards the caller's Authorization bearer token to the
+	// client-data API (it scopes what a member may see); the service token otherwise.
+	ClientDataForwardAuth bool
+
+	Sandbox        bool // start sandboxes for unconfigured backends
+	SandboxSeed    int64
+	SandboxLatency time.Duration
+	SandboxFaults  float64
+	SandboxToken   string
+
+	RedisURL string
+	LogLevel slog.Level
+
+	PersistedQueries persisted.Mode
+	ManifestPath     string
+	ComplexityLimit  int
+	DepthLimit       int
+	TokenLimit       int
+	Introspection    bool
+
+	BackendTimeout time.Duration
+	Dataloaders    bool
+	OTLPEndpoint   string
+}
+
+// Backend is one REST backend's location and credentials.
+type Backend struct {
+	URL      string
+	Token    string
+	AppID    string // SUPPORT only
+	Consumer string // SUPPORT only
+	// Sandboxed is set when the URL points at a sandbox crmgraph started itself.
+	Sandboxed bool
+}
+
+// Configured reports whether the backend was given a URL.
+func (b Backend) Configured() bool { return b.URL != "" }
+
+type setting struct {
+	env, flag, def, help string
+}
+
+// settings is the one table of configuration: env var, flag, default, help.
+var settings = []setting{
+	{"ADDR", "addr", ":8080", "listen address"},
+	{"CIRRUS_URL", "cirrus-url", "", "Cirrus 2 base URL (unset: sandbox)"},
+	{"CIRRUS_TOKEN", "cirrus-token", "", "Cirrus X-Token"},
+	{"CONE_URL", "cone-url", "", "ConeCRM base URL (unset: sandbox)"},
+	{"CONE_TOKEN", "cone-token", "", "ConeCRM bearer JWT"},
+	{"CLIENT_DATA_URL", "client-data-url", "", "client-data API base URL (unset: sandbox)"},
+	{"CLIENT_DATA_TOKEN", "client-data-token", "", "client-data service bearer token"},
+	{"CLIENT_DATA_FORWARD_AUTH", "client-data-forward-auth", "true", "forward the caller's bearer token to client-data"},
+	{"SUPPORT_URL", "support-url", "", "Apideck customer support base URL (not yet federated)"},
+	{"SUPPORT_TOKEN", "support-token", "", "Apideck API key"},
+	{"SUPPORT_APP_ID", "support-app-id", "", "x-apideck-app-id"},
+	{"SUPPORT_CONSUMER_ID", "support-consumer-id", "", "x-apideck-consumer-id"},
+	{"SANDBOX", "sandbox", "on", "on: start sandboxes for unconfigured backends; off: refuse"},
+	{"SANDBOX_SEED", "sandbox-seed", "1", "sandbox data set seed"},
+	{"SANDBOX_LATENCY", "sandbox-latency", "0s", "latency added to every sandbox response"},
+	{"SANDBOX_FAULTS", "sandbox-faults", "0", "share of sandbox requests that fail (0.05 or 5%)"},
+	{"SANDBOX_TOKEN", "sandbox-token", "sandbox", "token the embedded sandboxes accept"},
+	{"REDIS_URL", "redis-url", "", "Redis URL (unset: in-memory cache only)"},
+	{"LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
+	{"PERSISTED_QUERIES", "persisted-queries", "apq", "apq, off, log-unknown or safelist"},
+	{"PERSISTED_QUERIES_MANIFEST", "persisted-queries-manifest", "", "trusted-documents manifest file"},
+	{"COMPLEXITY_LIMIT", "complexity-limit", "5000", "maximum operation complexity (0: none)"},
+	{"DEPTH_LIMIT", "depth-limit", "12", "maximum selection depth (0: none)"},
+	{"TOKEN_LIMIT", "token-limit", "15000", "maximum parser tokens per document"},
+	{"INTROSPECTION", "introspection", "", "on/off (default: on when every backend is a sandbox)"},
+	{"BACKEND_TIMEOUT", "backend-timeout", "10s", "per REST call timeout"},
+	{"DATALOADERS", "dataloaders", "on", "on/off: batch lookups (off only for benchmarks)"},
+	{"OTEL_EXPORTER_OTLP_ENDPOINT", "otlp-endpoint", "", "OTLP/HTTP endpoint for traces (unset: no export)"},
+}
+
+// LoadConfig reads args (without the program name) and the environment.
+func LoadConfig(args []string, getenv func(string) string) (Config, error) {
+	fs := flag.NewFlagSet("crmgraph", flag.ContinueOnError)
+	values := map[string]*string{}
+	for _, s := range settings {
+		values[s.env] = fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.help, s.env, s.def))
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	get := func(env string) string {
+		if v := *values[env]; v != "" {
+			return v
+		}
+		if v := getenv(env); v != "" {
+			return v
+		}
+		for _, s := range settings {
+			if s.env == env {
+				return s.def
+			}
+		}
+		return ""
+	}
+	var errs []error
+	boolean := func(env string) bool {
+		switch strings.ToLower(get(env)) {
+		case "1", "true", "on", "yes":
+			return true
+		case "0", "false", "off", "no", "":
+			return false
+		}
+		errs = append(errs, fmt.Errorf("%s: want on or off, got %q", env, get(env)))
+		return false
+	}
+	integer := func(env string) int {
+		n, err := strconv.Atoi(get(env))
+		if err != nil || n < 0 {
+			errs = append(errs, fmt.Errorf("%s: want a non-negative integer, got %q", env, get(env)))
+		}
+		return n
+	}
+	duration := func(env string) time.Duration {
+		d, err := time.ParseDuration(get(env))
+		if err != nil || d < 0 {
+			errs = append(errs, fmt.Errorf("%s: want a duration such as 20ms, got %q", env, get(env)))
+		}
+		return d
+	}
+	backend := func(prefix string) Backend {
+		b := Backend{URL: strings.TrimRight(get(prefix+"_URL"), "/"), Token: get(prefix + "_TOKEN")}
+		if b.URL != "" {
+			if u, err := url.Parse(b.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				errs = append(errs, fmt.Errorf("%s_URL: want an http(s) URL", prefix))
+			}
+		}
+		return b
+	}
+	cfg := Config{
+		Addr:                  get("ADDR"),
+		Cirrus:                backend("CIRRUS"),
+		Cone:                  backend("CONE"),
+		ClientData:            backend("CLIENT_DATA"),
+		Support:               backend("SUPPORT"),
+		ClientDataForwardAuth: boolean("CLIENT_DATA_FORWARD_AUTH"),
+		Sandbox:               boolean("SANDBOX"),
+		SandboxLatency:        duration("SANDBOX_LATENCY"),
+		SandboxToken:          get("SANDBOX_TOKEN"),
+		RedisURL:              get("REDIS_URL"),
+		ManifestPath:          get("PERSISTED_QUERIES_MANIFEST"),
+		ComplexityLimit:       integer("COMPLEXITY_LIMIT"),
+		DepthLimit:            integer("DEPTH_LIMIT"),
+		TokenLimit:            integer("TOKEN_LIMIT"),
+		BackendTimeout:        duration("BACKEND_TIMEOUT"),
+		Dataloaders:           boolean("DATALOADERS"),
+		OTLPEndpoint:          get("OTEL_EXPORTER_OTLP_ENDPOINT"),
+	}
+	cfg.Support.AppID, cfg.Support.Consumer = get("SUPPORT_APP_ID"), get("SUPPORT_CONSUMER_ID")
+	seed, err := strconv.ParseInt(get("SANDBOX_SEED"), 10, 64)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("SANDBOX_SEED: want an integer"))
+	}
+	cfg.SandboxSeed = seed
+	if cfg.SandboxFaults, err = sandbox.ParseFaults(get("SANDBOX_FAULTS")); err != nil {
+		errs = append(errs, fmt.Errorf("SANDBOX_FAULTS: %w", err))
+	}
+	if err := cfg.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL"))); err != nil {
+		errs = append(errs, fmt.Errorf("LOG_LEVEL: want debug, info, warn or error"))
+	}
+	if cfg.PersistedQueries, err = persisted.ParseMode(get("PERSISTED_QUERIES")); err != nil {
+		errs = append(errs, fmt.Errorf("PERSISTED_QUERIES: %w", err))
+	}
+	if (cfg.PersistedQueries == persisted.ModeSafelist || cfg.PersistedQueries == persisted.ModeLogUnknown) && cfg.ManifestPath == "" {
+		errs = append(errs, errors.New("PERSISTED_QUERIES="+get("PERSISTED_QUERIES")+" needs PERSISTED_QUERIES_MANIFEST"))
+	}
+	if !cfg.Sandbox {
+		var missing []string
+		for name, b := range map[string]Backend{"CIRRUS": cfg.Cirrus, "CONE": cfg.Cone, "CLIENT_DATA": cfg.ClientData} {
+			if !b.Configured() {
+				missing = append(missing, name+"_URL")
+			}
+		}
+		if len(missing) > 0 {
+			slices.Sort(missing)
+			errs = append(errs, fmt.Errorf("SANDBOX=off but %s not set: configure every backend or allow sandboxes", strings.Join(missing, ", ")))
+		}
+	}
+	allSandboxed := !cfg.Cirrus.Configured() && !cfg.Cone.Configured() && !cfg.ClientData.Configured()
+	if v := get("INTROSPECTION"); v == "" {
+		cfg.Introspection = allSandboxed
+	} else {
+		cfg.Introspection = boolean("INTROSPECTION")
+	}
+	return cfg, errors.Join(errs...)
+}

@@ -1,0 +1,37 @@
+// Command crmgraph serves one GraphQL schema over four CRM REST APIs.
+//
+// With no configuration it starts the built-in sandbox CRMs on loopback and talks to
+// them over HTTP; see README.md and config.go for the settings.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "crmgraph:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := LoadConfig(args, getenv)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(stdout, cfg.LogLevel)
+	app, err := NewApp(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	return app.ListenAndServe(ctx)
+}

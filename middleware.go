@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/propagation"
+
+	"crmgraph/backends/clientdata"
+	"crmgraph/resolvers"
+	"crmgraph/transport"
+)
+
+type requestIDKey struct{}
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// statusWriter remembers the status a handler wrote.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// requestLog gives every request an id (X-Request-Id, kept when the caller sends a sane
+// one) and logs one line per request: no query strings, headers or bodies, which can
+// carry tokens and personal data.
+func requestLog(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if len(id) == 0 || len(id) > 64 || strings.ContainsAny(id, " \t\r\n\"") {
+			id = newRequestID()
+		}
+		w.Header().Set("X-Request-Id", id)
+		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		sw := &statusWriter{ResponseWriter: w}
+		start := time.Now()
+		next.ServeHTTP(sw, r.WithContext(ctx))
+		level := slog.LevelInfo
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" || strings.HasPrefix(r.URL.Path, "/assets/") {
+			level = slog.LevelDebug
+		}
+		log.Log(ctx, level, "request", "request_id", id, "method", r.Method, "path", r.URL.Path,
+			"status", sw.status, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+	})
+}
+
+// noStore: GraphQL answers carry per-caller CRM data and APQ misses must not be cached.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// withRecorder collects the REST calls a request makes (for X-Crmgraph-Trace) and
+// continues an incoming W3C trace context.
+func withRecorder(prop propagation.TextMapPropagator, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := prop.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
+		ctx, _ = transport.WithRecorder(ctx)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// withCallerIdentity passes what the caller says about itself to the backends that use
+// it: the bearer token (client-data scopes members by it) and the preferred language.
+func withCallerIdentity(forwardAuth bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if forwardAuth {
+			if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && strings.TrimSpace(tok) != "" {
+				ctx = clientdata.WithBearer(ctx, strings.TrimSpace(tok))
+			}
+		}
+		if lang := primaryLanguage(r.Header.Get("Accept-Language")); lang != "" {
+			ctx = resolvers.WithLanguage(ctx, lang)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// primaryLanguage returns the first language tag of an Accept-Language header ("de-CH,de;q=0.9" → "de-CH").
+func primaryLanguage(h string) string {
+	first, _, _ := strings.Cut(h, ",")
+	first, _, _ = strings.Cut(first, ";")
+	first = strings.TrimSpace(first)
+	if first == "*" || len(first) > 35 {
+		return ""
+	}
+	return first
+}
+
+type operationMetrics struct {
+	requests *prometheus.CounterVec
+}
+
+func newOperationMetrics(reg prometheus.Registerer) *operationMetrics {
+	m := &operationMetrics{requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "crmgraph_graphql_requests_total",
+		Help: "GraphQL operations executed, by operation name and outcome (ok, partial, error).",
+	}, []string{"operation", "outcome"})}
+	reg.MustRegister(m.requests)
+	return m
+}
+
+func (m *operationMetrics) observe(operation string, resp *graphql.Response) {
+	outcome := "ok"
+	if len(resp.Errors) > 0 {
+		outcome = "error"
+		if len(resp.Data) > 0 && string(resp.Data) != "null" {
+			outcome = "partial"
+		}
+	}
+	m.requests.WithLabelValues(operation, outcome).Inc()
+}
+
+// operationName labels metrics and spans; unnamed operations share one label so a
+// client cannot blow up the series count.
+func operationName(oc *graphql.OperationContext) string {
+	if oc.Operation != nil && oc.Operation.Name != "" && len(oc.Operation.Name) <= 64 {
+		return oc.Operation.Name
+	}
+	return "anonymous"
+}
+
+func errorCountAttr(n int) attribute.KeyValue { return attribute.Int("graphql.errors", n) }

@@ -1,0 +1,616 @@
+package resolvers
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"crmgraph/backends/clientdata"
+	"crmgraph/graph/model"
+)
+
+// ClientDataPaths says where the unified Contact fields live in the schema-driven
+// client-data details tree. The defaults match the sandbox's contact schema; a real
+// tenant's schema may differ (it is configuration, not code).
+type ClientDataPaths struct {
+	FirstName, LastName, DisplayName, Email, Phone, Mobile, Title, Company, Language string
+	Street, PostalCode, City, Country                                                string
+}
+
+// DefaultClientDataPaths are the sandbox's schema paths.
+var DefaultClientDataPaths = ClientDataPaths{
+	FirstName: "personalInformation.firstName", LastName: "personalInformation.lastName",
+	DisplayName: "personalInformation.displayName", Email: "communicationMeans.primaryEmail",
+	Phone: "communicationMeans.primaryPhoneNumber", Mobile: "communicationMeans.mobilePhoneNumber",
+	Title: "employment.jobTitle", Company: "employment.companyName", Language: "personalInformation.language",
+	Street: "addresses.primaryAddress.street", PostalCode: "addresses.primaryAddress.postalCode",
+	City: "addresses.primaryAddress.city", Country: "addresses.primaryAddress.country",
+}
+
+// DefaultChangeRequestCodes maps client-data status ids to the unified codes.
+var DefaultChangeRequestCodes = map[int32]model.ChangeRequestStatusCode{
+	clientdata.StatusPending:   model.ChangeRequestStatusCodePending,
+	clientdata.StatusApproved:  model.ChangeRequestStatusCodeApproved,
+	clientdata.StatusRejected:  model.ChangeRequestStatusCodeRejected,
+	clientdata.StatusCancelled: model.ChangeRequestStatusCodeCancelled,
+}
+
+type languageKey struct{}
+
+// WithLanguage records the caller's preferred language (Accept-Language) for the
+// localized lists and forwards it to client-data.
+func WithLanguage(ctx context.Context, lang string) context.Context {
+	return clientdata.WithLanguage(context.WithValue(ctx, languageKey{}, lang), lang)
+}
+
+// requestLanguage is the language in effect: referenceData(language:) wins over the
+// request's Accept-Language; "" means the backend's default.
+func requestLanguage(ctx context.Context) string {
+	lang, _ := ctx.Value(languageKey{}).(string)
+	return lang
+}
+
+// detailString reads a dotted path from a details tree.
+func detailString(d map[string]any, path string) *string {
+	if path == "" || d == nil {
+		return nil
+	}
+	var cur any = d
+	for _, part := range strings.Split(path, ".") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[part]
+	}
+	switch v := cur.(type) {
+	case string:
+		return str(v)
+	case float64:
+		return str(strconv.FormatFloat(v, 'f', -1, 64))
+	case bool:
+		return str(strconv.FormatBool(v))
+	}
+	return nil
+}
+
+func cdContactFromDetails(id int32, details map[string]any, paths ClientDataPaths) *model.Contact {
+	sid := strconv.Itoa(int(id))
+	m := &model.Contact{
+		ID: model.GlobalID("Contact", model.SourceClientData, sid), Source: model.SourceClientData, SourceID: sid,
+		FirstName: detailString(details, paths.FirstName), LastName: detailString(details, paths.LastName),
+		Name: detailString(details, paths.DisplayName), Email: detailString(details, paths.Email),
+		Phone: detailString(details, paths.Phone), Mobile: detailString(details, paths.Mobile),
+		Title: detailString(details, paths.Title), CompanyName: detailString(details, paths.Company),
+		Language: detailString(details, paths.Language),
+	}
+	if m.Name == nil && (m.FirstName != nil || m.LastName != nil) {
+		m.Name = str(strings.TrimSpace(deref(m.FirstName) + " " + deref(m.LastName)))
+	}
+	street, pc, city, country := detailString(details, paths.Street), detailString(details, paths.PostalCode),
+		detailString(details, paths.City), detailString(details, paths.Country)
+	if street != nil || pc != nil || city != nil || country != nil {
+		m.Address = &model.Address{Kind: "main", Street: street, PostalCode: pc, City: city, Country: country}
+	}
+	if details != nil {
+		if b, err := json.Marshal(details); err == nil {
+			m.Details = b
+		}
+	}
+	return m
+}
+
+func cdContact(d *clientdata.ContactDetails) *model.Contact {
+	return cdContactFromDetails(d.ID, d.Details, DefaultClientDataPaths)
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// cdContactRef is the partial contact a change request names.
+func cdContactRef(ref clientdata.ContactRef) *model.Contact {
+	sid := strconv.Itoa(int(ref.ID))
+	return &model.Contact{ID: model.GlobalID("Contact", model.SourceClientData, sid), Source: model.SourceClientData,
+		SourceID: sid, Name: str(ref.Name), UID: ref.UID, Partial: true}
+}
+
+func crGlobal(contact, id int32) (string, string) {
+	sid := strconv.Itoa(int(contact)) + "/" + strconv.Itoa(int(id))
+	return model.GlobalID("ChangeRequest", model.SourceClientData, sid), sid
+}
+
+func cdChangeRequest(x *clientdata.ChangeRequest) *model.ChangeRequest {
+	gid, sid := crGlobal(x.Contact.ID, x.ID)
+	m := &model.ChangeRequest{ID: gid, Source: model.SourceClientData, SourceID: sid, UID: str(x.UID),
+		CreatedAt: utc(&x.CreateDate), InitiatorComment: x.InitiatorComment, ReviewedAt: utc(x.ReviewDate),
+		ReviewComment: x.ReviewComment, ContactID: x.Contact.ID, StatusID: x.Status.ID, ContactRef: cdContactRef(x.Contact),
+		Changes: make([]*model.FieldChange, len(x.Details))}
+	if x.InitiatorMember != nil {
+		m.Initiator = &model.Member{UID: x.InitiatorMember.UID, Name: str(x.InitiatorMember.Name)}
+	}
+	if x.ReviewMember != nil {
+		m.Reviewer = &model.Member{UID: x.ReviewMember.UID, Name: str(x.ReviewMember.Name)}
+	}
+	for i, d := range x.Details {
+		m.Changes[i] = &model.FieldChange{Path: d.Path, OriginalValue: str(d.OriginalValue), TargetValue: str(d.TargetValue),
+			ApprovalRequired: d.IsApprovalRequired}
+	}
+	return m
+}
+
+func cdChangeRequestSummary(x *clientdata.ChangeRequestSummary) *model.ChangeRequest {
+	gid, sid := crGlobal(x.Contact.ID, x.ID)
+	m := &model.ChangeRequest{ID: gid, Source: model.SourceClientData, SourceID: sid, CreatedAt: utc(&x.CreateDate),
+		ReviewedAt: utc(x.ReviewDate), ContactID: x.Contact.ID, StatusID: x.Status.ID, ContactRef: cdContactRef(x.Contact),
+		Partial: true}
+	if x.InitiatorMember != nil {
+		m.Initiator = &model.Member{UID: x.InitiatorMember.UID, Name: str(x.InitiatorMember.Name)}
+	}
+	if x.ReviewMember != nil {
+		m.Reviewer = &model.Member{UID: x.ReviewMember.UID, Name: str(x.ReviewMember.Name)}
+	}
+	return m
+}
+
+// changeRequestStatuses is the localized status list, cached per language and scope.
+func (r *Resolver) changeRequestStatuses(ctx context.Context, language string) ([]*model.ChangeRequestStatus, error) {
+	if language != "" {
+		ctx = clientdata.WithLanguage(ctx, language)
+	} else {
+		language = requestLanguage(ctx)
+	}
+	return cached(ctx, r, "clientdata", strings.ToLower(language), "changeRequestStatuses", func(ctx context.Context) ([]*model.ChangeRequestStatus, error) {
+		xs, err := r.ClientData.ChangeRequestStatuses(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*model.ChangeRequestStatus, 0, len(xs))
+		for _, s := range xs {
+			code, ok := DefaultChangeRequestCodes[s.ID]
+			if !ok {
+				continue // a status crmgraph has no code for
+			}
+			out = append(out, &model.ChangeRequestStatus{SourceID: strconv.Itoa(int(s.ID)), Code: code, Name: s.Name})
+		}
+		return out, nil
+	})
+}
+
+func (r *Resolver) changeRequestStatus(ctx context.Context, cr *model.ChangeRequest) (*model.ChangeRequestStatus, error) {
+	statuses, err := r.changeRequestStatuses(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	want := strconv.Itoa(int(cr.StatusID))
+	for _, s := range statuses {
+		if s.SourceID == want {
+			return s, nil
+		}
+	}
+	return nil, notFound("unknown change request status " + want)
+}
+
+// fullChangeRequest returns cr itself, or the full record when cr is a search summary.
+func (r *Resolver) fullChangeRequest(ctx context.Context, cr *model.ChangeRequest) (*model.ChangeRequest, error) {
+	if !cr.Partial {
+		return cr, nil
+	}
+	k, err := parseCRSourceID(cr.SourceID)
+	if err != nil {
+		return nil, err
+	}
+	return load(ctx, r.loaders(ctx).ClientData.ChangeRequestByID, k)
+}
+
+func (r *Resolver) changeRequestContact(ctx context.Context, cr *model.ChangeRequest) (*model.Contact, error) {
+	if cr.ContactRef != nil && embeddedSelectionCovers(ctx, "Contact", changeRequestContactFields) {
+		return cr.ContactRef, nil
+	}
+	return load(ctx, r.loaders(ctx).ClientData.ContactByID, cr.ContactID)
+}
+
+// changeRequestContactFields: what a change request's contact reference carries, plus
+// edges that need only the contact id.
+var changeRequestContactFields = map[string]bool{"__typename": true, "id": true, "source": true, "sourceId": true,
+	"name": true, "changeRequests": true, "pendingChangeRequest": true, "externalIds": true, "links": true, "username": true}
+
+// crFilter applies a contact's changeRequests filter to its loaded requests.
+func crMatches(cr *model.ChangeRequest, codes map[int32]bool, after, before *time.Time) bool {
+	if codes != nil && !codes[cr.StatusID] {
+		return false
+	}
+	if cr.CreatedAt != nil && after != nil && cr.CreatedAt.Before(*after) {
+		return false
+	}
+	if cr.CreatedAt != nil && before != nil && cr.CreatedAt.After(*before) {
+		return false
+	}
+	return true
+}
+
+func statusIDs(codes []model.ChangeRequestStatusCode) map[int32]bool {
+	if len(codes) == 0 {
+		return nil
+	}
+	out := map[int32]bool{}
+	for id, c := range DefaultChangeRequestCodes {
+		for _, want := range codes {
+			if c == want {
+				out[id] = true
+			}
+		}
+	}
+	return out
+}
+
+func (r *Resolver) contactChangeRequests(ctx context.Context, c *model.Contact, f *model.ContactChangeRequestFilter, first *int, after *string) (*model.ChangeRequestConnection, error) {
+	w, err := parseWindow(first, after)
+	if err != nil {
+		return nil, err
+	}
+	if c.Source != model.SourceClientData {
+		return nil, unsupported("change requests (client-data only)", c.Source)
+	}
+	id, err := parseCDContactID(c.SourceID)
+	if err != nil {
+		return nil, err
+	}
+	if f != nil && len(f.Paths) > 0 {
+		// Paths are only known to the backend: search for this contact with them.
+		q := clientdata.SearchQuery{ContactIDs: []int32{id}, Paths: f.Paths}
+		all, _, err := r.searchAllChangeRequests(ctx, q)
+		if err != nil {
+			return nil, fromBackend("clientdata", err)
+		}
+		return filterCRConnection(all, f, w), nil
+	}
+	all, err := load(ctx, r.loaders(ctx).ClientData.ChangeRequestsByContactID, id)
+	if err != nil {
+		return nil, err
+	}
+	return filterCRConnection(all, f, w), nil
+}
+
+func filterCRConnection(all []*model.ChangeRequest, f *model.ContactChangeRequestFilter, w window) *model.ChangeRequestConnection {
+	var codes map[int32]bool
+	var after, before *time.Time
+	if f != nil {
+		codes, after, before = statusIDs(f.Status), f.CreatedAfter, f.CreatedBefore
+	}
+	kept := make([]*model.ChangeRequest, 0, len(all))
+	for _, cr := range all {
+		if crMatches(cr, codes, after, before) {
+			kept = append(kept, cr)
+		}
+	}
+	return changeRequestConnection(sliceWindow(kept, w), w.Offset, len(kept))
+}
+
+func (r *Resolver) contactPendingChangeRequest(ctx context.Context, c *model.Contact) (*model.ChangeRequest, error) {
+	if c.Source != model.SourceClientData {
+		return nil, nil
+	}
+	id, err := parseCDContactID(c.SourceID)
+	if err != nil {
+		return nil, err
+	}
+	all, err := load(ctx, r.loaders(ctx).ClientData.ChangeRequestsByContactID, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, cr := range all {
+		if DefaultChangeRequestCodes[cr.StatusID] == model.ChangeRequestStatusCodePending {
+			return cr, nil
+		}
+	}
+	return nil, nil
+}
+
+func (r *Resolver) contactDetails(ctx context.Context, c *model.Contact) (model.JSON, error) {
+	if c.Source != model.SourceClientData {
+		return nil, nil
+	}
+	if c.Details != nil {
+		return c.Details, nil
+	}
+	id, err := parseCDContactID(c.SourceID)
+	if err != nil {
+		return nil, err
+	}
+	full, err := load(ctx, r.loaders(ctx).ClientData.ContactByID, id)
+	if err != nil {
+		return nil, err
+	}
+	return full.Details, nil
+}
+
+func (r *Resolver) contactUsername(ctx context.Context, c *model.Contact) (*string, error) {
+	if c.Source != model.SourceClientData {
+		return nil, nil
+	}
+	if c.Username != nil {
+		return c.Username, nil
+	}
+	id, err := parseCDContactID(c.SourceID)
+	if err != nil {
+		return nil, err
+	}
+	u, err := load(ctx, r.loaders(ctx).ClientData.UsernameByContactID, id)
+	if err != nil {
+		return nil, err
+	}
+	return str(u), nil
+}
+
+// changeRequests lists change requests over the client-data search. The API filters one
+// status at a time, so several statuses are paged as one list per status with the
+// cursor holding each position.
+func (r *Resolver) changeRequests(ctx context.Context, f *model.ChangeRequestFilter, first *int, after *string) (*model.ChangeRequestConnection, error) {
+	if f == nil {
+		f = &model.ChangeRequestFilter{}
+	}
+	w, err := parseWindow(first, nil)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := resolveSources("change requests", f.Sources, []model.Source{model.SourceClientData}, []model.Source{model.SourceClientData}); err != nil {
+		return nil, err
+	}
+	base := clientdata.SearchQuery{Paths: f.Paths, SortBy: "CreateDate", SortOrder: clientdata.Descending}
+	if f.CreatedAfter != nil {
+		base.CreateDateFrom = *f.CreatedAfter
+	}
+	if f.CreatedBefore != nil {
+		base.CreateDateTo = *f.CreatedBefore
+	}
+	for _, id := range f.ContactIds {
+		s, err := globalSourceID(id, "Contact", model.SourceClientData)
+		if err != nil {
+			return nil, err
+		}
+		n, err := parseCDContactID(s)
+		if err != nil {
+			return nil, err
+		}
+		base.ContactIDs = append(base.ContactIDs, n)
+	}
+	keys := []string{"all"}
+	if len(f.Status) > 0 {
+		keys = keys[:0]
+		for _, code := range f.Status {
+			keys = append(keys, string(code))
+		}
+	}
+	listers := map[string]lister[*model.ChangeRequest]{}
+	for _, k := range keys {
+		q := base
+		if k != "all" {
+			for id := range statusIDs([]model.ChangeRequestStatusCode{model.ChangeRequestStatusCode(k)}) {
+				q.StatusID = &id
+			}
+		}
+		listers[k] = func(ctx context.Context, offset, limit int) ([]*model.ChangeRequest, int, error) {
+			return r.searchWindow(ctx, q, window{Offset: offset, First: limit})
+		}
+	}
+	fp, err := federate(ctx, keys, listers, after, w.First, selects(ctx, "totalCount"))
+	if err != nil {
+		return nil, err
+	}
+	edges, pi := fedEdges(fp, func(c string, n *model.ChangeRequest) *model.ChangeRequestEdge {
+		return &model.ChangeRequestEdge{Cursor: c, Node: n}
+	})
+	r.prefetchChangeRequests(ctx, fp.Nodes)
+	return &model.ChangeRequestConnection{Edges: edges, PageInfo: pi, TotalCount: fp.Total}, nil
+}
+
+// searchWindow reads [offset, offset+first) of a search with page-number requests.
+func (r *Resolver) searchWindow(ctx context.Context, q clientdata.SearchQuery, w window) ([]*model.ChangeRequest, int, error) {
+	pg, per, skip, ok := pageFor(w.Offset, max(w.First, 1), searchPageSize)
+	if !ok {
+		pg, per, skip = w.Offset/searchPageSize+1, searchPageSize, w.Offset%searchPageSize
+	}
+	q.Page, q.PageSize = int32(pg), int32(per)
+	res, err := r.ClientData.SearchChangeRequests(ctx, q)
+	if err != nil {
+		return nil, 0, fromBackend("clientdata", err)
+	}
+	items := make([]*model.ChangeRequest, 0, len(res.Results))
+	for i := range res.Results {
+		items = append(items, cdChangeRequestSummary(&res.Results[i]))
+	}
+	return sliceWindow(items, window{Offset: skip, First: w.First}), int(res.TotalCount), nil
+}
+
+// prefetchChangeRequests queues the full records when the selection needs them.
+func (r *Resolver) prefetchChangeRequests(ctx context.Context, crs []*model.ChangeRequest) {
+	l := r.loaders(ctx)
+	for _, f := range nodeFields(ctx, "ChangeRequest") {
+		switch f.Name {
+		case "changes", "uid", "initiatorComment", "reviewComment":
+			for _, cr := range crs {
+				if k, err := parseCRSourceID(cr.SourceID); err == nil && cr.Partial {
+					l.ClientData.ChangeRequestByID.Load(ctx, k)
+				}
+			}
+			return
+		}
+	}
+}
+
+// Mutations.
+
+func contactIDOf(id string) (int32, error) {
+	s, err := globalSourceID(id, "Contact", model.SourceClientData)
+	if err != nil {
+		return 0, err
+	}
+	return parseCDContactID(s)
+}
+
+func changeRequestIDOf(id string) (crKey, error) {
+	s, err := globalSourceID(id, "ChangeRequest", model.SourceClientData)
+	if err != nil {
+		return crKey{}, err
+	}
+	return parseCRSourceID(s)
+}
+
+func (r *Resolver) updateContactDetails(ctx context.Context, in model.UpdateContactDetailsInput) (*model.UpdateContactDetailsPayload, error) {
+	id, err := contactIDOf(in.ID)
+	if err != nil {
+		return nil, err
+	}
+	var details map[string]any
+	if err := json.Unmarshal(in.Details, &details); err != nil || details == nil {
+		return nil, badInput("details must be a JSON object")
+	}
+	comment := ""
+	if in.Comment != nil {
+		comment = *in.Comment
+	}
+	out, err := r.ClientData.PatchContactDetails(ctx, id, details, comment)
+	if err != nil {
+		return nil, fromBackend("clientdata", err)
+	}
+	p := &model.UpdateContactDetailsPayload{ApprovalRequired: out.IsApprovalRequired}
+	if out.ChangeRequest != nil {
+		p.ChangeRequest = cdChangeRequest(out.ChangeRequest)
+	}
+	d, err := r.ClientData.ContactDetails(ctx, id)
+	if err != nil {
+		graphql.AddError(ctx, fromBackend("clientdata", err))
+		return p, nil
+	}
+	p.Contact = cdContact(d)
+	return p, nil
+}
+
+func (r *Resolver) reviewChangeRequest(ctx context.Context, in model.ReviewChangeRequestInput) (*model.ReviewChangeRequestPayload, error) {
+	k, err := changeRequestIDOf(in.ID)
+	if err != nil {
+		return nil, err
+	}
+	comment := ""
+	if in.Comment != nil {
+		comment = *in.Comment
+	}
+	if err := r.ClientData.ReviewChangeRequest(ctx, k.Contact, k.ID, in.Approve, comment); err != nil {
+		return nil, fromBackend("clientdata", err)
+	}
+	cr, err := r.ClientData.ChangeRequest(ctx, k.Contact, k.ID)
+	if err != nil {
+		return nil, fromBackend("clientdata", err)
+	}
+	return &model.ReviewChangeRequestPayload{ChangeRequest: cdChangeRequest(cr)}, nil
+}
+
+func (r *Resolver) cancelChangeRequest(ctx context.Context, in model.CancelChangeRequestInput) (*model.CancelChangeRequestPayload, error) {
+	k, err := changeRequestIDOf(in.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.ClientData.CancelChangeRequest(ctx, k.Contact, k.ID); err != nil {
+		return nil, fromBackend("clientdata", err)
+	}
+	cr, err := r.ClientData.ChangeRequest(ctx, k.Contact, k.ID)
+	if err != nil {
+		return nil, fromBackend("clientdata", err)
+	}
+	return &model.CancelChangeRequestPayload{ChangeRequest: cdChangeRequest(cr)}, nil
+}
+
+func (r *Resolver) updateContactUsername(ctx context.Context, in model.UpdateContactUsernameInput) (*model.UpdateContactUsernamePayload, error) {
+	id, err := contactIDOf(in.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.ClientData.UpdateUsername(ctx, id, in.Username); err != nil {
+		return nil, fromBackend("clientdata", err)
+	}
+	c, err := r.ClientData.ContactDetails(ctx, id)
+	if err != nil {
+		return nil, fromBackend("clientdata", err)
+	}
+	m := cdContact(c)
+	m.Username = &in.Username
+	return &model.UpdateContactUsernamePayload{Contact: m}, nil
+}
+
+func (r *Resolver) verifyContactChannel(ctx context.Context, in model.VerifyContactChannelInput) (*model.VerifyContactChannelPayload, error) {
+	id, err := contactIDOf(in.ID)
+	if err != nil {
+		return nil, err
+	}
+	ch := clientdata.ChannelEmail
+	if in.Channel == model.VerificationChannelMobile {
+		ch = clientdata.ChannelMobile
+	}
+	if err := r.ClientData.VerifyChannel(ctx, id, ch, in.Key); err != nil {
+		return nil, fromBackend("clientdata", err)
+	}
+	c, err := r.ClientData.ContactDetails(ctx, id)
+	if err != nil {
+		return nil, fromBackend("clientdata", err)
+	}
+	return &model.VerifyContactChannelPayload{Contact: cdContact(c)}, nil
+}
+
+// clientDataContactLister lists client-data contacts. The API has no contact list; its
+// export (POST a job, GET the CSV) is the one way to enumerate contacts, filtered by
+// display name when searching. Two calls per page, exact totals.
+func (r *Resolver) clientDataContactLister(search *string) lister[*model.Contact] {
+	return func(ctx context.Context, offset, limit int) ([]*model.Contact, int, error) {
+		q := ""
+		if search != nil && *search != "" {
+			q = clientdata.ContactsExportQuery(0, 0, *search)
+		}
+		job, err := r.ClientData.ExportContacts(ctx, q)
+		if err != nil {
+			return nil, 0, fromBackend("clientdata", err)
+		}
+		rows, err := r.ClientData.ExportedContacts(ctx, job)
+		if err != nil {
+			return nil, 0, fromBackend("clientdata", err)
+		}
+		out := make([]*model.Contact, 0, min(limit, len(rows)))
+		for i := offset; i < len(rows) && len(out) < limit; i++ {
+			out = append(out, cdExportedContact(&rows[i]))
+		}
+		return out, len(rows), nil
+	}
+}
+
+// cdExportedContact maps an export row (columns are detail paths) onto a Contact.
+func cdExportedContact(x *clientdata.ExportedContact) *model.Contact {
+	details := map[string]any{}
+	for path, v := range x.Fields {
+		if v == "" {
+			continue
+		}
+		cur := details
+		parts := strings.Split(path, ".")
+		for _, p := range parts[:len(parts)-1] {
+			next, ok := cur[p].(map[string]any)
+			if !ok {
+				next = map[string]any{}
+				cur[p] = next
+			}
+			cur = next
+		}
+		cur[parts[len(parts)-1]] = v
+	}
+	m := cdContactFromDetails(x.ID, details, DefaultClientDataPaths)
+	m.UID = x.UID
+	m.Username = str(x.Username)
+	m.Details = nil // the export holds only exportable attributes: details loads the full tree
+	return m
+}

@@ -1,0 +1,163 @@
+package resolvers
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"crmgraph/backends/cirrus"
+	"crmgraph/graph/model"
+)
+
+// fetchWindow reads the records a window covers from a page-numbered list (Cirrus):
+// one call when one page can hold the window, else consecutive pages of the maximum size.
+func fetchWindow[T any](w window, fetch func(page, perPage int) (page[T], error)) ([]T, int, error) {
+	if w.First == 0 {
+		p, err := fetch(1, 1)
+		return nil, p.Total, err
+	}
+	if pg, per, skip, ok := pageFor(w.Offset, w.First, cirrus.MaxPerPage); ok {
+		p, err := fetch(pg, per)
+		if err != nil {
+			return nil, 0, err
+		}
+		return sliceWindow(p.Items, window{Offset: skip, First: w.First}), p.Total, nil
+	}
+	var out []T
+	total := 0
+	skip := w.Offset % cirrus.MaxPerPage
+	for pg := w.Offset/cirrus.MaxPerPage + 1; len(out) < w.First; pg++ {
+		p, err := fetch(pg, cirrus.MaxPerPage)
+		if err != nil {
+			return nil, 0, err
+		}
+		total = p.Total
+		items := p.Items
+		if skip > 0 {
+			items = sliceWindow(items, window{Offset: skip, First: len(items)})
+			skip = 0
+		}
+		out = append(out, items...)
+		if len(p.Items) < cirrus.MaxPerPage {
+			break
+		}
+	}
+	if len(out) > w.First {
+		out = out[:w.First]
+	}
+	return out, total, nil
+}
+
+// edgesOf builds Relay edges for a single-source window.
+func edgesOf[T any, E any](items []T, offset int, mk func(cursor string, node T) E) []E {
+	edges := make([]E, len(items))
+	for i, it := range items {
+		edges[i] = mk(offsetCursor(offset+i+1), it)
+	}
+	return edges
+}
+
+func pageInfo(offset, n, total int) *model.PageInfo {
+	pi := &model.PageInfo{HasNextPage: offset+n < total}
+	if n > 0 {
+		c := offsetCursor(offset + n)
+		pi.EndCursor = &c
+	}
+	return pi
+}
+
+func accountConnection(items []*model.Account, offset, total int) *model.AccountConnection {
+	return &model.AccountConnection{TotalCount: total, PageInfo: pageInfo(offset, len(items), total),
+		Edges: edgesOf(items, offset, func(c string, n *model.Account) *model.AccountEdge { return &model.AccountEdge{Cursor: c, Node: n} })}
+}
+
+func contactConnection(items []*model.Contact, offset, total int) *model.ContactConnection {
+	return &model.ContactConnection{TotalCount: total, PageInfo: pageInfo(offset, len(items), total),
+		Edges: edgesOf(items, offset, func(c string, n *model.Contact) *model.ContactEdge { return &model.ContactEdge{Cursor: c, Node: n} })}
+}
+
+func opportunityConnection(items []*model.Opportunity, offset, total int) *model.OpportunityConnection {
+	return &model.OpportunityConnection{TotalCount: total, PageInfo: pageInfo(offset, len(items), total),
+		Edges: edgesOf(items, offset, func(c string, n *model.Opportunity) *model.OpportunityEdge {
+			return &model.OpportunityEdge{Cursor: c, Node: n}
+		})}
+}
+
+func orderConnection(items []*model.Order, offset, total int) *model.OrderConnection {
+	return &model.OrderConnection{TotalCount: total, PageInfo: pageInfo(offset, len(items), total),
+		Edges: edgesOf(items, offset, func(c string, n *model.Order) *model.OrderEdge { return &model.OrderEdge{Cursor: c, Node: n} })}
+}
+
+func leadConnection(items []*model.Lead, offset, total int) *model.LeadConnection {
+	return &model.LeadConnection{TotalCount: total, PageInfo: pageInfo(offset, len(items), total),
+		Edges: edgesOf(items, offset, func(c string, n *model.Lead) *model.LeadEdge { return &model.LeadEdge{Cursor: c, Node: n} })}
+}
+
+func changeRequestConnection(items []*model.ChangeRequest, offset, total int) *model.ChangeRequestConnection {
+	return &model.ChangeRequestConnection{TotalCount: total, PageInfo: pageInfo(offset, len(items), total),
+		Edges: edgesOf(items, offset, func(c string, n *model.ChangeRequest) *model.ChangeRequestEdge {
+			return &model.ChangeRequestEdge{Cursor: c, Node: n}
+		})}
+}
+
+// nodeFields returns the fields selected on `edges { node { … } }` of the connection the
+// current resolver returns, for the given concrete type.
+func nodeFields(ctx context.Context, typename string) []graphql.CollectedField {
+	if !graphql.HasOperationContext(ctx) {
+		return nil
+	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return nil
+	}
+	oc := graphql.GetOperationContext(ctx)
+	for _, e := range graphql.CollectFields(oc, fc.Field.Selections, nil) {
+		if e.Name != "edges" {
+			continue
+		}
+		for _, n := range graphql.CollectFields(oc, e.Selections, nil) {
+			if n.Name == "node" {
+				return graphql.CollectFields(oc, n.Selections, []string{typename, "Node"})
+			}
+		}
+	}
+	return nil
+}
+
+// selects reports whether the current field's selection asks for name (e.g. totalCount).
+func selects(ctx context.Context, name string) bool {
+	if !graphql.HasOperationContext(ctx) {
+		return true
+	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return true
+	}
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// argWindow reads first/after of a collected child field (defaults applied).
+func argWindow(ctx context.Context, f graphql.CollectedField) (window, bool) {
+	args := f.ArgumentMap(graphql.GetOperationContext(ctx).Variables)
+	var first *int
+	if v, ok := args["first"]; ok && v != nil {
+		switch n := v.(type) {
+		case int64:
+			i := int(n)
+			first = &i
+		case int:
+			first = &n
+		}
+	}
+	var after *string
+	if v, ok := args["after"].(string); ok {
+		after = &v
+	}
+	w, err := parseWindow(first, after)
+	return w, err == nil
+}

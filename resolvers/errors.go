@@ -1,0 +1,193 @@
+package resolvers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"crmgraph/backends/rest"
+	"crmgraph/graph/model"
+)
+
+// Error codes in extensions.code; the contract in DESIGN.md.
+const (
+	CodeNotFound            = "NOT_FOUND"
+	CodeUnauthenticated     = "UNAUTHENTICATED"
+	CodeForbidden           = "FORBIDDEN"
+	CodeRateLimited         = "RATE_LIMITED"
+	CodeUpstreamUnavailable = "UPSTREAM_UNAVAILABLE"
+	CodeUpstreamTimeout     = "UPSTREAM_TIMEOUT"
+	CodeBadUserInput        = "BAD_USER_INPUT"
+	CodeInternal            = "INTERNAL"
+)
+
+// userError is an error the gateway itself raises about the request.
+type userError struct {
+	code string
+	msg  string
+}
+
+func (e *userError) Error() string { return e.msg }
+
+func badInput(msg string) error { return &userError{code: CodeBadUserInput, msg: msg} }
+
+func notFound(msg string) error { return &userError{code: CodeNotFound, msg: msg} }
+
+// backendNames maps the rest.Client backend names to the Source enum.
+var backendSources = map[string]model.Source{
+	"cirrus":     model.SourceCirrus,
+	"cone":       model.SourceCone,
+	"clientdata": model.SourceClientData,
+	"support":    model.SourceSupport,
+}
+
+// ErrorPresenter turns any resolver error into a GraphQL error with a stable
+// extensions.code (and extensions.source for backend failures). It is the one place
+// errors are classified. Messages never carry URLs or credentials: rest errors are
+// built without them, and anything unclassified is reported as INTERNAL with a
+// generic message (the detail goes to the log).
+func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var gqlErr *gqlerror.Error
+		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+			// Parser/validation errors and errors already presented.
+			if gqlErr.Extensions == nil || gqlErr.Extensions["code"] == nil {
+				return graphql.DefaultErrorPresenter(ctx, err)
+			}
+			return gqlErr
+		}
+		pe := graphql.DefaultErrorPresenter(ctx, err)
+		ext := map[string]any{}
+		for k, v := range pe.Extensions {
+			ext[k] = v
+		}
+		code, msg := Classify(err)
+		ext["code"] = code
+		var herr *rest.HTTPError
+		if errors.As(err, &herr) {
+			if src, ok := backendSources[herr.Backend]; ok {
+				ext["source"] = src
+			}
+			if herr.SubCode != "" && herr.SubCode != "NA" {
+				ext["subCode"] = herr.SubCode
+			}
+			if len(herr.Fields) > 0 {
+				ext["fields"] = herr.Fields
+			}
+		} else if src := sourceOf(err); src != "" {
+			ext["source"] = src
+		}
+		if code == CodeInternal && log != nil {
+			log.ErrorContext(ctx, "internal error", "path", pe.Path.String(), "error", err.Error())
+		}
+		pe.Message = msg
+		pe.Extensions = ext
+		return pe
+	}
+}
+
+// Classify returns the extensions.code and a client-safe message for err.
+func Classify(err error) (code, message string) {
+	var ue *userError
+	if errors.As(err, &ue) {
+		return ue.code, ue.msg
+	}
+	if errors.Is(err, model.ErrBadID) {
+		return CodeBadUserInput, "malformed global id"
+	}
+	var herr *rest.HTTPError
+	if errors.As(err, &herr) {
+		name := sourceName(herr.Backend)
+		detail := ""
+		if herr.Message != "" {
+			detail = ": " + herr.Message
+		}
+		switch {
+		case errors.Is(err, rest.ErrNotFound):
+			return CodeNotFound, fmt.Sprintf("%s: not found%s", name, detail)
+		case errors.Is(err, rest.ErrUnauthorized):
+			return CodeUnauthenticated, fmt.Sprintf("%s rejected the credentials", name)
+		case errors.Is(err, rest.ErrForbidden):
+			return CodeForbidden, fmt.Sprintf("%s: forbidden%s", name, detail)
+		case errors.Is(err, rest.ErrRateLimited):
+			return CodeRateLimited, fmt.Sprintf("%s: rate limited", name)
+		case errors.Is(err, rest.ErrTimeout):
+			return CodeUpstreamTimeout, fmt.Sprintf("%s did not answer in time", name)
+		case errors.Is(err, rest.ErrUnavailable):
+			return CodeUpstreamUnavailable, fmt.Sprintf("%s is unavailable (HTTP %d)", name, herr.Status)
+		default: // 400, 409, 422
+			return CodeBadUserInput, fmt.Sprintf("%s refused the request%s", name, detail)
+		}
+	}
+	name := sourceName(backendOf(err))
+	switch {
+	case errors.Is(err, rest.ErrNotFound):
+		return CodeNotFound, "not found"
+	case errors.Is(err, rest.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		return CodeUpstreamTimeout, name + " did not answer in time"
+	case errors.Is(err, rest.ErrUnavailable):
+		return CodeUpstreamUnavailable, name + " is unavailable"
+	case errors.Is(err, rest.ErrRateLimited):
+		return CodeRateLimited, name + ": rate limited"
+	case errors.Is(err, rest.ErrUnauthorized):
+		return CodeUnauthenticated, name + " rejected the credentials"
+	case errors.Is(err, rest.ErrForbidden):
+		return CodeForbidden, name + ": forbidden"
+	case errors.Is(err, rest.ErrBadRequest), errors.Is(err, rest.ErrConflict):
+		return CodeBadUserInput, name + " refused the request"
+	case errors.Is(err, context.Canceled):
+		return CodeUpstreamUnavailable, "request cancelled"
+	}
+	return CodeInternal, "internal error"
+}
+
+// sourceErr tags an error that carries no *rest.HTTPError with its backend.
+type sourceErr struct {
+	backend string
+	err     error
+}
+
+func (e *sourceErr) Error() string { return e.err.Error() }
+func (e *sourceErr) Unwrap() error { return e.err }
+
+// fromBackend marks err as coming from backend (for extensions.source on network errors).
+func fromBackend(backend string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var herr *rest.HTTPError
+	if errors.As(err, &herr) {
+		return err
+	}
+	return &sourceErr{backend: backend, err: err}
+}
+
+func backendOf(err error) string {
+	var se *sourceErr
+	if errors.As(err, &se) {
+		return se.backend
+	}
+	return ""
+}
+
+func sourceOf(err error) model.Source {
+	return backendSources[backendOf(err)]
+}
+
+func sourceName(backend string) string {
+	switch backend {
+	case "cirrus":
+		return "Cirrus"
+	case "cone":
+		return "ConeCRM"
+	case "clientdata":
+		return "client-data"
+	case "support":
+		return "Apideck support"
+	}
+	return "a backend"
+}

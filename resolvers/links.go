@@ -1,0 +1,93 @@
+package resolvers
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"crmgraph/graph/model"
+)
+
+// Contact links: the same person in the other systems, through the external keys in
+// both directions (Cirrus externalkey ↔ ConeCRM thirdPartyIds; client-data external
+// connections and their reverse lookup).
+
+func (r *Resolver) contactExternalIDsAll(ctx context.Context, c *model.Contact) ([]*model.ExternalID, error) {
+	if c.Source == model.SourceClientData {
+		id, err := parseCDContactID(c.SourceID)
+		if err != nil {
+			return nil, err
+		}
+		return load(ctx, r.loaders(ctx).ClientData.ExternalIDsByContactID, id)
+	}
+	return r.contactExternalIDs(ctx, c)
+}
+
+func (r *Resolver) contactLinks(ctx context.Context, c *model.Contact) ([]*model.Contact, error) {
+	l := r.loaders(ctx)
+	out := []*model.Contact{}
+	seen := map[string]bool{c.ID: true}
+	add := func(x *model.Contact, err error) {
+		if err != nil {
+			if !isNotFound(err) {
+				graphql.AddError(ctx, err)
+			}
+			return
+		}
+		if x != nil && !seen[x.ID] {
+			seen[x.ID] = true
+			out = append(out, x)
+		}
+	}
+	ext, err := r.contactExternalIDsAll(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	// Forward: the keys this record holds.
+	for _, e := range ext {
+		if e.Source == nil {
+			continue
+		}
+		switch *e.Source {
+		case model.SourceCirrus:
+			if n, err := strconv.Atoi(e.ExternalID); err == nil && c.Source != model.SourceCirrus {
+				add(load(ctx, l.Cirrus.ContactByID, n))
+			}
+		case model.SourceCone:
+			if c.Source != model.SourceCone {
+				add(load(ctx, l.Cone.ContactByID, e.ExternalID))
+			}
+		}
+	}
+	// Reverse: records elsewhere that name this one.
+	if c.Source == model.SourceCirrus {
+		xs, err := load(ctx, l.Cone.ContactsByCirrusID, c.SourceID)
+		if err != nil {
+			graphql.AddError(ctx, err)
+		}
+		for _, x := range xs {
+			add(x, nil)
+		}
+		id, err := load(ctx, l.ClientData.ContactIDByExternalID, externalKey{System: "CIRRUS", ID: c.SourceID})
+		if err == nil {
+			add(load(ctx, l.ClientData.ContactByID, id))
+		} else if !isNotFound(err) {
+			graphql.AddError(ctx, err)
+		}
+	}
+	// A linked Cirrus contact's own links (e.g. ConeCRM ↔ client-data through Cirrus)
+	// are one more hop; callers ask for them with links { links }.
+	return out, nil
+}
+
+// supportExternalID returns the SUPPORT customer id among a contact's external ids.
+func supportExternalID(ext []*model.ExternalID) string {
+	for _, e := range ext {
+		if strings.EqualFold(e.System, "SUPPORT") {
+			return e.ExternalID
+		}
+	}
+	return ""
+}

@@ -1,0 +1,167 @@
+package resolvers
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/graph-gophers/dataloader/v7"
+
+	"crmgraph/backends/clientdata"
+	"crmgraph/graph/model"
+)
+
+// crKey names a change request: the API addresses it by contact and request id.
+type crKey struct {
+	Contact int32
+	ID      int32
+}
+
+// externalKey is a (system, external id) pair for the reverse lookup.
+type externalKey struct {
+	System string
+	ID     string
+}
+
+// clientDataLoaders batch client-data lookups: change requests of many contacts come
+// from one search with contactIds; the rest of the API is per contact.
+type clientDataLoaders struct {
+	ChangeRequestByID         *dataloader.Loader[crKey, *model.ChangeRequest]
+	ChangeRequestsByContactID *dataloader.Loader[int32, []*model.ChangeRequest]
+	ContactByID               *dataloader.Loader[int32, *model.Contact]
+	ExternalIDsByContactID    *dataloader.Loader[int32, []*model.ExternalID]
+	ContactIDByExternalID     *dataloader.Loader[externalKey, int32]
+	UsernameByContactID       *dataloader.Loader[int32, string]
+}
+
+// searchPageSize is the page size of change-request searches (the sandbox's maximum).
+const searchPageSize = 500
+
+func (r *Resolver) newClientDataLoaders() clientDataLoaders {
+	c := r.ClientData
+	wrap := func(err error) error { return fromBackend("clientdata", err) }
+	return clientDataLoaders{
+		ChangeRequestByID: fanOutLoader(r, "ChangeRequestByID", func(ctx context.Context, k crKey) (*model.ChangeRequest, error) {
+			x, err := c.ChangeRequest(ctx, k.Contact, k.ID)
+			if err != nil {
+				return nil, wrap(err)
+			}
+			return cdChangeRequest(x), nil
+		}),
+		ChangeRequestsByContactID: batchLoader(r, "ChangeRequestsByContactID", func(ctx context.Context, ids []int32) (map[int32][]*model.ChangeRequest, error) {
+			all, _, err := r.searchAllChangeRequests(ctx, clientdata.SearchQuery{ContactIDs: ids})
+			if err != nil {
+				return nil, wrap(err)
+			}
+			out := make(map[int32][]*model.ChangeRequest, len(ids))
+			for _, cr := range all {
+				out[cr.ContactID] = append(out[cr.ContactID], cr)
+			}
+			return out, nil
+		}, func(int32) ([]*model.ChangeRequest, error) { return []*model.ChangeRequest{}, nil }),
+		ContactByID: fanOutLoader(r, "ClientDataContactByID", func(ctx context.Context, id int32) (*model.Contact, error) {
+			d, err := c.ContactDetails(ctx, id)
+			if err != nil {
+				return nil, wrap(err)
+			}
+			return cdContact(d), nil
+		}),
+		ExternalIDsByContactID: fanOutLoader(r, "ExternalIDsByContactID", func(ctx context.Context, id int32) ([]*model.ExternalID, error) {
+			conns, err := c.ExternalConnections(ctx, id)
+			if err != nil {
+				return nil, wrap(err)
+			}
+			out := make([]*model.ExternalID, 0, len(conns))
+			for _, x := range conns {
+				e := &model.ExternalID{System: x.System, ExternalID: x.ExternalID}
+				if src, ok := coneSystemSources[strings.ToUpper(x.System)]; ok {
+					e.Source = &src
+				}
+				out = append(out, e)
+			}
+			return out, nil
+		}),
+		ContactIDByExternalID: fanOutLoader(r, "ClientDataContactByExternalID", func(ctx context.Context, k externalKey) (int32, error) {
+			x, err := c.ContactByExternalID(ctx, k.System, k.ID)
+			if err != nil {
+				return 0, wrap(err)
+			}
+			return x.ID, nil
+		}),
+		UsernameByContactID: fanOutLoader(r, "UsernameByContactID", func(ctx context.Context, id int32) (string, error) {
+			u, err := c.Username(ctx, id)
+			return u, wrap(err)
+		}),
+	}
+}
+
+// searchAllChangeRequests walks every page of a search.
+func (r *Resolver) searchAllChangeRequests(ctx context.Context, q clientdata.SearchQuery) ([]*model.ChangeRequest, int, error) {
+	q.PageSize = searchPageSize
+	var out []*model.ChangeRequest
+	for pg := int32(1); ; pg++ {
+		q.Page = pg
+		res, err := r.ClientData.SearchChangeRequests(ctx, q)
+		if err != nil {
+			return nil, 0, err
+		}
+		for i := range res.Results {
+			out = append(out, cdChangeRequestSummary(&res.Results[i]))
+		}
+		if pg >= res.PageCount || len(res.Results) == 0 {
+			return out, int(res.TotalCount), nil
+		}
+	}
+}
+
+func parseCRSourceID(s string) (crKey, error) {
+	a, b, ok := strings.Cut(s, "/")
+	if !ok {
+		return crKey{}, model.ErrBadID
+	}
+	c, err1 := strconv.ParseInt(a, 10, 32)
+	id, err2 := strconv.ParseInt(b, 10, 32)
+	if err1 != nil || err2 != nil || c <= 0 || id <= 0 {
+		return crKey{}, model.ErrBadID
+	}
+	return crKey{Contact: int32(c), ID: int32(id)}, nil
+}
+
+func parseCDContactID(s string) (int32, error) {
+	n, err := strconv.ParseInt(s, 10, 32)
+	if err != nil || n <= 0 {
+		return 0, model.ErrBadID
+	}
+	return int32(n), nil
+}
+
+func (r *Resolver) clientDataNode(ctx context.Context, p model.ParsedID) (model.Node, error) {
+	l := r.loaders(ctx)
+	switch p.Type {
+	case "ChangeRequest":
+		k, err := parseCRSourceID(p.SourceID)
+		if err != nil {
+			return nil, err
+		}
+		return nonNilNode(load(ctx, l.ClientData.ChangeRequestByID, k))
+	case "Contact":
+		id, err := parseCDContactID(p.SourceID)
+		if err != nil {
+			return nil, err
+		}
+		return nonNilNode(load(ctx, l.ClientData.ContactByID, id))
+	}
+	return nil, notFound(fmt.Sprintf("no %s in %s", p.Type, p.Source))
+}
+
+// prefetchClientDataContact queues the one search that serves the change requests and
+// pending flags of every client-data contact in a list.
+func (r *Resolver) prefetchClientDataContact(ctx context.Context, field string, c *model.Contact) {
+	if c.Source != model.SourceClientData || (field != "changeRequests" && field != "pendingChangeRequest") {
+		return
+	}
+	if id, err := parseCDContactID(c.SourceID); err == nil {
+		r.loaders(ctx).ClientData.ChangeRequestsByContactID.Load(ctx, id)
+	}
+}

@@ -1,0 +1,121 @@
+package resolvers
+
+import (
+	"strings"
+	"time"
+
+	"crmgraph/backends/cone"
+	"crmgraph/graph/model"
+)
+
+// coneSystemSources maps ConeCRM thirdPartyIds system names to crmgraph sources.
+var coneSystemSources = map[string]model.Source{
+	"CIRRUS":      model.SourceCirrus,
+	"CLIENT_DATA": model.SourceClientData,
+	"SUPPORT":     model.SourceSupport,
+}
+
+func coneExternalIDs(tps []cone.ThirdPartyID) []*model.ExternalID {
+	out := make([]*model.ExternalID, 0, len(tps))
+	for _, t := range tps {
+		e := &model.ExternalID{System: t.SystemName, ExternalID: t.ThirdPartyID}
+		if src, ok := coneSystemSources[t.SystemName]; ok {
+			e.Source = &src
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func coneAddress(c *cone.Customer) *model.Address {
+	if c.Address == "" && c.City == "" && c.PostalCode == "" && c.Country == "" && c.Province == "" {
+		return nil
+	}
+	return &model.Address{Kind: "main", Street: str(c.Address), City: str(c.City), PostalCode: str(c.PostalCode),
+		Province: str(c.Province), Country: str(c.Country)}
+}
+
+func coneAccount(a *cone.Account) *model.Account {
+	m := &model.Account{
+		ID: model.GlobalID("Account", model.SourceCone, a.ID), Source: model.SourceCone, SourceID: a.ID,
+		Name: str(a.Name), Email: str(a.PrimaryEmail), SecondaryEmail: str(a.SecondaryEmail),
+		Phone: str(firstNonEmpty(a.WorkPhone, a.HomePhone)), Mobile: str(a.MobilePhone),
+		Active: boolp(a.IsActive), Language: str(a.Language), Addresses: []*model.Address{},
+		ExternalIDs: coneExternalIDs(a.ThirdPartyIDs),
+	}
+	if ad := coneAddress(&a.Customer); ad != nil {
+		m.Addresses = append(m.Addresses, ad)
+	}
+	if a.Contacts != nil {
+		m.Contacts = make([]*model.Contact, 0, len(a.Contacts))
+		for i := range a.Contacts {
+			m.Contacts = append(m.Contacts, coneContact(&a.Contacts[i]))
+		}
+	}
+	if a.PrimaryContact != nil && a.PrimaryContact.ID != "" {
+		m.PrimaryRef = coneContact(a.PrimaryContact)
+	}
+	return m
+}
+
+func coneContact(c *cone.Contact) *model.Contact {
+	m := &model.Contact{
+		ID: model.GlobalID("Contact", model.SourceCone, c.ID), Source: model.SourceCone, SourceID: c.ID,
+		FirstName: str(c.FirstName), LastName: str(c.LastName), Name: str(strings.TrimSpace(c.FirstName + " " + c.LastName)),
+		Email: str(c.PrimaryEmail), Phone: str(firstNonEmpty(c.WorkPhone, c.HomePhone)), Mobile: str(c.MobilePhone),
+		CompanyName: str(c.CompanyName), Active: boolp(c.IsActive), Address: coneAddress(&c.Customer),
+		Language: str(c.Language), ExternalIDs: coneExternalIDs(c.ThirdPartyIDs),
+	}
+	if c.Accounts != nil {
+		m.AccountRefs = make([]*model.Account, 0, len(c.Accounts))
+		for i := range c.Accounts {
+			m.AccountRefs = append(m.AccountRefs, coneAccount(&c.Accounts[i]))
+		}
+	}
+	return m
+}
+
+func coneLead(l *cone.Lead) *model.Lead {
+	m := &model.Lead{
+		ID: model.GlobalID("Lead", model.SourceCone, l.ID), Source: model.SourceCone, SourceID: l.ID,
+		Title: str(l.Subject), Description: l.Description, Category: l.Category,
+		Qualified: boolp(l.IsQualified), Open: boolp(l.Open()), DueDate: utc(l.DueDate),
+		CreatedAt: utc(l.DateCreated), UpdatedAt: utc(l.DateModified),
+	}
+	if l.Status != nil && l.Status.ID != "" {
+		m.StatusID = str(l.Status.ID)
+	}
+	if l.Source != nil && l.Source.ID != "" {
+		m.LeadSourceID = str(l.Source.ID)
+	}
+	if l.Stage != nil {
+		m.StageID = l.Stage.ID
+	}
+	if l.Contact != nil {
+		m.ContactID = l.Contact.ID
+	}
+	if l.Account != nil {
+		m.AccountID = l.Account.ID
+	}
+	if l.CreatedBy != nil {
+		m.OwnerID = l.CreatedBy.ID
+	}
+	return m
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func firstNonEmpty(xs ...string) string {
+	for _, x := range xs {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}

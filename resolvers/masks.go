@@ -1,0 +1,170 @@
+package resolvers
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Field masks push the GraphQL selection down to the backends (Cirrus X-Fields). A
+// loader's batch is shared by every place in the operation that asks for the type, so
+// the mask of a type is built from everything the operation selects on it anywhere,
+// not from one field's selection.
+
+// cirrusMaskFields maps GraphQL fields to the Cirrus read-model keys they need.
+var cirrusMaskFields = map[string]map[string][]string{
+	"Account": {
+		"name": {"name"}, "altName": {"alt_name"}, "number": {"number"}, "email": {"email"},
+		"phone": {"phone"}, "mobile": {"cellphone"}, "fax": {"fax"}, "website": {"url"}, "vatNumber": {"vatno"},
+		"active": {"active"}, "info": {"info"}, "externalKey": {"externalkey"}, "externalIds": {"externalkey"},
+		"links": {"externalkey"}, "addresses": {"addresses"}, "type": {"type"}, "owner": {"user"},
+		"parent": {"parentaccount{id}"}, "contacts": {"contacts"}, "primaryContact": {"contacts"},
+	},
+	"Contact": {
+		"firstName": {"name"}, "lastName": {"surname"}, "name": {"name", "surname"}, "title": {"title"},
+		"email": {"email"}, "phone": {"officephone"}, "mobile": {"cellphone"}, "active": {"active"},
+		"primary": {"primarycontact"}, "address": {"street", "city", "zip"}, "externalKey": {"externalkey"},
+		"externalIds": {"externalkey"}, "links": {"externalkey"}, "account": {"account{id,name}"},
+		"accounts": {"account{id,name}"}, "companyName": {"account{id,name}"},
+	},
+	"Opportunity": {
+		"title": {"title"}, "description": {"description"}, "value": {"value"}, "status": {"status"},
+		"type": {"type"}, "opportunitySource": {"source"}, "estimatedCloseDate": {"estimatedenddate"},
+		"closed": {"closed"}, "result": {"result"}, "createdAt": {"regdate"}, "updatedAt": {"changedate"},
+		"account": {"accountid"}, "contact": {"contactid"}, "owner": {"user"}, "lostReason": {"lostreason"},
+		"winReason": {"winreason"},
+	},
+	"Order": {
+		"alternateId": {"alternateid"}, "placedAt": {"placedate"}, "deliveryDate": {"deliverydate"},
+		"account": {"account{id,name}"}, "contact": {"contact"}, "owner": {"user"}, "opportunity": {"opportunity{id}"},
+		"status": {"status"}, "type": {"type"}, "deliveryTerm": {"deliveryterm"}, "paymentTerm": {"paymentterm"},
+		"deliveryType": {"deliverytype"}, "currency": {"currencycode"}, "total": {"rows", "price"}, "price": {"price"},
+		"delivered": {"delivered"}, "marking": {"marking"}, "externalComment": {"externalcomment"}, "rows": {"rows"},
+		"deliveryAddress": {"deliveryname", "deliverystreet", "deliveryzip", "deliverycity", "deliverycountry"},
+		"invoiceAddress":  {"invoicename", "invoicestreet", "invoicezip", "invoicecity", "invoicecountry", "invoiceemail"},
+		"createdAt":       {"tscreated"}, "updatedAt": {"tsupdated"},
+	},
+	"Lead": {
+		"title": {"title"}, "description": {"description"}, "status": {"status"}, "statusId": {"status"},
+		"leadSource": {"source"}, "leadSourceId": {"source"}, "owner": {"user"}, "value": {"value"},
+		"rating": {"rating"}, "createdAt": {"created"}, "updatedAt": {"updated"},
+		"prospect": {"contacttitle", "contactname", "contactsurname", "contactcompany", "contactstreet", "contactcity",
+			"contactzip", "contactphone", "contactcellphone", "contactemail", "contactvatno"},
+	},
+}
+
+// maskSet computes, once per operation, the fields selected per GraphQL type.
+type maskSet struct {
+	once     sync.Once
+	selected map[string]map[string]bool
+	mu       sync.Mutex
+	built    map[string]string
+}
+
+func masks(ctx context.Context) *maskSet {
+	if l, ok := ctx.Value(loadersKey{}).(*Loaders); ok {
+		return l.masks.init(ctx)
+	}
+	return (&maskSet{}).init(ctx)
+}
+
+func (m *maskSet) init(ctx context.Context) *maskSet {
+	m.once.Do(func() {
+		m.selected = map[string]map[string]bool{}
+		m.built = map[string]string{}
+		if !graphql.HasOperationContext(ctx) {
+			return
+		}
+		oc := graphql.GetOperationContext(ctx)
+		if oc.Operation == nil {
+			return
+		}
+		m.collect(oc.Operation.SelectionSet, oc.Doc.Fragments, map[string]bool{})
+	})
+	return m
+}
+
+func (m *maskSet) collect(set ast.SelectionSet, frags ast.FragmentDefinitionList, seen map[string]bool) {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.ObjectDefinition != nil {
+				t := s.ObjectDefinition.Name
+				if m.selected[t] == nil {
+					m.selected[t] = map[string]bool{}
+				}
+				m.selected[t][s.Name] = true
+			}
+			m.collect(s.SelectionSet, frags, seen)
+		case *ast.InlineFragment:
+			m.collect(s.SelectionSet, frags, seen)
+		case *ast.FragmentSpread:
+			if f := frags.ForName(s.Name); f != nil && !seen[s.Name] {
+				seen[s.Name] = true
+				m.collect(f.SelectionSet, frags, seen)
+			}
+		}
+	}
+}
+
+// cirrus returns the X-Fields mask for a Cirrus read of typ ("" = all fields, used
+// when there is no operation to derive it from).
+func (m *maskSet) cirrus(typ string) string { return m.cirrusWith(typ) }
+
+// cirrusWith is cirrus plus extra keys the caller needs for itself (e.g. to group a batch).
+func (m *maskSet) cirrusWith(typ string, extra ...string) string {
+	if m.selected == nil || len(m.selected) == 0 {
+		return ""
+	}
+	cacheKey := typ + "|" + strings.Join(extra, ",")
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if s, ok := m.built[cacheKey]; ok {
+		return s
+	}
+	keys := map[string]bool{"id": true}
+	for _, e := range extra {
+		keys[e] = true
+	}
+	fields := cirrusMaskFields[typ]
+	for f := range m.selected[typ] {
+		for _, k := range fields[f] {
+			keys[k] = true
+		}
+	}
+	// "account" (the whole object) wins over "account{id}"; nested forms are merged.
+	whole := map[string]bool{}
+	nested := map[string]map[string]bool{}
+	for k := range keys {
+		name, inner, ok := strings.Cut(k, "{")
+		if !ok {
+			whole[name] = true
+			continue
+		}
+		if nested[name] == nil {
+			nested[name] = map[string]bool{}
+		}
+		for _, f := range strings.Split(strings.TrimSuffix(inner, "}"), ",") {
+			nested[name][f] = true
+		}
+	}
+	parts := make([]string, 0, len(keys))
+	for name := range whole {
+		parts = append(parts, name)
+	}
+	for name, fs := range nested {
+		if !whole[name] {
+			inner := slices.Sorted(maps.Keys(fs))
+			parts = append(parts, name+"{"+strings.Join(inner, ",")+"}")
+		}
+	}
+	slices.Sort(parts)
+	s := "{" + strings.Join(parts, ",") + "}"
+	m.built[cacheKey] = s
+	return s
+}

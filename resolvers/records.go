@@ -1,0 +1,314 @@
+package resolvers
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"crmgraph/graph/model"
+)
+
+// Contact, Opportunity, Order and Lead edges.
+
+// fullContact returns c itself when it carries every field, else the full record
+// (a contact embedded in an account is a summary).
+func (r *Resolver) fullContact(ctx context.Context, c *model.Contact) (*model.Contact, error) {
+	if !c.Partial || c.Source != model.SourceCirrus {
+		return c, nil
+	}
+	return load(ctx, r.loaders(ctx).Cirrus.ContactByID, cirrusKey(c.SourceID))
+}
+
+func (r *Resolver) contactAccount(ctx context.Context, c *model.Contact) (*model.Account, error) {
+	switch c.Source {
+	case model.SourceCirrus:
+		if c.AccountID == "" {
+			full, err := r.fullContact(ctx, c)
+			if err != nil || full.AccountID == "" {
+				return nil, err
+			}
+			c = full
+		}
+		return load(ctx, r.loaders(ctx).Cirrus.AccountByID, cirrusKey(c.AccountID))
+	case model.SourceCone:
+		if len(c.AccountRefs) > 0 {
+			return c.AccountRefs[0], nil
+		}
+	}
+	return nil, nil
+}
+
+func (r *Resolver) contactAccounts(ctx context.Context, c *model.Contact) ([]*model.Account, error) {
+	if c.Source == model.SourceCone {
+		if c.AccountRefs == nil {
+			return []*model.Account{}, nil
+		}
+		return c.AccountRefs, nil
+	}
+	a, err := r.contactAccount(ctx, c)
+	if err != nil || a == nil {
+		return []*model.Account{}, err
+	}
+	return []*model.Account{a}, nil
+}
+
+func (r *Resolver) contactOpportunities(ctx context.Context, c *model.Contact, first *int, after *string) (*model.OpportunityConnection, error) {
+	w, err := parseWindow(first, after)
+	if err != nil {
+		return nil, err
+	}
+	if c.Source != model.SourceCirrus {
+		return nil, unsupported("opportunities", c.Source)
+	}
+	id := cirrusKey(c.SourceID)
+	items, total, err := fetchWindow(w, func(pg, per int) (page[*model.Opportunity], error) {
+		return load(ctx, r.loaders(ctx).Cirrus.OpportunitiesByContact, pageKey{ID: id, Page: pg, PerPage: per})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return opportunityConnection(items, w.Offset, total), nil
+}
+
+func (r *Resolver) contactOrders(ctx context.Context, c *model.Contact, first *int, after *string) (*model.OrderConnection, error) {
+	w, err := parseWindow(first, after)
+	if err != nil {
+		return nil, err
+	}
+	if c.Source != model.SourceCirrus {
+		return nil, unsupported("orders", c.Source)
+	}
+	id := cirrusKey(c.SourceID)
+	items, total, err := fetchWindow(w, func(pg, per int) (page[*model.Order], error) {
+		return load(ctx, r.loaders(ctx).Cirrus.OrdersByContact, pageKey{ID: id, Page: pg, PerPage: per})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return orderConnection(items, w.Offset, total), nil
+}
+
+func (r *Resolver) contactLeads(ctx context.Context, c *model.Contact) ([]*model.Lead, error) {
+	if c.Source != model.SourceCone {
+		return nil, unsupported("contact leads (ConeCRM only)", c.Source)
+	}
+	return load(ctx, r.loaders(ctx).Cone.OpenLeadsByContactID, c.SourceID)
+}
+
+func (r *Resolver) contactExternalIDs(ctx context.Context, c *model.Contact) ([]*model.ExternalID, error) {
+	if c.Partial {
+		full, err := r.fullContact(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		c = full
+	}
+	if c.ExternalIDs == nil {
+		return []*model.ExternalID{}, nil
+	}
+	return c.ExternalIDs, nil
+}
+
+func (r *Resolver) opportunityAccount(ctx context.Context, o *model.Opportunity) (*model.Account, error) {
+	if o.AccountID == "" {
+		return nil, nil
+	}
+	return load(ctx, r.loaders(ctx).Cirrus.AccountByID, cirrusKey(o.AccountID))
+}
+
+func (r *Resolver) opportunityContact(ctx context.Context, o *model.Opportunity) (*model.Contact, error) {
+	if o.ContactID == "" {
+		return nil, nil
+	}
+	return load(ctx, r.loaders(ctx).Cirrus.ContactByID, cirrusKey(o.ContactID))
+}
+
+func (r *Resolver) opportunityStatus(ctx context.Context, o *model.Opportunity) (*model.OpportunityStatus, error) {
+	return o.StatusRef, nil
+}
+
+func (r *Resolver) opportunityOrders(ctx context.Context, o *model.Opportunity, first *int, after *string) (*model.OrderConnection, error) {
+	w, err := parseWindow(first, after)
+	if err != nil {
+		return nil, err
+	}
+	id := cirrusKey(o.SourceID)
+	items, total, err := fetchWindow(w, func(pg, per int) (page[*model.Order], error) {
+		return load(ctx, r.loaders(ctx).Cirrus.OrdersByOpportunity, pageKey{ID: id, Page: pg, PerPage: per})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return orderConnection(items, w.Offset, total), nil
+}
+
+func (r *Resolver) orderAccount(ctx context.Context, o *model.Order) (*model.Account, error) {
+	if o.AccountID == "" {
+		return nil, nil
+	}
+	if o.AccountRef != nil && embeddedSelectionCovers(ctx, "Account", listedAccountFields) {
+		return o.AccountRef, nil
+	}
+	return load(ctx, r.loaders(ctx).Cirrus.AccountByID, cirrusKey(o.AccountID))
+}
+
+// listedAccountFields are the Account fields a Cirrus ListedAccount carries.
+var listedAccountFields = map[string]bool{"__typename": true, "id": true, "source": true, "sourceId": true,
+	"name": true, "altName": true, "number": true, "email": true, "phone": true, "mobile": true,
+	"opportunities": true, "orders": true, "links": true}
+
+// embeddedSelectionCovers reports whether the current field's own selection (an object
+// field, not a connection) asks only for covered fields.
+func embeddedSelectionCovers(ctx context.Context, typename string, covered map[string]bool) bool {
+	if !graphql.HasOperationContext(ctx) {
+		return false
+	}
+	fc := graphql.GetFieldContext(ctx)
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, []string{typename, "Node"}) {
+		if !covered[f.Name] {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *Resolver) orderContact(ctx context.Context, o *model.Order) (*model.Contact, error) {
+	if o.ContactID == "" {
+		return nil, nil
+	}
+	if o.ContactRef != nil && embeddedSelectionCovers(ctx, "Contact", embeddedContactFields) {
+		return o.ContactRef, nil
+	}
+	return load(ctx, r.loaders(ctx).Cirrus.ContactByID, cirrusKey(o.ContactID))
+}
+
+func (r *Resolver) orderOpportunity(ctx context.Context, o *model.Order) (*model.Opportunity, error) {
+	if o.OpportunityID == "" {
+		return nil, nil
+	}
+	return load(ctx, r.loaders(ctx).Cirrus.OpportunityByID, cirrusKey(o.OpportunityID))
+}
+
+func (r *Resolver) leadStatus(ctx context.Context, l *model.Lead) (*model.LeadStatus, error) {
+	return l.StatusRef, nil
+}
+
+func (r *Resolver) leadOwner(ctx context.Context, l *model.Lead) (*model.User, error) {
+	return l.OwnerRef, nil
+}
+
+func (r *Resolver) leadContact(ctx context.Context, l *model.Lead) (*model.Contact, error) {
+	if l.Source != model.SourceCone || l.ContactID == "" {
+		return nil, nil
+	}
+	return load(ctx, r.loaders(ctx).Cone.ContactByID, l.ContactID)
+}
+
+func (r *Resolver) leadAccount(ctx context.Context, l *model.Lead) (*model.Account, error) {
+	if l.Source != model.SourceCone || l.AccountID == "" {
+		return nil, nil
+	}
+	return load(ctx, r.loaders(ctx).Cone.AccountByID, l.AccountID)
+}
+
+func (r *Resolver) leadStage(ctx context.Context, l *model.Lead) (*model.Stage, error) {
+	if l.Source != model.SourceCone {
+		return nil, nil
+	}
+	return r.coneStage(ctx, l.StageID)
+}
+
+// node resolves any global id through the loaders.
+func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
+	p, err := model.ParseGlobalID(id)
+	if err != nil {
+		return nil, err
+	}
+	l := r.loaders(ctx)
+	cirrusID := func() (int, error) {
+		n, err := strconv.Atoi(p.SourceID)
+		if err != nil || n <= 0 {
+			return 0, model.ErrBadID
+		}
+		return n, nil
+	}
+	switch p.Source {
+	case model.SourceCirrus:
+		n, err := cirrusID()
+		if err != nil {
+			return nil, err
+		}
+		switch p.Type {
+		case "Account":
+			return nonNilNode(load(ctx, l.Cirrus.AccountByID, n))
+		case "Contact":
+			return nonNilNode(load(ctx, l.Cirrus.ContactByID, n))
+		case "Opportunity":
+			return nonNilNode(load(ctx, l.Cirrus.OpportunityByID, n))
+		case "Order":
+			return nonNilNode(load(ctx, l.Cirrus.OrderByID, n))
+		case "Lead":
+			return nonNilNode(load(ctx, l.Cirrus.LeadByID, n))
+		case "User":
+			return nonNilNode(load(ctx, l.Cirrus.UserByID, n))
+		}
+	case model.SourceCone:
+		switch p.Type {
+		case "Account":
+			return nonNilNode(load(ctx, l.Cone.AccountByID, p.SourceID))
+		case "Contact":
+			return nonNilNode(load(ctx, l.Cone.ContactByID, p.SourceID))
+		case "Lead":
+			return nonNilNode(load(ctx, l.Cone.LeadByID, p.SourceID))
+		}
+	case model.SourceClientData:
+		return r.clientDataNode(ctx, p)
+	}
+	return nil, notFound("no " + p.Type + " in " + string(p.Source))
+}
+
+// nonNilNode converts a typed pointer result into the Node interface without turning a
+// nil pointer into a non-nil interface.
+func nonNilNode[T model.Node](v T, err error) (model.Node, error) {
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func (r *Resolver) nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	if len(ids) > MaxFirst {
+		return nil, badInput("at most 100 ids per nodes call")
+	}
+	// Queue every id first so each loader sees the whole batch, then collect.
+	out := make([]model.Node, len(ids))
+	type result struct {
+		n   model.Node
+		err error
+	}
+	done := make([]chan result, len(ids))
+	for i, id := range ids {
+		done[i] = make(chan result, 1)
+		go func() {
+			n, err := r.node(ctx, id)
+			done[i] <- result{n, err}
+		}()
+	}
+	for i := range ids {
+		res := <-done[i]
+		if res.err != nil {
+			graphql.AddError(ctx, withIndex(ctx, i, res.err))
+			continue
+		}
+		out[i] = res.n
+	}
+	return out, nil
+}
+
+// withIndex places err at position i of the current list field.
+func withIndex(ctx context.Context, i int, err error) error {
+	return &gqlerror.Error{Message: err.Error(), Path: append(graphql.GetPath(ctx), ast.PathIndex(i)), Err: err}
+}
