@@ -117,6 +117,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 		o.ContextTimeoutEnabled = true
 		o.DialTimeout, o.ReadTimeout, o.WriteTimeout = 500*time.Millisecond, 300*time.Millisecond, 300*time.Millisecond
 		o.MaxRetries = 1
+		o.DialerRetries = 1
 		a.redis = redis.NewClient(o)
 	}
 	a.cache = cache.New(cache.Config{Redis: a.redis, Registerer: a.registry, Logger: log})
@@ -136,7 +137,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
-	mux.Handle("GET /", playground.Handler(playground.Config{Endpoint: "/graphql", Title: "crmgraph", Tabs: exampleTabs, HeaderEditor: true}))
+	mux.Handle("/", playground.Handler(playground.Config{Endpoint: "/graphql", Title: "crmgraph", Tabs: exampleTabs, HeaderEditor: true}))
 	a.handler = requestLog(log, mux)
 	return a, nil
 }
@@ -189,12 +190,7 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 	}
 	srv.SetDisableSuggestion(!cfg.Introspection)
 
-	var apq graphql.Cache[string]
-	if a.redis != nil {
-		apq = persisted.NewRedisStore(a.redis, persisted.RedisStoreOptions{})
-	} else {
-		apq = persisted.NewMemoryStore(10000)
-	}
+	apq := persisted.NewStore(persisted.StoreConfig{Redis: a.redis, Size: 10000, Logger: a.log})
 	var manifest *persisted.Manifest
 	if cfg.ManifestPath != "" {
 		m, err := persisted.LoadManifest(cfg.ManifestPath)
@@ -203,9 +199,7 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 		}
 		manifest = m
 	}
-	if ext := persisted.Extension(cfg.PersistedQueries, apq, manifest, a.log); ext != nil {
-		srv.Use(ext)
-	}
+	srv.Use(persisted.Extension{Mode: cfg.PersistedQueries, Manifest: manifest, Cache: apq, Logger: a.log})
 	if cfg.ComplexityLimit > 0 {
 		srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
 	}
@@ -246,7 +240,7 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 			return resp
 		}
 	})
-	var h http.Handler = srv
+	var h http.Handler = persisted.Middleware(srv)
 	h = res.Middleware(h)
 	h = withCallerIdentity(cfg.ClientDataForwardAuth, h)
 	h = withRecorder(prop, h)

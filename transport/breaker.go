@@ -40,7 +40,7 @@ func (b *breaker) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !ok {
 		info := callInfo(req.Context(), b.o.Backend)
 		b.o.Metrics.count(info.Backend, info.Operation, CodeCircuitOpen)
-		return nil, fmt.Errorf("%s: %w", info.Backend, ErrCircuitOpen)
+		return nil, ErrCircuitOpen // rest.Client adds backend and operation
 	}
 	resp, err := b.next.RoundTrip(req)
 	b.done(probe, outcome(req.Context(), resp, err))
@@ -61,7 +61,7 @@ func (b *breaker) allow() (probe, ok bool) {
 		b.state = halfOpen
 		return true, true
 	default: // a probe is already deciding
-		return true, true
+		return false, false
 	}
 }
 

@@ -1,6 +1,7 @@
 package transport_test
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"testing"
@@ -126,7 +127,10 @@ func TestBreakerLetsOneProbeThrough(t *testing.T) {
 	}()
 	<-arrived
 
-	_, err := send(t, ctx, rt, "GET", srv.URL)
+	// Bounded, so a breaker that wrongly lets this through fails the test, not hangs it.
+	second, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_, err := send(t, second, rt, "GET", srv.URL)
 
 	if !errors.Is(err, transport.ErrCircuitOpen) {
 		t.Errorf("second caller during the probe: err = %v, want circuit open", err)

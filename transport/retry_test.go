@@ -230,6 +230,28 @@ func TestRetryStopsWhenContextEnds(t *testing.T) {
 	})
 }
 
+func TestNetworkTimeoutNotRetried(t *testing.T) {
+	s := &scripted{release: make(chan struct{})} // never released: the server hangs
+	srv := newServer(t, s)
+	base := srv.Client().Transport.(*http.Transport).Clone()
+	base.ResponseHeaderTimeout = 20 * time.Millisecond
+	reg := prometheus.NewRegistry()
+	sl := &sleeper{}
+	rt := transport.New(base, transport.Options{Backend: "cone", Metrics: transport.NewMetrics(reg), Sleep: sl.Sleep})
+
+	_, err := send(t, callCtx(t.Context(), "cone", "contacts.list"), rt, "GET", srv.URL)
+
+	if err == nil {
+		t.Fatal("want a timeout error")
+	}
+	if s.Hits() != 1 || len(sl.Waits()) != 0 {
+		t.Errorf("hits %d, waits %v; want 1 and none", s.Hits(), sl.Waits())
+	}
+	if got := counter(t, reg, "cone", "contacts.list", "timeout"); got != 1 {
+		t.Errorf(`code="timeout" count %v, want 1`, got)
+	}
+}
+
 func TestConnectionRefused(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

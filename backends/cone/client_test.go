@@ -38,9 +38,18 @@ func (c *counted) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.h.ServeHTTP(w, r)
 }
 
+// shared is one sandbox for the tests that only read.
+var shared = sync.OnceValue(func() *sandbox.Server { return sandbox.New(world(), token) })
+
+// newClient returns a client of the shared sandbox with a fresh request counter.
 func newClient(t *testing.T) (*cone.Client, *counted) {
 	t.Helper()
-	h := &counted{h: sandbox.New(world(), token), calls: map[string]int{}}
+	return clientOf(t, shared())
+}
+
+func clientOf(t *testing.T, s *sandbox.Server) (*cone.Client, *counted) {
+	t.Helper()
+	h := &counted{h: s, calls: map[string]int{}}
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
 	return cone.New(cone.Config{BaseURL: ts.URL, Token: token, HTTP: ts.Client(), Timeout: 10 * time.Second}), h
@@ -302,7 +311,7 @@ func sameSet(a, b []string) bool {
 func head(xs []string) []string { return xs[:min(3, len(xs))] }
 
 func TestMutations(t *testing.T) {
-	c, _ := newClient(t)
+	c, _ := clientOf(t, sandbox.New(world(), token))
 	ctx := t.Context()
 	w := world()
 	contactID := w.PeopleWhere(func(p *dataset.Person) bool { return p.ConeID != "" })[0].ConeID

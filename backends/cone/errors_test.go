@@ -2,6 +2,7 @@ package cone_test
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -93,12 +94,19 @@ func assertNoSecrets(t *testing.T, err error, url string) {
 }
 
 func TestTransportErrors(t *testing.T) {
-	// A server that answers only when the client gives up: the handler waits for the
-	// request context, so no test sleeps.
+	// A server that answers only when the client gives up: the handler reads the body
+	// (so the server notices the disconnect) and waits for the request context or the
+	// end of the test, so no test sleeps.
+	stop := make(chan struct{})
 	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		<-r.Context().Done()
+		_, _ = io.Copy(io.Discard, r.Body)
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
 	}))
 	defer hang.Close()
+	defer close(stop)
 	// A port with nothing listening: start a server, note its URL, close it.
 	gone := httptest.NewServer(http.NotFoundHandler())
 	goneURL := gone.URL

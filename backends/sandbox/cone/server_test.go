@@ -19,9 +19,24 @@ const testToken = "test-jwt"
 // worldOnce shares the generated world between tests; it is read-only.
 var worldOnce = sync.OnceValue(func() *dataset.World { return dataset.New(7) })
 
+// sharedServer is one sandbox for the tests that only read (building one costs more
+// than the reads, under -race).
+var sharedServer = sync.OnceValue(func() *Server { return New(worldOnce(), testToken) })
+
+// newTestServer returns a fresh sandbox, for tests that change state.
 func newTestServer(t *testing.T) (*Server, *httptest.Server) {
 	t.Helper()
-	s := New(worldOnce(), testToken)
+	return serve(t, New(worldOnce(), testToken))
+}
+
+// readOnlyServer returns the shared sandbox.
+func readOnlyServer(t *testing.T) (*Server, *httptest.Server) {
+	t.Helper()
+	return serve(t, sharedServer())
+}
+
+func serve(t *testing.T, s *Server) (*Server, *httptest.Server) {
+	t.Helper()
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	return s, ts
@@ -80,7 +95,7 @@ func trunc(b []byte) string {
 }
 
 func TestAuth(t *testing.T) {
-	_, ts := newTestServer(t)
+	_, ts := readOnlyServer(t)
 	tests := []struct {
 		name, token string
 		wantStatus  int
@@ -114,7 +129,7 @@ func TestAuth(t *testing.T) {
 }
 
 func TestGeneratedData(t *testing.T) {
-	s, _ := newTestServer(t)
+	s, ts1 := readOnlyServer(t)
 	w, st := worldOnce(), s.st
 	if got, want := len(st.accounts), len(w.CompaniesInCone()); got != want {
 		t.Errorf("accounts = %d, want %d", got, want)
@@ -163,7 +178,6 @@ func TestGeneratedData(t *testing.T) {
 		}
 	}
 	t.Run("deterministic", func(t *testing.T) {
-		_, ts1 := newTestServer(t)
 		_, ts2 := newTestServer(t)
 		q := `{"query":{"combinator":"and","rules":[{"field":"priority","operator":">=","value":"4"}]}}`
 		_, b1 := call(t, ts1, http.MethodPost, cone.Expand(cone.PathQueryBuilderFilter, "lead"), q, testToken)
@@ -192,7 +206,7 @@ type accountsEnvelope struct {
 }
 
 func TestReadEndpoints(t *testing.T) {
-	s, ts := newTestServer(t)
+	s, ts := readOnlyServer(t)
 	st := s.st
 	someAccount := st.accounts[st.accountOrder[0]]
 	withOpen := contactWithOpenLead(t, s)
