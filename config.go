@@ -35,8 +35,9 @@ type Config struct {
 	SandboxFaults  float64
 	SandboxToken   string
 
-	RedisURL string
-	LogLevel slog.Level
+	RedisURL       string
+	RedisKeyPrefix string
+	LogLevel       slog.Level
 
 	PersistedQueries persisted.Mode
 	ManifestPath     string
@@ -87,6 +88,7 @@ var settings = []setting{
 	{"SANDBOX_FAULTS", "sandbox-faults", "0", "share of sandbox requests that fail (0.05 or 5%)"},
 	{"SANDBOX_TOKEN", "sandbox-token", "sandbox", "token the embedded sandboxes accept"},
 	{"REDIS_URL", "redis-url", "", "Redis URL (unset: in-memory cache only)"},
+	{"REDIS_KEY_PREFIX", "redis-key-prefix", "crmgraph", "prefix of every Redis key and channel (replicas sharing a cache share it)"},
 	{"LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
 	{"PERSISTED_QUERIES", "persisted-queries", "apq", "apq, off, log-unknown or safelist"},
 	{"PERSISTED_QUERIES_MANIFEST", "persisted-queries-manifest", "", "trusted-documents manifest file"},
@@ -168,6 +170,7 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 		SandboxLatency:        duration("SANDBOX_LATENCY"),
 		SandboxToken:          get("SANDBOX_TOKEN"),
 		RedisURL:              get("REDIS_URL"),
+		RedisKeyPrefix:        get("REDIS_KEY_PREFIX"),
 		ManifestPath:          get("PERSISTED_QUERIES_MANIFEST"),
 		ComplexityLimit:       integer("COMPLEXITY_LIMIT"),
 		DepthLimit:            integer("DEPTH_LIMIT"),

@@ -120,7 +120,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 		o.DialerRetries = 1
 		a.redis = redis.NewClient(o)
 	}
-	a.cache = cache.New(cache.Config{Redis: a.redis, Registerer: a.registry, Logger: log})
+	a.cache = cache.New(cache.Config{Redis: a.redis, Prefix: cfg.RedisKeyPrefix, Registerer: a.registry, Logger: log})
 	go a.cache.Run(ctx)
 	deps.Cache = a.cache
 
@@ -190,7 +190,7 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 	}
 	srv.SetDisableSuggestion(!cfg.Introspection)
 
-	apq := persisted.NewStore(persisted.StoreConfig{Redis: a.redis, Size: 10000, Logger: a.log})
+	apq := persisted.NewStore(persisted.StoreConfig{Redis: a.redis, Prefix: cfg.RedisKeyPrefix, Size: 10000, Logger: a.log})
 	var manifest *persisted.Manifest
 	if cfg.ManifestPath != "" {
 		m, err := persisted.LoadManifest(cfg.ManifestPath)

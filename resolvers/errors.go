@@ -23,7 +23,12 @@ const (
 	CodeUpstreamTimeout     = "UPSTREAM_TIMEOUT"
 	CodeBadUserInput        = "BAD_USER_INPUT"
 	CodeInternal            = "INTERNAL"
+	// CodeIntrospectionDisabled answers __schema/__type when INTROSPECTION is off.
+	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
 )
+
+// gqlgen raises this unexported error text when introspection is off; it has no sentinel.
+const introspectionDisabled = "introspection disabled"
 
 // userError is an error the gateway itself raises about the request.
 type userError struct {
@@ -95,6 +100,11 @@ func Classify(err error) (code, message string) {
 	var ue *userError
 	if errors.As(err, &ue) {
 		return ue.code, ue.msg
+	}
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if e.Error() == introspectionDisabled {
+			return CodeIntrospectionDisabled, "introspection is disabled on this server"
+		}
 	}
 	if errors.Is(err, model.ErrBadID) {
 		return CodeBadUserInput, "malformed global id"

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"crmgraph/backends/sandbox"
+	"crmgraph/internal/testredis"
+)
+
+func get(t *testing.T, srv *httptest.Server, path string) (int, string) {
+	t.Helper()
+	resp, err := srv.Client().Get(srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestMetricsAndHealth(t *testing.T) {
+	srv := gateway(t)
+	query(t, `query Canonical { accounts(first: 3, filter: {sources: [CIRRUS]}) { edges { node { name type { name } orders(first: 1) { totalCount } } } } }`, nil, nil)
+	code, body := get(t, srv, "/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("/metrics = %d", code)
+	}
+	for _, want := range []string{
+		`crmgraph_backend_requests_total{backend="cirrus",code="200",operation="accounts.list"}`,
+		`crmgraph_backend_request_duration_seconds_bucket{backend="cirrus",operation="orders.list"`,
+		`crmgraph_cache_requests_total{cache="accountTypes",result=`,
+		`crmgraph_dataloader_batch_size_bucket{loader="OrdersByAccountID"`,
+		`crmgraph_graphql_requests_total{operation="Canonical",outcome="ok"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if code, _ := get(t, srv, "/healthz"); code != http.StatusOK {
+		t.Fatalf("/healthz = %d", code)
+	}
+	if code, body := get(t, srv, "/readyz"); code != http.StatusOK {
+		t.Fatalf("/readyz = %d %s", code, body)
+	}
+}
+
+func TestReadyzReportsRedisDown(t *testing.T) {
+	env := sandboxEnv(t, "sandbox")
+	env["REDIS_URL"] = "redis://" + strings.TrimPrefix(closedURL(t), "http://")
+	_, srv := newGateway(t, env)
+	if code, body := get(t, srv, "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "redis") {
+		t.Fatalf("/readyz = %d %s", code, body)
+	}
+	// Requests still succeed: reference lists fall back to the in-process tier.
+	r := post(t, srv, request{Query: `{ referenceData { orderStatuses { name } } accounts(first: 1, filter: {sources: [CIRRUS]}) { totalCount } }`})
+	if len(r.Errors) > 0 || !strings.Contains(string(r.Data), "orderStatuses") {
+		t.Fatalf("with Redis down: %s", r.raw)
+	}
+	_, metrics := get(t, srv, "/metrics")
+	if !strings.Contains(metrics, `crmgraph_cache_requests_total{cache="orderStatuses",result="error"} 1`) {
+		t.Fatalf("Redis errors are not counted:\n%s", grep(metrics, "crmgraph_cache"))
+	}
+}
+
+func grep(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// redisEnv is sandboxEnv plus a real Redis and a key prefix of this test's own.
+func redisEnv(t *testing.T) map[string]string {
+	env := sandboxEnv(t, "sandbox")
+	env["REDIS_URL"] = testredis.URL(t)
+	env["REDIS_KEY_PREFIX"] = fmt.Sprintf("crmgraph-test-%d", time.Now().UnixNano())
+	return env
+}
+
+func TestReferenceListsSharedThroughRedis(t *testing.T) {
+	env := redisEnv(t)
+	_, a := newGateway(t, env)
+	_, b := newGateway(t, env)
+	q := request{Query: `{ referenceData { orderStatuses { id name } paymentTerms { name } } }`}
+	ra := post(t, a, q)
+	if len(ra.Errors) > 0 || ra.calls("cirrus") != 2 {
+		t.Fatalf("replica A: %d calls, %s", ra.calls("cirrus"), ra.raw)
+	}
+	if again := post(t, a, q); again.calls("") != 0 {
+		t.Fatalf("replica A again: %d calls", again.calls(""))
+	}
+	rb := post(t, b, q)
+	if len(rb.Errors) > 0 || rb.calls("") != 0 || string(rb.Data) != string(ra.Data) {
+		t.Fatalf("replica B: %d calls, %s", rb.calls(""), rb.raw)
+	}
+}
+
+func TestAutomaticPersistedQueries(t *testing.T) {
+	env := redisEnv(t)
+	_, a := newGateway(t, env)
+	_, b := newGateway(t, env)
+	text := `{ accounts(first: 1, filter: {sources: [CIRRUS]}) { totalCount } }`
+	sum := sha256.Sum256([]byte(text))
+	hash := hex.EncodeToString(sum[:])
+	ext := fmt.Sprintf(`{"persistedQuery":{"version":1,"sha256Hash":"%s"}}`, hash)
+
+	// A miss over GET: PERSISTED_QUERY_NOT_FOUND, not cacheable.
+	missURL := b.URL + "/graphql?extensions=" + url.QueryEscape(ext)
+	resp, err := b.Client().Get(missURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "PERSISTED_QUERY_NOT_FOUND") || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("miss: %s %q", body, resp.Header.Get("Cache-Control"))
+	}
+	// Register on replica A (POST with the text), then B answers the hash alone (GET).
+	r := post(t, a, request{Query: text, header: nil})
+	_ = r
+	reg := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(fmt.Sprintf(`{"query":%q,"extensions":%s}`, text, ext)))
+	reg.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	appOf(t, a).ServeHTTP(rec, reg)
+	if !strings.Contains(rec.Body.String(), "totalCount") {
+		t.Fatalf("register: %s", rec.Body)
+	}
+	resp, err = b.Client().Get(missURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `"totalCount"`) || strings.Contains(string(body), "errors") {
+		t.Fatalf("hit on replica B: %s", body)
+	}
+	// A hash that does not match the text is refused.
+	bad := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(fmt.Sprintf(`{"query":%q,"extensions":{"persistedQuery":{"version":1,"sha256Hash":"%s"}}}`, text+" ", hash)))
+	bad.Header.Set("Content-Type", "application/json")
+	rec = httptest.NewRecorder()
+	appOf(t, a).ServeHTTP(rec, bad)
+	if !strings.Contains(rec.Body.String(), "errors") || strings.Contains(rec.Body.String(), "totalCount") {
+		t.Fatalf("mismatch: %s", rec.Body)
+	}
+}
+
+// appOf returns the handler behind a test server.
+func appOf(t *testing.T, srv *httptest.Server) http.Handler {
+	t.Helper()
+	return srv.Config.Handler
+}
+
+func TestOperationLimits(t *testing.T) {
+	env := sandboxEnv(t, "sandbox")
+	env["DEPTH_LIMIT"] = "4"
+	env["COMPLEXITY_LIMIT"] = "50"
+	env["INTROSPECTION"] = "off"
+	_, srv := newGateway(t, env)
+	tests := []struct {
+		name, query, code string
+	}{
+		{"depth", `{ accounts { edges { node { contacts { edges { node { name } } } } } } }`, "DEPTH_LIMIT_EXCEEDED"},
+		{"complexity", `{ a: accounts(first: 100) { totalCount } b: contacts(first: 100) { totalCount } c: leads { totalCount } d: orders { totalCount } e: opportunities { totalCount } f: changeRequests { totalCount } g: accounts { totalCount } h: contacts { totalCount } i: leads { totalCount } j: orders { totalCount } k: opportunities { totalCount } l: changeRequests { totalCount } m: accounts { totalCount } n: contacts { totalCount } o: leads { totalCount } p: orders { totalCount } q: opportunities { totalCount } r: changeRequests { totalCount } s: accounts { totalCount } t: contacts { totalCount } u: leads { totalCount } v: orders { totalCount } w: opportunities { totalCount } x: changeRequests { totalCount } y: accounts { totalCount } z: contacts { totalCount } }`, "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"introspection off", `{ __schema { types { name } } }`, "INTROSPECTION_DISABLED"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := post(t, srv, request{Query: tt.query})
+			if got := r.codes(); len(got) == 0 || got[0] != tt.code {
+				t.Fatalf("codes %v: %s", got, r.raw)
+			}
+			if r.calls("") != 0 {
+				t.Fatalf("a rejected operation called %d backends", r.calls(""))
+			}
+		})
+	}
+}
+
+func TestBackendTimeout(t *testing.T) {
+	// A slow Cirrus: the shared sandbox behind 300ms of latency, with a 50ms budget.
+	target, _ := url.Parse(sharedSandboxURL(t))
+	slow := httptest.NewServer(sandbox.Latency(300 * time.Millisecond)(httputil.NewSingleHostReverseProxy(target)))
+	defer slow.Close()
+	env := sandboxEnv(t, "sandbox")
+	env["CIRRUS_URL"] = slow.URL + "/cirrus"
+	env["BACKEND_TIMEOUT"] = "50ms"
+	_, srv := newGateway(t, env)
+	r := post(t, srv, request{Query: `{ cirrus: accounts(first: 1, filter: {sources: [CIRRUS]}) { totalCount }
+	  cone: accounts(first: 1, filter: {sources: [CONE]}) { totalCount } }`})
+	if got := r.codes(); len(got) != 1 || got[0] != "UPSTREAM_TIMEOUT" || r.Errors[0].Extensions["source"] != "CIRRUS" {
+		t.Fatalf("got %s", r.raw)
+	}
+	if !strings.Contains(string(r.Data), `"cone":{"totalCount":1000}`) {
+		t.Fatalf("the rest did not resolve: %s", r.Data)
+	}
+	mustNotLeak(t, r)
+}
+
+func sharedSandboxURL(t *testing.T) string {
+	gateway(t)
+	return sharedGateway.app.SandboxURL
+}
