@@ -17,7 +17,7 @@ const loaderWait = 2 * time.Millisecond
 
 // fanOutLimit bounds concurrent single-record calls of one batch where an API has no
 // batch form; the transport caps each backend as a whole too.
-const fanOutLimit = 8
+const fanOutLimit = 32
 
 type loadersKey struct{}
 
