@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestAccountsFromCirrus(t *testing.T) {
@@ -272,20 +276,41 @@ func TestMalformedQuery(t *testing.T) {
 }
 
 func TestUnsupportedSourceIsAnError(t *testing.T) {
-	r := post(t, gateway(t), request{Query: `{ orders(filter: {sources: [CONE]}) { totalCount } }`})
-	if len(r.Errors) != 1 || r.codes()[0] != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "CONE") {
+	r := post(t, gateway(t), request{Query: `{ orders(filter: {sources: [CONE]}) { totalCount }
+	  accounts(first: 1, filter: {sources: [CIRRUS]}) { totalCount } }`})
+	if len(r.Errors) != 1 || r.codes()[0] != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "CONE") ||
+		fmt.Sprint(r.Errors[0].Path) != "[orders]" {
 		t.Fatalf("got %s", r.raw)
+	}
+	// The other root field still resolves.
+	if !strings.Contains(string(r.Data), `"accounts":{"totalCount":2200}`) {
+		t.Fatalf("data: %s", r.Data)
 	}
 }
 
 func TestWrongTokenIsUnauthenticated(t *testing.T) {
 	const token = "wrong-token-s3cret"
-	_, srv := newGateway(t, sandboxEnv(t, token))
-	r := post(t, srv, request{Query: `{ accounts(first: 2, filter: {sources: [CIRRUS]}) { totalCount } }`})
+	logs := &syncWriter{}
+	_, srv := newGatewayLogging(t, sandboxEnv(t, token), logs)
+	r := post(t, srv, request{Query: `{ accounts(first: 2, filter: {sources: [CIRRUS]}) { totalCount } }`,
+		header: http.Header{"Authorization": {"Bearer caller-s3cret"}}})
 	if len(r.Errors) != 1 || r.codes()[0] != "UNAUTHENTICATED" || r.Errors[0].Extensions["source"] != "CIRRUS" {
 		t.Fatalf("got %s", r.raw)
 	}
-	mustNotLeak(t, r, token)
+	mustNotLeak(t, r, token, "caller-s3cret")
+	// The request line is written once the handler returns: wait for it.
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(logs.String(), `"path":"/graphql"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no request log line:\n%s", logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, secret := range []string{token, "caller-s3cret", sharedGateway.app.SandboxURL} {
+		if strings.Contains(logs.String(), secret) {
+			t.Fatalf("log leaks %q:\n%s", secret, logs.String())
+		}
+	}
 }
 
 func TestStoppedBackendIsUnavailable(t *testing.T) {
@@ -307,4 +332,22 @@ func TestStoppedBackendIsUnavailable(t *testing.T) {
 	if r := post(t, srv, request{Query: `{ __typename }`}); len(r.Errors) != 0 {
 		t.Fatalf("got %s", r.raw)
 	}
+}
+
+// syncWriter collects log output written by concurrent handlers.
+type syncWriter struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+func (s *syncWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
 }

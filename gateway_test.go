@@ -12,6 +12,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // The end-to-end tests run the real gateway handler against the real sandboxes over
@@ -25,6 +27,7 @@ var sharedGateway struct {
 }
 
 func TestMain(m *testing.M) {
+	redis.SetLogger(quietRedis{})
 	code := m.Run()
 	if sharedGateway.srv != nil {
 		sharedGateway.srv.Close()
@@ -55,12 +58,17 @@ func gateway(t testing.TB) *httptest.Server {
 // newGateway builds a gateway with the given environment (for tests that need their own
 // configuration, e.g. pointed at the shared sandboxes with a wrong token).
 func newGateway(t testing.TB, env map[string]string) (*App, *httptest.Server) {
+	return newGatewayLogging(t, env, io.Discard)
+}
+
+// newGatewayLogging is newGateway with its JSON log written to logs.
+func newGatewayLogging(t testing.TB, env map[string]string, logs io.Writer) (*App, *httptest.Server) {
 	t.Helper()
 	cfg, err := LoadConfig(nil, func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := NewApp(context.Background(), cfg, quietLogger())
+	app, err := NewApp(context.Background(), cfg, slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatal(err)
 	}

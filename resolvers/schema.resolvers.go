@@ -274,32 +274,38 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 
 // Accounts is the resolver for the accounts field.
 func (r *queryResolver) Accounts(ctx context.Context, filter *model.AccountFilter, first *int, after *string) (*model.AccountConnection, error) {
-	return r.accounts(ctx, filter, first, after)
+	conn, err := r.accounts(ctx, filter, first, after)
+	return softConnection(ctx, conn, err, func() *model.AccountConnection { return accountConnection(nil, 0, 0) })
 }
 
 // Contacts is the resolver for the contacts field.
 func (r *queryResolver) Contacts(ctx context.Context, filter *model.ContactFilter, first *int, after *string) (*model.ContactConnection, error) {
-	return r.contacts(ctx, filter, first, after)
+	conn, err := r.contacts(ctx, filter, first, after)
+	return softConnection(ctx, conn, err, func() *model.ContactConnection { return contactConnection(nil, 0, 0) })
 }
 
 // Opportunities is the resolver for the opportunities field.
 func (r *queryResolver) Opportunities(ctx context.Context, filter *model.OpportunityFilter, first *int, after *string) (*model.OpportunityConnection, error) {
-	return r.opportunities(ctx, filter, first, after)
+	conn, err := r.opportunities(ctx, filter, first, after)
+	return softConnection(ctx, conn, err, func() *model.OpportunityConnection { return opportunityConnection(nil, 0, 0) })
 }
 
 // Orders is the resolver for the orders field.
 func (r *queryResolver) Orders(ctx context.Context, filter *model.OrderFilter, first *int, after *string) (*model.OrderConnection, error) {
-	return r.orders(ctx, filter, first, after)
+	conn, err := r.orders(ctx, filter, first, after)
+	return softConnection(ctx, conn, err, func() *model.OrderConnection { return orderConnection(nil, 0, 0) })
 }
 
 // Leads is the resolver for the leads field.
 func (r *queryResolver) Leads(ctx context.Context, filter *model.LeadFilter, first *int, after *string) (*model.LeadConnection, error) {
-	return r.leads(ctx, filter, first, after)
+	conn, err := r.leads(ctx, filter, first, after)
+	return softConnection(ctx, conn, err, func() *model.LeadConnection { return leadConnection(nil, 0, 0) })
 }
 
 // ChangeRequests is the resolver for the changeRequests field.
 func (r *queryResolver) ChangeRequests(ctx context.Context, filter *model.ChangeRequestFilter, first *int, after *string) (*model.ChangeRequestConnection, error) {
-	return r.changeRequests(ctx, filter, first, after)
+	conn, err := r.changeRequests(ctx, filter, first, after)
+	return softConnection(ctx, conn, err, func() *model.ChangeRequestConnection { return changeRequestConnection(nil, 0, 0) })
 }
 
 // ReferenceData is the resolver for the referenceData field.
@@ -313,72 +319,86 @@ func (r *queryResolver) ReferenceData(ctx context.Context, language *string) (*m
 
 // AccountTypes is the resolver for the accountTypes field.
 func (r *referenceDataResolver) AccountTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.AccountType, error) {
-	return r.cirrusAccountTypes(ctx)
+	xs, err := r.cirrusAccountTypes(ctx)
+	return softList(ctx, xs, err)
 }
 
 // OpportunityStatuses is the resolver for the opportunityStatuses field.
 func (r *referenceDataResolver) OpportunityStatuses(ctx context.Context, obj *model.ReferenceData) ([]*model.OpportunityStatus, error) {
-	return r.cirrusOpportunityStatuses(ctx)
+	xs, err := r.cirrusOpportunityStatuses(ctx)
+	return softList(ctx, xs, err)
 }
 
 // OpportunityTypes is the resolver for the opportunityTypes field.
 func (r *referenceDataResolver) OpportunityTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.OpportunityType, error) {
-	return r.cirrusOpportunityTypes(ctx)
+	xs, err := r.cirrusOpportunityTypes(ctx)
+	return softList(ctx, xs, err)
 }
 
 // OpportunitySources is the resolver for the opportunitySources field.
 func (r *referenceDataResolver) OpportunitySources(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error) {
-	return r.cirrusOpportunitySources(ctx)
+	xs, err := r.cirrusOpportunitySources(ctx)
+	return softList(ctx, xs, err)
 }
 
 // LostReasons is the resolver for the lostReasons field.
 func (r *referenceDataResolver) LostReasons(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error) {
-	return r.cirrusLostReasons(ctx)
+	xs, err := r.cirrusLostReasons(ctx)
+	return softList(ctx, xs, err)
 }
 
 // WinReasons is the resolver for the winReasons field.
 func (r *referenceDataResolver) WinReasons(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error) {
-	return r.cirrusWinReasons(ctx)
+	xs, err := r.cirrusWinReasons(ctx)
+	return softList(ctx, xs, err)
 }
 
 // OrderStatuses is the resolver for the orderStatuses field.
 func (r *referenceDataResolver) OrderStatuses(ctx context.Context, obj *model.ReferenceData) ([]*model.OrderStatus, error) {
-	return r.cirrusOrderStatuses(ctx)
+	xs, err := r.cirrusOrderStatuses(ctx)
+	return softList(ctx, xs, err)
 }
 
 // OrderTypes is the resolver for the orderTypes field.
 func (r *referenceDataResolver) OrderTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error) {
-	return r.cirrusOrderTypes(ctx)
+	xs, err := r.cirrusOrderTypes(ctx)
+	return softList(ctx, xs, err)
 }
 
 // DeliveryTerms is the resolver for the deliveryTerms field.
 func (r *referenceDataResolver) DeliveryTerms(ctx context.Context, obj *model.ReferenceData) ([]*model.DeliveryTerm, error) {
-	return r.cirrusDeliveryTerms(ctx)
+	xs, err := r.cirrusDeliveryTerms(ctx)
+	return softList(ctx, xs, err)
 }
 
 // DeliveryTypes is the resolver for the deliveryTypes field.
 func (r *referenceDataResolver) DeliveryTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error) {
-	return r.cirrusDeliveryTypes(ctx)
+	xs, err := r.cirrusDeliveryTypes(ctx)
+	return softList(ctx, xs, err)
 }
 
 // PaymentTerms is the resolver for the paymentTerms field.
 func (r *referenceDataResolver) PaymentTerms(ctx context.Context, obj *model.ReferenceData) ([]*model.PaymentTerm, error) {
-	return r.cirrusPaymentTerms(ctx)
+	xs, err := r.cirrusPaymentTerms(ctx)
+	return softList(ctx, xs, err)
 }
 
 // LeadStatuses is the resolver for the leadStatuses field.
 func (r *referenceDataResolver) LeadStatuses(ctx context.Context, obj *model.ReferenceData) ([]*model.LeadStatus, error) {
-	return r.cirrusLeadStatuses(ctx)
+	xs, err := r.cirrusLeadStatuses(ctx)
+	return softList(ctx, xs, err)
 }
 
 // Stages is the resolver for the stages field.
 func (r *referenceDataResolver) Stages(ctx context.Context, obj *model.ReferenceData) ([]*model.Stage, error) {
-	return r.coneStages(ctx)
+	xs, err := r.coneStages(ctx)
+	return softList(ctx, xs, err)
 }
 
 // ChangeRequestStatuses is the resolver for the changeRequestStatuses field.
 func (r *referenceDataResolver) ChangeRequestStatuses(ctx context.Context, obj *model.ReferenceData) ([]*model.ChangeRequestStatus, error) {
-	return r.changeRequestStatuses(ctx, obj.Language)
+	xs, err := r.changeRequestStatuses(ctx, obj.Language)
+	return softList(ctx, xs, err)
 }
 
 // Account returns graph.AccountResolver implementation.

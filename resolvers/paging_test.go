@@ -1,0 +1,166 @@
+package resolvers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"crmgraph/backends/rest"
+	"crmgraph/graph/model"
+)
+
+func TestPageFor(t *testing.T) {
+	tests := []struct {
+		offset, first, maxPer int
+		page, per, skip       int
+		ok                    bool
+	}{
+		{0, 5, 50, 1, 5, 0, true},
+		{5, 5, 50, 2, 5, 0, true},
+		{3, 5, 50, 1, 8, 3, true}, // unaligned: a larger page holds the window
+		{20, 20, 50, 2, 20, 0, true},
+		{45, 10, 50, 5, 11, 1, true}, // 44..54 is page 5 of 11
+		{49, 50, 50, 0, 0, 0, false}, // no page ≤ 50 holds 49..98 alone
+		{0, 60, 50, 0, 0, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d+%d", tt.offset, tt.first), func(t *testing.T) {
+			page, per, skip, ok := pageFor(tt.offset, tt.first, tt.maxPer)
+			if ok != tt.ok || (ok && (page != tt.page || per != tt.per || skip != tt.skip)) {
+				t.Fatalf("pageFor = %d,%d,%d,%v want %d,%d,%d,%v", page, per, skip, ok, tt.page, tt.per, tt.skip, tt.ok)
+			}
+			if ok { // the page really covers the window
+				start := (page - 1) * per
+				if start+skip != tt.offset || start+per < tt.offset+tt.first {
+					t.Fatalf("page %d×%d does not cover %d..%d", page, per, tt.offset, tt.offset+tt.first)
+				}
+			}
+		})
+	}
+}
+
+// fakeList is an in-memory page-numbered list, to check fetchWindow's assembly.
+func fakeList(n int, calls *int) func(page, per int) (page[int], error) {
+	return func(pg, per int) (page[int], error) {
+		*calls++
+		out := page[int]{Total: n}
+		for i := (pg - 1) * per; i < pg*per && i < n; i++ {
+			out.Items = append(out.Items, i)
+		}
+		return out, nil
+	}
+}
+
+func TestFetchWindow(t *testing.T) {
+	tests := []struct {
+		offset, first, n, wantCalls int
+	}{
+		{0, 20, 100, 1},
+		{45, 10, 100, 1},
+		{49, 50, 100, 2}, // spans two pages of 50
+		{0, 100, 230, 2},
+		{90, 30, 100, 1},
+		{0, 0, 100, 1}, // total only
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d+%d of %d", tt.offset, tt.first, tt.n), func(t *testing.T) {
+			calls := 0
+			items, total, err := fetchWindow(window{Offset: tt.offset, First: tt.first}, fakeList(tt.n, &calls))
+			if err != nil || total != tt.n || calls != tt.wantCalls {
+				t.Fatalf("total %d calls %d err %v", total, calls, err)
+			}
+			want := min(tt.first, max(0, tt.n-tt.offset))
+			if len(items) != want {
+				t.Fatalf("%d items, want %d", len(items), want)
+			}
+			for i, v := range items {
+				if v != tt.offset+i {
+					t.Fatalf("item %d = %d", i, v)
+				}
+			}
+		})
+	}
+}
+
+func TestFederateWalksEverySourceOnce(t *testing.T) {
+	lists := map[model.Source][]string{
+		model.SourceCirrus: {"c1", "c2", "c3", "c4", "c5"},
+		model.SourceCone:   {"k1", "k2", "k3"},
+	}
+	listers := map[model.Source]lister[string]{}
+	for src, xs := range lists {
+		listers[src] = func(_ context.Context, offset, limit int) ([]string, int, error) {
+			return sliceWindow(xs, window{Offset: offset, First: limit}), len(xs), nil
+		}
+	}
+	sources := []model.Source{model.SourceCirrus, model.SourceCone}
+	var got []string
+	var after *string
+	for range 10 {
+		fp, err := federate(context.Background(), sources, listers, after, 3, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fp.Total != 8 {
+			t.Fatalf("total %d", fp.Total)
+		}
+		got = append(got, fp.Nodes...)
+		if !fp.HasNext {
+			break
+		}
+		after = &fp.Cursors[len(fp.Cursors)-1]
+	}
+	want := "[c1 c2 c3 c4 c5 k1 k2 k3]"
+	if fmt.Sprint(got) != want {
+		t.Fatalf("walk = %v, want %s", got, want)
+	}
+	bad := "not-a-cursor"
+	if _, err := federate(context.Background(), sources, listers, &bad, 3, true); err == nil {
+		t.Fatal("malformed cursor accepted")
+	}
+}
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		err  error
+		code string
+	}{
+		{&rest.HTTPError{Backend: "cirrus", Status: 404}, CodeNotFound},
+		{&rest.HTTPError{Backend: "cirrus", Status: 401}, CodeUnauthenticated},
+		{&rest.HTTPError{Backend: "cone", Status: 403}, CodeForbidden},
+		{&rest.HTTPError{Backend: "cone", Status: 429}, CodeRateLimited},
+		{&rest.HTTPError{Backend: "clientdata", Status: 400, SubCode: "KeyExpired"}, CodeBadUserInput},
+		{&rest.HTTPError{Backend: "clientdata", Status: 409}, CodeBadUserInput},
+		{&rest.HTTPError{Backend: "cirrus", Status: 503}, CodeUpstreamUnavailable},
+		{&rest.HTTPError{Backend: "cirrus", Status: 504}, CodeUpstreamTimeout},
+		{fromBackend("cirrus", fmt.Errorf("x: %w", rest.ErrTimeout)), CodeUpstreamTimeout},
+		{fromBackend("cone", fmt.Errorf("x: %w", rest.ErrUnavailable)), CodeUpstreamUnavailable},
+		{model.ErrBadID, CodeBadUserInput},
+		{badInput("nope"), CodeBadUserInput},
+		{errors.New("boom at http://10.0.0.1/secret"), CodeInternal},
+	}
+	for _, tt := range tests {
+		t.Run(tt.err.Error(), func(t *testing.T) {
+			code, msg := Classify(tt.err)
+			if code != tt.code {
+				t.Fatalf("code %s, want %s", code, tt.code)
+			}
+			if code == CodeInternal && msg != "internal error" {
+				t.Fatalf("internal errors must not pass their text on: %q", msg)
+			}
+		})
+	}
+}
+
+func TestCirrusMask(t *testing.T) {
+	m := &maskSet{selected: map[string]map[string]bool{
+		"Order": {"number": true, "status": true, "account": true, "total": true},
+	}, built: map[string]string{}}
+	if got, want := m.cirrusWith("Order", "account{id}"), "{account{id,name},id,price,rows,status}"; got != want {
+		t.Fatalf("mask = %s, want %s", got, want)
+	}
+	if got := (&maskSet{}).cirrus("Order"); got != "" {
+		t.Fatalf("no operation: mask %q, want none", got)
+	}
+}
