@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -93,7 +90,11 @@ type exportJob struct {
 // the seed's request sample is the bare query text, not a JSON value.
 func (c *Client) ExportContacts(ctx context.Context, query string) (string, error) {
 	var out exportJob
-	if err := c.postText(ctx, "contacts.export", PathContactsExport, query, &out); err != nil {
+	req := rest.Request{Op: "contacts.export", Method: http.MethodPost, Path: PathContactsExport}
+	if query != "" {
+		req.RawBody, req.ContentType = []byte(query), "text/plain; charset=utf-8"
+	}
+	if _, _, err := c.rest.Do(ctx, req, &out); err != nil {
 		return "", fmt.Errorf("clientdata: export contacts: %w", err)
 	}
 	if out.ExportJobID == "" {
@@ -233,75 +234,3 @@ func GraphQLString(s string) string {
 	return b.String()
 }
 
-// postText POSTs a raw text body (none when text is empty) and decodes the JSON answer
-// into out. It exists because rest.Request.Body is always JSON-encoded; it keeps
-// rest.Client's behaviour otherwise (auth, per-call timeout, call info for metrics,
-// bounded error body, ApiError decoding, URL-free errors). Replace it with rest.Do
-// once rest can send a raw body.
-func (c *Client) postText(ctx context.Context, op, path, text string, out any) error {
-	rc := &c.rest
-	if rc.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, rc.Timeout)
-		defer cancel()
-	}
-	ctx = rest.WithCallInfo(ctx, rest.CallInfo{Backend: rc.Backend, Operation: op, Keys: 1})
-	var body io.Reader = http.NoBody
-	if text != "" {
-		body = strings.NewReader(text)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rc.BaseURL+path, body)
-	if err != nil {
-		return fmt.Errorf("%s %s: build request: %w", rc.Backend, op, rest.ErrBadRequest)
-	}
-	req.Header.Set("Accept", "application/json")
-	if text != "" {
-		req.Header.Set("Content-Type", "text/plain; charset=utf-8")
-	}
-	if rc.Auth != nil {
-		rc.Auth(ctx, req.Header)
-	}
-	resp, err := rc.HTTP.Do(req)
-	if err != nil {
-		return transportError(ctx, rc.Backend, op, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, rest.MaxErrorBody))
-		herr := &rest.HTTPError{Backend: rc.Backend, Operation: op, Status: resp.StatusCode,
-			RetryAfter: rest.ParseRetryAfter(resp.Header.Get("Retry-After"))}
-		if rc.DecodeError != nil && len(b) > 0 {
-			rc.DecodeError(b, herr)
-		}
-		if len(herr.Message) > 500 {
-			herr.Message = herr.Message[:500] + "…"
-		}
-		return herr
-	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return transportError(ctx, rc.Backend, op, ctxErr)
-		}
-		return fmt.Errorf("%s %s: decode response: %w", rc.Backend, op, rest.ErrUnavailable)
-	}
-	return nil
-}
-
-// transportError mirrors rest's mapping of network failures to sentinels, without the
-// URL (*url.Error would print it).
-func transportError(ctx context.Context, backend, op string, err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	var ne net.Error
-	switch {
-	case errors.Is(err, context.Canceled) && ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return fmt.Errorf("%s %s: %w", backend, op, context.Canceled)
-	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
-		return fmt.Errorf("%s %s: %w", backend, op, rest.ErrTimeout)
-	case errors.Is(err, rest.ErrUnavailable) || errors.Is(err, rest.ErrTimeout) || errors.Is(err, rest.ErrRateLimited):
-		return fmt.Errorf("%s %s: %w", backend, op, err) // from transport middleware (breaker, limiter)
-	}
-	return fmt.Errorf("%s %s: %w", backend, op, rest.ErrUnavailable)
-}

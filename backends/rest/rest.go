@@ -145,6 +145,10 @@ type Request struct {
 	Query  url.Values
 	Header http.Header
 	Body   any // JSON-encoded when non-nil
+	// RawBody is sent as it is, with ContentType, when Body is nil (e.g. a GraphQL
+	// query text); empty means no body.
+	RawBody     []byte
+	ContentType string
 }
 
 // Do sends req and decodes a 2xx JSON body into out (nil: the body is discarded; a
@@ -162,20 +166,24 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (http.Header, int
 		u += "?" + req.Query.Encode()
 	}
 	var body io.Reader
-	if req.Body != nil {
+	contentType := ""
+	switch {
+	case req.Body != nil:
 		b, err := json.Marshal(req.Body)
 		if err != nil {
 			return nil, 0, fmt.Errorf("%s %s: encode body: %w", c.Backend, req.Op, err)
 		}
-		body = bytes.NewReader(b)
+		body, contentType = bytes.NewReader(b), "application/json"
+	case len(req.RawBody) > 0:
+		body, contentType = bytes.NewReader(req.RawBody), req.ContentType
 	}
 	hreq, err := http.NewRequestWithContext(ctx, req.Method, u, body)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s %s: build request: %w", c.Backend, req.Op, ErrBadRequest)
 	}
 	hreq.Header.Set("Accept", "application/json")
-	if body != nil {
-		hreq.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		hreq.Header.Set("Content-Type", contentType)
 	}
 	for k, vs := range req.Header {
 		for _, v := range vs {
