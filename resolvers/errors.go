@@ -201,3 +201,7 @@ func sourceName(backend string) string {
 	}
 	return "a backend"
 }
+
+// errNoRecord: a create answered 2xx without the record (the Cirrus spec documents no
+// create response body), so the gateway cannot tell what was created.
+var errNoRecord = fmt.Errorf("the backend created the record but returned no body: %w", rest.ErrUnavailable)

@@ -321,7 +321,8 @@ func cirrusOrder(o *cirrus.Order) *model.Order {
 			Quantity: cirrusDecimal(r.QuantityOrdered), QuantityDelivered: cirrusDecimal(r.QuantityDelivered),
 			Price: cirrusDecimal(r.Price), DiscountPercent: cirrusDecimal(r.DiscountPercent),
 			Total: cirrusDecimal(r.TotalPrice), Currency: str(r.CurrencyCode), SortOrder: intp(r.SortOrder)}
-		if r.Article != nil {
+		if r.Article != nil && r.Article.ID != 0 {
+			row.ArticleID = str(itoa(r.Article.ID))
 			row.ArticleName, row.ArticleNumber = str(r.Article.Name), str(r.Article.Number)
 		}
 		if r.ArticleUnit != nil {

@@ -182,6 +182,66 @@ func (r *leadResolver) Account(ctx context.Context, obj *model.Lead) (*model.Acc
 	return r.leadAccount(ctx, obj)
 }
 
+// CreateAccount is the resolver for the createAccount field.
+func (r *mutationResolver) CreateAccount(ctx context.Context, input model.CreateAccountInput) (*model.CreateAccountPayload, error) {
+	return r.createAccount(ctx, input)
+}
+
+// UpdateAccount is the resolver for the updateAccount field.
+func (r *mutationResolver) UpdateAccount(ctx context.Context, input model.UpdateAccountInput) (*model.UpdateAccountPayload, error) {
+	return r.updateAccount(ctx, input)
+}
+
+// CreateContact is the resolver for the createContact field.
+func (r *mutationResolver) CreateContact(ctx context.Context, input model.CreateContactInput) (*model.CreateContactPayload, error) {
+	return r.createContact(ctx, input)
+}
+
+// UpdateContact is the resolver for the updateContact field.
+func (r *mutationResolver) UpdateContact(ctx context.Context, input model.UpdateContactInput) (*model.UpdateContactPayload, error) {
+	return r.updateContact(ctx, input)
+}
+
+// CreateLead is the resolver for the createLead field.
+func (r *mutationResolver) CreateLead(ctx context.Context, input model.CreateLeadInput) (*model.CreateLeadPayload, error) {
+	return r.createLead(ctx, input)
+}
+
+// UpdateLead is the resolver for the updateLead field.
+func (r *mutationResolver) UpdateLead(ctx context.Context, input model.UpdateLeadInput) (*model.UpdateLeadPayload, error) {
+	return r.updateLead(ctx, input)
+}
+
+// CreateOpportunity is the resolver for the createOpportunity field.
+func (r *mutationResolver) CreateOpportunity(ctx context.Context, input model.CreateOpportunityInput) (*model.CreateOpportunityPayload, error) {
+	return r.createOpportunity(ctx, input)
+}
+
+// UpdateOpportunity is the resolver for the updateOpportunity field.
+func (r *mutationResolver) UpdateOpportunity(ctx context.Context, input model.UpdateOpportunityInput) (*model.UpdateOpportunityPayload, error) {
+	return r.updateOpportunity(ctx, input)
+}
+
+// CreateOrder is the resolver for the createOrder field.
+func (r *mutationResolver) CreateOrder(ctx context.Context, input model.CreateOrderInput) (*model.CreateOrderPayload, error) {
+	return r.createOrder(ctx, input)
+}
+
+// UpdateOrder is the resolver for the updateOrder field.
+func (r *mutationResolver) UpdateOrder(ctx context.Context, input model.UpdateOrderInput) (*model.UpdateOrderPayload, error) {
+	return r.updateOrder(ctx, input)
+}
+
+// CreateStage is the resolver for the createStage field.
+func (r *mutationResolver) CreateStage(ctx context.Context, input model.CreateStageInput) (*model.CreateStagePayload, error) {
+	return r.createStage(ctx, input)
+}
+
+// UpdateStage is the resolver for the updateStage field.
+func (r *mutationResolver) UpdateStage(ctx context.Context, input model.UpdateStageInput) (*model.UpdateStagePayload, error) {
+	return r.updateStage(ctx, input)
+}
+
 // UpdateContactDetails is the resolver for the updateContactDetails field.
 func (r *mutationResolver) UpdateContactDetails(ctx context.Context, input model.UpdateContactDetailsInput) (*model.UpdateContactDetailsPayload, error) {
 	return r.updateContactDetails(ctx, input)

@@ -40,6 +40,24 @@ type AccountFilter struct {
 	Active *bool `json:"active,omitempty"`
 }
 
+type AccountInput struct {
+	Name      *string `json:"name,omitempty"`
+	Number    *string `json:"number,omitempty"`
+	Email     *string `json:"email,omitempty"`
+	Phone     *string `json:"phone,omitempty"`
+	Mobile    *string `json:"mobile,omitempty"`
+	Website   *string `json:"website,omitempty"`
+	VatNumber *string `json:"vatNumber,omitempty"`
+	Active    *bool   `json:"active,omitempty"`
+	Info      *string `json:"info,omitempty"`
+	// Cirrus: account type id (required on create).
+	TypeID *string `json:"typeId,omitempty"`
+	// Cirrus: owner, a User global id or Cirrus user id (required on create).
+	OwnerID *string `json:"ownerId,omitempty"`
+	// Cirrus: the external key (crmgraph reads a ConeCRM uuid there as a link).
+	ExternalKey *string `json:"externalKey,omitempty"`
+}
+
 type AccountType struct {
 	ID         string `json:"id"`
 	Name       string `json:"name"`
@@ -127,6 +145,74 @@ type ContactFilter struct {
 	Email *string `json:"email,omitempty"`
 }
 
+type ContactInput struct {
+	FirstName *string `json:"firstName,omitempty"`
+	LastName  *string `json:"lastName,omitempty"`
+	Title     *string `json:"title,omitempty"`
+	Email     *string `json:"email,omitempty"`
+	Phone     *string `json:"phone,omitempty"`
+	Mobile    *string `json:"mobile,omitempty"`
+	Active    *bool   `json:"active,omitempty"`
+	// Cirrus: the external key.
+	ExternalKey *string `json:"externalKey,omitempty"`
+	// Cirrus: the contact's account (global id), required on create; it cannot change later.
+	AccountID *string `json:"accountId,omitempty"`
+}
+
+type CreateAccountInput struct {
+	// CIRRUS or CONE.
+	Source  Source        `json:"source"`
+	Account *AccountInput `json:"account"`
+}
+
+type CreateAccountPayload struct {
+	Account *Account `json:"account,omitempty"`
+}
+
+type CreateContactInput struct {
+	// CIRRUS (ConeCRM has no contact create endpoint; client-data contacts are created there).
+	Source  Source        `json:"source"`
+	Contact *ContactInput `json:"contact"`
+}
+
+type CreateContactPayload struct {
+	Contact *Contact `json:"contact,omitempty"`
+}
+
+type CreateLeadInput struct {
+	// CIRRUS (a ConeCRM lead needs department, source and franchise ids that no ConeCRM endpoint lists).
+	Source Source     `json:"source"`
+	Lead   *LeadInput `json:"lead"`
+}
+
+type CreateLeadPayload struct {
+	Lead *Lead `json:"lead,omitempty"`
+}
+
+type CreateOpportunityInput struct {
+	Opportunity *OpportunityInput `json:"opportunity"`
+}
+
+type CreateOpportunityPayload struct {
+	Opportunity *Opportunity `json:"opportunity,omitempty"`
+}
+
+type CreateOrderInput struct {
+	Order *OrderInput `json:"order"`
+}
+
+type CreateOrderPayload struct {
+	Order *Order `json:"order,omitempty"`
+}
+
+type CreateStageInput struct {
+	Stage *StageInput `json:"stage"`
+}
+
+type CreateStagePayload struct {
+	Stage *Stage `json:"stage,omitempty"`
+}
+
 type DeliveryTerm struct {
 	ID          string  `json:"id"`
 	Name        string  `json:"name"`
@@ -170,6 +256,16 @@ type LeadFilter struct {
 	StatusID *string `json:"statusId,omitempty"`
 	// Cirrus only.
 	OwnerIds []string `json:"ownerIds,omitempty"`
+}
+
+type LeadInput struct {
+	Title       *string        `json:"title,omitempty"`
+	Description *string        `json:"description,omitempty"`
+	Value       *Decimal       `json:"value,omitempty"`
+	Rating      *int           `json:"rating,omitempty"`
+	StatusID    *string        `json:"statusId,omitempty"`
+	OwnerID     *string        `json:"ownerId,omitempty"`
+	Prospect    *ProspectInput `json:"prospect,omitempty"`
 }
 
 type LeadStatus struct {
@@ -218,6 +314,21 @@ type OpportunityFilter struct {
 	Closed    *bool    `json:"closed,omitempty"`
 }
 
+type OpportunityInput struct {
+	Title       *string  `json:"title,omitempty"`
+	Description *string  `json:"description,omitempty"`
+	Value       *Decimal `json:"value,omitempty"`
+	// Account global id.
+	AccountID *string `json:"accountId,omitempty"`
+	// Contact global id.
+	ContactID          *string `json:"contactId,omitempty"`
+	OwnerID            *string `json:"ownerId,omitempty"`
+	StatusID           *string `json:"statusId,omitempty"`
+	TypeID             *string `json:"typeId,omitempty"`
+	EstimatedCloseDate *Date   `json:"estimatedCloseDate,omitempty"`
+	Closed             *bool   `json:"closed,omitempty"`
+}
+
 type OpportunityStatus struct {
 	ID          string  `json:"id"`
 	Name        string  `json:"name"`
@@ -256,8 +367,23 @@ type OrderFilter struct {
 	StatusIds     []string `json:"statusIds,omitempty"`
 }
 
+type OrderInput struct {
+	// Account global id.
+	AccountID *string `json:"accountId,omitempty"`
+	// Contact global id.
+	ContactID *string          `json:"contactId,omitempty"`
+	OwnerID   *string          `json:"ownerId,omitempty"`
+	StatusID  *string          `json:"statusId,omitempty"`
+	PlacedAt  *Date            `json:"placedAt,omitempty"`
+	Currency  *string          `json:"currency,omitempty"`
+	Marking   *string          `json:"marking,omitempty"`
+	Rows      []*OrderRowInput `json:"rows,omitempty"`
+}
+
 type OrderRow struct {
-	SourceID          string   `json:"sourceId"`
+	SourceID string `json:"sourceId"`
+	// The Cirrus article (product) id.
+	ArticleID         *string  `json:"articleId,omitempty"`
 	ArticleName       *string  `json:"articleName,omitempty"`
 	ArticleNumber     *string  `json:"articleNumber,omitempty"`
 	Specification     *string  `json:"specification,omitempty"`
@@ -269,6 +395,15 @@ type OrderRow struct {
 	Total             *Decimal `json:"total,omitempty"`
 	Currency          *string  `json:"currency,omitempty"`
 	SortOrder         *int     `json:"sortOrder,omitempty"`
+}
+
+type OrderRowInput struct {
+	// The Cirrus article (product) id, as OrderRow.articleId gives it.
+	ArticleID       string   `json:"articleId"`
+	Specification   *string  `json:"specification,omitempty"`
+	Quantity        Decimal  `json:"quantity"`
+	Price           Decimal  `json:"price"`
+	DiscountPercent *Decimal `json:"discountPercent,omitempty"`
 }
 
 type OrderStatus struct {
@@ -306,6 +441,16 @@ type Prospect struct {
 	VatNumber  *string `json:"vatNumber,omitempty"`
 }
 
+type ProspectInput struct {
+	Title     *string `json:"title,omitempty"`
+	FirstName *string `json:"firstName,omitempty"`
+	LastName  *string `json:"lastName,omitempty"`
+	Company   *string `json:"company,omitempty"`
+	Email     *string `json:"email,omitempty"`
+	Phone     *string `json:"phone,omitempty"`
+	Mobile    *string `json:"mobile,omitempty"`
+}
+
 type Query struct {
 }
 
@@ -328,6 +473,19 @@ type Stage struct {
 	IsActive  *bool   `json:"isActive,omitempty"`
 }
 
+type StageInput struct {
+	Name string `json:"name"`
+}
+
+type UpdateAccountInput struct {
+	ID      string        `json:"id"`
+	Account *AccountInput `json:"account"`
+}
+
+type UpdateAccountPayload struct {
+	Account *Account `json:"account,omitempty"`
+}
+
 type UpdateContactDetailsInput struct {
 	// A CLIENT_DATA contact's global id.
 	ID string `json:"id"`
@@ -344,6 +502,15 @@ type UpdateContactDetailsPayload struct {
 	ChangeRequest *ChangeRequest `json:"changeRequest,omitempty"`
 }
 
+type UpdateContactInput struct {
+	ID      string        `json:"id"`
+	Contact *ContactInput `json:"contact"`
+}
+
+type UpdateContactPayload struct {
+	Contact *Contact `json:"contact,omitempty"`
+}
+
 type UpdateContactUsernameInput struct {
 	// A CLIENT_DATA contact's global id.
 	ID       string `json:"id"`
@@ -352,6 +519,42 @@ type UpdateContactUsernameInput struct {
 
 type UpdateContactUsernamePayload struct {
 	Contact *Contact `json:"contact,omitempty"`
+}
+
+type UpdateLeadInput struct {
+	ID   string     `json:"id"`
+	Lead *LeadInput `json:"lead"`
+}
+
+type UpdateLeadPayload struct {
+	Lead *Lead `json:"lead,omitempty"`
+}
+
+type UpdateOpportunityInput struct {
+	ID          string            `json:"id"`
+	Opportunity *OpportunityInput `json:"opportunity"`
+}
+
+type UpdateOpportunityPayload struct {
+	Opportunity *Opportunity `json:"opportunity,omitempty"`
+}
+
+type UpdateOrderInput struct {
+	ID    string      `json:"id"`
+	Order *OrderInput `json:"order"`
+}
+
+type UpdateOrderPayload struct {
+	Order *Order `json:"order,omitempty"`
+}
+
+type UpdateStageInput struct {
+	ID    string      `json:"id"`
+	Stage *StageInput `json:"stage"`
+}
+
+type UpdateStagePayload struct {
+	Stage *Stage `json:"stage,omitempty"`
 }
 
 type VerifyContactChannelInput struct {
