@@ -32,7 +32,9 @@ func TestRecordMutations(t *testing.T) {
 			OrderStatuses       []struct{ ID string }
 		}
 		Accounts struct {
-			Edges []struct{ Node struct{ Owner struct{ ID string } } }
+			Edges []struct {
+				Node struct{ Owner struct{ ID string } }
+			}
 		}
 		Orders struct {
 			Edges []struct {
@@ -47,7 +49,9 @@ func TestRecordMutations(t *testing.T) {
 	article := ref.Orders.Edges[0].Node.Rows[0].ArticleID
 
 	var acc struct {
-		CreateAccount struct{ Account struct{ ID, Name, Source string } }
+		CreateAccount struct {
+			Account struct{ ID, Name, Source string }
+		}
 	}
 	run(t, `mutation($type: ID!, $owner: ID!) { createAccount(input: {source: CIRRUS, account: {name: "Testbolaget AB", typeId: $type, ownerId: $owner, email: "info@testbolaget.example"}}) {
 	  account { id name source } } }`, map[string]any{"type": ref.ReferenceData.AccountTypes[0].ID, "owner": owner}, &acc)
@@ -143,7 +147,9 @@ func TestRecordMutations(t *testing.T) {
 	}
 
 	var coneAcc struct {
-		CreateAccount struct{ Account struct{ ID, Source, Name string } }
+		CreateAccount struct {
+			Account struct{ ID, Source, Name string }
+		}
 	}
 	run(t, `mutation { createAccount(input: {source: CONE, account: {name: "Kotte Bil AB", email: "hej@kotte.example"}}) { account { id source name } } }`, nil, &coneAcc)
 	if coneAcc.CreateAccount.Account.Source != "CONE" || coneAcc.CreateAccount.Account.Name != "Kotte Bil AB" {

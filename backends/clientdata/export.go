@@ -233,4 +233,3 @@ func GraphQLString(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
-
