@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -168,12 +170,14 @@ func TestOperationLimits(t *testing.T) {
 	env["DEPTH_LIMIT"] = "4"
 	env["COMPLEXITY_LIMIT"] = "50"
 	env["INTROSPECTION"] = "off"
+	env["TOKEN_LIMIT"] = "300"
 	_, srv := newGateway(t, env)
 	tests := []struct {
 		name, query, code string
 	}{
 		{"depth", `{ accounts { edges { node { contacts { edges { node { name } } } } } } }`, "DEPTH_LIMIT_EXCEEDED"},
 		{"complexity", `{ a: accounts(first: 100) { totalCount } b: contacts(first: 100) { totalCount } c: leads { totalCount } d: orders { totalCount } e: opportunities { totalCount } f: changeRequests { totalCount } g: accounts { totalCount } h: contacts { totalCount } i: leads { totalCount } j: orders { totalCount } k: opportunities { totalCount } l: changeRequests { totalCount } m: accounts { totalCount } n: contacts { totalCount } o: leads { totalCount } p: orders { totalCount } q: opportunities { totalCount } r: changeRequests { totalCount } s: accounts { totalCount } t: contacts { totalCount } u: leads { totalCount } v: orders { totalCount } w: opportunities { totalCount } x: changeRequests { totalCount } y: accounts { totalCount } z: contacts { totalCount } }`, "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"token limit", "{" + strings.Repeat(" a: __typename", 200) + " }", "GRAPHQL_PARSE_FAILED"},
 		{"introspection off", `{ __schema { types { name } } }`, "INTROSPECTION_DISABLED"},
 	}
 	for _, tt := range tests {
@@ -212,4 +216,36 @@ func TestBackendTimeout(t *testing.T) {
 func sharedSandboxURL(t *testing.T) string {
 	gateway(t)
 	return sharedGateway.app.SandboxURL
+}
+
+func TestTracesExportedOverOTLP(t *testing.T) {
+	var mu sync.Mutex
+	var bodies [][]byte
+	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies = append(bodies, b)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/x-protobuf")
+	}))
+	defer collector.Close()
+	env := sandboxEnv(t, "sandbox")
+	env["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.URL
+	app, srv := newGateway(t, env)
+	traceID := "4bf92f3577b34da6a3ce929d0e0e4736"
+	r := post(t, srv, request{Query: `query TracedOp { accounts(first: 2, filter: {sources: [CIRRUS]}) { totalCount } }`,
+		header: http.Header{"Traceparent": {"00-" + traceID + "-00f067aa0ba902b7-01"}}})
+	if len(r.Errors) > 0 {
+		t.Fatalf("query: %s", r.raw)
+	}
+	app.Close() // flushes the batch exporter
+	mu.Lock()
+	defer mu.Unlock()
+	all := bytes.Join(bodies, nil)
+	wantID, _ := hex.DecodeString(traceID)
+	for _, want := range [][]byte{[]byte("graphql TracedOp"), []byte("GET cirrus accounts.list"), wantID} {
+		if !bytes.Contains(all, want) {
+			t.Fatalf("exported spans lack %q (%d export requests)", want, len(bodies))
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -55,6 +56,7 @@ type App struct {
 	// SandboxURL is the loopback URL of the embedded sandboxes ("" when none runs).
 	SandboxURL string
 	cancel     context.CancelFunc
+	closeOnce  sync.Once
 }
 
 // NewApp builds everything crmgraph serves. Close releases it.
@@ -169,7 +171,7 @@ func (a *App) startSandboxes() error {
 	use(&cfg.Cirrus, sandbox.CirrusPath)
 	use(&cfg.Cone, sandbox.ConePath)
 	use(&cfg.ClientData, sandbox.ClientDataPath)
-	a.log.Info("sandbox backends started", "url", a.SandboxURL, "seed", cfg.SandboxSeed)
+	a.log.Info("sandbox backends started on loopback", "seed", cfg.SandboxSeed)
 	return nil
 }
 
@@ -274,8 +276,13 @@ func (a *App) Handler() http.Handler { return a.handler }
 // Registry is the Prometheus registry behind /metrics.
 func (a *App) Registry() *prometheus.Registry { return a.registry }
 
-// Close stops background work and the embedded sandboxes.
+// Close stops background work and the embedded sandboxes, and flushes traces. It may be
+// called more than once.
 func (a *App) Close() {
+	a.closeOnce.Do(a.close)
+}
+
+func (a *App) close() {
 	a.cancel()
 	if a.cache != nil {
 		a.cache.Close()
