@@ -20,6 +20,14 @@ import (
 
 type requestIDKey struct{}
 
+type traceKey struct{}
+
+// traceRequested reports whether the request asked for X-Crmgraph-Trace: 1.
+func traceRequested(ctx context.Context) bool {
+	on, _ := ctx.Value(traceKey{}).(bool)
+	return on
+}
+
 func requestID(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey{}).(string)
 	return id
@@ -92,6 +100,7 @@ func withRecorder(prop propagation.TextMapPropagator, next http.Handler) http.Ha
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := prop.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
 		ctx, _ = transport.WithRecorder(ctx)
+		ctx = context.WithValue(ctx, traceKey{}, r.Header.Get("X-Crmgraph-Trace") == "1")
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -131,15 +140,18 @@ type operationMetrics struct {
 func newOperationMetrics(reg prometheus.Registerer) *operationMetrics {
 	m := &operationMetrics{requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "crmgraph_graphql_requests_total",
-		Help: "GraphQL operations executed, by operation name and outcome (ok, partial, error).",
+		Help: "GraphQL requests by operation name and outcome (ok, partial, error, rejected before execution).",
 	}, []string{"operation", "outcome"})}
 	reg.MustRegister(m.requests)
 	return m
 }
 
-func (m *operationMetrics) observe(operation string, resp *graphql.Response) {
+func (m *operationMetrics) observe(operation string, executed bool, resp *graphql.Response) {
 	outcome := "ok"
-	if len(resp.Errors) > 0 {
+	switch {
+	case !executed:
+		outcome = "rejected"
+	case len(resp.Errors) > 0:
 		outcome = "error"
 		if len(resp.Data) > 0 && string(resp.Data) != "null" {
 			outcome = "partial"

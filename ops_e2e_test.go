@@ -32,6 +32,7 @@ func get(t *testing.T, srv *httptest.Server, path string) (int, string) {
 
 func TestMetricsAndHealth(t *testing.T) {
 	srv := gateway(t)
+	post(t, srv, request{Query: `{ accounts(first: 2 { edges } }`}) // rejected by the parser
 	query(t, `query Canonical { accounts(first: 3, filter: {sources: [CIRRUS]}) { edges { node { name type { name } orders(first: 1) { totalCount } } } } }`, nil, nil)
 	code, body := get(t, srv, "/metrics")
 	if code != http.StatusOK {
@@ -43,6 +44,7 @@ func TestMetricsAndHealth(t *testing.T) {
 		`crmgraph_cache_requests_total{cache="accountTypes",result=`,
 		`crmgraph_dataloader_batch_size_bucket{loader="OrdersByAccountID"`,
 		`crmgraph_graphql_requests_total{operation="Canonical",outcome="ok"}`,
+		`crmgraph_graphql_requests_total{operation="anonymous",outcome="rejected"}`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)

@@ -216,32 +216,41 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 	ops := newOperationMetrics(a.registry)
 	tracer := a.tracer.Tracer("crmgraph")
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		oc := graphql.GetOperationContext(ctx)
-		name := operationName(oc)
-		ctx, span := tracer.Start(ctx, "graphql "+name, trace.WithSpanKind(trace.SpanKindServer))
+		ctx, span := tracer.Start(ctx, "graphql "+operationName(graphql.GetOperationContext(ctx)), trace.WithSpanKind(trace.SpanKindServer))
 		respond := next(ctx)
 		return func(ctx context.Context) *graphql.Response {
 			resp := respond(ctx)
-			if resp == nil {
-				span.End()
-				return nil
-			}
-			ops.observe(name, resp)
-			if len(resp.Errors) > 0 {
+			if resp != nil && len(resp.Errors) > 0 {
 				span.SetAttributes(errorCountAttr(len(resp.Errors)))
 			}
 			span.End()
-			if oc.Headers.Get("X-Crmgraph-Trace") == "1" {
-				if rec := transport.RecorderFrom(ctx); rec != nil {
-					if resp.Extensions == nil {
-						resp.Extensions = map[string]any{}
-					}
-					resp.Extensions["trace"] = map[string]any{"backendCalls": rec.Calls()}
-				}
-			}
 			return resp
 		}
 	})
+	// Every response, executed or rejected before execution (parse, validation, limits,
+	// persisted-query misses): metrics and the X-Crmgraph-Trace extension.
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if resp == nil {
+			return nil
+		}
+		// A rejected request has no data at all (not even null).
+		name, executed := "anonymous", len(resp.Data) > 0
+		if graphql.HasOperationContext(ctx) {
+			name = operationName(graphql.GetOperationContext(ctx))
+		}
+		ops.observe(name, executed, resp)
+		if traceRequested(ctx) {
+			if rec := transport.RecorderFrom(ctx); rec != nil {
+				if resp.Extensions == nil {
+					resp.Extensions = map[string]any{}
+				}
+				resp.Extensions["trace"] = map[string]any{"backendCalls": rec.Calls()}
+			}
+		}
+		return resp
+	})
+
 	var h http.Handler = persisted.Middleware(srv)
 	h = res.Middleware(h)
 	h = withCallerIdentity(cfg.ClientDataForwardAuth, h)
