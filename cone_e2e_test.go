@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"testing"
 )
@@ -140,4 +141,40 @@ func TestAccountLinksAgreeFromBothSides(t *testing.T) {
 	if linked == 0 {
 		t.Fatal("no ConeCRM account linked to Cirrus")
 	}
+}
+
+func TestEdgesASourceLacksAreNull(t *testing.T) {
+	var data struct {
+		Accounts struct {
+			Edges []struct {
+				Node struct {
+					Source   string
+					Orders   *struct{ TotalCount int }
+					Contacts *struct{ TotalCount int }
+				}
+			}
+		}
+	}
+	// A page across both sources: ConeCRM accounts have contacts but no orders.
+	query(t, `{ accounts(first: 3, after: "`+coneStartCursor(t)+`") { edges { node { source orders { totalCount } contacts { totalCount } } } } }`, nil, &data)
+	sources := map[string]bool{}
+	for _, e := range data.Accounts.Edges {
+		sources[e.Node.Source] = true
+		if e.Node.Contacts == nil {
+			t.Fatalf("%s account without contacts connection", e.Node.Source)
+		}
+		if (e.Node.Orders == nil) != (e.Node.Source == "CONE") {
+			t.Fatalf("%s account orders = %+v", e.Node.Source, e.Node.Orders)
+		}
+	}
+	if !sources["CIRRUS"] || !sources["CONE"] {
+		t.Fatalf("page did not span both sources: %v", sources)
+	}
+}
+
+// coneStartCursor is the federated cursor two records before the end of the Cirrus
+// accounts, so the next page spans Cirrus and ConeCRM.
+func coneStartCursor(t *testing.T) string {
+	b, _ := json.Marshal(map[string]int{"CIRRUS": 2198})
+	return base64.RawURLEncoding.EncodeToString(append([]byte("f:"), b...))
 }

@@ -3174,7 +3174,9 @@ type Account implements Node {
   addresses: [Address!]!
   primaryContact: Contact
   contacts(first: Int = 20, after: String): ContactConnection
+  "Cirrus only (null for ConeCRM accounts, which have no opportunities)."
   opportunities(first: Int = 20, after: String): OpportunityConnection
+  "Cirrus only (null for ConeCRM accounts, which have no orders)."
   orders(first: Int = 20, after: String): OrderConnection
   "Keys naming this account in other systems."
   externalIds: [ExternalId!]!
@@ -3204,12 +3206,15 @@ type Contact implements Node {
   username: String
   account: Account
   accounts: [Account!]!
+  "Cirrus only (null elsewhere)."
   opportunities(first: Int = 20, after: String): OpportunityConnection
+  "Cirrus only (null elsewhere)."
   orders(first: Int = 20, after: String): OrderConnection
-  "ConeCRM: the contact's open leads."
+  "ConeCRM: the contact's open leads (null elsewhere)."
   leads: [Lead!]
   "client-data: the schema-driven contact details."
   details: JSON
+  "client-data only (null elsewhere)."
   changeRequests(filter: ContactChangeRequestFilter, first: Int = 20, after: String): ChangeRequestConnection
   pendingChangeRequest: ChangeRequest
   externalIds: [ExternalId!]!

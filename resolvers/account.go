@@ -117,7 +117,7 @@ func (r *Resolver) accountOpportunities(ctx context.Context, a *model.Account, f
 		return nil, err
 	}
 	if a.Source != model.SourceCirrus {
-		return nil, unsupported("opportunities", a.Source)
+		return nil, nil // ConeCRM has no opportunities: not applicable
 	}
 	id := cirrusKey(a.SourceID)
 	items, total, err := fetchWindow(w, func(pg, per int) (page[*model.Opportunity], error) {
@@ -135,7 +135,7 @@ func (r *Resolver) accountOrders(ctx context.Context, a *model.Account, first *i
 		return nil, err
 	}
 	if a.Source != model.SourceCirrus {
-		return nil, unsupported("orders", a.Source)
+		return nil, nil // ConeCRM has no orders: not applicable
 	}
 	all, err := load(ctx, r.loaders(ctx).Cirrus.OrdersByAccountID, cirrusKey(a.SourceID))
 	if err != nil {
@@ -144,7 +144,7 @@ func (r *Resolver) accountOrders(ctx context.Context, a *model.Account, first *i
 	return orderConnection(sliceWindow(all, w), w.Offset, len(all)), nil
 }
 
-// unsupported is the error for an edge a source does not have (ConeCRM has no orders).
+// unsupported is the error for an operation a source does not offer.
 func unsupported(what string, src model.Source) error {
 	return badInput(string(src) + " has no " + what)
 }

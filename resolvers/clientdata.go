@@ -257,7 +257,7 @@ func (r *Resolver) contactChangeRequests(ctx context.Context, c *model.Contact, 
 		return nil, err
 	}
 	if c.Source != model.SourceClientData {
-		return nil, unsupported("change requests (client-data only)", c.Source)
+		return nil, nil // only client-data contacts have change requests
 	}
 	id, err := parseCDContactID(c.SourceID)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/graph-gophers/dataloader/v7"
 
-	"crmgraph/backends/cone"
 	"crmgraph/graph/model"
 )
 
@@ -122,5 +121,3 @@ type Loaders struct {
 func (r *Resolver) newLoaders() *Loaders {
 	return &Loaders{Cirrus: r.newCirrusLoaders(), Cone: r.newConeLoaders(), ClientData: r.newClientDataLoaders()}
 }
-
-var _ = cone.MaxFilterIDs

@@ -61,7 +61,7 @@ func (r *Resolver) contactOpportunities(ctx context.Context, c *model.Contact, f
 		return nil, err
 	}
 	if c.Source != model.SourceCirrus {
-		return nil, unsupported("opportunities", c.Source)
+		return nil, nil // Cirrus only: not applicable
 	}
 	id := cirrusKey(c.SourceID)
 	items, total, err := fetchWindow(w, func(pg, per int) (page[*model.Opportunity], error) {
@@ -79,7 +79,7 @@ func (r *Resolver) contactOrders(ctx context.Context, c *model.Contact, first *i
 		return nil, err
 	}
 	if c.Source != model.SourceCirrus {
-		return nil, unsupported("orders", c.Source)
+		return nil, nil // Cirrus only: not applicable
 	}
 	id := cirrusKey(c.SourceID)
 	items, total, err := fetchWindow(w, func(pg, per int) (page[*model.Order], error) {
@@ -93,7 +93,7 @@ func (r *Resolver) contactOrders(ctx context.Context, c *model.Contact, first *i
 
 func (r *Resolver) contactLeads(ctx context.Context, c *model.Contact) ([]*model.Lead, error) {
 	if c.Source != model.SourceCone {
-		return nil, unsupported("contact leads (ConeCRM only)", c.Source)
+		return nil, nil // ConeCRM only: not applicable
 	}
 	return load(ctx, r.loaders(ctx).Cone.OpenLeadsByContactID, c.SourceID)
 }
