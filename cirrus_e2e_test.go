@@ -351,3 +351,14 @@ func (s *syncWriter) String() string {
 	defer s.mu.Unlock()
 	return s.buf.String()
 }
+
+func TestRecordsInHandAreNotFetchedAgain(t *testing.T) {
+	// contact.account of a contact in an account's list is that account: no GET.
+	r := query(t, `{ accounts(first: 5, filter: {sources: [CIRRUS]}) { edges { node { id
+	  contacts(first: 2) { edges { node { account { id name } } } } } } } }`, nil, nil)
+	for _, c := range r.Extensions.Trace.BackendCalls {
+		if c.Path != "/accounts" {
+			t.Fatalf("unexpected call %+v\n%s", c, describeCalls(r))
+		}
+	}
+}

@@ -30,6 +30,15 @@ func (r *Resolver) prefetchAccounts(ctx context.Context, accounts []*model.Accou
 		return
 	}
 	l := r.loaders(ctx)
+	// Records already in hand answer later lookups of the same id (e.g. contact.account).
+	for _, a := range accounts {
+		switch a.Source {
+		case model.SourceCirrus:
+			l.Cirrus.AccountByID.Prime(ctx, cirrusKey(a.SourceID), a)
+		case model.SourceCone:
+			l.Cone.AccountByID.Prime(ctx, a.SourceID, a)
+		}
+	}
 	for _, f := range nodeFields(ctx, "Account") {
 		w, ok := argWindow(ctx, f)
 		for _, a := range accounts {

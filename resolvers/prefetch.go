@@ -13,6 +13,15 @@ func (r *Resolver) prefetchContacts(ctx context.Context, contacts []*model.Conta
 		return
 	}
 	l := r.loaders(ctx)
+	for _, c := range contacts {
+		switch {
+		case c.Partial:
+		case c.Source == model.SourceCirrus:
+			l.Cirrus.ContactByID.Prime(ctx, cirrusKey(c.SourceID), c)
+		case c.Source == model.SourceCone:
+			l.Cone.ContactByID.Prime(ctx, c.SourceID, c)
+		}
+	}
 	for _, f := range nodeFields(ctx, "Contact") {
 		for _, c := range contacts {
 			switch {
