@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -359,6 +362,40 @@ func TestRecordsInHandAreNotFetchedAgain(t *testing.T) {
 	for _, c := range r.Extensions.Trace.BackendCalls {
 		if c.Path != "/accounts" {
 			t.Fatalf("unexpected call %+v\n%s", c, describeCalls(r))
+		}
+	}
+}
+
+func TestCirrusFieldMasksFollowTheSelection(t *testing.T) {
+	// A recording proxy in front of the shared Cirrus sandbox sees the X-Fields headers.
+	var mu sync.Mutex
+	masks := map[string]string{}
+	target, _ := url.Parse(sharedSandboxURL(t))
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	rec := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		masks[strings.TrimPrefix(r.URL.Path, "/cirrus")] = r.Header.Get("X-Fields")
+		mu.Unlock()
+		proxy.ServeHTTP(w, r)
+	}))
+	defer rec.Close()
+	env := sandboxEnv(t, "sandbox")
+	env["CIRRUS_URL"] = rec.URL + "/cirrus"
+	_, srv := newGateway(t, env)
+	r := post(t, srv, request{Query: `{ accounts(first: 2, filter: {sources: [CIRRUS]}) { edges { node { name
+	  orders(first: 1) { edges { node { placedAt status { name } } } } } } } }`})
+	if len(r.Errors) > 0 {
+		t.Fatalf("errors: %s", r.raw)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := map[string]string{
+		"/accounts": "{page,pages,per_page,total,items{id,name}}",
+		"/orders":   "{page,pages,per_page,total,items{account{id},id,placedate,status}}",
+	}
+	for path, mask := range want {
+		if masks[path] != mask {
+			t.Errorf("X-Fields for %s = %q, want %q", path, masks[path], mask)
 		}
 	}
 }
