@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -249,5 +250,43 @@ func TestTracesExportedOverOTLP(t *testing.T) {
 		if !bytes.Contains(all, want) {
 			t.Fatalf("exported spans lack %q (%d export requests)", want, len(bodies))
 		}
+	}
+}
+
+func TestTrustedDocumentsSafelist(t *testing.T) {
+	dir := t.TempDir()
+	const doc = `query TopAccounts { accounts(first: 2, filter: {sources: [CIRRUS]}) { totalCount } }`
+	manifest := fmt.Sprintf(`{"format":"apollo-persisted-query-manifest","version":1,"operations":[{"id":"top-accounts","name":"TopAccounts","type":"query","body":%q}]}`, doc)
+	path := dir + "/manifest.json"
+	if err := os.WriteFile(path, []byte(manifest), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := sandboxEnv(t, "sandbox")
+	env["PERSISTED_QUERIES"] = "safelist"
+	env["PERSISTED_QUERIES_MANIFEST"] = path
+	_, srv := newGateway(t, env)
+
+	// By document id (POST and GET) and by its exact text.
+	for name, do := range map[string]func() string{
+		"post documentId": func() string {
+			resp, err := srv.Client().Post(srv.URL+"/graphql", "application/json", strings.NewReader(`{"documentId":"top-accounts"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return string(b)
+		},
+		"get documentId": func() string { _, body := get(t, srv, "/graphql?documentId=top-accounts"); return body },
+		"exact text":     func() string { return string(post(t, srv, request{Query: doc}).raw) },
+	} {
+		if body := do(); !strings.Contains(body, `"totalCount":2200`) {
+			t.Fatalf("%s: %s", name, body)
+		}
+	}
+	// Anything else is refused before it reaches a backend.
+	r := post(t, srv, request{Query: `{ accounts(first: 50) { totalCount } }`})
+	if got := r.codes(); len(got) != 1 || got[0] != "PERSISTED_QUERY_NOT_IN_SAFELIST" || r.calls("") != 0 {
+		t.Fatalf("unlisted query: %s", r.raw)
 	}
 }
