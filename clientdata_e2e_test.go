@@ -268,3 +268,26 @@ func TestClientDataSubCodes(t *testing.T) {
 		t.Fatalf("sub-codes %v", subCodes)
 	}
 }
+
+func TestCachedListsAreScopedByCaller(t *testing.T) {
+	srv := gateway(t)
+	q := `{ referenceData(language: "fr") { changeRequestStatuses { code name } } }`
+	callsAs := func(token string) int {
+		req := request{Query: q}
+		if token != "" {
+			req.header = asMember(token)
+		}
+		r := post(t, srv, req)
+		if len(r.Errors) > 0 {
+			t.Fatalf("errors: %s", r.raw)
+		}
+		return r.calls("clientdata")
+	}
+	first := callsAs(cdsandbox.MemberToken3)
+	if again := callsAs(cdsandbox.MemberToken3); again != 0 {
+		t.Fatalf("member-3 again: %d calls", again)
+	}
+	if other := callsAs(cdsandbox.MemberToken5); other != 1 {
+		t.Fatalf("member-5 was served member-3's cached list (%d calls; first %d)", other, first)
+	}
+}

@@ -13,7 +13,6 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/propagation"
 
-	"crmgraph/backends/clientdata"
 	"crmgraph/resolvers"
 	"crmgraph/transport"
 )
@@ -112,7 +111,7 @@ func withCallerIdentity(forwardAuth bool, next http.Handler) http.Handler {
 		ctx := r.Context()
 		if forwardAuth {
 			if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && strings.TrimSpace(tok) != "" {
-				ctx = clientdata.WithBearer(ctx, strings.TrimSpace(tok))
+				ctx = resolvers.WithClientDataBearer(ctx, strings.TrimSpace(tok))
 			}
 		}
 		if lang := primaryLanguage(r.Header.Get("Accept-Language")); lang != "" {

@@ -41,6 +41,21 @@ var DefaultChangeRequestCodes = map[int32]model.ChangeRequestStatusCode{
 
 type languageKey struct{}
 
+type callerKey struct{}
+
+// WithClientDataBearer forwards the caller's own bearer token to client-data (which
+// scopes what a member may see and whether an update needs approval) and keys the
+// caller's cached lists apart from the service's.
+func WithClientDataBearer(ctx context.Context, token string) context.Context {
+	return clientdata.WithBearer(context.WithValue(ctx, callerKey{}, Fingerprint(token)), token)
+}
+
+// callerScope is "" for the service credential, else a fingerprint of the caller's token.
+func callerScope(ctx context.Context) string {
+	s, _ := ctx.Value(callerKey{}).(string)
+	return s
+}
+
 // WithLanguage records the caller's preferred language (Accept-Language) for the
 // localized lists and forwards it to client-data.
 func WithLanguage(ctx context.Context, lang string) context.Context {

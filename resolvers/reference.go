@@ -13,7 +13,11 @@ import (
 // scope, language and list name.
 
 func cached[T any](ctx context.Context, r *Resolver, backend, language, name string, load func(ctx context.Context) (T, error)) (T, error) {
-	key := cache.Key{Backend: backend, Scope: r.Scopes[backend], Language: language, Name: name}
+	scope := r.Scopes[backend]
+	if c := callerScope(ctx); c != "" && backend == "clientdata" {
+		scope += "/" + c // lists read with a forwarded caller token are that caller's
+	}
+	key := cache.Key{Backend: backend, Scope: scope, Language: language, Name: name}
 	v, err := cache.Load(ctx, r.Cache, key, func(ctx context.Context) (T, error) {
 		v, err := load(ctx)
 		return v, fromBackend(backend, err)
