@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	cdsandbox "crmgraph/backends/sandbox/clientdata"
 )
@@ -153,10 +155,11 @@ func federatedCursorAt(t *testing.T, offset int) string {
 func TestApprovalFlow(t *testing.T) {
 	srv := gateway(t)
 	contact := clientDataContact(t, 60)
+	city := fmt.Sprintf("Testby %d", time.Now().UnixNano()) // a new value on every run
 	update := `mutation($id: ID!, $details: JSON!) { updateContactDetails(input: {id: $id, details: $details, comment: "moved"}) {
 	  approvalRequired changeRequest { id status { code } initiator { name } changes { path targetValue } } contact { id } } }`
 	r := post(t, srv, request{Query: update, header: asMember(cdsandbox.MemberToken1), Variables: map[string]any{
-		"id": contact, "details": map[string]any{"addresses": map[string]any{"primaryAddress": map[string]any{"city": "Testby"}}}}})
+		"id": contact, "details": map[string]any{"addresses": map[string]any{"primaryAddress": map[string]any{"city": city}}}}})
 	var upd struct {
 		UpdateContactDetails struct {
 			ApprovalRequired bool
@@ -198,9 +201,9 @@ func TestApprovalFlow(t *testing.T) {
 		Node struct{ Details map[string]any }
 	}
 	query(t, `query($id: ID!) { node(id: $id) { ... on Contact { details } } }`, map[string]any{"id": contact}, &details)
-	city := details.Node.Details["addresses"].(map[string]any)["primaryAddress"].(map[string]any)["city"]
-	if city != "Testby" {
-		t.Fatalf("city after approval = %v", city)
+	got := details.Node.Details["addresses"].(map[string]any)["primaryAddress"].(map[string]any)["city"]
+	if got != city {
+		t.Fatalf("city after approval = %v, want %s", got, city)
 	}
 	// Reviewing again fails with a clear code and the backend's sub-code.
 	r = post(t, srv, request{Query: review, header: asMember(cdsandbox.MemberToken3), Variables: map[string]any{"id": cr.ID, "approve": false}})
@@ -212,8 +215,9 @@ func TestApprovalFlow(t *testing.T) {
 func TestCancelOnlyByInitiator(t *testing.T) {
 	srv := gateway(t)
 	contact := clientDataContact(t, 120)
-	r := post(t, srv, request{Query: `mutation($id: ID!) { updateContactDetails(input: {id: $id, details: {personalInformation: {lastName: "Renamed"}}}) {
-	  approvalRequired changeRequest { id } } }`, header: asMember(cdsandbox.MemberToken4), Variables: map[string]any{"id": contact}})
+	r := post(t, srv, request{Query: `mutation($id: ID!, $name: String!) { updateContactDetails(input: {id: $id, details: {personalInformation: {lastName: $name}}}) {
+	  approvalRequired changeRequest { id } } }`, header: asMember(cdsandbox.MemberToken4),
+		Variables: map[string]any{"id": contact, "name": fmt.Sprintf("Renamed %d", time.Now().UnixNano())}})
 	var upd struct {
 		UpdateContactDetails struct{ ChangeRequest struct{ ID string } }
 	}
@@ -250,8 +254,8 @@ func TestClientDataSubCodes(t *testing.T) {
 		t.Fatalf("duplicate username: %s", r.raw)
 	}
 	// An email change waits for its key; wrong keys give KeyNoMatch, then KeyExpired.
-	r = post(t, srv, request{Query: `mutation($id: ID!) { updateContactDetails(input: {id: $id, details: {communicationMeans: {primaryEmail: "new.address@example.org"}}}) { approvalRequired } }`,
-		Variables: map[string]any{"id": b}})
+	r = post(t, srv, request{Query: `mutation($id: ID!, $email: String!) { updateContactDetails(input: {id: $id, details: {communicationMeans: {primaryEmail: $email}}}) { approvalRequired } }`,
+		Variables: map[string]any{"id": b, "email": fmt.Sprintf("new.%d@example.org", time.Now().UnixNano())}})
 	if len(r.Errors) > 0 {
 		t.Fatalf("email change: %s", r.raw)
 	}
@@ -270,7 +274,7 @@ func TestClientDataSubCodes(t *testing.T) {
 }
 
 func TestCachedListsAreScopedByCaller(t *testing.T) {
-	srv := gateway(t)
+	_, srv := newGateway(t, sandboxEnv(t, "sandbox")) // a cache of its own
 	q := `{ referenceData(language: "fr") { changeRequestStatuses { code name } } }`
 	callsAs := func(token string) int {
 		req := request{Query: q}
@@ -286,6 +290,9 @@ func TestCachedListsAreScopedByCaller(t *testing.T) {
 	first := callsAs(cdsandbox.MemberToken3)
 	if again := callsAs(cdsandbox.MemberToken3); again != 0 {
 		t.Fatalf("member-3 again: %d calls", again)
+	}
+	if first != 1 {
+		t.Fatalf("member-3 first: %d calls", first)
 	}
 	if other := callsAs(cdsandbox.MemberToken5); other != 1 {
 		t.Fatalf("member-5 was served member-3's cached list (%d calls; first %d)", other, first)
