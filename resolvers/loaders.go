@@ -19,6 +19,19 @@ const loaderWait = 2 * time.Millisecond
 // batch form; the transport caps each backend as a whole too.
 const fanOutLimit = 32
 
+// Loaders are the per-request dataloaders, named <Entity>By<Key> per backend.
+type Loaders struct {
+	masks      maskSet
+	lists      *listMemo
+	Cirrus     cirrusLoaders
+	Cone       coneLoaders
+	ClientData clientDataLoaders
+}
+
+func (r *Resolver) newLoaders() *Loaders {
+	return &Loaders{lists: &listMemo{}, Cirrus: r.newCirrusLoaders(), Cone: r.newConeLoaders(), ClientData: r.newClientDataLoaders()}
+}
+
 type loadersKey struct{}
 
 func withLoaders(ctx context.Context, l *Loaders) context.Context {

@@ -109,15 +109,3 @@ func (r *Resolver) newConeLoaders() coneLoaders {
 		}, func(string) ([]*model.Contact, error) { return nil, nil }),
 	}
 }
-
-// Loaders are the per-request dataloaders, named <Entity>By<Key> per backend.
-type Loaders struct {
-	masks      maskSet
-	Cirrus     cirrusLoaders
-	Cone       coneLoaders
-	ClientData clientDataLoaders
-}
-
-func (r *Resolver) newLoaders() *Loaders {
-	return &Loaders{Cirrus: r.newCirrusLoaders(), Cone: r.newConeLoaders(), ClientData: r.newClientDataLoaders()}
-}

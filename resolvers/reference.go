@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"sync"
 
 	"crmgraph/backends/cirrus"
 	"crmgraph/backends/cone"
@@ -18,11 +19,43 @@ func cached[T any](ctx context.Context, r *Resolver, backend, language, name str
 		scope += "/" + c // lists read with a forwarded caller token are that caller's
 	}
 	key := cache.Key{Backend: backend, Scope: scope, Language: language, Name: name}
+	// One request reads a list once: twenty accounts resolving their type share one
+	// decoded copy instead of twenty trips through the cache.
+	memo := r.loaders(ctx).lists
+	if v, ok := memo.get(key); ok {
+		return v.(T), nil
+	}
 	v, err := cache.Load(ctx, r.Cache, key, func(ctx context.Context) (T, error) {
 		v, err := load(ctx)
 		return v, fromBackend(backend, err)
 	})
-	return v, fromBackend(backend, err)
+	if err != nil {
+		return v, fromBackend(backend, err)
+	}
+	memo.put(key, v)
+	return v, nil
+}
+
+// listMemo holds the reference lists one request has read.
+type listMemo struct {
+	mu sync.Mutex
+	m  map[cache.Key]any
+}
+
+func (l *listMemo) get(k cache.Key) (any, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	v, ok := l.m[k]
+	return v, ok
+}
+
+func (l *listMemo) put(k cache.Key, v any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil {
+		l.m = map[cache.Key]any{}
+	}
+	l.m[k] = v
 }
 
 // cirrusList caches one Cirrus reference list mapped to the model.

@@ -21,6 +21,8 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -49,6 +51,7 @@ type result struct {
 	elapsed   time.Duration
 	latencies []time.Duration
 	calls     int
+	cpu       time.Duration // gateway process CPU time while measuring (Linux; 0 elsewhere)
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -100,12 +103,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		results = append(results, res)
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "dataloaders\trequests\terrors\tRPS\tp50\tp99\tbackend calls/query\t")
+	fmt.Fprintln(tw, "dataloaders\trequests\terrors\tRPS\tp50\tp99\tbackend calls/query\tgateway CPU/query\t")
 	for _, r := range results {
 		slices.Sort(r.latencies)
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%s\t%s\t%.1f\t\n", r.mode, r.requests, r.errors,
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%s\t%s\t%.1f\t%s\t\n", r.mode, r.requests, r.errors,
 			float64(r.requests)/r.elapsed.Seconds(), pct(r.latencies, 0.50), pct(r.latencies, 0.99),
-			float64(r.calls)/float64(max(r.requests, 1)))
+			float64(r.calls)/float64(max(r.requests, 1)), (r.cpu / time.Duration(max(r.requests, 1))).Round(10*time.Microsecond))
 	}
 	return tw.Flush()
 }
@@ -154,6 +157,7 @@ func measure(ctx context.Context, bin, sandboxURL, dataloaders, q string, concur
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	deadline := time.Now().Add(d)
+	cpu0 := processCPU(cmd.Process.Pid)
 	start := time.Now()
 	for range concurrency {
 		wg.Add(1)
@@ -176,6 +180,7 @@ func measure(ctx context.Context, bin, sandboxURL, dataloaders, q string, concur
 	}
 	wg.Wait()
 	res.elapsed = time.Since(start)
+	res.cpu = processCPU(cmd.Process.Pid) - cpu0
 	return res, ctx.Err()
 }
 
@@ -216,4 +221,22 @@ func once(ctx context.Context, c *http.Client, url string, body []byte) (int, bo
 		return 0, false, err
 	}
 	return len(r.Extensions.Trace.BackendCalls), len(r.Errors) == 0, nil
+}
+
+// processCPU is a process's user+system CPU time from /proc (0 where there is none).
+func processCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(fields[11], 10, 64)
+	st, _ := strconv.ParseInt(fields[12], 10, 64)
+	const ticksPerSecond = 100 // USER_HZ on Linux
+	return time.Duration(ut+st) * time.Second / ticksPerSecond
 }

@@ -1,0 +1,154 @@
+// Package support is a simulated Apideck Customer Support unified API 9.5.0 (seed 000)
+// serving the shared dataset: a customer for every person with a SupportID (the id is
+// the SupportID, so client-data's SUPPORT external connections resolve) and for some
+// of their companies, as the connector configured (Kustomer by default) would hold
+// them. Paths, headers, envelopes, cursor paging, the fields projection and the error
+// bodies follow the seed; choices the seed leaves open are written next to the code.
+//
+// Every consumer id sees the same customers (the seed scopes records by consumer; one
+// data set is enough for a sandbox).
+package support
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"crmgraph/backends/sandbox/dataset"
+	"crmgraph/backends/support"
+)
+
+// DefaultService is the connector the sandbox impersonates (the seed's example).
+const DefaultService = "kustomer"
+
+// Config configures the sandbox.
+type Config struct {
+	Token   string // accepted API key; "" accepts any non-empty bearer token
+	AppID   string // accepted x-apideck-app-id; "" accepts any non-empty one
+	Service string // connector id answered in "service"; "" is DefaultService
+}
+
+// Server is the simulated API. It is an http.Handler serving paths relative to its
+// root ("/customer-support/..."); mount it under a prefix with http.StripPrefix.
+type Server struct {
+	mux      *http.ServeMux
+	cfg      Config
+	seed     int64
+	requests atomic.Uint64 // numbers the Request-Id header
+
+	mu sync.RWMutex // guards st
+	st *store
+}
+
+// New builds the sandbox for world w.
+func New(w *dataset.World, cfg Config) *Server {
+	if cfg.Service == "" {
+		cfg.Service = DefaultService
+	}
+	s := &Server{mux: http.NewServeMux(), cfg: cfg, seed: w.Seed, st: newStore(w)}
+	routes := []struct {
+		method, path string
+		h            http.HandlerFunc
+	}{
+		{http.MethodGet, support.PathCustomers, s.listCustomers},
+		{http.MethodPost, support.PathCustomers, s.createCustomer},
+		{http.MethodGet, support.PathCustomer, s.getCustomer},
+		{http.MethodPatch, support.PathCustomer, s.updateCustomer},
+		{http.MethodDelete, support.PathCustomer, s.deleteCustomer},
+	}
+	for _, r := range routes {
+		s.mux.HandleFunc(r.method+" "+r.path, r.h)
+	}
+	// "EntityNotFoundError: a request for a resource or route that does not exist."
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, support.TypeEntityNotFound, "Unknown Route", "No route matches "+r.Method+" on this path")
+	})
+	return s
+}
+
+// ServeHTTP checks the credentials and headers the way the unified API does, then routes.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set(support.HeaderRequestID, s.requestID())
+	// "_method overrides the HTTP method" for clients that can only POST.
+	if m := strings.ToUpper(r.URL.Query().Get("_method")); r.Method == http.MethodPost && (m == http.MethodPatch || m == http.MethodDelete) {
+		r = r.Clone(r.Context())
+		r.Method = m
+	}
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if token = strings.TrimSpace(token); !ok || token == "" {
+		writeError(w, http.StatusUnauthorized, support.TypeUnauthorized, "Unauthorized Request", "Missing Authorization header: expected Bearer API key")
+		return
+	}
+	if s.cfg.Token != "" && token != s.cfg.Token {
+		writeError(w, http.StatusUnauthorized, support.TypeUnauthorized, "Unauthorized Request", "Invalid API key")
+		return
+	}
+	for _, h := range []string{support.HeaderConsumerID, support.HeaderAppID} {
+		if strings.TrimSpace(r.Header.Get(h)) == "" {
+			// UnexpectedErrorResponse (the "default" response), with the seed's own example.
+			writeError(w, http.StatusBadRequest, support.TypeRequestHeadersValidation, "Invalid Params", "Missing Header: "+h)
+			return
+		}
+	}
+	if s.cfg.AppID != "" && r.Header.Get(support.HeaderAppID) != s.cfg.AppID {
+		writeError(w, http.StatusUnauthorized, support.TypeUnauthorized, "Unauthorized Request",
+			"Failed to generate valid JWT Session. Verify applicationId is correct")
+		return
+	}
+	// The seed does not say what a service id the consumer has not connected gets;
+	// the error types name it IntegrationNotFoundError (answered 404 here).
+	if svc := r.Header.Get(support.HeaderServiceID); svc != "" && svc != s.cfg.Service {
+		writeError(w, http.StatusNotFound, support.TypeIntegrationNotFound, "Integration not found",
+			"No "+svc+" integration is connected for this consumer")
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// requestID returns a uuid-shaped, per-server deterministic request id.
+func (s *Server) requestID() string {
+	n := s.requests.Add(1)
+	h := fnv.New128a()
+	var buf [16]byte
+	binary.BigEndian.PutUint64(buf[:8], uint64(s.seed))
+	binary.BigEndian.PutUint64(buf[8:], n)
+	_, _ = h.Write([]byte("support-request"))
+	_, _ = h.Write(buf[:])
+	u := h.Sum(nil)
+	u[6] = 0x40 | (u[6] & 0x0f)
+	u[8] = 0x80 | (u[8] & 0x3f)
+	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = []byte(`{"status_code":500,"error":"Internal Server Error","type_name":"UnknownError","message":"Could not encode the response"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// writeError writes the seed's error body; detail is a string or an object.
+func writeError(w http.ResponseWriter, status int, typeName, message string, detail any) {
+	writeJSON(w, status, errorJSON{
+		StatusCode: status,
+		Error:      http.StatusText(status),
+		TypeName:   typeName,
+		Message:    message,
+		Detail:     detail,
+		Ref:        "https://developers.apideck.com/errors#" + strings.ToLower(typeName),
+	})
+}
+
+func (s *Server) envelope(status int, operation string, data any) envelopeJSON {
+	return envelopeJSON{StatusCode: status, Status: http.StatusText(status), Service: s.cfg.Service,
+		Resource: "customers", Operation: operation, Data: data}
+}
