@@ -6,6 +6,7 @@
 package cirrus
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -105,8 +106,7 @@ type Page[T any] struct {
 // array-wrapped form too.
 func (p *Page[T]) UnmarshalJSON(b []byte) error {
 	type plain Page[T]
-	trimmed := strings.TrimSpace(string(b))
-	if strings.HasPrefix(trimmed, "[") {
+	if trimmed := bytes.TrimLeft(b, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
 		var arr []plain
 		if err := json.Unmarshal(b, &arr); err != nil {
 			return err
@@ -215,9 +215,15 @@ func (c *Client) send(ctx context.Context, op, method, path string, body any, ou
 
 // list fetches one page of a paged list.
 func list[T any](ctx context.Context, c *Client, op, path string, q url.Values, mask string) (*Page[T], error) {
-	var p Page[T]
-	if err := c.get(ctx, op, path, q, pageMask(mask), &p); err != nil {
+	// Read the body once and decode it once (a json.Decoder would scan it, then
+	// UnmarshalJSON would parse it again): pages are the bulk of what the gateway reads.
+	var raw []byte
+	if err := c.get(ctx, op, path, q, pageMask(mask), &raw); err != nil {
 		return nil, err
+	}
+	var p Page[T]
+	if err := p.UnmarshalJSON(raw); err != nil {
+		return nil, fmt.Errorf("cirrus %s: decode response: %w", op, rest.ErrUnavailable)
 	}
 	return &p, nil
 }

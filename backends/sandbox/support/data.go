@@ -47,9 +47,10 @@ type store struct {
 func newStore(w *dataset.World) *store {
 	r := w.Rand("support-customers")
 	users := make([]string, len(w.Users))
+	ur := w.Rand("support-users")
 	for i := range users {
 		// Kustomer user ids look like MongoDB ObjectIds: 24 hex digits.
-		users[i] = strings.ReplaceAll(w.UUID("support-user", i), "-", "")[:24]
+		users[i] = fmt.Sprintf("%016x%08x", ur.Uint64(), ur.Uint32())
 	}
 	var people, companies []*customerJSON
 	for ci := range w.Companies {
