@@ -78,7 +78,7 @@ var settings = []setting{
 	{"CLIENT_DATA_URL", "client-data-url", "", "client-data API base URL (unset: sandbox)"},
 	{"CLIENT_DATA_TOKEN", "client-data-token", "", "client-data service bearer token"},
 	{"CLIENT_DATA_FORWARD_AUTH", "client-data-forward-auth", "true", "forward the caller's bearer token to client-data"},
-	{"SUPPORT_URL", "support-url", "", "Apideck customer support base URL (not yet federated)"},
+	{"SUPPORT_URL", "support-url", "", "Apideck Unify base URL, e.g. https://unify.apideck.com (unset: sandbox)"},
 	{"SUPPORT_TOKEN", "support-token", "", "Apideck API key"},
 	{"SUPPORT_APP_ID", "support-app-id", "", "x-apideck-app-id"},
 	{"SUPPORT_CONSUMER_ID", "support-consumer-id", "", "x-apideck-consumer-id"},
@@ -199,7 +199,7 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 	}
 	if !cfg.Sandbox {
 		var missing []string
-		for name, b := range map[string]Backend{"CIRRUS": cfg.Cirrus, "CONE": cfg.Cone, "CLIENT_DATA": cfg.ClientData} {
+		for name, b := range map[string]Backend{"CIRRUS": cfg.Cirrus, "CONE": cfg.Cone, "CLIENT_DATA": cfg.ClientData, "SUPPORT": cfg.Support} {
 			if !b.Configured() {
 				missing = append(missing, name+"_URL")
 			}
@@ -209,7 +209,10 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("SANDBOX=off but %s not set: configure every backend or allow sandboxes", strings.Join(missing, ", ")))
 		}
 	}
-	allSandboxed := !cfg.Cirrus.Configured() && !cfg.Cone.Configured() && !cfg.ClientData.Configured()
+	allSandboxed := !cfg.Cirrus.Configured() && !cfg.Cone.Configured() && !cfg.ClientData.Configured() && !cfg.Support.Configured()
+	if cfg.Support.Configured() && (cfg.Support.AppID == "" || cfg.Support.Consumer == "") {
+		errs = append(errs, errors.New("SUPPORT_URL needs SUPPORT_APP_ID and SUPPORT_CONSUMER_ID"))
+	}
 	if v := get("INTROSPECTION"); v == "" {
 		cfg.Introspection = allSandboxed
 	} else {

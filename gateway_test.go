@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+
+	"crmgraph/backends/sandbox"
 )
 
 // The end-to-end tests run the real gateway handler against the real sandboxes over
@@ -85,6 +87,8 @@ func sandboxEnv(t testing.TB, token string) map[string]string {
 		"CIRRUS_URL": base + "/cirrus", "CIRRUS_TOKEN": token,
 		"CONE_URL": base + "/cone", "CONE_TOKEN": token,
 		"CLIENT_DATA_URL": base + "/clientdata", "CLIENT_DATA_TOKEN": token,
+		"SUPPORT_URL": base + "/support", "SUPPORT_TOKEN": token,
+		"SUPPORT_APP_ID": sandbox.SupportAppID, "SUPPORT_CONSUMER_ID": "test-consumer",
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"crmgraph/backends/sandbox"
 )
 
 func TestRecordMutations(t *testing.T) {
@@ -175,7 +177,8 @@ func TestStageChangesReachEveryReplica(t *testing.T) {
 	a, srvA := newGateway(t, map[string]string{"REDIS_URL": env["REDIS_URL"], "REDIS_KEY_PREFIX": env["REDIS_KEY_PREFIX"]})
 	envB := map[string]string{"REDIS_URL": env["REDIS_URL"], "REDIS_KEY_PREFIX": env["REDIS_KEY_PREFIX"],
 		"CIRRUS_URL": a.SandboxURL + "/cirrus", "CIRRUS_TOKEN": "sandbox", "CONE_URL": a.SandboxURL + "/cone", "CONE_TOKEN": "sandbox",
-		"CLIENT_DATA_URL": a.SandboxURL + "/clientdata", "CLIENT_DATA_TOKEN": "sandbox"}
+		"CLIENT_DATA_URL": a.SandboxURL + "/clientdata", "CLIENT_DATA_TOKEN": "sandbox",
+		"SUPPORT_URL": a.SandboxURL + "/support", "SUPPORT_TOKEN": "sandbox", "SUPPORT_APP_ID": sandbox.SupportAppID, "SUPPORT_CONSUMER_ID": "c"}
 	_, srvB := newGateway(t, envB)
 	stages := `{ referenceData { stages { name } } }`
 	before := post(t, srvB, request{Query: stages})

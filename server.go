@@ -34,6 +34,7 @@ import (
 	"crmgraph/backends/clientdata"
 	"crmgraph/backends/cone"
 	"crmgraph/backends/sandbox"
+	"crmgraph/backends/support"
 	"crmgraph/cache"
 	"crmgraph/graph"
 	"crmgraph/limits"
@@ -101,10 +102,13 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 			HTTP: httpClient("cone", cfg.Cone.URL), Timeout: cfg.BackendTimeout}),
 		ClientData: clientdata.New(clientdata.Config{BaseURL: cfg.ClientData.URL, Token: cfg.ClientData.Token,
 			HTTP: httpClient("clientdata", cfg.ClientData.URL), Timeout: cfg.BackendTimeout}),
+		Support: support.New(support.Config{BaseURL: cfg.Support.URL, Token: cfg.Support.Token, AppID: cfg.Support.AppID,
+			ConsumerID: cfg.Support.Consumer, HTTP: httpClient("support", cfg.Support.URL), Timeout: cfg.BackendTimeout}),
 		Scopes: map[string]string{
 			"cirrus":     fingerprint(cfg.Cirrus.URL, cfg.Cirrus.Token),
 			"cone":       fingerprint(cfg.Cone.URL, cfg.Cone.Token),
 			"clientdata": fingerprint(cfg.ClientData.URL, cfg.ClientData.Token),
+			"support":    fingerprint(cfg.Support.URL, cfg.Support.Token, cfg.Support.AppID, cfg.Support.Consumer),
 		},
 		Log:         log,
 		Registerer:  a.registry,
@@ -147,7 +151,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 // startSandboxes serves the simulated CRMs on loopback for every backend without a URL.
 func (a *App) startSandboxes() error {
 	cfg := &a.cfg
-	need := !cfg.Cirrus.Configured() || !cfg.Cone.Configured() || !cfg.ClientData.Configured()
+	need := !cfg.Cirrus.Configured() || !cfg.Cone.Configured() || !cfg.ClientData.Configured() || !cfg.Support.Configured()
 	if !need {
 		return nil
 	}
@@ -171,6 +175,10 @@ func (a *App) startSandboxes() error {
 	use(&cfg.Cirrus, sandbox.CirrusPath)
 	use(&cfg.Cone, sandbox.ConePath)
 	use(&cfg.ClientData, sandbox.ClientDataPath)
+	if !cfg.Support.Configured() {
+		cfg.Support = Backend{URL: a.SandboxURL + sandbox.SupportPath, Token: cfg.SandboxToken, AppID: sandbox.SupportAppID,
+			Consumer: "sandbox-consumer", Sandboxed: true}
+	}
 	a.log.Info("sandbox backends started on loopback", "seed", cfg.SandboxSeed)
 	return nil
 }
@@ -313,7 +321,7 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	var problems []string
-	for name, b := range map[string]Backend{"cirrus": a.cfg.Cirrus, "cone": a.cfg.Cone, "clientdata": a.cfg.ClientData} {
+	for name, b := range map[string]Backend{"cirrus": a.cfg.Cirrus, "cone": a.cfg.Cone, "clientdata": a.cfg.ClientData, "support": a.cfg.Support} {
 		if !b.Configured() {
 			problems = append(problems, name+": not configured")
 		}

@@ -168,6 +168,7 @@ type ComplexityRoot struct {
 		Primary              func(childComplexity int) int
 		Source               func(childComplexity int) int
 		SourceID             func(childComplexity int) int
+		SupportCustomer      func(childComplexity int) int
 		Title                func(childComplexity int) int
 		Username             func(childComplexity int) int
 	}
@@ -445,15 +446,16 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Accounts       func(childComplexity int, filter *model.AccountFilter, first *int, after *string) int
-		ChangeRequests func(childComplexity int, filter *model.ChangeRequestFilter, first *int, after *string) int
-		Contacts       func(childComplexity int, filter *model.ContactFilter, first *int, after *string) int
-		Leads          func(childComplexity int, filter *model.LeadFilter, first *int, after *string) int
-		Node           func(childComplexity int, id string) int
-		Nodes          func(childComplexity int, ids []string) int
-		Opportunities  func(childComplexity int, filter *model.OpportunityFilter, first *int, after *string) int
-		Orders         func(childComplexity int, filter *model.OrderFilter, first *int, after *string) int
-		ReferenceData  func(childComplexity int, language *string) int
+		Accounts         func(childComplexity int, filter *model.AccountFilter, first *int, after *string) int
+		ChangeRequests   func(childComplexity int, filter *model.ChangeRequestFilter, first *int, after *string) int
+		Contacts         func(childComplexity int, filter *model.ContactFilter, first *int, after *string) int
+		Leads            func(childComplexity int, filter *model.LeadFilter, first *int, after *string) int
+		Node             func(childComplexity int, id string) int
+		Nodes            func(childComplexity int, ids []string) int
+		Opportunities    func(childComplexity int, filter *model.OpportunityFilter, first *int, after *string) int
+		Orders           func(childComplexity int, filter *model.OrderFilter, first *int, after *string) int
+		ReferenceData    func(childComplexity int, language *string) int
+		SupportCustomers func(childComplexity int, first *int, after *string) int
 	}
 
 	ReferenceData struct {
@@ -483,6 +485,37 @@ type ComplexityRoot struct {
 		IsActive  func(childComplexity int) int
 		Name      func(childComplexity int) int
 		SortOrder func(childComplexity int) int
+	}
+
+	SupportCustomer struct {
+		Addresses   func(childComplexity int) int
+		CompanyName func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Currency    func(childComplexity int) int
+		Emails      func(childComplexity int) int
+		FirstName   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Individual  func(childComplexity int) int
+		LastName    func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Notes       func(childComplexity int) int
+		Phones      func(childComplexity int) int
+		Source      func(childComplexity int) int
+		SourceID    func(childComplexity int) int
+		Status      func(childComplexity int) int
+		TaxNumber   func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+	}
+
+	SupportCustomerConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SupportCustomerEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	UpdateAccountPayload struct {
@@ -574,6 +607,7 @@ type ContactResolver interface {
 	Details(ctx context.Context, obj *model.Contact) (model.JSON, error)
 	ChangeRequests(ctx context.Context, obj *model.Contact, filter *model.ContactChangeRequestFilter, first *int, after *string) (*model.ChangeRequestConnection, error)
 	PendingChangeRequest(ctx context.Context, obj *model.Contact) (*model.ChangeRequest, error)
+	SupportCustomer(ctx context.Context, obj *model.Contact) (*model.SupportCustomer, error)
 	ExternalIds(ctx context.Context, obj *model.Contact) ([]*model.ExternalID, error)
 	Links(ctx context.Context, obj *model.Contact) ([]*model.Contact, error)
 }
@@ -632,6 +666,7 @@ type QueryResolver interface {
 	Orders(ctx context.Context, filter *model.OrderFilter, first *int, after *string) (*model.OrderConnection, error)
 	Leads(ctx context.Context, filter *model.LeadFilter, first *int, after *string) (*model.LeadConnection, error)
 	ChangeRequests(ctx context.Context, filter *model.ChangeRequestFilter, first *int, after *string) (*model.ChangeRequestConnection, error)
+	SupportCustomers(ctx context.Context, first *int, after *string) (*model.SupportCustomerConnection, error)
 	ReferenceData(ctx context.Context, language *string) (*model.ReferenceData, error)
 }
 type ReferenceDataResolver interface {
@@ -1267,6 +1302,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contact.SourceID(childComplexity), true
+	case "Contact.supportCustomer":
+		if e.ComplexityRoot.Contact.SupportCustomer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.SupportCustomer(childComplexity), true
 	case "Contact.title":
 		if e.ComplexityRoot.Contact.Title == nil {
 			break
@@ -2575,6 +2616,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ReferenceData(childComplexity, args["language"].(*string)), true
+	case "Query.supportCustomers":
+		if e.ComplexityRoot.Query.SupportCustomers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_supportCustomers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SupportCustomers(childComplexity, args["first"].(*int), args["after"].(*string)), true
 
 	case "ReferenceData.accountTypes":
 		if e.ComplexityRoot.ReferenceData.AccountTypes == nil {
@@ -2698,6 +2750,141 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Stage.SortOrder(childComplexity), true
+
+	case "SupportCustomer.addresses":
+		if e.ComplexityRoot.SupportCustomer.Addresses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomer.Addresses(childComplexity), true
+	case "SupportCustomer.companyName":
+		if e.ComplexityRoot.SupportCustomer.CompanyName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomer.CompanyName(childComplexity), true
+	case "SupportCustomer.createdAt":
+		if e.ComplexityRoot.SupportCustomer.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomer.CreatedAt(childComplexity), true
+	case "SupportCustomer.currency":
+		if e.ComplexityRoot.SupportCustomer.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomer.Currency(childComplexity), true
+	case "SupportCustomer.emails":
+		if e.ComplexityRoot.SupportCustomer.Emails == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomer.Emails(childComplexity), true
+	case "SupportCustomer.firstName":
+		if e.ComplexityRoot.SupportCustomer.FirstName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomer.FirstName(childComplexity), true
+	case "SupportCustomer.id":
+		if e.ComplexityRoot.SupportCustomer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomer.ID(childComplexity), true
+	case "SupportCustomer.individual":
+		if e.ComplexityRoot.SupportCustomer.Individual == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomer.Individual(childComplexity), true
+	case "SupportCustomer.lastName":
+		if e.ComplexityRoot.SupportCustomer.LastName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomer.LastName(childComplexity), true
+	case "SupportCustomer.name":
+		if e.ComplexityRoot.SupportCustomer.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomer.Name(childComplexity), true
+	case "SupportCustomer.notes":
+		if e.ComplexityRoot.SupportCustomer.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomer.Notes(childComplexity), true
+	case "SupportCustomer.phones":
+		if e.ComplexityRoot.SupportCustomer.Phones == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomer.Phones(childComplexity), true
+	case "SupportCustomer.source":
+		if e.ComplexityRoot.SupportCustomer.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomer.Source(childComplexity), true
+	case "SupportCustomer.sourceId":
+		if e.ComplexityRoot.SupportCustomer.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomer.SourceID(childComplexity), true
+	case "SupportCustomer.status":
+		if e.ComplexityRoot.SupportCustomer.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomer.Status(childComplexity), true
+	case "SupportCustomer.taxNumber":
+		if e.ComplexityRoot.SupportCustomer.TaxNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomer.TaxNumber(childComplexity), true
+	case "SupportCustomer.updatedAt":
+		if e.ComplexityRoot.SupportCustomer.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomer.UpdatedAt(childComplexity), true
+
+	case "SupportCustomerConnection.edges":
+		if e.ComplexityRoot.SupportCustomerConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomerConnection.Edges(childComplexity), true
+	case "SupportCustomerConnection.pageInfo":
+		if e.ComplexityRoot.SupportCustomerConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomerConnection.PageInfo(childComplexity), true
+	case "SupportCustomerConnection.totalCount":
+		if e.ComplexityRoot.SupportCustomerConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomerConnection.TotalCount(childComplexity), true
+
+	case "SupportCustomerEdge.cursor":
+		if e.ComplexityRoot.SupportCustomerEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomerEdge.Cursor(childComplexity), true
+	case "SupportCustomerEdge.node":
+		if e.ComplexityRoot.SupportCustomerEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportCustomerEdge.Node(childComplexity), true
 
 	case "UpdateAccountPayload.account":
 		if e.ComplexityRoot.UpdateAccountPayload.Account == nil {
@@ -3217,6 +3404,8 @@ type Contact implements Node {
   "client-data only (null elsewhere)."
   changeRequests(filter: ContactChangeRequestFilter, first: Int = 20, after: String): ChangeRequestConnection
   pendingChangeRequest: ChangeRequest
+  "The support customer a client-data contact is connected to (external connection SUPPORT)."
+  supportCustomer: SupportCustomer
   externalIds: [ExternalId!]!
   links: [Contact!]!
 }
@@ -3364,6 +3553,30 @@ type ChangeRequest implements Node {
   changes: [FieldChange!]!
 }
 
+"An Apideck Customer Support customer (source SUPPORT)."
+type SupportCustomer implements Node {
+  id: ID!
+  source: Source!
+  "The customer's id in the connected support system (e.g. Kustomer)."
+  sourceId: ID!
+  companyName: String
+  firstName: String
+  lastName: String
+  "First and last name, or the company name."
+  name: String
+  individual: Boolean
+  emails: [String!]!
+  phones: [String!]!
+  addresses: [Address!]!
+  "active, archived, gdpr-erasure-request or unknown"
+  status: String
+  currency: String
+  notes: String
+  taxNumber: String
+  createdAt: DateTime
+  updatedAt: DateTime
+}
+
 # ---------------------------------------------------------------------------------------------
 # Connections
 
@@ -3410,6 +3623,16 @@ type LeadEdge {
 type LeadConnection {
   edges: [LeadEdge!]!
   pageInfo: PageInfo!
+  totalCount: Int!
+}
+type SupportCustomerEdge {
+  cursor: String!
+  node: SupportCustomer!
+}
+type SupportCustomerConnection {
+  edges: [SupportCustomerEdge!]!
+  pageInfo: PageInfo!
+  "Apideck gives no total: counting walks every page, so ask for it only when needed."
   totalCount: Int!
 }
 type ChangeRequestEdge {
@@ -3510,6 +3733,8 @@ type Query {
   orders(filter: OrderFilter, first: Int = 20, after: String): OrderConnection!
   leads(filter: LeadFilter, first: Int = 20, after: String): LeadConnection!
   changeRequests(filter: ChangeRequestFilter, first: Int = 20, after: String): ChangeRequestConnection!
+  "Apideck Customer Support customers (cursor paging; first at most 100)."
+  supportCustomers(first: Int = 20, after: String): SupportCustomerConnection!
   "Reference lists. ` + "`" + `language` + "`" + ` (ISO 639-1) localizes what the backends localize; default: the request's Accept-Language."
   referenceData(language: String): ReferenceData!
 }
@@ -4025,6 +4250,8 @@ func (ec *executionContext) childFields_Contact(ctx context.Context, field graph
 		return ec.fieldContext_Contact_changeRequests(ctx, field)
 	case "pendingChangeRequest":
 		return ec.fieldContext_Contact_pendingChangeRequest(ctx, field)
+	case "supportCustomer":
+		return ec.fieldContext_Contact_supportCustomer(ctx, field)
 	case "externalIds":
 		return ec.fieldContext_Contact_externalIds(ctx, field)
 	case "links":
@@ -4593,6 +4820,68 @@ func (ec *executionContext) childFields_Stage(ctx context.Context, field graphql
 		return ec.fieldContext_Stage_isActive(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Stage", field.Name)
+}
+
+func (ec *executionContext) childFields_SupportCustomer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SupportCustomer_id(ctx, field)
+	case "source":
+		return ec.fieldContext_SupportCustomer_source(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_SupportCustomer_sourceId(ctx, field)
+	case "companyName":
+		return ec.fieldContext_SupportCustomer_companyName(ctx, field)
+	case "firstName":
+		return ec.fieldContext_SupportCustomer_firstName(ctx, field)
+	case "lastName":
+		return ec.fieldContext_SupportCustomer_lastName(ctx, field)
+	case "name":
+		return ec.fieldContext_SupportCustomer_name(ctx, field)
+	case "individual":
+		return ec.fieldContext_SupportCustomer_individual(ctx, field)
+	case "emails":
+		return ec.fieldContext_SupportCustomer_emails(ctx, field)
+	case "phones":
+		return ec.fieldContext_SupportCustomer_phones(ctx, field)
+	case "addresses":
+		return ec.fieldContext_SupportCustomer_addresses(ctx, field)
+	case "status":
+		return ec.fieldContext_SupportCustomer_status(ctx, field)
+	case "currency":
+		return ec.fieldContext_SupportCustomer_currency(ctx, field)
+	case "notes":
+		return ec.fieldContext_SupportCustomer_notes(ctx, field)
+	case "taxNumber":
+		return ec.fieldContext_SupportCustomer_taxNumber(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SupportCustomer_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SupportCustomer_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SupportCustomer", field.Name)
+}
+
+func (ec *executionContext) childFields_SupportCustomerConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SupportCustomerConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SupportCustomerConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SupportCustomerConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SupportCustomerConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SupportCustomerEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SupportCustomerEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SupportCustomerEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SupportCustomerEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5448,6 +5737,28 @@ func (ec *executionContext) field_Query_referenceData_args(ctx context.Context, 
 		return nil, err
 	}
 	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_supportCustomers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -7987,6 +8298,38 @@ func (ec *executionContext) fieldContext_Contact_pendingChangeRequest(_ context.
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ChangeRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Contact_supportCustomer(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_supportCustomer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Contact().SupportCustomer(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SupportCustomer) graphql.Marshaler {
+			return ec.marshalOSupportCustomer2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_supportCustomer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupportCustomer(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13308,6 +13651,50 @@ func (ec *executionContext) fieldContext_Query_changeRequests(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_supportCustomers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_supportCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SupportCustomers(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SupportCustomerConnection) graphql.Marshaler {
+			return ec.marshalNSupportCustomerConnection2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomerConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_supportCustomers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupportCustomerConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_supportCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_referenceData(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14021,6 +14408,548 @@ func (ec *executionContext) _Stage_isActive(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Stage_isActive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stage", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomer_id(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomer_source(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomer_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
+			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomer_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomer_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomer_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomer_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomer_companyName(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomer_companyName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompanyName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomer_companyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomer_firstName(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomer_firstName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomer_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomer_lastName(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomer_lastName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomer_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomer_name(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomer_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomer_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomer_individual(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomer_individual(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Individual, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomer_individual(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomer_emails(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomer_emails(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Emails, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomer_emails(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomer_phones(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomer_phones(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phones, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomer_phones(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomer_addresses(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomer_addresses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Addresses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Address) graphql.Marshaler {
+			return ec.marshalNAddress2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAddressᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomer_addresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SupportCustomer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SupportCustomer_status(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomer_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomer_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomer_currency(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomer_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomer_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomer_notes(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomer_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomer_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomer_taxNumber(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomer_taxNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TaxNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomer_taxNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomer_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomer_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomer_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomer_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomer_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomer_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomerConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SupportCustomerEdge) graphql.Marshaler {
+			return ec.marshalNSupportCustomerEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomerEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomerConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SupportCustomerConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupportCustomerEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SupportCustomerConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomerConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomerConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SupportCustomerConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SupportCustomerConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomerConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomerConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomerConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomerEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomerEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomerEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomerEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportCustomerEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SupportCustomerEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomerEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportCustomerEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SupportCustomer) graphql.Marshaler {
+			return ec.marshalNSupportCustomer2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportCustomerEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SupportCustomerEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupportCustomer(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _UpdateAccountPayload_account(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAccountPayload) (ret graphql.Marshaler) {
@@ -17332,6 +18261,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._User(ctx, sel, obj)
+	case model.SupportCustomer:
+		return ec._SupportCustomer(ctx, sel, &obj)
+	case *model.SupportCustomer:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SupportCustomer(ctx, sel, obj)
 	case model.Order:
 		return ec._Order(ctx, sel, &obj)
 	case *model.Order:
@@ -18958,6 +19894,44 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 					}
 				}()
 				res = ec._Contact_pendingChangeRequest(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "supportCustomer":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Contact_supportCustomer(ctx, field, obj)
 				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -21767,6 +22741,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "supportCustomers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_supportCustomers(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "referenceData":
 			field := field
 
@@ -22462,6 +23458,215 @@ func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, ob
 		case "isActive":
 			out.Values[i] = ec._Stage_isActive(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var supportCustomerImplementors = []string{"SupportCustomer", "Node"}
+
+func (ec *executionContext) _SupportCustomer(ctx context.Context, sel ast.SelectionSet, obj *model.SupportCustomer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, supportCustomerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SupportCustomer")
+		case "id":
+			out.Values[i] = ec._SupportCustomer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._SupportCustomer_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceId":
+			out.Values[i] = ec._SupportCustomer_sourceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "companyName":
+			out.Values[i] = ec._SupportCustomer_companyName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "firstName":
+			out.Values[i] = ec._SupportCustomer_firstName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastName":
+			out.Values[i] = ec._SupportCustomer_lastName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._SupportCustomer_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "individual":
+			out.Values[i] = ec._SupportCustomer_individual(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "emails":
+			out.Values[i] = ec._SupportCustomer_emails(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "phones":
+			out.Values[i] = ec._SupportCustomer_phones(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addresses":
+			out.Values[i] = ec._SupportCustomer_addresses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._SupportCustomer_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._SupportCustomer_currency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "notes":
+			out.Values[i] = ec._SupportCustomer_notes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "taxNumber":
+			out.Values[i] = ec._SupportCustomer_taxNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._SupportCustomer_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SupportCustomer_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var supportCustomerConnectionImplementors = []string{"SupportCustomerConnection"}
+
+func (ec *executionContext) _SupportCustomerConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SupportCustomerConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, supportCustomerConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SupportCustomerConnection")
+		case "edges":
+			out.Values[i] = ec._SupportCustomerConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SupportCustomerConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SupportCustomerConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var supportCustomerEdgeImplementors = []string{"SupportCustomerEdge"}
+
+func (ec *executionContext) _SupportCustomerEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SupportCustomerEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, supportCustomerEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SupportCustomerEdge")
+		case "cursor":
+			out.Values[i] = ec._SupportCustomerEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SupportCustomerEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -24313,6 +25518,81 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSupportCustomer2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomer(ctx context.Context, sel ast.SelectionSet, v *model.SupportCustomer) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SupportCustomer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSupportCustomerConnection2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomerConnection(ctx context.Context, sel ast.SelectionSet, v *model.SupportCustomerConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SupportCustomerConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSupportCustomerEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomerEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SupportCustomerEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSupportCustomerEdge2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomerEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSupportCustomerEdge2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomerEdge(ctx context.Context, sel ast.SelectionSet, v *model.SupportCustomerEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SupportCustomerEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateAccountInput2crmgraphᚋgraphᚋmodelᚐUpdateAccountInput(ctx context.Context, v any) (model.UpdateAccountInput, error) {
 	res, err := ec.unmarshalInputUpdateAccountInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25172,6 +26452,13 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOSupportCustomer2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomer(ctx context.Context, sel ast.SelectionSet, v *model.SupportCustomer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SupportCustomer(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOUser2ᚖcrmgraphᚋgraphᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v *model.User) graphql.Marshaler {

@@ -10,6 +10,8 @@ import (
 	"crmgraph/graph/model"
 )
 
+func atoi(s string) (int, error) { return strconv.Atoi(s) }
+
 func cirrusIDs(ids []string, what string) ([]int, error) {
 	out := make([]int, 0, len(ids))
 	for _, s := range ids {

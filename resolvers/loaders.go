@@ -26,10 +26,11 @@ type Loaders struct {
 	Cirrus     cirrusLoaders
 	Cone       coneLoaders
 	ClientData clientDataLoaders
+	Support    supportLoaders
 }
 
 func (r *Resolver) newLoaders() *Loaders {
-	return &Loaders{lists: &listMemo{}, Cirrus: r.newCirrusLoaders(), Cone: r.newConeLoaders(), ClientData: r.newClientDataLoaders()}
+	return &Loaders{lists: &listMemo{}, Cirrus: r.newCirrusLoaders(), Cone: r.newConeLoaders(), ClientData: r.newClientDataLoaders(), Support: r.newSupportLoaders()}
 }
 
 type loadersKey struct{}

@@ -266,6 +266,10 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		}
 	case model.SourceClientData:
 		return r.clientDataNode(ctx, p)
+	case model.SourceSupport:
+		if p.Type == "SupportCustomer" {
+			return nonNilNode(load(ctx, l.Support.CustomerByID, p.SourceID))
+		}
 	}
 	return nil, notFound("no " + p.Type + " in " + string(p.Source))
 }

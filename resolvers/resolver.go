@@ -12,6 +12,7 @@ import (
 	"crmgraph/backends/cirrus"
 	"crmgraph/backends/clientdata"
 	"crmgraph/backends/cone"
+	"crmgraph/backends/support"
 	"crmgraph/cache"
 )
 
@@ -20,6 +21,7 @@ type Deps struct {
 	Cirrus     *cirrus.Client
 	Cone       *cone.Client
 	ClientData *clientdata.Client
+	Support    *support.Client // nil: no Apideck connection configured
 	Cache      *cache.Cache
 	// Scopes holds, per backend, a fingerprint of the credential in use, so cached
 	// reference lists are never shared across tenants.

@@ -147,6 +147,11 @@ func (r *contactResolver) PendingChangeRequest(ctx context.Context, obj *model.C
 	return r.contactPendingChangeRequest(ctx, obj)
 }
 
+// SupportCustomer is the resolver for the supportCustomer field.
+func (r *contactResolver) SupportCustomer(ctx context.Context, obj *model.Contact) (*model.SupportCustomer, error) {
+	return r.contactSupportCustomer(ctx, obj)
+}
+
 // ExternalIds is the resolver for the externalIds field.
 func (r *contactResolver) ExternalIds(ctx context.Context, obj *model.Contact) ([]*model.ExternalID, error) {
 	return r.contactExternalIDsAll(ctx, obj)
@@ -366,6 +371,14 @@ func (r *queryResolver) Leads(ctx context.Context, filter *model.LeadFilter, fir
 func (r *queryResolver) ChangeRequests(ctx context.Context, filter *model.ChangeRequestFilter, first *int, after *string) (*model.ChangeRequestConnection, error) {
 	conn, err := r.changeRequests(ctx, filter, first, after)
 	return softConnection(ctx, conn, err, func() *model.ChangeRequestConnection { return changeRequestConnection(nil, 0, 0) })
+}
+
+// SupportCustomers is the resolver for the supportCustomers field.
+func (r *queryResolver) SupportCustomers(ctx context.Context, first *int, after *string) (*model.SupportCustomerConnection, error) {
+	conn, err := r.supportCustomers(ctx, first, after)
+	return softConnection(ctx, conn, err, func() *model.SupportCustomerConnection {
+		return &model.SupportCustomerConnection{Edges: []*model.SupportCustomerEdge{}, PageInfo: &model.PageInfo{}}
+	})
 }
 
 // ReferenceData is the resolver for the referenceData field.

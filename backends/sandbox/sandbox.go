@@ -1,5 +1,5 @@
-// Package sandbox mounts the simulated CRMs on one handler: /cirrus, /cone and
-// /clientdata, all serving the same deterministic world, with optional latency and faults.
+// Package sandbox mounts the simulated CRMs on one handler: /cirrus, /cone, /clientdata
+// and /support, all serving the same deterministic world, with optional latency and faults.
 package sandbox
 
 import (
@@ -10,6 +10,7 @@ import (
 	clientdatasandbox "crmgraph/backends/sandbox/clientdata"
 	conesandbox "crmgraph/backends/sandbox/cone"
 	"crmgraph/backends/sandbox/dataset"
+	supportsandbox "crmgraph/backends/sandbox/support"
 )
 
 // Mount points of each simulated API.
@@ -17,6 +18,9 @@ const (
 	CirrusPath     = "/cirrus"
 	ConePath       = "/cone"
 	ClientDataPath = "/clientdata"
+	SupportPath    = "/support"
+	// SupportAppID is the x-apideck-app-id the embedded support sandbox expects.
+	SupportAppID = "crmgraph-sandbox"
 )
 
 // Config of the simulated CRMs.
@@ -36,6 +40,7 @@ func New(cfg Config) http.Handler {
 	mux.Handle(CirrusPath+"/", http.StripPrefix(CirrusPath, cirrussandbox.New(w, cfg.Token)))
 	mux.Handle(ConePath+"/", http.StripPrefix(ConePath, conesandbox.New(w, cfg.Token)))
 	mux.Handle(ClientDataPath+"/", http.StripPrefix(ClientDataPath, clientdatasandbox.New(w, tokens)))
+	mux.Handle(SupportPath+"/", http.StripPrefix(SupportPath, supportsandbox.New(w, supportsandbox.Config{Token: cfg.Token, AppID: SupportAppID})))
 	var h http.Handler = mux
 	if cfg.Faults > 0 {
 		h = Faults(cfg.Faults, cfg.Seed)(h)

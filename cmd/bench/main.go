@@ -138,7 +138,8 @@ func measure(ctx context.Context, bin, sandboxURL, dataloaders, q string, concur
 	cmd.Env = append(os.Environ(), "ADDR="+addr, "DATALOADERS="+dataloaders, "LOG_LEVEL=warn",
 		"CIRRUS_URL="+sandboxURL+"/cirrus", "CIRRUS_TOKEN=sandbox",
 		"CONE_URL="+sandboxURL+"/cone", "CONE_TOKEN=sandbox",
-		"CLIENT_DATA_URL="+sandboxURL+"/clientdata", "CLIENT_DATA_TOKEN=sandbox")
+		"CLIENT_DATA_URL="+sandboxURL+"/clientdata", "CLIENT_DATA_TOKEN=sandbox",
+		"SUPPORT_URL="+sandboxURL+sandbox.SupportPath, "SUPPORT_TOKEN=sandbox", "SUPPORT_APP_ID="+sandbox.SupportAppID, "SUPPORT_CONSUMER_ID=bench")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return result{}, err

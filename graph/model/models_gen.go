@@ -477,6 +477,18 @@ type StageInput struct {
 	Name string `json:"name"`
 }
 
+type SupportCustomerConnection struct {
+	Edges    []*SupportCustomerEdge `json:"edges"`
+	PageInfo *PageInfo              `json:"pageInfo"`
+	// Apideck gives no total: counting walks every page, so ask for it only when needed.
+	TotalCount int `json:"totalCount"`
+}
+
+type SupportCustomerEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *SupportCustomer `json:"node"`
+}
+
 type UpdateAccountInput struct {
 	ID      string        `json:"id"`
 	Account *AccountInput `json:"account"`

@@ -226,3 +226,27 @@ type SourceKey struct {
 type ReferenceData struct {
 	Language string
 }
+
+// SupportCustomer is an Apideck customer-support customer.
+type SupportCustomer struct {
+	ID          string
+	Source      Source
+	SourceID    string
+	CompanyName *string
+	FirstName   *string
+	LastName    *string
+	Name        *string
+	Individual  *bool
+	Emails      []string
+	Phones      []string
+	Addresses   []*Address
+	Status      *string
+	Currency    *string
+	Notes       *string
+	TaxNumber   *string
+	CreatedAt   *time.Time
+	UpdatedAt   *time.Time
+}
+
+func (SupportCustomer) IsNode()         {}
+func (s SupportCustomer) GetID() string { return s.ID }
