@@ -49,6 +49,19 @@ query ChangeRequests {
   referenceData(language: "de") { changeRequestStatuses { code name } }
 }
 `},
+	{Name: "Support customers", Query: `# client-data contacts, their pending change requests and their Apideck support customer.
+query ContactsAndSupport {
+  contacts(first: 10, filter: {sources: [CLIENT_DATA]}) {
+    edges {
+      node {
+        name
+        pendingChangeRequest { id createdAt }
+        supportCustomer { status emails phones currency }
+      }
+    }
+  }
+}
+`},
 	{Name: "Across systems", Query: `# One customer across systems: Cirrus contact → ConeCRM / client-data links.
 query Linked {
   accounts(first: 5, filter: {sources: [CONE]}) {
