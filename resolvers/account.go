@@ -99,14 +99,7 @@ func (r *Resolver) accountContacts(ctx context.Context, a *model.Account, first 
 	if a.Source != model.SourceCirrus {
 		return contactConnection(nil, w.Offset, 0), nil
 	}
-	id := cirrusKey(a.SourceID)
-	items, total, err := fetchWindow(w, func(pg, per int) (page[*model.Contact], error) {
-		return load(ctx, r.loaders(ctx).Cirrus.ContactsByAccount, pageKey{ID: id, Page: pg, PerPage: per})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return contactConnection(items, w.Offset, total), nil
+	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.ContactsByAccount, a.SourceID, first, after, contactConnection)
 }
 
 // embeddedCovers reports whether the node selection of the current connection field
@@ -121,21 +114,10 @@ func embeddedCovers(ctx context.Context, typename string, covered map[string]boo
 }
 
 func (r *Resolver) accountOpportunities(ctx context.Context, a *model.Account, first *int, after *string) (*model.OpportunityConnection, error) {
-	w, err := parseWindow(first, after)
-	if err != nil {
-		return nil, err
-	}
 	if a.Source != model.SourceCirrus {
 		return nil, nil // ConeCRM has no opportunities: not applicable
 	}
-	id := cirrusKey(a.SourceID)
-	items, total, err := fetchWindow(w, func(pg, per int) (page[*model.Opportunity], error) {
-		return load(ctx, r.loaders(ctx).Cirrus.OpportunitiesByAccount, pageKey{ID: id, Page: pg, PerPage: per})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return opportunityConnection(items, w.Offset, total), nil
+	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.OpportunitiesByAccount, a.SourceID, first, after, opportunityConnection)
 }
 
 func (r *Resolver) accountOrders(ctx context.Context, a *model.Account, first *int, after *string) (*model.OrderConnection, error) {

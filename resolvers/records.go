@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/graph-gophers/dataloader/v7"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -55,40 +56,36 @@ func (r *Resolver) contactAccounts(ctx context.Context, c *model.Contact) ([]*mo
 	return []*model.Account{a}, nil
 }
 
-func (r *Resolver) contactOpportunities(ctx context.Context, c *model.Contact, first *int, after *string) (*model.OpportunityConnection, error) {
+// cirrusEdge reads a connection window of a Cirrus list filtered by one parent id
+// (opportunities?contactid=…) through the loader that batches those calls.
+func cirrusEdge[T any, C any](ctx context.Context, l *dataloader.Loader[pageKey, page[T]], parentID string, first *int, after *string,
+	mk func(items []T, offset, total int) *C) (*C, error) {
 	w, err := parseWindow(first, after)
 	if err != nil {
 		return nil, err
 	}
-	if c.Source != model.SourceCirrus {
-		return nil, nil // Cirrus only: not applicable
-	}
-	id := cirrusKey(c.SourceID)
-	items, total, err := fetchWindow(w, func(pg, per int) (page[*model.Opportunity], error) {
-		return load(ctx, r.loaders(ctx).Cirrus.OpportunitiesByContact, pageKey{ID: id, Page: pg, PerPage: per})
+	id := cirrusKey(parentID)
+	items, total, err := fetchWindow(w, func(pg, per int) (page[T], error) {
+		return load(ctx, l, pageKey{ID: id, Page: pg, PerPage: per})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return opportunityConnection(items, w.Offset, total), nil
+	return mk(items, w.Offset, total), nil
+}
+
+func (r *Resolver) contactOpportunities(ctx context.Context, c *model.Contact, first *int, after *string) (*model.OpportunityConnection, error) {
+	if c.Source != model.SourceCirrus {
+		return nil, nil // Cirrus only: not applicable
+	}
+	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.OpportunitiesByContact, c.SourceID, first, after, opportunityConnection)
 }
 
 func (r *Resolver) contactOrders(ctx context.Context, c *model.Contact, first *int, after *string) (*model.OrderConnection, error) {
-	w, err := parseWindow(first, after)
-	if err != nil {
-		return nil, err
-	}
 	if c.Source != model.SourceCirrus {
 		return nil, nil // Cirrus only: not applicable
 	}
-	id := cirrusKey(c.SourceID)
-	items, total, err := fetchWindow(w, func(pg, per int) (page[*model.Order], error) {
-		return load(ctx, r.loaders(ctx).Cirrus.OrdersByContact, pageKey{ID: id, Page: pg, PerPage: per})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return orderConnection(items, w.Offset, total), nil
+	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.OrdersByContact, c.SourceID, first, after, orderConnection)
 }
 
 func (r *Resolver) contactLeads(ctx context.Context, c *model.Contact) ([]*model.Lead, error) {
@@ -131,18 +128,7 @@ func (r *Resolver) opportunityStatus(ctx context.Context, o *model.Opportunity) 
 }
 
 func (r *Resolver) opportunityOrders(ctx context.Context, o *model.Opportunity, first *int, after *string) (*model.OrderConnection, error) {
-	w, err := parseWindow(first, after)
-	if err != nil {
-		return nil, err
-	}
-	id := cirrusKey(o.SourceID)
-	items, total, err := fetchWindow(w, func(pg, per int) (page[*model.Order], error) {
-		return load(ctx, r.loaders(ctx).Cirrus.OrdersByOpportunity, pageKey{ID: id, Page: pg, PerPage: per})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return orderConnection(items, w.Offset, total), nil
+	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.OrdersByOpportunity, o.SourceID, first, after, orderConnection)
 }
 
 func (r *Resolver) orderAccount(ctx context.Context, o *model.Order) (*model.Account, error) {
