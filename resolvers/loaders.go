@@ -115,23 +115,6 @@ func load[K comparable, V any](ctx context.Context, l *dataloader.Loader[K, V], 
 	return l.Load(ctx, key)()
 }
 
-// loadAll waits for several keys and returns the values in key order, dropping keys that
-// are NOT_FOUND (a dangling reference) and failing on any other error.
-func loadAll[K comparable, V any](ctx context.Context, l *dataloader.Loader[K, V], keys []K) ([]V, error) {
-	vals, errs := l.LoadMany(ctx, keys)()
-	out := make([]V, 0, len(vals))
-	for i, v := range vals {
-		if i < len(errs) && errs[i] != nil {
-			if isNotFound(errs[i]) {
-				continue
-			}
-			return nil, errs[i]
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
-
 // isNotFound reports a missing record, from a backend 404 or the gateway's own lookups.
 func isNotFound(err error) bool {
 	var ue *userError

@@ -118,7 +118,7 @@ func (m *maskSet) cirrus(typ string) string { return m.cirrusWith(typ) }
 
 // cirrusWith is cirrus plus extra keys the caller needs for itself (e.g. to group a batch).
 func (m *maskSet) cirrusWith(typ string, extra ...string) string {
-	if m.selected == nil || len(m.selected) == 0 {
+	if len(m.selected) == 0 {
 		return ""
 	}
 	cacheKey := typ + "|" + strings.Join(extra, ",")

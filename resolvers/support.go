@@ -47,7 +47,7 @@ var supportFieldMap = map[string][]string{
 // SupportCustomer (nil: no operation to derive it from, every field).
 func supportFields(ctx context.Context) []string {
 	m := masks(ctx)
-	if m.selected == nil || len(m.selected) == 0 {
+	if len(m.selected) == 0 {
 		return nil
 	}
 	set := map[string]bool{"id": true}

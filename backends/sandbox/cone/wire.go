@@ -17,11 +17,6 @@ func ref(id string) *refJSON {
 	return &refJSON{ID: id}
 }
 
-type namedRefJSON struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
-
 type baseRecordJSON struct {
 	ID           string     `json:"id"`
 	DateCreated  time.Time  `json:"dateCreated"`
