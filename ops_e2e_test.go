@@ -290,3 +290,34 @@ func TestTrustedDocumentsSafelist(t *testing.T) {
 		t.Fatalf("unlisted query: %s", r.raw)
 	}
 }
+
+func TestFaultyBackendsDegradeGracefully(t *testing.T) {
+	// A third of all sandbox requests fail (half 503, half hang): every error is an
+	// upstream error on its own field, and the server keeps answering.
+	_, srv := newGateway(t, map[string]string{"SANDBOX_FAULTS": "33%", "BACKEND_TIMEOUT": "150ms"})
+	codes := map[string]int{}
+	withData := 0
+	for range 8 {
+		r := post(t, srv, request{Query: canonicalQuery})
+		for _, e := range r.Errors {
+			code, _ := e.Extensions["code"].(string)
+			codes[code]++
+			if len(e.Path) == 0 || e.Extensions["source"] != "CIRRUS" {
+				t.Fatalf("error without path or source: %+v", e)
+			}
+		}
+		if strings.Contains(string(r.Data), `"name"`) {
+			withData++
+		}
+		mustNotLeak(t, r)
+	}
+	for code := range codes {
+		if code != "UPSTREAM_UNAVAILABLE" && code != "UPSTREAM_TIMEOUT" {
+			t.Fatalf("unexpected codes %v", codes)
+		}
+	}
+	if withData == 0 {
+		t.Fatalf("no response carried data (codes %v)", codes)
+	}
+	t.Logf("error codes over 8 canonical queries: %v; %d responses with data", codes, withData)
+}
