@@ -187,7 +187,7 @@ func (a *App) startSandboxes() error {
 // error presenter, and the per-request middleware (call recorder, loaders, caller identity).
 func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagator) (http.Handler, error) {
 	cfg := a.cfg
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res}))
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res, Complexity: resolvers.Complexity()}))
 	srv.AddTransport(gqltransport.Options{})
 	srv.AddTransport(gqltransport.GET{})
 	srv.AddTransport(gqltransport.POST{})
