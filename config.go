@@ -55,8 +55,9 @@ type Config struct {
 type Backend struct {
 	URL      string
 	Token    string
-	AppID    string // SUPPORT only
-	Consumer string // SUPPORT only
+	Timeout  time.Duration // per call
+	AppID    string        // SUPPORT only
+	Consumer string        // SUPPORT only
 	// Sandboxed is set when the URL points at a sandbox crmgraph started itself.
 	Sandboxed bool
 }
@@ -97,6 +98,10 @@ var settings = []setting{
 	{"TOKEN_LIMIT", "token-limit", "15000", "maximum parser tokens per document"},
 	{"INTROSPECTION", "introspection", "", "on/off (default: on when every backend is a sandbox)"},
 	{"BACKEND_TIMEOUT", "backend-timeout", "10s", "per REST call timeout"},
+	{"CIRRUS_TIMEOUT", "cirrus-timeout", "", "Cirrus per-call timeout (default BACKEND_TIMEOUT)"},
+	{"CONE_TIMEOUT", "cone-timeout", "", "ConeCRM per-call timeout (default BACKEND_TIMEOUT)"},
+	{"CLIENT_DATA_TIMEOUT", "client-data-timeout", "", "client-data per-call timeout (default BACKEND_TIMEOUT)"},
+	{"SUPPORT_TIMEOUT", "support-timeout", "", "Apideck per-call timeout (default BACKEND_TIMEOUT)"},
 	{"DATALOADERS", "dataloaders", "on", "on/off: batch lookups (off only for benchmarks)"},
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "otlp-endpoint", "", "OTLP/HTTP endpoint for traces (unset: no export)"},
 }
@@ -180,6 +185,12 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 		OTLPEndpoint:          get("OTEL_EXPORTER_OTLP_ENDPOINT"),
 	}
 	cfg.Support.AppID, cfg.Support.Consumer = get("SUPPORT_APP_ID"), get("SUPPORT_CONSUMER_ID")
+	for prefix, b := range map[string]*Backend{"CIRRUS": &cfg.Cirrus, "CONE": &cfg.Cone, "CLIENT_DATA": &cfg.ClientData, "SUPPORT": &cfg.Support} {
+		b.Timeout = cfg.BackendTimeout
+		if get(prefix+"_TIMEOUT") != "" {
+			b.Timeout = duration(prefix + "_TIMEOUT")
+		}
+	}
 	seed, err := strconv.ParseInt(get("SANDBOX_SEED"), 10, 64)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("SANDBOX_SEED: want an integer"))

@@ -97,13 +97,13 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 	}
 	deps := resolvers.Deps{
 		Cirrus: cirrus.New(cirrus.Config{BaseURL: cfg.Cirrus.URL, Token: cfg.Cirrus.Token,
-			HTTP: httpClient("cirrus", cfg.Cirrus.URL), Timeout: cfg.BackendTimeout}),
+			HTTP: httpClient("cirrus", cfg.Cirrus.URL), Timeout: cfg.Cirrus.Timeout}),
 		Cone: cone.New(cone.Config{BaseURL: cfg.Cone.URL, Token: cfg.Cone.Token,
-			HTTP: httpClient("cone", cfg.Cone.URL), Timeout: cfg.BackendTimeout}),
+			HTTP: httpClient("cone", cfg.Cone.URL), Timeout: cfg.Cone.Timeout}),
 		ClientData: clientdata.New(clientdata.Config{BaseURL: cfg.ClientData.URL, Token: cfg.ClientData.Token,
-			HTTP: httpClient("clientdata", cfg.ClientData.URL), Timeout: cfg.BackendTimeout}),
+			HTTP: httpClient("clientdata", cfg.ClientData.URL), Timeout: cfg.ClientData.Timeout}),
 		Support: support.New(support.Config{BaseURL: cfg.Support.URL, Token: cfg.Support.Token, AppID: cfg.Support.AppID,
-			ConsumerID: cfg.Support.Consumer, HTTP: httpClient("support", cfg.Support.URL), Timeout: cfg.BackendTimeout}),
+			ConsumerID: cfg.Support.Consumer, HTTP: httpClient("support", cfg.Support.URL), Timeout: cfg.Support.Timeout}),
 		Scopes: map[string]string{
 			"cirrus":     fingerprint(cfg.Cirrus.URL, cfg.Cirrus.Token),
 			"cone":       fingerprint(cfg.Cone.URL, cfg.Cone.Token),
@@ -169,7 +169,7 @@ func (a *App) startSandboxes() error {
 	a.SandboxURL = "http://" + ln.Addr().String()
 	use := func(b *Backend, mount string) {
 		if !b.Configured() {
-			*b = Backend{URL: a.SandboxURL + mount, Token: cfg.SandboxToken, Sandboxed: true}
+			*b = Backend{URL: a.SandboxURL + mount, Token: cfg.SandboxToken, Timeout: b.Timeout, Sandboxed: true}
 		}
 	}
 	use(&cfg.Cirrus, sandbox.CirrusPath)
@@ -177,7 +177,7 @@ func (a *App) startSandboxes() error {
 	use(&cfg.ClientData, sandbox.ClientDataPath)
 	if !cfg.Support.Configured() {
 		cfg.Support = Backend{URL: a.SandboxURL + sandbox.SupportPath, Token: cfg.SandboxToken, AppID: sandbox.SupportAppID,
-			Consumer: "sandbox-consumer", Sandboxed: true}
+			Consumer: "sandbox-consumer", Timeout: cfg.Support.Timeout, Sandboxed: true}
 	}
 	a.log.Info("sandbox backends started on loopback", "seed", cfg.SandboxSeed)
 	return nil
