@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -320,4 +322,63 @@ func TestFaultyBackendsDegradeGracefully(t *testing.T) {
 		t.Fatalf("no response carried data (codes %v)", codes)
 	}
 	t.Logf("error codes over 8 canonical queries: %v; %d responses with data", codes, withData)
+}
+
+func TestGracefulShutdown(t *testing.T) {
+	// Cirrus behind a proxy that signals when the request reaches it, then answers late.
+	target, _ := url.Parse(sharedSandboxURL(t))
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	reached := make(chan struct{}, 1)
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case reached <- struct{}{}:
+		default:
+		}
+		sandbox.Latency(300*time.Millisecond)(proxy).ServeHTTP(w, r)
+	}))
+	defer slow.Close()
+	env := sandboxEnv(t, "sandbox")
+	env["CIRRUS_URL"] = slow.URL + "/cirrus"
+	app, _ := newGateway(t, env)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- app.Serve(ctx, ln) }()
+	base := "http://" + ln.Addr().String()
+
+	inflight := make(chan string, 1)
+	go func() {
+		body := `{"query":"{ accounts(first: 3, filter: {sources: [CIRRUS]}) { totalCount } }"}`
+		resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(body))
+		if err != nil {
+			inflight <- err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		inflight <- string(b)
+	}()
+	select {
+	case <-reached: // the request is in flight inside the gateway
+	case <-time.After(10 * time.Second):
+		t.Fatal("the request never reached the backend")
+	}
+	cancel()
+	if got := <-inflight; !strings.Contains(got, `"totalCount":2200`) {
+		t.Fatalf("the in-flight request was cut off: %s", got)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Serve: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return after cancel")
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Fatal("still serving after shutdown")
+	}
 }

@@ -266,12 +266,17 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 	return noStore(h), nil
 }
 
-// ListenAndServe serves until ctx ends, then shuts down gracefully.
+// ListenAndServe serves on cfg.Addr until ctx ends, then shuts down gracefully.
 func (a *App) ListenAndServe(ctx context.Context) error {
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return err
 	}
+	return a.Serve(ctx, ln)
+}
+
+// Serve serves on ln until ctx ends; in-flight requests then get up to 15s to finish.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	a.log.Info("crmgraph listening", "addr", ln.Addr().String(), "graphiql", "http://"+displayAddr(ln.Addr())+"/")
 	errc := make(chan error, 1)
