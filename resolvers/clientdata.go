@@ -13,32 +13,6 @@ import (
 	"crmgraph/graph/model"
 )
 
-// ClientDataPaths says where the unified Contact fields live in the schema-driven
-// client-data details tree. The defaults match the sandbox's contact schema; a real
-// tenant's schema may differ (it is configuration, not code).
-type ClientDataPaths struct {
-	FirstName, LastName, DisplayName, Email, Phone, Mobile, Title, Company, Language string
-	Street, PostalCode, City, Country                                                string
-}
-
-// DefaultClientDataPaths are the sandbox's schema paths.
-var DefaultClientDataPaths = ClientDataPaths{
-	FirstName: "personalInformation.firstName", LastName: "personalInformation.lastName",
-	DisplayName: "personalInformation.displayName", Email: "communicationMeans.primaryEmail",
-	Phone: "communicationMeans.primaryPhoneNumber", Mobile: "communicationMeans.mobilePhoneNumber",
-	Title: "employment.jobTitle", Company: "employment.companyName", Language: "personalInformation.language",
-	Street: "addresses.primaryAddress.street", PostalCode: "addresses.primaryAddress.postalCode",
-	City: "addresses.primaryAddress.city", Country: "addresses.primaryAddress.country",
-}
-
-// DefaultChangeRequestCodes maps client-data status ids to the unified codes.
-var DefaultChangeRequestCodes = map[int32]model.ChangeRequestStatusCode{
-	clientdata.StatusPending:   model.ChangeRequestStatusCodePending,
-	clientdata.StatusApproved:  model.ChangeRequestStatusCodeApproved,
-	clientdata.StatusRejected:  model.ChangeRequestStatusCodeRejected,
-	clientdata.StatusCancelled: model.ChangeRequestStatusCodeCancelled,
-}
-
 type languageKey struct{}
 
 type callerKey struct{}
@@ -67,112 +41,6 @@ func WithLanguage(ctx context.Context, lang string) context.Context {
 func requestLanguage(ctx context.Context) string {
 	lang, _ := ctx.Value(languageKey{}).(string)
 	return lang
-}
-
-// detailString reads a dotted path from a details tree.
-func detailString(d map[string]any, path string) *string {
-	if path == "" || d == nil {
-		return nil
-	}
-	var cur any = d
-	for _, part := range strings.Split(path, ".") {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = m[part]
-	}
-	switch v := cur.(type) {
-	case string:
-		return str(v)
-	case float64:
-		return str(strconv.FormatFloat(v, 'f', -1, 64))
-	case bool:
-		return str(strconv.FormatBool(v))
-	}
-	return nil
-}
-
-func cdContactFromDetails(id int32, details map[string]any, paths ClientDataPaths) *model.Contact {
-	sid := strconv.Itoa(int(id))
-	m := &model.Contact{
-		ID: model.GlobalID("Contact", model.SourceClientData, sid), Source: model.SourceClientData, SourceID: sid,
-		FirstName: detailString(details, paths.FirstName), LastName: detailString(details, paths.LastName),
-		Name: detailString(details, paths.DisplayName), Email: detailString(details, paths.Email),
-		Phone: detailString(details, paths.Phone), Mobile: detailString(details, paths.Mobile),
-		Title: detailString(details, paths.Title), CompanyName: detailString(details, paths.Company),
-		Language: detailString(details, paths.Language),
-	}
-	if m.Name == nil && (m.FirstName != nil || m.LastName != nil) {
-		m.Name = str(strings.TrimSpace(deref(m.FirstName) + " " + deref(m.LastName)))
-	}
-	street, pc, city, country := detailString(details, paths.Street), detailString(details, paths.PostalCode),
-		detailString(details, paths.City), detailString(details, paths.Country)
-	if street != nil || pc != nil || city != nil || country != nil {
-		m.Address = &model.Address{Kind: "main", Street: street, PostalCode: pc, City: city, Country: country}
-	}
-	if details != nil {
-		if b, err := json.Marshal(details); err == nil {
-			m.Details = b
-		}
-	}
-	return m
-}
-
-func cdContact(d *clientdata.ContactDetails) *model.Contact {
-	return cdContactFromDetails(d.ID, d.Details, DefaultClientDataPaths)
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
-// cdContactRef is the partial contact a change request names.
-func cdContactRef(ref clientdata.ContactRef) *model.Contact {
-	sid := strconv.Itoa(int(ref.ID))
-	return &model.Contact{ID: model.GlobalID("Contact", model.SourceClientData, sid), Source: model.SourceClientData,
-		SourceID: sid, Name: str(ref.Name), UID: ref.UID, Partial: true}
-}
-
-func crGlobal(contact, id int32) (string, string) {
-	sid := strconv.Itoa(int(contact)) + "/" + strconv.Itoa(int(id))
-	return model.GlobalID("ChangeRequest", model.SourceClientData, sid), sid
-}
-
-func cdChangeRequest(x *clientdata.ChangeRequest) *model.ChangeRequest {
-	gid, sid := crGlobal(x.Contact.ID, x.ID)
-	m := &model.ChangeRequest{ID: gid, Source: model.SourceClientData, SourceID: sid, UID: str(x.UID),
-		CreatedAt: utc(&x.CreateDate), InitiatorComment: x.InitiatorComment, ReviewedAt: utc(x.ReviewDate),
-		ReviewComment: x.ReviewComment, ContactID: x.Contact.ID, StatusID: x.Status.ID, ContactRef: cdContactRef(x.Contact),
-		Changes: make([]*model.FieldChange, len(x.Details))}
-	if x.InitiatorMember != nil {
-		m.Initiator = &model.Member{UID: x.InitiatorMember.UID, Name: str(x.InitiatorMember.Name)}
-	}
-	if x.ReviewMember != nil {
-		m.Reviewer = &model.Member{UID: x.ReviewMember.UID, Name: str(x.ReviewMember.Name)}
-	}
-	for i, d := range x.Details {
-		m.Changes[i] = &model.FieldChange{Path: d.Path, OriginalValue: str(d.OriginalValue), TargetValue: str(d.TargetValue),
-			ApprovalRequired: d.IsApprovalRequired}
-	}
-	return m
-}
-
-func cdChangeRequestSummary(x *clientdata.ChangeRequestSummary) *model.ChangeRequest {
-	gid, sid := crGlobal(x.Contact.ID, x.ID)
-	m := &model.ChangeRequest{ID: gid, Source: model.SourceClientData, SourceID: sid, CreatedAt: utc(&x.CreateDate),
-		ReviewedAt: utc(x.ReviewDate), ContactID: x.Contact.ID, StatusID: x.Status.ID, ContactRef: cdContactRef(x.Contact),
-		Partial: true}
-	if x.InitiatorMember != nil {
-		m.Initiator = &model.Member{UID: x.InitiatorMember.UID, Name: str(x.InitiatorMember.Name)}
-	}
-	if x.ReviewMember != nil {
-		m.Reviewer = &model.Member{UID: x.ReviewMember.UID, Name: str(x.ReviewMember.Name)}
-	}
-	return m
 }
 
 // changeRequestStatuses is the localized status list, cached per language and scope.
@@ -602,30 +470,4 @@ func (r *Resolver) clientDataContactLister(search *string) lister[*model.Contact
 		}
 		return out, len(rows), nil
 	}
-}
-
-// cdExportedContact maps an export row (columns are detail paths) onto a Contact.
-func cdExportedContact(x *clientdata.ExportedContact) *model.Contact {
-	details := map[string]any{}
-	for path, v := range x.Fields {
-		if v == "" {
-			continue
-		}
-		cur := details
-		parts := strings.Split(path, ".")
-		for _, p := range parts[:len(parts)-1] {
-			next, ok := cur[p].(map[string]any)
-			if !ok {
-				next = map[string]any{}
-				cur[p] = next
-			}
-			cur = next
-		}
-		cur[parts[len(parts)-1]] = v
-	}
-	m := cdContactFromDetails(x.ID, details, DefaultClientDataPaths)
-	m.UID = x.UID
-	m.Username = str(x.Username)
-	m.Details = nil // the export holds only exportable attributes: details loads the full tree
-	return m
 }
