@@ -298,10 +298,10 @@ func touches(ds []detail, paths map[string]bool) bool {
 	return false
 }
 
-// crOrder: default newest first; with sortBy the order defaults to ascending. Ties
-// break by id so pages never overlap.
-func crOrder(sortBy *string, order string) (func(a, b *changeRequest) int, bool) {
-	key := "createdate"
+// sortSpec resolves a search's sort: the default key newest first; with sortBy the
+// order defaults to ascending.
+func sortSpec(sortBy *string, order, defaultKey string) (string, string) {
+	key := defaultKey
 	if sortBy != nil && *sortBy != "" {
 		key = strings.ToLower(*sortBy)
 		if order == "" {
@@ -310,6 +310,13 @@ func crOrder(sortBy *string, order string) (func(a, b *changeRequest) int, bool)
 	} else if order == "" {
 		order = "Descending"
 	}
+	return key, order
+}
+
+// crOrder: default newest first; with sortBy the order defaults to ascending. Ties
+// break by id so pages never overlap.
+func crOrder(sortBy *string, order string) (func(a, b *changeRequest) int, bool) {
+	key, order := sortSpec(sortBy, order, "createdate")
 	var by func(a, b *changeRequest) int
 	switch key {
 	case "id":

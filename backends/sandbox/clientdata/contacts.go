@@ -561,15 +561,7 @@ func (s *Server) searchHistory(rw http.ResponseWriter, r *http.Request, who call
 		s.malformed(rw)
 		return
 	}
-	key, order := "executiondate", q.SortOrder
-	if q.SortBy != nil && *q.SortBy != "" {
-		key = strings.ToLower(*q.SortBy)
-		if order == "" {
-			order = "Ascending"
-		}
-	} else if order == "" {
-		order = "Descending"
-	}
+	key, order := sortSpec(q.SortBy, q.SortOrder, "executiondate")
 	var by func(a, b *historyEntry) int
 	switch key {
 	case "contactchangesetid":
