@@ -2,7 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -134,25 +133,6 @@ func parseCDContactID(s string) (int32, error) {
 		return 0, model.ErrBadID
 	}
 	return int32(n), nil
-}
-
-func (r *Resolver) clientDataNode(ctx context.Context, p model.ParsedID) (model.Node, error) {
-	l := r.loaders(ctx)
-	switch p.Type {
-	case "ChangeRequest":
-		k, err := parseCRSourceID(p.SourceID)
-		if err != nil {
-			return nil, err
-		}
-		return nonNilNode(load(ctx, l.ClientData.ChangeRequestByID, k))
-	case "Contact":
-		id, err := parseCDContactID(p.SourceID)
-		if err != nil {
-			return nil, err
-		}
-		return nonNilNode(load(ctx, l.ClientData.ContactByID, id))
-	}
-	return nil, notFound(fmt.Sprintf("no %s in %s", p.Type, p.Source))
 }
 
 // prefetchClientDataContact queues the one search that serves the change requests and

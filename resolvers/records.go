@@ -207,93 +207,104 @@ func (r *Resolver) leadStage(ctx context.Context, l *model.Lead) (*model.Stage, 
 	return r.coneStage(ctx, l.StageID)
 }
 
-// node resolves any global id through the loaders.
-func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
-	p, err := model.ParseGlobalID(id)
-	if err != nil {
-		return nil, err
-	}
-	l := r.loaders(ctx)
-	cirrusID := func() (int, error) {
-		n, err := strconv.Atoi(p.SourceID)
-		if err != nil || n <= 0 {
-			return 0, model.ErrBadID
-		}
-		return n, nil
-	}
-	switch p.Source {
-	case model.SourceCirrus:
-		n, err := cirrusID()
+// nodeThunk is a queued node lookup: the loader has the key, the value comes on call.
+type nodeThunk func() (model.Node, error)
+
+func nodeOf[K comparable, T model.Node](ctx context.Context, l *dataloader.Loader[K, T], key K) nodeThunk {
+	th := l.Load(ctx, key)
+	return func() (model.Node, error) {
+		v, err := th()
 		if err != nil {
 			return nil, err
 		}
+		return v, nil
+	}
+}
+
+func failedNode(err error) nodeThunk { return func() (model.Node, error) { return nil, err } }
+
+// node resolves any global id through the loaders.
+func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
+	return r.queueNode(ctx, id)()
+}
+
+// queueNode hands a global id to its loader without waiting, so nodes() can queue a
+// whole list before the first batch runs.
+func (r *Resolver) queueNode(ctx context.Context, id string) nodeThunk {
+	p, err := model.ParseGlobalID(id)
+	if err != nil {
+		return failedNode(err)
+	}
+	l := r.loaders(ctx)
+	switch p.Source {
+	case model.SourceCirrus:
+		n, err := strconv.Atoi(p.SourceID)
+		if err != nil || n <= 0 {
+			return failedNode(model.ErrBadID)
+		}
 		switch p.Type {
 		case "Account":
-			return nonNilNode(load(ctx, l.Cirrus.AccountByID, n))
+			return nodeOf(ctx, l.Cirrus.AccountByID, n)
 		case "Contact":
-			return nonNilNode(load(ctx, l.Cirrus.ContactByID, n))
+			return nodeOf(ctx, l.Cirrus.ContactByID, n)
 		case "Opportunity":
-			return nonNilNode(load(ctx, l.Cirrus.OpportunityByID, n))
+			return nodeOf(ctx, l.Cirrus.OpportunityByID, n)
 		case "Order":
-			return nonNilNode(load(ctx, l.Cirrus.OrderByID, n))
+			return nodeOf(ctx, l.Cirrus.OrderByID, n)
 		case "Lead":
-			return nonNilNode(load(ctx, l.Cirrus.LeadByID, n))
+			return nodeOf(ctx, l.Cirrus.LeadByID, n)
 		case "User":
-			return nonNilNode(load(ctx, l.Cirrus.UserByID, n))
+			return nodeOf(ctx, l.Cirrus.UserByID, n)
 		}
 	case model.SourceCone:
 		switch p.Type {
 		case "Account":
-			return nonNilNode(load(ctx, l.Cone.AccountByID, p.SourceID))
+			return nodeOf(ctx, l.Cone.AccountByID, p.SourceID)
 		case "Contact":
-			return nonNilNode(load(ctx, l.Cone.ContactByID, p.SourceID))
+			return nodeOf(ctx, l.Cone.ContactByID, p.SourceID)
 		case "Lead":
-			return nonNilNode(load(ctx, l.Cone.LeadByID, p.SourceID))
+			return nodeOf(ctx, l.Cone.LeadByID, p.SourceID)
 		}
 	case model.SourceClientData:
-		return r.clientDataNode(ctx, p)
+		switch p.Type {
+		case "ChangeRequest":
+			k, err := parseCRSourceID(p.SourceID)
+			if err != nil {
+				return failedNode(err)
+			}
+			return nodeOf(ctx, l.ClientData.ChangeRequestByID, k)
+		case "Contact":
+			n, err := parseCDContactID(p.SourceID)
+			if err != nil {
+				return failedNode(err)
+			}
+			return nodeOf(ctx, l.ClientData.ContactByID, n)
+		}
 	case model.SourceSupport:
 		if p.Type == "SupportCustomer" {
-			return nonNilNode(load(ctx, l.Support.CustomerByID, p.SourceID))
+			return nodeOf(ctx, l.Support.CustomerByID, p.SourceID)
 		}
 	}
-	return nil, notFound("no " + p.Type + " in " + string(p.Source))
-}
-
-// nonNilNode converts a typed pointer result into the Node interface without turning a
-// nil pointer into a non-nil interface.
-func nonNilNode[T model.Node](v T, err error) (model.Node, error) {
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
+	return failedNode(notFound("no " + p.Type + " in " + string(p.Source)))
 }
 
 func (r *Resolver) nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 	if len(ids) > MaxFirst {
 		return nil, badInput("at most 100 ids per nodes call")
 	}
-	// Queue every id first so each loader sees the whole batch, then collect.
-	out := make([]model.Node, len(ids))
-	type result struct {
-		n   model.Node
-		err error
-	}
-	done := make([]chan result, len(ids))
+	// Queue every id first so each loader batches the whole list, then collect.
+	thunks := make([]nodeThunk, len(ids))
 	for i, id := range ids {
-		done[i] = make(chan result, 1)
-		go func() {
-			n, err := r.node(ctx, id)
-			done[i] <- result{n, err}
-		}()
+		thunks[i] = r.queueNode(ctx, id)
 	}
-	for i := range ids {
-		res := <-done[i]
-		if res.err != nil {
-			graphql.AddError(ctx, withIndex(ctx, i, res.err))
+	out := make([]model.Node, len(ids))
+	for i, th := range thunks {
+		n, err := th()
+		if err != nil {
+			graphql.AddError(ctx, withIndex(ctx, i, err))
 			continue
 		}
-		out[i] = res.n
+		out[i] = n
 	}
 	return out, nil
 }
