@@ -178,3 +178,35 @@ func coneStartCursor(t *testing.T) string {
 	b, _ := json.Marshal(map[string]int{"CIRRUS": 2198})
 	return base64.RawURLEncoding.EncodeToString(append([]byte("f:"), b...))
 }
+
+func TestContactLinksAreBatched(t *testing.T) {
+	// Links of 20 ConeCRM contacts: their Cirrus counterparts come from one fan-out batch,
+	// and every link is the same person.
+	var data struct {
+		Contacts struct {
+			Edges []struct {
+				Node struct {
+					FirstName, LastName string
+					Links               []struct{ Source, FirstName, LastName string }
+				}
+			}
+		}
+	}
+	r := query(t, `{ contacts(first: 20, filter: {sources: [CONE]}) { edges { node { firstName lastName
+	  links { source firstName lastName } } } } }`, nil, &data)
+	linked := 0
+	for _, e := range data.Contacts.Edges {
+		for _, l := range e.Node.Links {
+			if l.FirstName != e.Node.FirstName || l.LastName != e.Node.LastName {
+				t.Fatalf("%s %s links to %s %s (%s)", e.Node.FirstName, e.Node.LastName, l.FirstName, l.LastName, l.Source)
+			}
+			linked++
+		}
+	}
+	if linked == 0 {
+		t.Fatal("no ConeCRM contact linked")
+	}
+	if n := r.calls("cirrus"); n != linked {
+		t.Fatalf("%d Cirrus calls for %d linked contacts: one GET per distinct contact expected\\n%s", n, linked, describeCalls(r))
+	}
+}

@@ -25,6 +25,32 @@ func (r *Resolver) contactExternalIDsAll(ctx context.Context, c *model.Contact) 
 	return r.contactExternalIDs(ctx, c)
 }
 
+// queueContactLinks starts the lookups links will make for c (no waiting), so a list's
+// contacts share their batches.
+func (r *Resolver) queueContactLinks(ctx context.Context, c *model.Contact) {
+	l := r.loaders(ctx)
+	switch c.Source {
+	case model.SourceCirrus:
+		l.Cone.ContactsByCirrusID.Load(ctx, c.SourceID)
+		l.ClientData.ContactIDByExternalID.Load(ctx, externalKey{System: "CIRRUS", ID: c.SourceID})
+	case model.SourceClientData:
+		if id, err := parseCDContactID(c.SourceID); err == nil {
+			l.ClientData.ExternalIDsByContactID.Load(ctx, id)
+		}
+	}
+	for _, e := range c.ExternalIDs {
+		switch {
+		case e.Source == nil:
+		case *e.Source == model.SourceCone && c.Source != model.SourceCone:
+			l.Cone.ContactByID.Load(ctx, e.ExternalID)
+		case *e.Source == model.SourceCirrus && c.Source != model.SourceCirrus:
+			if n, err := strconv.Atoi(e.ExternalID); err == nil {
+				l.Cirrus.ContactByID.Load(ctx, n)
+			}
+		}
+	}
+}
+
 func (r *Resolver) contactLinks(ctx context.Context, c *model.Contact) ([]*model.Contact, error) {
 	l := r.loaders(ctx)
 	out := []*model.Contact{}

@@ -29,6 +29,8 @@ func (r *Resolver) prefetchContacts(ctx context.Context, contacts []*model.Conta
 				l.Cirrus.AccountByID.Load(ctx, cirrusKey(c.AccountID))
 			case f.Name == "leads" && c.Source == model.SourceCone:
 				l.Cone.OpenLeadsByContactID.Load(ctx, c.SourceID)
+			case f.Name == "links":
+				r.queueContactLinks(ctx, c)
 			default:
 				r.prefetchClientDataContact(ctx, f.Name, c)
 			}
