@@ -13,6 +13,7 @@ import (
 
 	"crmgraph/backends/sandbox"
 	"crmgraph/persisted"
+	"crmgraph/resolvers"
 )
 
 // Config is every setting crmgraph reads, from the environment or the flag of the same
@@ -49,6 +50,7 @@ type Config struct {
 	BackendTimeout time.Duration
 	Dataloaders    bool
 	OTLPEndpoint   string
+	Systems        resolvers.Systems
 }
 
 // Backend is one REST backend's location and credentials.
@@ -104,6 +106,8 @@ var settings = []setting{
 	{"SUPPORT_TIMEOUT", "support-timeout", "", "Apideck per-call timeout (default BACKEND_TIMEOUT)"},
 	{"DATALOADERS", "dataloaders", "on", "on/off: batch lookups (off only for benchmarks)"},
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "otlp-endpoint", "", "OTLP/HTTP endpoint for traces (unset: no export)"},
+	{"EXTERNAL_SYSTEMS", "external-systems", "", "system names in external keys, SOURCE=name pairs over the defaults (each source's enum name)"},
+	{"CIRRUS_EXTERNALKEY", "cirrus-externalkey", "CONE", "the source whose id a Cirrus externalkey holds"},
 }
 
 // LoadConfig reads args (without the program name) and the environment.
@@ -196,6 +200,9 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("SANDBOX_SEED: want an integer"))
 	}
 	cfg.SandboxSeed = seed
+	if cfg.Systems, err = resolvers.ParseSystems(get("EXTERNAL_SYSTEMS"), get("CIRRUS_EXTERNALKEY")); err != nil {
+		errs = append(errs, fmt.Errorf("EXTERNAL_SYSTEMS: %w", err))
+	}
 	if cfg.SandboxFaults, err = sandbox.ParseFaults(get("SANDBOX_FAULTS")); err != nil {
 		errs = append(errs, fmt.Errorf("SANDBOX_FAULTS: %w", err))
 	}

@@ -113,6 +113,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 		Log:         log,
 		Registerer:  a.registry,
 		Dataloaders: cfg.Dataloaders,
+		Systems:     cfg.Systems,
 	}
 
 	if cfg.RedisURL != "" {

@@ -141,10 +141,7 @@ func unsupported(what string, src model.Source) error {
 }
 
 func (r *Resolver) accountExternalIDs(_ context.Context, a *model.Account) ([]*model.ExternalID, error) {
-	if a.ExternalIDs == nil {
-		return []*model.ExternalID{}, nil
-	}
-	return a.ExternalIDs, nil
+	return r.Systems.resolve(a.ExternalIDs), nil
 }
 
 // queueAccountLinks starts the loads links will need (no waiting).
@@ -153,13 +150,13 @@ func (r *Resolver) queueAccountLinks(ctx context.Context, a *model.Account) {
 	switch a.Source {
 	case model.SourceCirrus:
 		l.Cone.AccountsByCirrusID.Load(ctx, a.SourceID)
-		for _, e := range a.ExternalIDs {
+		for _, e := range r.Systems.resolve(a.ExternalIDs) {
 			if e.Source != nil && *e.Source == model.SourceCone {
 				l.Cone.AccountByID.Load(ctx, e.ExternalID)
 			}
 		}
 	case model.SourceCone:
-		for _, e := range a.ExternalIDs {
+		for _, e := range r.Systems.resolve(a.ExternalIDs) {
 			if e.Source != nil && *e.Source == model.SourceCirrus {
 				if n, err := strconv.Atoi(e.ExternalID); err == nil {
 					l.Cirrus.AccountByID.Load(ctx, n)
@@ -187,7 +184,7 @@ func (r *Resolver) accountLinks(ctx context.Context, a *model.Account) ([]*model
 	}
 	switch a.Source {
 	case model.SourceCirrus:
-		for _, e := range a.ExternalIDs {
+		for _, e := range r.Systems.resolve(a.ExternalIDs) {
 			if e.Source != nil && *e.Source == model.SourceCone {
 				x, err := load(ctx, l.Cone.AccountByID, e.ExternalID)
 				if err != nil && !isNotFound(err) {
@@ -202,7 +199,7 @@ func (r *Resolver) accountLinks(ctx context.Context, a *model.Account) ([]*model
 		}
 		add(xs...)
 	case model.SourceCone:
-		for _, e := range a.ExternalIDs {
+		for _, e := range r.Systems.resolve(a.ExternalIDs) {
 			if e.Source != nil && *e.Source == model.SourceCirrus {
 				n, err := strconv.Atoi(e.ExternalID)
 				if err != nil {

@@ -3,7 +3,6 @@ package resolvers
 import (
 	"context"
 	"strconv"
-	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -20,7 +19,8 @@ func (r *Resolver) contactExternalIDsAll(ctx context.Context, c *model.Contact) 
 		if err != nil {
 			return nil, err
 		}
-		return load(ctx, r.loaders(ctx).ClientData.ExternalIDsByContactID, id)
+		ext, err := load(ctx, r.loaders(ctx).ClientData.ExternalIDsByContactID, id)
+		return r.Systems.resolve(ext), err
 	}
 	return r.contactExternalIDs(ctx, c)
 }
@@ -32,13 +32,13 @@ func (r *Resolver) queueContactLinks(ctx context.Context, c *model.Contact) {
 	switch c.Source {
 	case model.SourceCirrus:
 		l.Cone.ContactsByCirrusID.Load(ctx, c.SourceID)
-		l.ClientData.ContactIDByExternalID.Load(ctx, externalKey{System: "CIRRUS", ID: c.SourceID})
+		l.ClientData.ContactIDByExternalID.Load(ctx, externalKey{System: r.Systems.Name(model.SourceCirrus), ID: c.SourceID})
 	case model.SourceClientData:
 		if id, err := parseCDContactID(c.SourceID); err == nil {
 			l.ClientData.ExternalIDsByContactID.Load(ctx, id)
 		}
 	}
-	for _, e := range c.ExternalIDs {
+	for _, e := range r.Systems.resolve(c.ExternalIDs) {
 		switch {
 		case e.Source == nil:
 		case *e.Source == model.SourceCone && c.Source != model.SourceCone:
@@ -96,7 +96,7 @@ func (r *Resolver) contactLinks(ctx context.Context, c *model.Contact) ([]*model
 		for _, x := range xs {
 			add(x, nil)
 		}
-		id, err := load(ctx, l.ClientData.ContactIDByExternalID, externalKey{System: "CIRRUS", ID: c.SourceID})
+		id, err := load(ctx, l.ClientData.ContactIDByExternalID, externalKey{System: r.Systems.Name(model.SourceCirrus), ID: c.SourceID})
 		if err == nil {
 			add(load(ctx, l.ClientData.ContactByID, id))
 		} else if !isNotFound(err) {
@@ -108,10 +108,10 @@ func (r *Resolver) contactLinks(ctx context.Context, c *model.Contact) ([]*model
 	return out, nil
 }
 
-// supportExternalID returns the SUPPORT customer id among a contact's external ids.
+// supportExternalID returns the SUPPORT customer id among resolved external ids.
 func supportExternalID(ext []*model.ExternalID) string {
 	for _, e := range ext {
-		if strings.EqualFold(e.System, "SUPPORT") {
+		if e.Source != nil && *e.Source == model.SourceSupport {
 			return e.ExternalID
 		}
 	}

@@ -73,11 +73,7 @@ func (r *Resolver) newClientDataLoaders() clientDataLoaders {
 			}
 			out := make([]*model.ExternalID, 0, len(conns))
 			for _, x := range conns {
-				e := &model.ExternalID{System: x.System, ExternalID: x.ExternalID}
-				if src, ok := coneSystemSources[strings.ToUpper(x.System)]; ok {
-					e.Source = &src
-				}
-				out = append(out, e)
+				out = append(out, &model.ExternalID{System: x.System, ExternalID: x.ExternalID})
 			}
 			return out, nil
 		}),

@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"strings"
 
 	"github.com/graph-gophers/dataloader/v7"
 
@@ -23,6 +24,7 @@ type coneLoaders struct {
 func (r *Resolver) newConeLoaders() coneLoaders {
 	c := r.Cone
 	wrap := func(err error) error { return fromBackend("cone", err) }
+	cirrusSystem := r.Systems.Name(model.SourceCirrus)
 	notFoundIn := func(what string) func(string) (*model.Account, error) {
 		return func(id string) (*model.Account, error) {
 			return nil, notFound("ConeCRM " + what + " " + id + " not found")
@@ -76,7 +78,7 @@ func (r *Resolver) newConeLoaders() coneLoaders {
 			return out, nil
 		}, func(string) ([]*model.Lead, error) { return []*model.Lead{}, nil }),
 		AccountsByCirrusID: batchLoader(r, "ConeAccountsByCirrusID", func(ctx context.Context, ids []string) (map[string][]*model.Account, error) {
-			rows, err := c.AccountsByThirdPartyID(ctx, "CIRRUS", ids)
+			rows, err := c.AccountsByThirdPartyID(ctx, cirrusSystem, ids)
 			if err != nil {
 				return nil, wrap(err)
 			}
@@ -84,7 +86,7 @@ func (r *Resolver) newConeLoaders() coneLoaders {
 			for i := range rows {
 				m := coneAccount(&rows[i])
 				for _, t := range rows[i].ThirdPartyIDs {
-					if t.SystemName == "CIRRUS" {
+					if strings.EqualFold(t.SystemName, cirrusSystem) {
 						out[t.ThirdPartyID] = append(out[t.ThirdPartyID], m)
 					}
 				}
@@ -92,7 +94,7 @@ func (r *Resolver) newConeLoaders() coneLoaders {
 			return out, nil
 		}, func(string) ([]*model.Account, error) { return nil, nil }),
 		ContactsByCirrusID: batchLoader(r, "ConeContactsByCirrusID", func(ctx context.Context, ids []string) (map[string][]*model.Contact, error) {
-			rows, err := c.ContactsByThirdPartyID(ctx, "CIRRUS", ids)
+			rows, err := c.ContactsByThirdPartyID(ctx, cirrusSystem, ids)
 			if err != nil {
 				return nil, wrap(err)
 			}
@@ -100,7 +102,7 @@ func (r *Resolver) newConeLoaders() coneLoaders {
 			for i := range rows {
 				m := coneContact(&rows[i])
 				for _, t := range rows[i].ThirdPartyIDs {
-					if t.SystemName == "CIRRUS" {
+					if strings.EqualFold(t.SystemName, cirrusSystem) {
 						out[t.ThirdPartyID] = append(out[t.ThirdPartyID], m)
 					}
 				}

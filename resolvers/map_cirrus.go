@@ -170,34 +170,13 @@ func cirrusContact(c *cirrus.Contact) *model.Contact {
 	return m
 }
 
-// cirrusExternalIDs: Cirrus keeps one external key per record; crmgraph reads a uuid
-// there as the ConeCRM id of the same customer (the sandbox's convention, configurable
-// as ConeSystem).
+// cirrusExternalIDs: Cirrus keeps one external key per record, the id of the same
+// customer in the system Systems.CirrusExternalKey names (System "" until resolved).
 func cirrusExternalIDs(key string) []*model.ExternalID {
 	if key == "" {
 		return []*model.ExternalID{}
 	}
-	e := &model.ExternalID{System: "EXTERNAL", ExternalID: key}
-	if looksLikeUUID(key) {
-		src := model.SourceCone
-		e.System, e.Source = "CONE", &src
-	}
-	return []*model.ExternalID{e}
-}
-
-func looksLikeUUID(s string) bool {
-	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
-		return false
-	}
-	for i, r := range s {
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			continue
-		}
-		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
-			return false
-		}
-	}
-	return true
+	return []*model.ExternalID{{ExternalID: key}}
 }
 
 func cirrusListedAccount(a *cirrus.ListedAccount) *model.Account {

@@ -8,21 +8,10 @@ import (
 	"crmgraph/graph/model"
 )
 
-// coneSystemSources maps ConeCRM thirdPartyIds system names to crmgraph sources.
-var coneSystemSources = map[string]model.Source{
-	"CIRRUS":      model.SourceCirrus,
-	"CLIENT_DATA": model.SourceClientData,
-	"SUPPORT":     model.SourceSupport,
-}
-
 func coneExternalIDs(tps []cone.ThirdPartyID) []*model.ExternalID {
 	out := make([]*model.ExternalID, 0, len(tps))
 	for _, t := range tps {
-		e := &model.ExternalID{System: t.SystemName, ExternalID: t.ThirdPartyID}
-		if src, ok := coneSystemSources[t.SystemName]; ok {
-			e.Source = &src
-		}
-		out = append(out, e)
+		out = append(out, &model.ExternalID{System: t.SystemName, ExternalID: t.ThirdPartyID})
 	}
 	return out
 }

@@ -103,10 +103,7 @@ func (r *Resolver) contactExternalIDs(ctx context.Context, c *model.Contact) ([]
 		}
 		c = full
 	}
-	if c.ExternalIDs == nil {
-		return []*model.ExternalID{}, nil
-	}
-	return c.ExternalIDs, nil
+	return r.Systems.resolve(c.ExternalIDs), nil
 }
 
 func (r *Resolver) opportunityAccount(ctx context.Context, o *model.Opportunity) (*model.Account, error) {

@@ -30,6 +30,8 @@ type Deps struct {
 	Registerer prometheus.Registerer
 	// Dataloaders off makes every lookup its own REST call (for benchmarks only).
 	Dataloaders bool
+	// Systems names the CRMs in each other's external keys (zero value: DefaultSystems).
+	Systems Systems
 }
 
 // Resolver is the root resolver.
@@ -41,6 +43,9 @@ type Resolver struct {
 // New builds the root resolver and registers its metrics.
 func New(d Deps) *Resolver {
 	r := &Resolver{Deps: d}
+	if r.Systems.Names == nil {
+		r.Systems = DefaultSystems()
+	}
 	r.batchSize = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "crmgraph_dataloader_batch_size",
 		Help:    "Keys per dataloader batch, by loader.",
