@@ -47,10 +47,12 @@ type Config struct {
 	TokenLimit       int
 	Introspection    bool
 
-	BackendTimeout time.Duration
-	Dataloaders    bool
-	OTLPEndpoint   string
-	Systems        resolvers.Systems
+	BackendTimeout  time.Duration
+	Dataloaders     bool
+	OTLPEndpoint    string
+	Systems         resolvers.Systems
+	CORSOrigins     []string
+	MaxRequestBytes int
 }
 
 // Backend is one REST backend's location and credentials.
@@ -106,6 +108,8 @@ var settings = []setting{
 	{"SUPPORT_TIMEOUT", "support-timeout", "", "Apideck per-call timeout (default BACKEND_TIMEOUT)"},
 	{"DATALOADERS", "dataloaders", "on", "on/off: batch lookups (off only for benchmarks)"},
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "otlp-endpoint", "", "OTLP/HTTP endpoint for traces (unset: no export)"},
+	{"CORS_ORIGINS", "cors-origins", "", "browser origins allowed to call /graphql, comma-separated, or * (unset: same origin only)"},
+	{"MAX_REQUEST_BYTES", "max-request-bytes", "1048576", "largest accepted /graphql request body"},
 	{"EXTERNAL_SYSTEMS", "external-systems", "", "system names in external keys, SOURCE=name pairs over the defaults (each source's enum name)"},
 	{"CIRRUS_EXTERNALKEY", "cirrus-externalkey", "CONE", "the source whose id a Cirrus externalkey holds"},
 }
@@ -187,6 +191,7 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 		BackendTimeout:        duration("BACKEND_TIMEOUT"),
 		Dataloaders:           boolean("DATALOADERS"),
 		OTLPEndpoint:          get("OTEL_EXPORTER_OTLP_ENDPOINT"),
+		MaxRequestBytes:       integer("MAX_REQUEST_BYTES"),
 	}
 	cfg.Support.AppID, cfg.Support.Consumer = get("SUPPORT_APP_ID"), get("SUPPORT_CONSUMER_ID")
 	for prefix, b := range map[string]*Backend{"CIRRUS": &cfg.Cirrus, "CONE": &cfg.Cone, "CLIENT_DATA": &cfg.ClientData, "SUPPORT": &cfg.Support} {
@@ -200,6 +205,11 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("SANDBOX_SEED: want an integer"))
 	}
 	cfg.SandboxSeed = seed
+	for _, o := range strings.Split(get("CORS_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			cfg.CORSOrigins = append(cfg.CORSOrigins, strings.TrimRight(o, "/"))
+		}
+	}
 	if cfg.Systems, err = resolvers.ParseSystems(get("EXTERNAL_SYSTEMS"), get("CIRRUS_EXTERNALKEY")); err != nil {
 		errs = append(errs, fmt.Errorf("EXTERNAL_SYSTEMS: %w", err))
 	}

@@ -382,3 +382,45 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatal("still serving after shutdown")
 	}
 }
+
+func TestCORSAndBodyLimit(t *testing.T) {
+	env := sandboxEnv(t, "sandbox")
+	env["CORS_ORIGINS"] = "https://app.example"
+	env["MAX_REQUEST_BYTES"] = "2000"
+	_, srv := newGateway(t, env)
+	pre, _ := http.NewRequest(http.MethodOptions, srv.URL+"/graphql", nil)
+	pre.Header.Set("Origin", "https://app.example")
+	pre.Header.Set("Access-Control-Request-Method", "POST")
+	pre.Header.Set("Access-Control-Request-Headers", "authorization, content-type")
+	resp, err := srv.Client().Do(pre)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Access-Control-Allow-Origin") != "https://app.example" ||
+		!strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Authorization") {
+		t.Fatalf("preflight: %d %v", resp.StatusCode, resp.Header)
+	}
+	// Another origin gets no CORS headers (the browser blocks it).
+	other, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+	other.Header.Set("Origin", "https://evil.example")
+	other.Header.Set("Content-Type", "application/json")
+	resp, err = srv.Client().Do(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Fatalf("foreign origin allowed: %v", resp.Header)
+	}
+	// A body over the limit is refused before parsing.
+	big := `{"query":"{ __typename }","variables":{"pad":"` + strings.Repeat("x", 3000) + `"}}`
+	resp, err = srv.Client().Post(srv.URL+"/graphql", "application/json", strings.NewReader(big))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("big body: %d", resp.StatusCode)
+	}
+}

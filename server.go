@@ -264,7 +264,8 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 	h = res.Middleware(h)
 	h = withCallerIdentity(cfg.ClientDataForwardAuth, h)
 	h = withRecorder(prop, h)
-	return noStore(h), nil
+	h = limitBody(cfg.MaxRequestBytes, h)
+	return cors(cfg.CORSOrigins, noStore(h)), nil
 }
 
 // ListenAndServe serves on cfg.Addr until ctx ends, then shuts down gracefully.
