@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -422,5 +423,30 @@ func TestCORSAndBodyLimit(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("big body: %d", resp.StatusCode)
+	}
+}
+
+func TestResponsesAreCompressed(t *testing.T) {
+	srv := gateway(t)
+	body := `{"query":"{ accounts(first: 20, filter: {sources: [CIRRUS]}) { edges { node { name email phone } } } }"}`
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept-Encoding", "gzip") // set by hand: the client does not decompress then
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("not compressed: %v", resp.Header)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(zr)
+	if !strings.Contains(string(plain), `"accounts"`) || len(raw)*2 > len(plain) {
+		t.Fatalf("compressed %d → %d bytes: %.80s", len(plain), len(raw), plain)
 	}
 }

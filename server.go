@@ -265,7 +265,7 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 	h = withCallerIdentity(cfg.ClientDataForwardAuth, h)
 	h = withRecorder(prop, h)
 	h = limitBody(cfg.MaxRequestBytes, h)
-	return cors(cfg.CORSOrigins, noStore(h)), nil
+	return cors(cfg.CORSOrigins, gzipResponses(noStore(h))), nil
 }
 
 // ListenAndServe serves on cfg.Addr until ctx ends, then shuts down gracefully.
