@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"crmgraph/backends/sandbox"
+	"crmgraph/graph/model"
 	"crmgraph/persisted"
 	"crmgraph/resolvers"
 )
@@ -53,6 +54,9 @@ type Config struct {
 	Systems         resolvers.Systems
 	CORSOrigins     []string
 	MaxRequestBytes int
+
+	ClientDataPaths    *resolvers.ClientDataPaths
+	ChangeRequestCodes map[int32]model.ChangeRequestStatusCode
 }
 
 // Backend is one REST backend's location and credentials.
@@ -110,6 +114,8 @@ var settings = []setting{
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "otlp-endpoint", "", "OTLP/HTTP endpoint for traces (unset: no export)"},
 	{"CORS_ORIGINS", "cors-origins", "", "browser origins allowed to call /graphql, comma-separated, or * (unset: same origin only)"},
 	{"MAX_REQUEST_BYTES", "max-request-bytes", "1048576", "largest accepted /graphql request body"},
+	{"CLIENT_DATA_STATUS_CODES", "client-data-status-codes", "", "client-data change-request status ids as id=CODE pairs (default 1=PENDING,2=APPROVED,3=REJECTED,4=CANCELLED)"},
+	{"CLIENT_DATA_PATHS", "client-data-paths", "", "where contact fields live in client-data details, field=path pairs over the sandbox's schema"},
 	{"EXTERNAL_SYSTEMS", "external-systems", "", "system names in external keys, SOURCE=name pairs over the defaults (each source's enum name)"},
 	{"CIRRUS_EXTERNALKEY", "cirrus-externalkey", "CONE", "the source whose id a Cirrus externalkey holds"},
 }
@@ -209,6 +215,12 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 		if o = strings.TrimSpace(o); o != "" {
 			cfg.CORSOrigins = append(cfg.CORSOrigins, strings.TrimRight(o, "/"))
 		}
+	}
+	if cfg.ChangeRequestCodes, err = resolvers.ParseChangeRequestCodes(get("CLIENT_DATA_STATUS_CODES")); err != nil {
+		errs = append(errs, fmt.Errorf("CLIENT_DATA_STATUS_CODES: %w", err))
+	}
+	if cfg.ClientDataPaths, err = resolvers.ParseClientDataPaths(get("CLIENT_DATA_PATHS")); err != nil {
+		errs = append(errs, fmt.Errorf("CLIENT_DATA_PATHS: %w", err))
 	}
 	if cfg.Systems, err = resolvers.ParseSystems(get("EXTERNAL_SYSTEMS"), get("CIRRUS_EXTERNALKEY")); err != nil {
 		errs = append(errs, fmt.Errorf("EXTERNAL_SYSTEMS: %w", err))

@@ -114,6 +114,9 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 		Registerer:  a.registry,
 		Dataloaders: cfg.Dataloaders,
 		Systems:     cfg.Systems,
+
+		ClientDataPaths:    cfg.ClientDataPaths,
+		ChangeRequestCodes: cfg.ChangeRequestCodes,
 	}
 
 	if cfg.RedisURL != "" {

@@ -57,7 +57,7 @@ func (r *Resolver) changeRequestStatuses(ctx context.Context, language string) (
 		}
 		out := make([]*model.ChangeRequestStatus, 0, len(xs))
 		for _, s := range xs {
-			code, ok := DefaultChangeRequestCodes[s.ID]
+			code, ok := r.changeRequestCodes()[s.ID]
 			if !ok {
 				continue // a status crmgraph has no code for
 			}
@@ -119,12 +119,12 @@ func crMatches(cr *model.ChangeRequest, codes map[int32]bool, after, before *tim
 	return true
 }
 
-func statusIDs(codes []model.ChangeRequestStatusCode) map[int32]bool {
+func (r *Resolver) statusIDs(codes []model.ChangeRequestStatusCode) map[int32]bool {
 	if len(codes) == 0 {
 		return nil
 	}
 	out := map[int32]bool{}
-	for id, c := range DefaultChangeRequestCodes {
+	for id, c := range r.changeRequestCodes() {
 		for _, want := range codes {
 			if c == want {
 				out[id] = true
@@ -153,20 +153,20 @@ func (r *Resolver) contactChangeRequests(ctx context.Context, c *model.Contact, 
 		if err != nil {
 			return nil, fromBackend("clientdata", err)
 		}
-		return filterCRConnection(all, f, w), nil
+		return r.filterCRConnection(all, f, w), nil
 	}
 	all, err := load(ctx, r.loaders(ctx).ClientData.ChangeRequestsByContactID, id)
 	if err != nil {
 		return nil, err
 	}
-	return filterCRConnection(all, f, w), nil
+	return r.filterCRConnection(all, f, w), nil
 }
 
-func filterCRConnection(all []*model.ChangeRequest, f *model.ContactChangeRequestFilter, w window) *model.ChangeRequestConnection {
+func (r *Resolver) filterCRConnection(all []*model.ChangeRequest, f *model.ContactChangeRequestFilter, w window) *model.ChangeRequestConnection {
 	var codes map[int32]bool
 	var after, before *time.Time
 	if f != nil {
-		codes, after, before = statusIDs(f.Status), f.CreatedAfter, f.CreatedBefore
+		codes, after, before = r.statusIDs(f.Status), f.CreatedAfter, f.CreatedBefore
 	}
 	kept := make([]*model.ChangeRequest, 0, len(all))
 	for _, cr := range all {
@@ -190,7 +190,7 @@ func (r *Resolver) contactPendingChangeRequest(ctx context.Context, c *model.Con
 		return nil, err
 	}
 	for _, cr := range all {
-		if DefaultChangeRequestCodes[cr.StatusID] == model.ChangeRequestStatusCodePending {
+		if r.changeRequestCodes()[cr.StatusID] == model.ChangeRequestStatusCodePending {
 			return cr, nil
 		}
 	}
@@ -276,7 +276,7 @@ func (r *Resolver) changeRequests(ctx context.Context, f *model.ChangeRequestFil
 	for _, k := range keys {
 		q := base
 		if k != "all" {
-			for id := range statusIDs([]model.ChangeRequestStatusCode{model.ChangeRequestStatusCode(k)}) {
+			for id := range r.statusIDs([]model.ChangeRequestStatusCode{model.ChangeRequestStatusCode(k)}) {
 				q.StatusID = &id
 			}
 		}
@@ -373,7 +373,7 @@ func (r *Resolver) updateContactDetails(ctx context.Context, in model.UpdateCont
 		graphql.AddError(ctx, fromBackend("clientdata", err))
 		return p, nil
 	}
-	p.Contact = cdContact(d)
+	p.Contact = cdContact(d, r.clientDataPaths())
 	return p, nil
 }
 
@@ -423,7 +423,7 @@ func (r *Resolver) updateContactUsername(ctx context.Context, in model.UpdateCon
 	if err != nil {
 		return nil, fromBackend("clientdata", err)
 	}
-	m := cdContact(c)
+	m := cdContact(c, r.clientDataPaths())
 	m.Username = &in.Username
 	return &model.UpdateContactUsernamePayload{Contact: m}, nil
 }
@@ -444,7 +444,7 @@ func (r *Resolver) verifyContactChannel(ctx context.Context, in model.VerifyCont
 	if err != nil {
 		return nil, fromBackend("clientdata", err)
 	}
-	return &model.VerifyContactChannelPayload{Contact: cdContact(c)}, nil
+	return &model.VerifyContactChannelPayload{Contact: cdContact(c, r.clientDataPaths())}, nil
 }
 
 // clientDataContactLister lists client-data contacts. The API has no contact list; its
@@ -466,7 +466,7 @@ func (r *Resolver) clientDataContactLister(search *string) lister[*model.Contact
 		}
 		out := make([]*model.Contact, 0, min(limit, len(rows)))
 		for i := offset; i < len(rows) && len(out) < limit; i++ {
-			out = append(out, cdExportedContact(&rows[i]))
+			out = append(out, cdExportedContact(&rows[i], r.clientDataPaths()))
 		}
 		return out, len(rows), nil
 	}

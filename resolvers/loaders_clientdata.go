@@ -64,7 +64,7 @@ func (r *Resolver) newClientDataLoaders() clientDataLoaders {
 			if err != nil {
 				return nil, wrap(err)
 			}
-			return cdContact(d), nil
+			return cdContact(d, r.clientDataPaths()), nil
 		}),
 		ExternalIDsByContactID: fanOutLoader(r, "ExternalIDsByContactID", func(ctx context.Context, id int32) ([]*model.ExternalID, error) {
 			conns, err := c.ExternalConnections(ctx, id)

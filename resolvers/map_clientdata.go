@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -87,8 +88,8 @@ func cdContactFromDetails(id int32, details map[string]any, paths ClientDataPath
 	return m
 }
 
-func cdContact(d *clientdata.ContactDetails) *model.Contact {
-	return cdContactFromDetails(d.ID, d.Details, DefaultClientDataPaths)
+func cdContact(d *clientdata.ContactDetails, paths ClientDataPaths) *model.Contact {
+	return cdContactFromDetails(d.ID, d.Details, paths)
 }
 
 func deref(p *string) string {
@@ -144,7 +145,7 @@ func cdChangeRequestSummary(x *clientdata.ChangeRequestSummary) *model.ChangeReq
 }
 
 // cdExportedContact maps an export row (columns are detail paths) onto a Contact.
-func cdExportedContact(x *clientdata.ExportedContact) *model.Contact {
+func cdExportedContact(x *clientdata.ExportedContact, paths ClientDataPaths) *model.Contact {
 	details := map[string]any{}
 	for path, v := range x.Fields {
 		if v == "" {
@@ -162,9 +163,49 @@ func cdExportedContact(x *clientdata.ExportedContact) *model.Contact {
 		}
 		cur[parts[len(parts)-1]] = v
 	}
-	m := cdContactFromDetails(x.ID, details, DefaultClientDataPaths)
+	m := cdContactFromDetails(x.ID, details, paths)
 	m.UID = x.UID
 	m.Username = str(x.Username)
 	m.Details = nil // the export holds only exportable attributes: details loads the full tree
 	return m
+}
+
+// ParseChangeRequestCodes reads "id=CODE,…" (e.g. "1=PENDING,2=APPROVED"); "" keeps the
+// sandbox's numbering.
+func ParseChangeRequestCodes(spec string) (map[int32]model.ChangeRequestStatusCode, error) {
+	if strings.TrimSpace(spec) == "" {
+		return nil, nil
+	}
+	out := map[int32]model.ChangeRequestStatusCode{}
+	for _, part := range strings.Split(spec, ",") {
+		id, code, ok := strings.Cut(strings.TrimSpace(part), "=")
+		n, err := strconv.ParseInt(strings.TrimSpace(id), 10, 32)
+		c := model.ChangeRequestStatusCode(strings.TrimSpace(code))
+		if !ok || err != nil || !c.IsValid() {
+			return nil, fmt.Errorf("want id=CODE pairs with codes %v, got %q", model.AllChangeRequestStatusCode, part)
+		}
+		out[int32(n)] = c
+	}
+	return out, nil
+}
+
+// ParseClientDataPaths reads "field=dotted.path,…" over the defaults, e.g.
+// "email=contactChannels.email,firstName=person.givenName".
+func ParseClientDataPaths(spec string) (*ClientDataPaths, error) {
+	if strings.TrimSpace(spec) == "" {
+		return nil, nil
+	}
+	p := DefaultClientDataPaths
+	fields := map[string]*string{"firstName": &p.FirstName, "lastName": &p.LastName, "displayName": &p.DisplayName,
+		"email": &p.Email, "phone": &p.Phone, "mobile": &p.Mobile, "title": &p.Title, "company": &p.Company,
+		"language": &p.Language, "street": &p.Street, "postalCode": &p.PostalCode, "city": &p.City, "country": &p.Country}
+	for _, part := range strings.Split(spec, ",") {
+		name, path, ok := strings.Cut(strings.TrimSpace(part), "=")
+		dst, known := fields[strings.TrimSpace(name)]
+		if !ok || !known || strings.TrimSpace(path) == "" {
+			return nil, fmt.Errorf("want field=path pairs (fields firstName, lastName, displayName, email, phone, mobile, title, company, language, street, postalCode, city, country), got %q", part)
+		}
+		*dst = strings.TrimSpace(path)
+	}
+	return &p, nil
 }

@@ -14,6 +14,7 @@ import (
 	"crmgraph/backends/cone"
 	"crmgraph/backends/support"
 	"crmgraph/cache"
+	"crmgraph/graph/model"
 )
 
 // Deps are what the resolvers need; built by the composition root (server.go).
@@ -32,6 +33,24 @@ type Deps struct {
 	Dataloaders bool
 	// Systems names the CRMs in each other's external keys (zero value: DefaultSystems).
 	Systems Systems
+	// ClientDataPaths locate the unified contact fields in client-data details and
+	// ChangeRequestCodes map its status ids (zero values: the sandbox's defaults).
+	ClientDataPaths    *ClientDataPaths
+	ChangeRequestCodes map[int32]model.ChangeRequestStatusCode
+}
+
+func (r *Resolver) clientDataPaths() ClientDataPaths {
+	if r.ClientDataPaths == nil {
+		return DefaultClientDataPaths
+	}
+	return *r.ClientDataPaths
+}
+
+func (r *Resolver) changeRequestCodes() map[int32]model.ChangeRequestStatusCode {
+	if r.ChangeRequestCodes == nil {
+		return DefaultChangeRequestCodes
+	}
+	return r.ChangeRequestCodes
 }
 
 // Resolver is the root resolver.

@@ -39,3 +39,24 @@ func TestSystems(t *testing.T) {
 		t.Error("a CIRRUS_EXTERNALKEY that is no source was accepted")
 	}
 }
+
+func TestClientDataConfiguration(t *testing.T) {
+	codes, err := ParseChangeRequestCodes("10=PENDING, 20=APPROVED")
+	if err != nil || codes[10] != model.ChangeRequestStatusCodePending || codes[20] != model.ChangeRequestStatusCodeApproved || len(codes) != 2 {
+		t.Fatalf("codes %v %v", codes, err)
+	}
+	if _, err := ParseChangeRequestCodes("1=DONE"); err == nil {
+		t.Error("unknown code accepted")
+	}
+	paths, err := ParseClientDataPaths("email=channels.mail")
+	if err != nil || paths.Email != "channels.mail" || paths.FirstName != DefaultClientDataPaths.FirstName {
+		t.Fatalf("paths %+v %v", paths, err)
+	}
+	if _, err := ParseClientDataPaths("shoeSize=x.y"); err == nil {
+		t.Error("unknown field accepted")
+	}
+	c := cdContactFromDetails(7, map[string]any{"channels": map[string]any{"mail": "a@b.example"}}, *paths)
+	if c.Email == nil || *c.Email != "a@b.example" {
+		t.Fatalf("email from the configured path: %v", c.Email)
+	}
+}
