@@ -30,6 +30,10 @@ type Config struct {
 	// ClientDataForwardAuth forwards the caller's Authorization bearer token to the
 	// client-data API (it scopes what a member may see); the service token otherwise.
 	ClientDataForwardAuth bool
+	// ClientDataServiceForAnonymous lets callers without their own bearer token act with
+	// the service token (no member scoping, no approval). On by default only when
+	// client-data is the embedded sandbox.
+	ClientDataServiceForAnonymous bool
 
 	Sandbox        bool // start sandboxes for unconfigured backends
 	SandboxSeed    int64
@@ -49,6 +53,11 @@ type Config struct {
 	Introspection    bool
 
 	BackendTimeout  time.Duration
+	RequestTimeout  time.Duration // whole request, every backend call included
+	BodyReadTimeout time.Duration
+	ShutdownDelay   time.Duration // readiness fails, still serving, before the listener closes
+	ShutdownTimeout time.Duration // drain of in-flight requests
+	TraceExtension  bool          // honour X-Crmgraph-Trace (backend paths) from any caller
 	Dataloaders     bool
 	OTLPEndpoint    string
 	Systems         resolvers.Systems
@@ -87,6 +96,7 @@ var settings = []setting{
 	{"CLIENT_DATA_URL", "client-data-url", "", "client-data API base URL (unset: sandbox)"},
 	{"CLIENT_DATA_TOKEN", "client-data-token", "", "client-data service bearer token"},
 	{"CLIENT_DATA_FORWARD_AUTH", "client-data-forward-auth", "true", "forward the caller's bearer token to client-data"},
+	{"CLIENT_DATA_ANONYMOUS", "client-data-anonymous", "", "deny or service: what client-data calls of a caller without a bearer token do (default service for the embedded sandbox, deny otherwise)"},
 	{"SUPPORT_URL", "support-url", "", "Apideck Unify base URL, e.g. https://unify.apideck.com (unset: sandbox)"},
 	{"SUPPORT_TOKEN", "support-token", "", "Apideck API key"},
 	{"SUPPORT_APP_ID", "support-app-id", "", "x-apideck-app-id"},
@@ -106,6 +116,11 @@ var settings = []setting{
 	{"TOKEN_LIMIT", "token-limit", "15000", "maximum parser tokens per document"},
 	{"INTROSPECTION", "introspection", "", "on/off (default: on when every backend is a sandbox)"},
 	{"BACKEND_TIMEOUT", "backend-timeout", "10s", "per REST call timeout"},
+	{"REQUEST_TIMEOUT", "request-timeout", "15s", "whole-request deadline, every backend call included"},
+	{"BODY_READ_TIMEOUT", "body-read-timeout", "10s", "time allowed to receive a request body"},
+	{"SHUTDOWN_DELAY", "shutdown-delay", "", "after a stop signal, how long /readyz fails while requests are still served (default 5s, 0s when every backend is a sandbox)"},
+	{"SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "then how long in-flight requests may finish before they are answered with an error"},
+	{"TRACE_EXTENSION", "trace-extension", "", "on/off: honour X-Crmgraph-Trace (default on when every backend is a sandbox)"},
 	{"CIRRUS_TIMEOUT", "cirrus-timeout", "", "Cirrus per-call timeout (default BACKEND_TIMEOUT)"},
 	{"CONE_TIMEOUT", "cone-timeout", "", "ConeCRM per-call timeout (default BACKEND_TIMEOUT)"},
 	{"CLIENT_DATA_TIMEOUT", "client-data-timeout", "", "client-data per-call timeout (default BACKEND_TIMEOUT)"},
@@ -195,6 +210,9 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 		DepthLimit:            integer("DEPTH_LIMIT"),
 		TokenLimit:            integer("TOKEN_LIMIT"),
 		BackendTimeout:        duration("BACKEND_TIMEOUT"),
+		RequestTimeout:        duration("REQUEST_TIMEOUT"),
+		BodyReadTimeout:       duration("BODY_READ_TIMEOUT"),
+		ShutdownTimeout:       duration("SHUTDOWN_TIMEOUT"),
 		Dataloaders:           boolean("DATALOADERS"),
 		OTLPEndpoint:          get("OTEL_EXPORTER_OTLP_ENDPOINT"),
 		MaxRequestBytes:       integer("MAX_REQUEST_BYTES"),
@@ -253,10 +271,33 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 	if cfg.Support.Configured() && (cfg.Support.AppID == "" || cfg.Support.Consumer == "") {
 		errs = append(errs, errors.New("SUPPORT_URL needs SUPPORT_APP_ID and SUPPORT_CONSUMER_ID"))
 	}
-	if v := get("INTROSPECTION"); v == "" {
-		cfg.Introspection = allSandboxed
-	} else {
-		cfg.Introspection = boolean("INTROSPECTION")
+	// On/off settings whose default depends on the deployment.
+	defaultOr := func(env string, def bool) bool {
+		if get(env) == "" {
+			return def
+		}
+		return boolean(env)
+	}
+	cfg.Introspection = defaultOr("INTROSPECTION", allSandboxed)
+	cfg.TraceExtension = defaultOr("TRACE_EXTENSION", allSandboxed)
+	switch v := get("CLIENT_DATA_ANONYMOUS"); v {
+	case "":
+		cfg.ClientDataServiceForAnonymous = !cfg.ClientData.Configured()
+	case "service":
+		cfg.ClientDataServiceForAnonymous = true
+	case "deny":
+	default:
+		errs = append(errs, fmt.Errorf("CLIENT_DATA_ANONYMOUS: want deny or service, got %q", v))
+	}
+	cfg.ShutdownDelay = 5 * time.Second
+	if allSandboxed {
+		cfg.ShutdownDelay = 0
+	}
+	if get("SHUTDOWN_DELAY") != "" {
+		cfg.ShutdownDelay = duration("SHUTDOWN_DELAY")
+	}
+	if cfg.RequestTimeout == 0 {
+		errs = append(errs, errors.New("REQUEST_TIMEOUT: must be more than 0"))
 	}
 	return cfg, errors.Join(errs...)
 }

@@ -6,6 +6,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -25,7 +27,17 @@ func main() {
 	redis.SetLogger(quietRedis{})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+	go func() {
+		// After the first signal starts the graceful shutdown, the default handling
+		// returns: a second Ctrl-C or SIGTERM ends the process at once.
+		<-ctx.Done()
+		stop()
+	}()
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		// -h printed the settings: asking for help is not a failure.
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "crmgraph:", err)
 		os.Exit(1)
 	}

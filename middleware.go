@@ -88,17 +88,13 @@ func requestLog(log *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// limitBody refuses request bodies over max bytes (413) before anything parses them.
-func limitBody(max int, next http.Handler) http.Handler {
+// withDeadline bounds the whole request, every backend call included, so no request
+// outlives d however its calls fail.
+func withDeadline(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if max > 0 {
-			if r.ContentLength > int64(max) {
-				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-				return
-			}
-			r.Body = http.MaxBytesReader(w, r.Body, int64(max))
-		}
-		next.ServeHTTP(w, r)
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -211,8 +207,8 @@ func withCallerIdentity(forwardAuth bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		if forwardAuth {
-			if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && strings.TrimSpace(tok) != "" {
-				ctx = resolvers.WithClientDataBearer(ctx, strings.TrimSpace(tok))
+			if tok, ok := bearerToken(r.Header.Get("Authorization")); ok {
+				ctx = resolvers.WithClientDataBearer(ctx, tok)
 			}
 		}
 		if lang := primaryLanguage(r.Header.Get("Accept-Language")); lang != "" {
@@ -220,6 +216,17 @@ func withCallerIdentity(forwardAuth bool, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// bearerToken reads "Bearer <token>" (the scheme is case-insensitive, RFC 9110 §11.1).
+// Anything else is no caller credential at all.
+func bearerToken(h string) (string, bool) {
+	scheme, tok, ok := strings.Cut(strings.TrimSpace(h), " ")
+	tok = strings.TrimSpace(tok)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" || strings.ContainsAny(tok, " \t\r\n") {
+		return "", false
+	}
+	return tok, true
 }
 
 // primaryLanguage returns the first language tag of an Accept-Language header ("de-CH,de;q=0.9" → "de-CH").
@@ -235,15 +242,36 @@ func primaryLanguage(h string) string {
 
 type operationMetrics struct {
 	requests *prometheus.CounterVec
+
+	mu    sync.Mutex
+	names map[string]bool // operation names with a series of their own
 }
+
+// maxOperationLabels bounds the operation names with series of their own; later names
+// share "other", so callers inventing names cannot grow /metrics without bound.
+const maxOperationLabels = 256
 
 func newOperationMetrics(reg prometheus.Registerer) *operationMetrics {
 	m := &operationMetrics{requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "crmgraph_graphql_requests_total",
-		Help: "GraphQL requests by operation name and outcome (ok, partial, error, rejected before execution).",
-	}, []string{"operation", "outcome"})}
+		Help: "GraphQL requests by operation name and outcome (ok, partial, error, rejected before execution). Names past the first 256 are counted as \"other\".",
+	}, []string{"operation", "outcome"}), names: map[string]bool{"anonymous": true}}
 	reg.MustRegister(m.requests)
 	return m
+}
+
+// label is the series name of an operation.
+func (m *operationMetrics) label(name string) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.names[name] {
+		return name
+	}
+	if len(m.names) >= maxOperationLabels {
+		return "other"
+	}
+	m.names[name] = true
+	return name
 }
 
 func (m *operationMetrics) observe(operation string, executed bool, resp *graphql.Response) {
@@ -257,8 +285,11 @@ func (m *operationMetrics) observe(operation string, executed bool, resp *graphq
 			outcome = "partial"
 		}
 	}
-	m.requests.WithLabelValues(operation, outcome).Inc()
+	m.requests.WithLabelValues(m.label(operation), outcome).Inc()
 }
+
+// rejected counts a request refused before gqlgen saw it.
+func (m *operationMetrics) rejected() { m.requests.WithLabelValues("anonymous", "rejected").Inc() }
 
 // operationName labels metrics and spans; unnamed operations share one label so a
 // client cannot blow up the series count.

@@ -178,7 +178,8 @@ func TestStageChangesReachEveryReplica(t *testing.T) {
 	envB := map[string]string{"REDIS_URL": env["REDIS_URL"], "REDIS_KEY_PREFIX": env["REDIS_KEY_PREFIX"],
 		"CIRRUS_URL": a.SandboxURL + "/cirrus", "CIRRUS_TOKEN": "sandbox", "CONE_URL": a.SandboxURL + "/cone", "CONE_TOKEN": "sandbox",
 		"CLIENT_DATA_URL": a.SandboxURL + "/clientdata", "CLIENT_DATA_TOKEN": "sandbox",
-		"SUPPORT_URL": a.SandboxURL + "/support", "SUPPORT_TOKEN": "sandbox", "SUPPORT_APP_ID": sandbox.SupportAppID, "SUPPORT_CONSUMER_ID": "c"}
+		"SUPPORT_URL": a.SandboxURL + "/support", "SUPPORT_TOKEN": "sandbox", "SUPPORT_APP_ID": sandbox.SupportAppID, "SUPPORT_CONSUMER_ID": "c",
+		"TRACE_EXTENSION": "on"}
 	_, srvB := newGateway(t, envB)
 	stages := `{ referenceData { stages { name } } }`
 	before := post(t, srvB, request{Query: stages})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -36,6 +37,7 @@ import (
 	"crmgraph/backends/sandbox"
 	"crmgraph/backends/support"
 	"crmgraph/cache"
+	"crmgraph/gqlhttp"
 	"crmgraph/graph"
 	"crmgraph/limits"
 	"crmgraph/persisted"
@@ -53,6 +55,7 @@ type App struct {
 	redis    *redis.Client
 	cache    *cache.Cache
 	tracer   *sdktrace.TracerProvider
+	health   *health
 	sandbox  *http.Server
 	// SandboxURL is the loopback URL of the embedded sandboxes ("" when none runs).
 	SandboxURL string
@@ -75,6 +78,12 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 		return nil, err
 	}
 	cfg = a.cfg
+	if cfg.ClientDataForwardAuth && cfg.ClientDataServiceForAnonymous {
+		log.Warn("client-data: callers without a bearer token act with the service token (CLIENT_DATA_ANONYMOUS=service)")
+	}
+	if cfg.TraceExtension {
+		log.Info("X-Crmgraph-Trace is honoured for every caller (TRACE_EXTENSION=on)")
+	}
 
 	opts := []sdktrace.TracerProviderOption{}
 	if cfg.OTLPEndpoint != "" {
@@ -89,11 +98,17 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 
 	metrics := transport.NewMetrics(a.registry)
 	base := transport.DefaultBase()
+	a.health = newHealth(log)
 	httpClient := func(backend, baseURL string) *http.Client {
 		u, _ := url.Parse(baseURL)
-		return &http.Client{Transport: transport.New(base, transport.Options{
+		rt := transport.New(base, transport.Options{
 			Backend: backend, BasePath: u.Path, Metrics: metrics, Tracer: a.tracer, Propagator: prop,
-		})}
+		})
+		obs := &observing{next: rt, backend: backend, health: a.health}
+		if backend == clientdata.Backend {
+			obs.callerAuth = func(r *http.Request) bool { return clientdata.CallerBearer(r.Context()) }
+		}
+		return &http.Client{Transport: obs}
 	}
 	deps := resolvers.Deps{
 		Cirrus: cirrus.New(cirrus.Config{BaseURL: cfg.Cirrus.URL, Token: cfg.Cirrus.Token,
@@ -101,7 +116,8 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 		Cone: cone.New(cone.Config{BaseURL: cfg.Cone.URL, Token: cfg.Cone.Token,
 			HTTP: httpClient("cone", cfg.Cone.URL), Timeout: cfg.Cone.Timeout}),
 		ClientData: clientdata.New(clientdata.Config{BaseURL: cfg.ClientData.URL, Token: cfg.ClientData.Token,
-			HTTP: httpClient("clientdata", cfg.ClientData.URL), Timeout: cfg.ClientData.Timeout}),
+			HTTP: httpClient("clientdata", cfg.ClientData.URL), Timeout: cfg.ClientData.Timeout,
+			ServiceForAnonymous: cfg.ClientDataServiceForAnonymous}),
 		Support: support.New(support.Config{BaseURL: cfg.Support.URL, Token: cfg.Support.Token, AppID: cfg.Support.AppID,
 			ConsumerID: cfg.Support.Consumer, HTTP: httpClient("support", cfg.Support.URL), Timeout: cfg.Support.Timeout}),
 		Scopes: map[string]string{
@@ -134,6 +150,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 	go a.cache.Run(ctx)
 	deps.Cache = a.cache
 
+	a.addProbes(deps)
 	res := resolvers.New(deps)
 	gql, err := a.graphQL(res, prop)
 	if err != nil {
@@ -183,7 +200,22 @@ func (a *App) startSandboxes() error {
 		cfg.Support = Backend{URL: a.SandboxURL + sandbox.SupportPath, Token: cfg.SandboxToken, AppID: sandbox.SupportAppID,
 			Consumer: "sandbox-consumer", Timeout: cfg.Support.Timeout, Sandboxed: true}
 	}
-	a.log.Info("sandbox backends started on loopback", "seed", cfg.SandboxSeed)
+	var sandboxed, real []string
+	for _, b := range []struct {
+		name string
+		b    Backend
+	}{{"CIRRUS", cfg.Cirrus}, {"CONE", cfg.Cone}, {"CLIENT_DATA", cfg.ClientData}, {"SUPPORT", cfg.Support}} {
+		if b.b.Sandboxed {
+			sandboxed = append(sandboxed, b.name)
+		} else {
+			real = append(real, b.name)
+		}
+	}
+	if len(real) > 0 {
+		// Half-configured is easy to miss: say loudly which backends are simulated.
+		a.log.Warn("some backends are simulated: set their *_URL (or SANDBOX=off to refuse)", "sandboxes", sandboxed, "configured", real)
+	}
+	a.log.Info("sandbox backends started on loopback", "sandboxes", sandboxed, "seed", cfg.SandboxSeed)
 	return nil
 }
 
@@ -193,7 +225,7 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 	cfg := a.cfg
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res, Complexity: resolvers.Complexity()}))
 	srv.AddTransport(gqltransport.Options{})
-	srv.AddTransport(gqltransport.GET{})
+	srv.AddTransport(gqlhttp.GET{})
 	srv.AddTransport(gqltransport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if cfg.TokenLimit > 0 {
@@ -252,7 +284,7 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 			name = operationName(graphql.GetOperationContext(ctx))
 		}
 		ops.observe(name, executed, resp)
-		if traceRequested(ctx) {
+		if cfg.TraceExtension && traceRequested(ctx) {
 			if rec := transport.RecorderFrom(ctx); rec != nil {
 				if resp.Extensions == nil {
 					resp.Extensions = map[string]any{}
@@ -267,7 +299,9 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 	h = res.Middleware(h)
 	h = withCallerIdentity(cfg.ClientDataForwardAuth, h)
 	h = withRecorder(prop, h)
-	h = limitBody(cfg.MaxRequestBytes, h)
+	h = withDeadline(cfg.RequestTimeout, h)
+	h = gqlhttp.Guard(gqlhttp.Limits{MaxBodyBytes: int64(cfg.MaxRequestBytes), BodyReadTimeout: cfg.BodyReadTimeout},
+		func(*http.Request, string) { ops.rejected() }, h)
 	return cors(cfg.CORSOrigins, gzipResponses(noStore(h))), nil
 }
 
@@ -280,9 +314,16 @@ func (a *App) ListenAndServe(ctx context.Context) error {
 	return a.Serve(ctx, ln)
 }
 
-// Serve serves on ln until ctx ends; in-flight requests then get up to 15s to finish.
+// Serve serves on ln until ctx ends, then shuts down: /readyz fails at once while
+// requests are still served for ShutdownDelay (load balancers stop sending), then the
+// listener closes and in-flight requests get ShutdownTimeout to finish; those still
+// running are then cancelled, so they answer with a SHUTTING_DOWN error rather than a
+// cut connection. A clean shutdown returns nil.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	base, cancelRequests := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer cancelRequests(nil)
+	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return base }}
 	a.log.Info("crmgraph listening", "addr", ln.Addr().String(), "graphiql", "http://"+displayAddr(ln.Addr())+"/")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -291,10 +332,32 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	a.health.drain()
+	a.log.Info("shutting down", "readiness_delay", a.cfg.ShutdownDelay.String(), "drain", a.cfg.ShutdownTimeout.String())
+	if a.cfg.ShutdownDelay > 0 {
+		t := time.NewTimer(a.cfg.ShutdownDelay)
+		select {
+		case <-t.C:
+		case err := <-errc:
+			t.Stop()
+			return err
+		}
+	}
+	drain, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.ShutdownTimeout)
 	defer cancel()
-	a.log.Info("shutting down")
-	return srv.Shutdown(shutdownCtx)
+	err := srv.Shutdown(drain)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	// The drain is over: what still runs is answered now with an error.
+	a.log.Warn("drain timeout: cancelling in-flight requests")
+	cancelRequests(resolvers.ErrShuttingDown)
+	last, cancelLast := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancelLast()
+	if err := srv.Shutdown(last); err != nil {
+		return srv.Close()
+	}
+	return nil
 }
 
 // Handler is the whole HTTP surface (for tests and embedding).
@@ -327,26 +390,52 @@ func (a *App) close() {
 	}
 }
 
+// readyz answers 200 while crmgraph can serve (see health.readiness) and 503 when it
+// cannot or is shutting down; the JSON body says per backend what is known, and a
+// Redis outage as degraded (requests still succeed without it).
 func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	var problems []string
-	for name, b := range map[string]Backend{"cirrus": a.cfg.Cirrus, "cone": a.cfg.Cone, "clientdata": a.cfg.ClientData, "support": a.cfg.Support} {
-		if !b.Configured() {
-			problems = append(problems, name+": not configured")
-		}
-	}
+	a.health.probeStale(ctx, readinessProbeInterval)
+	rd := a.health.readiness()
 	if a.redis != nil {
+		rd.Redis = "ok"
 		if err := a.redis.Ping(ctx).Err(); err != nil {
-			problems = append(problems, "redis: unreachable")
+			rd.Redis = "unreachable"
+			rd.Degraded = append(rd.Degraded, "redis: unreachable (in-process cache only)")
 		}
 	}
-	if len(problems) > 0 {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	if !rd.Ready {
 		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = io.WriteString(w, strings.Join(problems, "\n")+"\n")
-		return
 	}
-	_, _ = io.WriteString(w, "ready\n")
+	_ = json.NewEncoder(w).Encode(rd)
+}
+
+// readinessProbeInterval: a backend with no outcome for this long is probed by /readyz.
+const readinessProbeInterval = 10 * time.Second
+
+// addProbes registers every backend with the health tracker, with a cheap read each
+// (reference lists, one page of one customer) for /readyz to use when traffic is quiet.
+func (a *App) addProbes(d resolvers.Deps) {
+	c := a.cfg
+	a.health.add("cirrus", c.Cirrus.Sandboxed, func(ctx context.Context) error {
+		_, err := d.Cirrus.AccountTypes(ctx)
+		return err
+	})
+	a.health.add("cone", c.Cone.Sandboxed, func(ctx context.Context) error {
+		_, err := d.Cone.Stages(ctx)
+		return err
+	})
+	a.health.add("clientdata", c.ClientData.Sandboxed, func(ctx context.Context) error {
+		_, err := d.ClientData.ChangeRequestStatuses(ctx)
+		return err
+	})
+	a.health.add("support", c.Support.Sandboxed, func(ctx context.Context) error {
+		_, err := d.Support.Customers(ctx, support.ListQuery{Limit: 1, Fields: []string{"id"}})
+		return err
+	})
 }
 
 // fingerprint names a credential in cache keys without revealing it.

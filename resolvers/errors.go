@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"crmgraph/backends/clientdata"
 	"crmgraph/backends/rest"
 	"crmgraph/graph/model"
 )
@@ -25,7 +26,14 @@ const (
 	CodeInternal            = "INTERNAL"
 	// CodeIntrospectionDisabled answers __schema/__type when INTROSPECTION is off.
 	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
+	// CodeShuttingDown answers what was still running when the shutdown drain ended;
+	// the caller may retry on another replica.
+	CodeShuttingDown = "SHUTTING_DOWN"
 )
+
+// ErrShuttingDown is the cause with which the server cancels requests still running
+// when its shutdown drain ends.
+var ErrShuttingDown = errors.New("the server is shutting down")
 
 // gqlgen raises this unexported error text when introspection is off; it has no sentinel.
 const introspectionDisabled = "introspection disabled"
@@ -71,6 +79,9 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			ext[k] = v
 		}
 		code, msg := Classify(err)
+		if ctx.Err() != nil && errors.Is(context.Cause(ctx), ErrShuttingDown) {
+			code, msg = CodeShuttingDown, "the server is shutting down: retry the request"
+		}
 		ext["code"] = code
 		var herr *rest.HTTPError
 		if errors.As(err, &herr) {
@@ -85,6 +96,8 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 		} else if src := sourceOf(err); src != "" {
 			ext["source"] = src
+		} else if errors.Is(err, clientdata.ErrCallerRequired) {
+			ext["source"] = model.SourceClientData
 		}
 		if code == CodeInternal && log != nil {
 			log.ErrorContext(ctx, "internal error", "path", pe.Path.String(), "error", err.Error())
@@ -105,6 +118,9 @@ func Classify(err error) (code, message string) {
 		if e.Error() == introspectionDisabled {
 			return CodeIntrospectionDisabled, "introspection is disabled on this server"
 		}
+	}
+	if errors.Is(err, clientdata.ErrCallerRequired) {
+		return CodeUnauthenticated, "client-data acts for the caller: send Authorization: Bearer <your token>"
 	}
 	if errors.Is(err, model.ErrBadID) {
 		return CodeBadUserInput, "malformed global id"

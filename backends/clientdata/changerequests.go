@@ -62,12 +62,12 @@ func (c *Client) ReviewChangeRequest(ctx context.Context, contactID, changeReque
 }
 
 // ChangeRequestStatuses lists the statuses in the language of WithLanguage (or the
-// API's default language).
+// API's default language). It is reference data, so the service token may read it.
 func (c *Client) ChangeRequestStatuses(ctx context.Context) ([]Status, error) {
 	var out struct {
 		ChangeRequestStatuses []Status `json:"changeRequestStatuses"`
 	}
-	_, _, err := c.rest.Do(ctx, rest.Request{Op: "changeRequests.statuses", Method: http.MethodGet,
+	_, _, err := c.rest.Do(WithService(ctx), rest.Request{Op: "changeRequests.statuses", Method: http.MethodGet,
 		Path: PathChangeRequestStatuses}, &out)
 	if err != nil {
 		return nil, fmt.Errorf("clientdata: list change request statuses: %w", err)

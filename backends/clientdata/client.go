@@ -6,6 +6,7 @@ package clientdata
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -21,7 +22,15 @@ type Config struct {
 	Token   string // service (app) token, sent as a bearer token
 	HTTP    *http.Client
 	Timeout time.Duration // per call
+	// ServiceForAnonymous lets calls without a caller's bearer token (WithBearer) act
+	// with the service token. Off, such calls are refused before sending with
+	// ErrCallerRequired, unless marked WithService (reference lists, which act for nobody).
+	ServiceForAnonymous bool
 }
+
+// ErrCallerRequired refuses a call that would act for a member without the caller's own
+// credential: the service token is not scoped to a member and needs no approval.
+var ErrCallerRequired = fmt.Errorf("the caller's own bearer token is required: %w", rest.ErrUnauthorized)
 
 // Client calls one client-data API.
 type Client struct {
@@ -53,8 +62,31 @@ func New(cfg Config) *Client {
 				h.Set("Accept-Language", lang)
 			}
 		},
+		Authorize: func(ctx context.Context) error {
+			if cfg.ServiceForAnonymous || ctx.Value(serviceKey{}) != nil {
+				return nil
+			}
+			if b, ok := ctx.Value(bearerKey{}).(string); ok && b != "" {
+				return nil
+			}
+			return ErrCallerRequired
+		},
 		DecodeError: decodeError,
 	}}
+}
+
+type serviceKey struct{}
+
+// WithService marks calls that act for nobody in particular (reference lists), which
+// the service token may make even when anonymous callers are refused.
+func WithService(ctx context.Context) context.Context {
+	return context.WithValue(ctx, serviceKey{}, true)
+}
+
+// CallerBearer reports whether ctx carries a caller's own bearer token.
+func CallerBearer(ctx context.Context) bool {
+	b, ok := ctx.Value(bearerKey{}).(string)
+	return ok && b != ""
 }
 
 type bearerKey struct{}

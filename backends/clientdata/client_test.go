@@ -37,7 +37,7 @@ func start(t *testing.T, h http.Handler, token string) (*clientdata.Client, *ato
 		h.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	return clientdata.New(clientdata.Config{BaseURL: srv.URL, Token: token, Timeout: 5 * time.Second}), &n, srv.URL
+	return clientdata.New(clientdata.Config{BaseURL: srv.URL, Token: token, Timeout: 5 * time.Second, ServiceForAnonymous: true}), &n, srv.URL
 }
 
 // people returns client-data people of the world matching keep, in index order.
@@ -388,7 +388,7 @@ func TestErrors(t *testing.T) {
 			}
 			c, _, url := start(t, h, tc.token)
 			if tc.name == "connection refused" {
-				c, url = clientdata.New(clientdata.Config{BaseURL: refusedURL, Token: tc.token}), refusedURL
+				c, url = clientdata.New(clientdata.Config{BaseURL: refusedURL, Token: tc.token, ServiceForAnonymous: true}), refusedURL
 			}
 			err := tc.call(c)
 			if !errors.Is(err, tc.want) {

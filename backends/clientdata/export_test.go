@@ -303,7 +303,7 @@ func TestExportErrors(t *testing.T) {
 		srv := httptest.NewServer(http.NotFoundHandler())
 		u := srv.URL
 		srv.Close()
-		c := clientdata.New(clientdata.Config{BaseURL: u, Token: secret})
+		c := clientdata.New(clientdata.Config{BaseURL: u, Token: secret, ServiceForAnonymous: true})
 		_, err := c.ExportContacts(ctx, "")
 		if !errors.Is(err, rest.ErrUnavailable) || strings.Contains(err.Error(), u) {
 			t.Fatalf("error %v", err)

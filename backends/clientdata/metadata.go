@@ -8,6 +8,8 @@ import (
 	"crmgraph/backends/rest"
 )
 
+// Lists and schema metadata are reference data: the service token may read them.
+
 // ListItems returns the items of the given lists (all lists when none are given),
 // labels localized by WithLanguage.
 func (c *Client) ListItems(ctx context.Context, listKeys ...string) ([]List, error) {
@@ -17,7 +19,7 @@ func (c *Client) ListItems(ctx context.Context, listKeys ...string) ([]List, err
 	var out struct {
 		Items []List `json:"items"`
 	}
-	_, _, err := c.rest.Do(ctx, rest.Request{Op: "lists.items", Method: http.MethodPost,
+	_, _, err := c.rest.Do(WithService(ctx), rest.Request{Op: "lists.items", Method: http.MethodPost,
 		Path: PathListItems, Body: body}, &out)
 	if err != nil {
 		return nil, fmt.Errorf("clientdata: list items: %w", err)
@@ -28,7 +30,7 @@ func (c *Client) ListItems(ctx context.Context, listKeys ...string) ([]List, err
 // LookupListItems returns the top items of one list matching a lookup term.
 func (c *Client) LookupListItems(ctx context.Context, listKey string, q ListLookup) (*LookupResult, error) {
 	var out LookupResult
-	_, _, err := c.rest.Do(ctx, rest.Request{Op: "lists.lookup", Method: http.MethodPost,
+	_, _, err := c.rest.Do(WithService(ctx), rest.Request{Op: "lists.lookup", Method: http.MethodPost,
 		Path: expand(PathListLookup, listKey), Body: q}, &out)
 	if err != nil {
 		return nil, fmt.Errorf("clientdata: look up list %q: %w", listKey, err)
@@ -42,7 +44,7 @@ func (c *Client) SchemaFields(ctx context.Context, key string, q FieldsQuery) ([
 	var out struct {
 		Fields []FieldMeta `json:"fields"`
 	}
-	_, _, err := c.rest.Do(ctx, rest.Request{Op: "schemas.fields", Method: http.MethodPost,
+	_, _, err := c.rest.Do(WithService(ctx), rest.Request{Op: "schemas.fields", Method: http.MethodPost,
 		Path: expand(PathSchemaFields, key), Body: q}, &out)
 	if err != nil {
 		return nil, fmt.Errorf("clientdata: get schema %q fields: %w", key, err)

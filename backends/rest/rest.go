@@ -133,6 +133,9 @@ type Client struct {
 	Timeout time.Duration // per call; 0 means the context's deadline only
 	// Auth sets credentials on each request; it may read ctx (e.g. a forwarded token).
 	Auth func(ctx context.Context, h http.Header)
+	// Authorize, when set, may refuse a call before anything is sent (e.g. no caller
+	// credential where the API acts for the caller); its error is returned as it is.
+	Authorize func(ctx context.Context) error
 	// DecodeError fills Code/SubCode/Message/Fields from the backend's error body.
 	DecodeError func(body []byte, e *HTTPError)
 }
@@ -159,6 +162,11 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (http.Header, int
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.Timeout)
 		defer cancel()
+	}
+	if c.Authorize != nil {
+		if err := c.Authorize(ctx); err != nil {
+			return nil, 0, fmt.Errorf("%s %s: %w", c.Backend, req.Op, err)
+		}
 	}
 	ctx = WithCallInfo(ctx, CallInfo{Backend: c.Backend, Operation: req.Op, Keys: keysFrom(ctx)})
 	u := c.BaseURL + req.Path
