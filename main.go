@@ -34,13 +34,19 @@ func main() {
 		stop()
 	}()
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		// -h printed the settings: asking for help is not a failure.
-	case err != nil:
+	if code := exitCode(err); code != 0 {
 		fmt.Fprintln(os.Stderr, "crmgraph:", err)
-		os.Exit(1)
+		os.Exit(code)
 	}
+}
+
+// exitCode is 0 for a clean stop and for -h (the settings were printed: asking for help
+// is not a failure), 1 for anything else.
+func exitCode(err error) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 1
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {

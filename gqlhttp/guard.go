@@ -122,15 +122,20 @@ func readBody(w http.ResponseWriter, r *http.Request, l Limits) (body []byte, st
 	rc := http.NewResponseController(w)
 	// Not every ResponseWriter (e.g. a test recorder) supports deadlines; the size bound
 	// still holds there.
-	if rc.SetReadDeadline(time.Now().Add(l.BodyReadTimeout)) == nil {
-		// The connection may carry further requests: do not leave them our deadline.
-		defer func() { _ = rc.SetReadDeadline(time.Time{}) }()
-	}
+	deadline := rc.SetReadDeadline(time.Now().Add(l.BodyReadTimeout)) == nil
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, l.MaxBodyBytes))
+	if err == nil {
+		if deadline {
+			// The connection may carry further requests: do not leave them our deadline.
+			_ = rc.SetReadDeadline(time.Time{})
+		}
+		return body, 0, "", ""
+	}
+	// The rest of the body is unread: close the connection after the answer rather
+	// than wait for bytes the client may never send.
+	w.Header().Set("Connection", "close")
 	var tooLarge *http.MaxBytesError
 	switch {
-	case err == nil:
-		return body, 0, "", ""
 	case errors.As(err, &tooLarge):
 		return nil, http.StatusRequestEntityTooLarge, CodeRequestTooLarge, fmt.Sprintf("request body is larger than %d bytes", l.MaxBodyBytes)
 	case errors.Is(err, os.ErrDeadlineExceeded):
@@ -173,7 +178,7 @@ func checkParams(body []byte, maxDepth int) (code, msg string) {
 	if err := dec.Decode(&p); err != nil {
 		return CodeBadRequest, jsonProblem(err)
 	}
-	if dec.More() {
+	if len(bytes.TrimSpace(body[dec.InputOffset():])) > 0 {
 		return CodeBadRequest, "request body holds more than one JSON value"
 	}
 	return "", ""
@@ -195,7 +200,7 @@ func checkGET(r *http.Request, l Limits) (code, msg string) {
 		dec := json.NewDecoder(bytes.NewReader([]byte(s)))
 		dec.UseNumber()
 		var m map[string]any
-		if err := dec.Decode(&m); err != nil || dec.More() {
+		if err := dec.Decode(&m); err != nil || len(bytes.TrimSpace([]byte(s)[dec.InputOffset():])) > 0 {
 			return CodeBadRequest, name + " must be a JSON object"
 		}
 	}
