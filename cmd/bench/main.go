@@ -139,7 +139,8 @@ func measure(ctx context.Context, bin, sandboxURL, dataloaders, q string, concur
 		"CIRRUS_URL="+sandboxURL+"/cirrus", "CIRRUS_TOKEN=sandbox",
 		"CONE_URL="+sandboxURL+"/cone", "CONE_TOKEN=sandbox",
 		"CLIENT_DATA_URL="+sandboxURL+"/clientdata", "CLIENT_DATA_TOKEN=sandbox",
-		"SUPPORT_URL="+sandboxURL+sandbox.SupportPath, "SUPPORT_TOKEN=sandbox", "SUPPORT_APP_ID="+sandbox.SupportAppID, "SUPPORT_CONSUMER_ID=bench")
+		"SUPPORT_URL="+sandboxURL+sandbox.SupportPath, "SUPPORT_TOKEN=sandbox", "SUPPORT_APP_ID="+sandbox.SupportAppID, "SUPPORT_CONSUMER_ID=bench",
+		"TRACE_EXTENSION=on", "SHUTDOWN_DELAY=0s")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return result{}, err
