@@ -62,7 +62,7 @@ func codedError(t *testing.T, status int, h http.Header, body []byte, wantStatus
 	}
 }
 
-func TestTransportRejectionsAreCodedAndNeverEcho(t *testing.T) {
+func TestHostileTransportRejectionsAreCodedAndNeverEcho(t *testing.T) {
 	srv := gateway(t)
 	const marker = "ECHO-MARKER-7f3a"
 	big := `{"query": "{ __typename }", "variables": {"x": "` + strings.Repeat("A", 2<<20) + marker + `"}}`
@@ -153,7 +153,7 @@ func TestTransportRejectionsAreCodedAndNeverEcho(t *testing.T) {
 	}
 }
 
-func TestSlowBodyIsCutAtTheReadDeadline(t *testing.T) {
+func TestHostileSlowBodyIsCutAtTheReadDeadline(t *testing.T) {
 	env := sandboxEnv(t, "sandbox")
 	env["BODY_READ_TIMEOUT"] = "300ms"
 	_, srv := newGateway(t, env)
@@ -181,7 +181,7 @@ func realClientData(t *testing.T) map[string]string {
 	return env
 }
 
-func TestNoCallerActsBeyondItsCredential(t *testing.T) {
+func TestHostileNoCallerActsBeyondItsCredential(t *testing.T) {
 	_, srv := newGateway(t, realClientData(t))
 	contact := clientDataContact(t, 61)
 	cityQuery := `query($id: ID!) { node(id: $id) { ... on Contact { details } } }`
@@ -258,7 +258,7 @@ func TestSandboxDemoServesAnonymousCallersAsTheService(t *testing.T) {
 	}
 }
 
-func TestReadiness(t *testing.T) {
+func TestFaultReadiness(t *testing.T) {
 	down := closedURL(t)
 	t.Run("every backend down", func(t *testing.T) {
 		env := sandboxEnv(t, "sandbox")
@@ -300,7 +300,7 @@ func TestReadiness(t *testing.T) {
 	})
 }
 
-func TestShutdownDrainsThenAnswersWithAnError(t *testing.T) {
+func TestFaultShutdownDrainsThenAnswersWithAnError(t *testing.T) {
 	// A Cirrus that takes 3s; the drain allows 300ms.
 	target, _ := url.Parse(sharedSandboxURL(t))
 	var arrived atomic.Int32
@@ -401,7 +401,7 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 }
 
-func TestOperationNamesCannotGrowMetrics(t *testing.T) {
+func TestHostileOperationNamesCannotGrowMetrics(t *testing.T) {
 	_, srv := newGateway(t, sandboxEnv(t, "sandbox"))
 	for i := range 400 {
 		post(t, srv, request{Query: fmt.Sprintf("query Op%d { __typename }", i)})
@@ -413,7 +413,7 @@ func TestOperationNamesCannotGrowMetrics(t *testing.T) {
 	}
 }
 
-func TestTraceExtensionOnlyWhenEnabled(t *testing.T) {
+func TestHostileTraceExtensionOnlyWhenEnabled(t *testing.T) {
 	env := sandboxEnv(t, "sandbox")
 	delete(env, "TRACE_EXTENSION") // real backends: off by default
 	_, srv := newGateway(t, env)
