@@ -160,7 +160,7 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (http.Header, int
 		ctx, cancel = context.WithTimeout(ctx, c.Timeout)
 		defer cancel()
 	}
-	if err := CheckPath(req.Path); err != nil {
+	if err := checkPath(req.Path); err != nil {
 		return nil, 0, fmt.Errorf("%s %s: %w", c.Backend, req.Op, err)
 	}
 	ctx = WithCallInfo(ctx, CallInfo{Backend: c.Backend, Operation: req.Op, Keys: keysFrom(ctx)})
@@ -235,7 +235,7 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (http.Header, int
 	return resp.Header, resp.StatusCode, nil
 }
 
-// CheckPath refuses a request path (Request.Path) that could address something other
+// checkPath refuses a request path (Request.Path) that could address something other
 // than the resource its template names: every segment must be non-empty and neither
 // "." nor ".." (also once percent-decoded, as some servers and proxies decode before
 // resolving dot segments), and the path must hold no unescaped "?", "#", "\\", space or
@@ -243,7 +243,7 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (http.Header, int
 // the URL ("/customers/.." is "/"). Templates fill segments with url.PathEscape,
 // which escapes "/" but leaves "." alone, hence this check. The error wraps
 // ErrBadRequest: the request is refused before anything is sent.
-func CheckPath(path string) error {
+func checkPath(path string) error {
 	if !strings.HasPrefix(path, "/") {
 		return fmt.Errorf("path must start with /: %w", ErrBadRequest)
 	}
