@@ -30,7 +30,10 @@ const (
 //     a manifest id, or the sha256 of a manifest body; unknown → PERSISTED_QUERY_NOT_FOUND.
 //   - extensions.persistedQuery {version: 1, sha256Hash}: without query text, the
 //     manifest then the APQ store answer; with text, the hash is checked and (modes apq
-//     and log-unknown) the text registered.
+//     and log-unknown) the text registered, once gqlgen has parsed and validated it and
+//     every other check has let the operation run: text that does not parse, does not
+//     validate against the schema or is refused (complexity, depth, variables) is
+//     never stored.
 //   - plain query text.
 //
 // Then the mode decides: safelist rejects a text not in the manifest, log-unknown logs it.
@@ -44,7 +47,12 @@ type Extension struct {
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationParameterMutator
+	graphql.OperationInterceptor
 } = Extension{}
+
+// pendingKey names, in the operation's Stats, the hash whose text waits to be
+// registered until the operation is known to be valid.
+const pendingKey = "PersistedQueries.register"
 
 // ExtensionName implements graphql.HandlerExtension.
 func (Extension) ExtensionName() string { return "PersistedQueries" }
@@ -113,8 +121,8 @@ func (e Extension) MutateOperationParameters(ctx context.Context, raw *graphql.R
 		if hash(raw.Query) != pq.hash {
 			return codeError(CodeHashMismatch, "provided persisted query hash does not match query")
 		}
-		if e.Mode.apq() {
-			e.Cache.Add(ctx, pq.hash, raw.Query)
+		if e.Mode.apq() && graphql.HasOperationContext(ctx) {
+			graphql.GetOperationContext(ctx).Stats.SetExtension(pendingKey, pq.hash)
 		}
 	}
 
@@ -129,6 +137,18 @@ func (e Extension) MutateOperationParameters(ctx context.Context, raw *graphql.R
 			slog.String("operationName", raw.OperationName), slog.String("sha256", hash(raw.Query)))
 	}
 	return nil
+}
+
+// InterceptOperation implements graphql.OperationInterceptor: gqlgen calls it only for
+// an operation that parsed, validated against the schema and passed every operation
+// check, which is when a registration is worth keeping. It registers before the
+// operation runs, so the client's next request by hash finds the text.
+func (e Extension) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	opCtx := graphql.GetOperationContext(ctx)
+	if h, ok := opCtx.Stats.GetExtension(pendingKey).(string); ok && opCtx.Doc != nil {
+		e.Cache.Add(ctx, h, opCtx.RawQuery)
+	}
+	return next(ctx)
 }
 
 func (e Extension) logger() *slog.Logger {

@@ -10,8 +10,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -520,4 +522,124 @@ func TestManifestFileRoundTrip(t *testing.T) {
 	if op, ok := m.Lookup("q1"); !ok || op.Body != helloQuery {
 		t.Fatalf("Lookup(q1) = %+v, %v", op, ok)
 	}
+}
+
+// TestAPQRegistersOnlyValidDocuments: a hash with its text is stored only when the text
+// parses, validates against the schema and fits MaxDocumentBytes; anything else would
+// let a client fill the store (and Redis) with text that never runs.
+func TestAPQRegistersOnlyValidDocuments(t *testing.T) {
+	oversized := "# " + strings.Repeat("x", DefaultMaxDocumentBytes) + "\n" + unknownQuery
+	tests := []struct {
+		name     string
+		query    string
+		ran      string // of the registering request
+		code     string
+		stored   bool
+		maxBytes int // StoreConfig.MaxDocumentBytes; 0: the default
+	}{
+		{"valid", unknownQuery, "Other", "", true, 0},
+		{"does not parse", "query Broken { hello", "", "GRAPHQL_PARSE_FAILED", false, 0},
+		{"never parses (not GraphQL at all)", strings.Repeat("\x00garbage ", 100), "", "GRAPHQL_PARSE_FAILED", false, 0},
+		{"does not validate", "query Nope { nope }", "", "GRAPHQL_VALIDATION_FAILED", false, 0},
+		{"operation name not in the document", "query A { hello } query B { viewer }", "", "GRAPHQL_VALIDATION_FAILED", false, 0},
+		{"over the default size", oversized, "Other", "", false, 0},
+		{"over a configured size", unknownQuery, "Other", "", false, len(unknownQuery) - 1},
+		{"at a configured size", unknownQuery, "Other", "", true, len(unknownQuery)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := NewStore(StoreConfig{MaxDocumentBytes: tt.maxBytes})
+			h := newServer(Extension{Mode: ModeAPQ, Cache: store})
+			hq := hash(tt.query)
+			got := request{apqHash: hq, query: tt.query}.do(t, h)
+			if got.Data.Ran != tt.ran || got.code() != tt.code {
+				t.Fatalf("register: ran %q, code %q; want ran %q, code %q", got.Data.Ran, got.code(), tt.ran, tt.code)
+			}
+			if _, ok := store.Get(context.Background(), hq); ok != tt.stored {
+				t.Errorf("stored %v, want %v", ok, tt.stored)
+			}
+			want := CodeNotFound
+			if tt.stored {
+				want = ""
+			}
+			if got := (request{apqHash: hq}).do(t, h); got.code() != want {
+				t.Errorf("follow-up by hash: code %q, want %q", got.code(), want)
+			}
+		})
+	}
+}
+
+func TestStoreBounds(t *testing.T) {
+	ctx := context.Background()
+	t.Run("bytes bound the LRU", func(t *testing.T) {
+		doc := strings.Repeat("d", 1000)
+		s := NewStore(StoreConfig{Size: 100, MaxBytes: 3500})
+		for i := range 10 {
+			q := doc + strconv.Itoa(i)
+			s.Add(ctx, hash(q), q)
+		}
+		items, bytes := s.local.len()
+		if bytes > 3500 || items != 3 {
+			t.Fatalf("LRU holds %d documents, %d bytes; want 3 within 3500 bytes", items, bytes)
+		}
+		if _, ok := s.Get(ctx, hash(doc+"9")); !ok {
+			t.Error("the newest document was evicted")
+		}
+		if _, ok := s.Get(ctx, hash(doc+"0")); ok {
+			t.Error("the oldest document survived")
+		}
+	})
+	t.Run("count bounds the LRU", func(t *testing.T) {
+		s := NewStore(StoreConfig{Size: 2})
+		for _, q := range []string{helloQuery, viewerQuery, unknownQuery} {
+			s.Add(ctx, hash(q), q)
+		}
+		if items, _ := s.local.len(); items != 2 {
+			t.Fatalf("LRU holds %d documents, want 2", items)
+		}
+	})
+	t.Run("unused documents leave redis sooner", func(t *testing.T) {
+		rdb := testredis.Client(t)
+		prefix := testredis.Prefix(t, rdb)
+		a := NewStore(StoreConfig{Redis: rdb, Prefix: prefix})
+		b := NewStore(StoreConfig{Redis: rdb, Prefix: prefix})
+		ttl := func(q string) time.Duration {
+			d, err := rdb.TTL(ctx, prefix+":apq:"+hash(q)).Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		a.Add(ctx, helloHash, helloQuery)
+		a.Add(ctx, hash(viewerQuery), viewerQuery)
+		if d := ttl(helloQuery); d <= 0 || d > DefaultStoreUnusedTTL {
+			t.Fatalf("registered: TTL %v, want in (0, %v]", d, DefaultStoreUnusedTTL)
+		}
+		// Used from a's own LRU: the Redis entry gets the full TTL.
+		if _, ok := a.Get(ctx, helloHash); !ok {
+			t.Fatal("miss")
+		}
+		if d := ttl(helloQuery); d <= DefaultStoreUnusedTTL {
+			t.Errorf("used in process: TTL %v, want more than %v", d, DefaultStoreUnusedTTL)
+		}
+		// Used through Redis by another replica: GETEX gives the full TTL too.
+		if _, ok := b.Get(ctx, hash(viewerQuery)); !ok {
+			t.Fatal("miss through redis")
+		}
+		if d := ttl(viewerQuery); d <= DefaultStoreUnusedTTL {
+			t.Errorf("used through redis: TTL %v, want more than %v", d, DefaultStoreUnusedTTL)
+		}
+		// A used document whose short-lived entry already left Redis is stored again.
+		c := NewStore(StoreConfig{Redis: rdb, Prefix: prefix})
+		c.Add(ctx, hash(unknownQuery), unknownQuery)
+		if err := rdb.Del(ctx, prefix+":apq:"+hash(unknownQuery)).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := c.Get(ctx, hash(unknownQuery)); !ok {
+			t.Fatal("miss")
+		}
+		if d := ttl(unknownQuery); d <= DefaultStoreUnusedTTL {
+			t.Errorf("used after expiry: TTL %v, want the document back with the full TTL", d)
+		}
+	})
 }

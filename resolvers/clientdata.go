@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -31,9 +32,27 @@ func callerScope(ctx context.Context) string {
 }
 
 // WithLanguage records the caller's preferred language (Accept-Language) for the
-// localized lists and forwards it to client-data.
+// localized lists and forwards it to client-data. A lang that is not a language tag
+// (ParseLanguageTag) is ignored: the backends' default language answers instead.
 func WithLanguage(ctx context.Context, lang string) context.Context {
-	return clientdata.WithLanguage(context.WithValue(ctx, languageKey{}, lang), lang)
+	tag, ok := ParseLanguageTag(lang)
+	if !ok {
+		return ctx
+	}
+	return clientdata.WithLanguage(context.WithValue(ctx, languageKey{}, tag), tag)
+}
+
+// referenceData answers referenceData(language:) after checking the language, which
+// becomes a cache key and an Accept-Language header.
+func referenceData(language *string) (*model.ReferenceData, error) {
+	if language == nil || *language == "" {
+		return &model.ReferenceData{}, nil
+	}
+	tag, ok := ParseLanguageTag(*language)
+	if !ok {
+		return nil, badInput(fmt.Sprintf("language must be a BCP 47 language tag (e.g. \"de\" or \"de-CH\") of at most %d characters", MaxLanguageTag))
+	}
+	return &model.ReferenceData{Language: tag}, nil
 }
 
 // requestLanguage is the language in effect: referenceData(language:) wins over the

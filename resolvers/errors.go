@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"crmgraph/backends/clientdata"
@@ -67,6 +70,9 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+			if isVariableError(gqlErr) {
+				return variableError(gqlErr)
+			}
 			// Parser/validation errors and errors already presented.
 			if gqlErr.Extensions == nil || gqlErr.Extensions["code"] == nil {
 				return graphql.DefaultErrorPresenter(ctx, err)
@@ -79,6 +85,11 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			ext[k] = v
 		}
 		code, msg := Classify(err)
+		if code == CodeInternal && gqlErr != nil && isArgumentError(ctx, gqlErr) {
+			// A value gqlgen could not coerce (a built-in scalar such as DateTime, an
+			// enum): the caller's mistake, whatever error type the scalar used.
+			code, msg = CodeBadUserInput, "invalid value: "+bounded(gqlErr.Err.Error())
+		}
 		if ctx.Err() != nil && errors.Is(context.Cause(ctx), ErrShuttingDown) {
 			code, msg = CodeShuttingDown, "the server is shutting down: retry the request"
 		}
@@ -113,6 +124,10 @@ func Classify(err error) (code, message string) {
 	var ue *userError
 	if errors.As(err, &ue) {
 		return ue.code, ue.msg
+	}
+	var ie *model.InputError
+	if errors.As(err, &ie) {
+		return CodeBadUserInput, ie.Error()
 	}
 	for e := err; e != nil; e = errors.Unwrap(e) {
 		if e.Error() == introspectionDisabled {
@@ -169,6 +184,61 @@ func Classify(err error) (code, message string) {
 		return CodeUpstreamUnavailable, "request cancelled"
 	}
 	return CodeInternal, "internal error"
+}
+
+// isArgumentError reports whether err arose while gqlgen coerced an argument of the
+// field in ctx: gqlgen reports such an error on the field's context with a path that
+// continues into the argument ("createLead.input.lead.value"), while a resolver's
+// error carries the field's own path.
+func isArgumentError(ctx context.Context, err *gqlerror.Error) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
+		return false
+	}
+	base := fc.Path()
+	if len(err.Path) <= len(base) {
+		return false
+	}
+	for i := range base {
+		if base[i] != err.Path[i] {
+			return false
+		}
+	}
+	name, ok := err.Path[len(base)].(ast.PathName)
+	return ok && fc.Field.Definition.Arguments.ForName(string(name)) != nil
+}
+
+// isVariableError reports whether err is gqlparser's refusal of a variable's value
+// (its path starts with "variable"). gqlgen gives those GRAPHQL_VALIDATION_FAILED, but
+// the document is valid: the value is the caller's mistake, as it is when the same value
+// is written inline and coerced at execution.
+func isVariableError(err *gqlerror.Error) bool {
+	if len(err.Path) == 0 || err.Path[0] != ast.PathName("variable") {
+		return false
+	}
+	code, _ := err.Extensions["code"].(string)
+	return code == errcode.ValidationFailed
+}
+
+func variableError(err *gqlerror.Error) *gqlerror.Error {
+	out := *err
+	out.Message = bounded(err.Message)
+	out.Extensions = map[string]any{}
+	for k, v := range err.Extensions {
+		out.Extensions[k] = v
+	}
+	out.Extensions["code"] = CodeBadUserInput
+	return &out
+}
+
+// maxInputMessage bounds a message that may repeat the caller's value.
+const maxInputMessage = 200
+
+func bounded(msg string) string {
+	if len(msg) <= maxInputMessage {
+		return msg
+	}
+	return strings.ToValidUTF8(msg[:maxInputMessage], "") + "…"
 }
 
 // sourceErr tags an error that carries no *rest.HTTPError with its backend.

@@ -15,13 +15,31 @@ func atoi(s string) (int, error) { return strconv.Atoi(s) }
 func cirrusIDs(ids []string, what string) ([]int, error) {
 	out := make([]int, 0, len(ids))
 	for _, s := range ids {
-		n, err := strconv.Atoi(s)
-		if err != nil || n <= 0 {
-			return nil, badInput("invalid " + what + " id " + strconv.Quote(s))
+		n, err := bareCirrusID(s, what)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// bareCirrusID reads a Cirrus id given as it is (reference-list ids: types, statuses,
+// articles), refusing anything but a positive integer before a request is built.
+func bareCirrusID(s, what string) (int, error) {
+	n, ok := model.ParseCirrusID(s)
+	if !ok {
+		return 0, malformedID(what, s)
+	}
+	return n, nil
+}
+
+// malformedID is the BAD_USER_INPUT answer to an id that cannot be one of what.
+func malformedID(what, id string) error {
+	if len(id) > 40 {
+		id = strings.ToValidUTF8(id[:40], "") + "…"
+	}
+	return badInput("malformed id " + strconv.Quote(id) + ": want a " + what + " id")
 }
 
 // globalSourceID decodes a global id of typename and returns its source id in want.
@@ -44,8 +62,8 @@ func globalCirrusID(id, typename string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
+	n, ok := model.ParseCirrusID(s)
+	if !ok {
 		return 0, model.ErrBadID
 	}
 	return n, nil
@@ -55,7 +73,7 @@ func globalCirrusID(id, typename string) (int, error) {
 func cirrusUserIDs(ids []string) ([]int, error) {
 	out := make([]int, 0, len(ids))
 	for _, s := range ids {
-		if n, err := strconv.Atoi(s); err == nil {
+		if n, ok := model.ParseCirrusID(s); ok {
 			out = append(out, n)
 			continue
 		}
@@ -95,7 +113,7 @@ func (r *Resolver) accounts(ctx context.Context, f *model.AccountFilter, first *
 	if q.UserIDs, err = cirrusUserIDs(f.OwnerIds); err != nil {
 		return nil, err
 	}
-	if q.TypeIDs, err = cirrusIDs(f.TypeIds, "account type"); err != nil {
+	if q.TypeIDs, err = cirrusIDs(f.TypeIds, "Cirrus account type"); err != nil {
 		return nil, err
 	}
 	listers := map[model.Source]lister[*model.Account]{
@@ -273,7 +291,7 @@ func (r *Resolver) opportunities(ctx context.Context, f *model.OpportunityFilter
 	if q.UserIDs, err = cirrusUserIDs(f.OwnerIds); err != nil {
 		return nil, err
 	}
-	if q.StatusIDs, err = cirrusIDs(f.StatusIds, "opportunity status"); err != nil {
+	if q.StatusIDs, err = cirrusIDs(f.StatusIds, "Cirrus opportunity status"); err != nil {
 		return nil, err
 	}
 	items, total, err := cirrusLister(ctx, func(ctx context.Context, pg, per int) (*cirrus.Page[cirrus.Opportunity], error) {
@@ -322,7 +340,7 @@ func (r *Resolver) orders(ctx context.Context, f *model.OrderFilter, first *int,
 	if q.UserIDs, err = cirrusUserIDs(f.OwnerIds); err != nil {
 		return nil, err
 	}
-	if q.StatusIDs, err = cirrusIDs(f.StatusIds, "order status"); err != nil {
+	if q.StatusIDs, err = cirrusIDs(f.StatusIds, "Cirrus order status"); err != nil {
 		return nil, err
 	}
 	items, total, err := cirrusLister(ctx, func(ctx context.Context, pg, per int) (*cirrus.Page[cirrus.Order], error) {
@@ -361,8 +379,8 @@ func (r *Resolver) leads(ctx context.Context, f *model.LeadFilter, first *int, a
 		q.Fulltext = *f.Search
 	}
 	if f.StatusID != nil {
-		if q.Status, err = strconv.Atoi(*f.StatusID); err != nil {
-			return nil, badInput("invalid lead status id")
+		if q.Status, err = bareCirrusID(*f.StatusID, "Cirrus lead status"); err != nil {
+			return nil, err
 		}
 	}
 	if q.UserIDs, err = cirrusUserIDs(f.OwnerIds); err != nil {

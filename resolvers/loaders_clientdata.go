@@ -2,8 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"strconv"
-	"strings"
 
 	"github.com/graph-gophers/dataloader/v7"
 
@@ -111,24 +109,19 @@ func (r *Resolver) searchAllChangeRequests(ctx context.Context, q clientdata.Sea
 }
 
 func parseCRSourceID(s string) (crKey, error) {
-	a, b, ok := strings.Cut(s, "/")
+	c, id, ok := model.ParseChangeRequestID(s)
 	if !ok {
 		return crKey{}, model.ErrBadID
 	}
-	c, err1 := strconv.ParseInt(a, 10, 32)
-	id, err2 := strconv.ParseInt(b, 10, 32)
-	if err1 != nil || err2 != nil || c <= 0 || id <= 0 {
-		return crKey{}, model.ErrBadID
-	}
-	return crKey{Contact: int32(c), ID: int32(id)}, nil
+	return crKey{Contact: c, ID: id}, nil
 }
 
 func parseCDContactID(s string) (int32, error) {
-	n, err := strconv.ParseInt(s, 10, 32)
-	if err != nil || n <= 0 {
+	n, ok := model.ParseInt32ID(s)
+	if !ok {
 		return 0, model.ErrBadID
 	}
-	return int32(n), nil
+	return n, nil
 }
 
 // prefetchClientDataContact queues the one search that serves the change requests and

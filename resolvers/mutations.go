@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"strconv"
 
 	"crmgraph/backends/cirrus"
 	"crmgraph/backends/cone"
@@ -41,10 +40,32 @@ func optionalCirrusID(id *string, typename string) (int, error) {
 	if id == nil || *id == "" {
 		return 0, nil
 	}
-	if n, err := strconv.Atoi(*id); err == nil && n > 0 {
+	if n, ok := model.ParseCirrusID(*id); ok {
 		return n, nil
 	}
 	return globalCirrusID(*id, typename)
+}
+
+// cirrusRecord decodes the global id of a Cirrus record a mutation changes.
+func cirrusRecord(id, typename string) (int, error) {
+	p, err := recordOf(id, typename)
+	if err != nil {
+		return 0, err
+	}
+	if p.Source != model.SourceCirrus {
+		return 0, badInput(typename + " " + string(p.Source) + " records cannot be changed here: CIRRUS only")
+	}
+	return cirrusSourceID(p)
+}
+
+// cirrusSourceID is the Cirrus id of a parsed global id; ParseGlobalID has checked its
+// shape, so the error is only a guard.
+func cirrusSourceID(p model.ParsedID) (int, error) {
+	n, ok := model.ParseCirrusID(p.SourceID)
+	if !ok {
+		return 0, model.ErrBadID
+	}
+	return n, nil
 }
 
 // recordOf decodes the id of a mutation's target and checks its type.
@@ -66,8 +87,8 @@ func cirrusAccountWrite(in *model.AccountInput) (cirrus.AccountWrite, error) {
 	}
 	typeID := 0
 	if in.TypeID != nil {
-		if typeID, err = strconv.Atoi(*in.TypeID); err != nil {
-			return cirrus.AccountWrite{}, badInput("typeId must be a Cirrus account type id")
+		if typeID, err = bareCirrusID(*in.TypeID, "Cirrus account type"); err != nil {
+			return cirrus.AccountWrite{}, err
 		}
 	}
 	return cirrus.AccountWrite{Name: val(in.Name), Number: val(in.Number), Email: val(in.Email), Phone: val(in.Phone),
@@ -125,11 +146,14 @@ func (r *Resolver) updateAccount(ctx context.Context, in model.UpdateAccountInpu
 	}
 	switch p.Source {
 	case model.SourceCirrus:
+		id, err := cirrusSourceID(p)
+		if err != nil {
+			return nil, err
+		}
 		w, err := cirrusAccountWrite(in.Account)
 		if err != nil {
 			return nil, err
 		}
-		id := cirrusKey(p.SourceID)
 		a, err := r.Cirrus.UpdateAccount(ctx, id, w)
 		if err == nil && a == nil {
 			a, err = r.Cirrus.Account(ctx, id, "")
@@ -192,7 +216,10 @@ func (r *Resolver) updateContact(ctx context.Context, in model.UpdateContactInpu
 	case in.Contact.AccountID != nil:
 		return nil, badInput("a Cirrus contact cannot move to another account")
 	}
-	id := cirrusKey(p.SourceID)
+	id, err := cirrusSourceID(p)
+	if err != nil {
+		return nil, err
+	}
 	c, err := r.Cirrus.UpdateContact(ctx, id, cirrusContactWrite(in.Contact))
 	if err == nil && c == nil {
 		c, err = r.Cirrus.Contact(ctx, id, "")
@@ -214,9 +241,9 @@ func cirrusLeadWrite(in *model.LeadInput) (cirrus.LeadWrite, error) {
 	}
 	w.User = cirrus.Ref(owner)
 	if in.StatusID != nil {
-		n, err := strconv.Atoi(*in.StatusID)
+		n, err := bareCirrusID(*in.StatusID, "Cirrus lead status")
 		if err != nil {
-			return w, badInput("statusId must be a Cirrus lead status id")
+			return w, err
 		}
 		w.Status = cirrus.Ref(n)
 	}
@@ -253,11 +280,14 @@ func (r *Resolver) updateLead(ctx context.Context, in model.UpdateLeadInput) (*m
 	if p.Source != model.SourceCirrus {
 		return nil, badInput("ConeCRM has no lead update endpoint")
 	}
+	id, err := cirrusSourceID(p)
+	if err != nil {
+		return nil, err
+	}
 	w, err := cirrusLeadWrite(in.Lead)
 	if err != nil {
 		return nil, err
 	}
-	id := cirrusKey(p.SourceID)
 	l, err := r.Cirrus.UpdateLead(ctx, id, w)
 	if err == nil && l == nil {
 		l, err = r.Cirrus.Lead(ctx, id, "")
@@ -268,23 +298,45 @@ func (r *Resolver) updateLead(ctx context.Context, in model.UpdateLeadInput) (*m
 	return &model.UpdateLeadPayload{Lead: cirrusLead(l)}, nil
 }
 
-// opportunityWrite overlays in on base: the API requires the same fields on PUT as on
-// POST, so an update sends the current values for what the caller leaves out.
-func opportunityWrite(base cirrus.OpportunityWrite, in *model.OpportunityInput) (cirrus.OpportunityWrite, error) {
-	w := base
-	var err error
-	set := func(dst *int, id *string, typename string) {
-		if err == nil && id != nil {
-			*dst, err = optionalCirrusID(id, typename)
+// opportunityEdit is an OpportunityInput with its ids read (nil where not given).
+type opportunityEdit struct {
+	in                                  *model.OpportunityInput
+	account, contact, owner, status, ty *int
+}
+
+// readOpportunityInput reads the ids of in, so a malformed one is refused before any
+// backend call (an update reads the current record first).
+func readOpportunityInput(in *model.OpportunityInput) (opportunityEdit, error) {
+	e := opportunityEdit{in: in}
+	for _, ref := range []struct {
+		dst      **int
+		id       *string
+		typename string
+	}{{&e.account, in.AccountID, "Account"}, {&e.contact, in.ContactID, "Contact"}, {&e.owner, in.OwnerID, "User"},
+		{&e.status, in.StatusID, "OpportunityStatus"}, {&e.ty, in.TypeID, "OpportunityType"}} {
+		if ref.id == nil {
+			continue
 		}
+		n, err := optionalCirrusID(ref.id, ref.typename)
+		if err != nil {
+			return e, err
+		}
+		*ref.dst = &n
 	}
-	set(&w.AccountID, in.AccountID, "Account")
-	set(&w.ContactID, in.ContactID, "Contact")
-	set(&w.UserID, in.OwnerID, "User")
-	set(&w.StatusID, in.StatusID, "OpportunityStatus")
-	set(&w.TypeID, in.TypeID, "OpportunityType")
-	if err != nil {
-		return w, err
+	return e, nil
+}
+
+// overlay applies the edit to base: the API requires the same fields on PUT as on
+// POST, so an update sends the current values for what the caller leaves out.
+func (e opportunityEdit) overlay(base cirrus.OpportunityWrite) (cirrus.OpportunityWrite, error) {
+	w, in := base, e.in
+	for _, ref := range []struct {
+		dst *int
+		n   *int
+	}{{&w.AccountID, e.account}, {&w.ContactID, e.contact}, {&w.UserID, e.owner}, {&w.StatusID, e.status}, {&w.TypeID, e.ty}} {
+		if ref.n != nil {
+			*ref.dst = *ref.n
+		}
 	}
 	if in.Title != nil {
 		w.Title = *in.Title
@@ -309,7 +361,11 @@ func opportunityWrite(base cirrus.OpportunityWrite, in *model.OpportunityInput) 
 }
 
 func (r *Resolver) createOpportunity(ctx context.Context, in model.CreateOpportunityInput) (*model.CreateOpportunityPayload, error) {
-	w, err := opportunityWrite(cirrus.OpportunityWrite{}, in.Opportunity)
+	edit, err := readOpportunityInput(in.Opportunity)
+	if err != nil {
+		return nil, err
+	}
+	w, err := edit.overlay(cirrus.OpportunityWrite{})
 	if err != nil {
 		return nil, err
 	}
@@ -324,11 +380,14 @@ func (r *Resolver) createOpportunity(ctx context.Context, in model.CreateOpportu
 }
 
 func (r *Resolver) updateOpportunity(ctx context.Context, in model.UpdateOpportunityInput) (*model.UpdateOpportunityPayload, error) {
-	p, err := recordOf(in.ID, "Opportunity")
+	id, err := cirrusRecord(in.ID, "Opportunity")
 	if err != nil {
 		return nil, err
 	}
-	id := cirrusKey(p.SourceID)
+	edit, err := readOpportunityInput(in.Opportunity)
+	if err != nil {
+		return nil, err
+	}
 	cur, err := r.Cirrus.Opportunity(ctx, id, "")
 	if err != nil {
 		return nil, fromBackend("cirrus", err)
@@ -336,7 +395,7 @@ func (r *Resolver) updateOpportunity(ctx context.Context, in model.UpdateOpportu
 	base := cirrus.OpportunityWrite{AccountID: cur.AccountID, ContactID: cur.ContactID, Title: cur.Title,
 		Description: cur.Description, UserID: cur.UserID, StatusID: cur.StatusID, EstimatedEndDate: cur.EstimatedEndDate,
 		TypeID: cur.TypeID, Value: cur.Value}
-	w, err := opportunityWrite(base, in.Opportunity)
+	w, err := edit.overlay(base)
 	if err != nil {
 		return nil, err
 	}
@@ -367,9 +426,9 @@ func orderWrite(in *model.OrderInput) (cirrus.OrderWrite, error) {
 		*ref.dst = cirrus.Ref(n)
 	}
 	for i, row := range in.Rows {
-		article, err := strconv.Atoi(row.ArticleID)
-		if err != nil || article <= 0 {
-			return w, badInput("articleId must be a Cirrus article id")
+		article, err := bareCirrusID(row.ArticleID, "Cirrus article")
+		if err != nil {
+			return w, err
 		}
 		w.Rows = append(w.Rows, cirrus.OrderRowWrite{Article: cirrus.Ref(article), QuantityOrdered: decimalNumber(&row.Quantity),
 			Price: decimalNumber(&row.Price), DiscountPercent: decimalNumber(row.DiscountPercent), Specification: val(row.Specification),
@@ -397,7 +456,7 @@ func (r *Resolver) createOrder(ctx context.Context, in model.CreateOrderInput) (
 }
 
 func (r *Resolver) updateOrder(ctx context.Context, in model.UpdateOrderInput) (*model.UpdateOrderPayload, error) {
-	p, err := recordOf(in.ID, "Order")
+	id, err := cirrusRecord(in.ID, "Order")
 	if err != nil {
 		return nil, err
 	}
@@ -405,7 +464,6 @@ func (r *Resolver) updateOrder(ctx context.Context, in model.UpdateOrderInput) (
 	if err != nil {
 		return nil, err
 	}
-	id := cirrusKey(p.SourceID)
 	o, err := r.Cirrus.UpdateOrder(ctx, id, w)
 	if err == nil && o == nil {
 		o, err = r.Cirrus.Order(ctx, id, "")
@@ -434,6 +492,9 @@ func (r *Resolver) createStage(ctx context.Context, in model.CreateStageInput) (
 }
 
 func (r *Resolver) updateStage(ctx context.Context, in model.UpdateStageInput) (*model.UpdateStagePayload, error) {
+	if !model.ValidConeID(in.ID) {
+		return nil, malformedID("ConeCRM stage", in.ID)
+	}
 	s, err := r.Cone.UpdateStage(ctx, in.ID, cone.Stage{Name: in.Stage.Name})
 	if err != nil {
 		return nil, fromBackend("cone", err)

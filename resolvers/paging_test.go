@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
 	"crmgraph/backends/rest"
 	"crmgraph/graph/model"
 )
@@ -138,6 +141,9 @@ func TestClassify(t *testing.T) {
 		{fromBackend("cone", fmt.Errorf("x: %w", rest.ErrUnavailable)), CodeUpstreamUnavailable},
 		{model.ErrBadID, CodeBadUserInput},
 		{badInput("nope"), CodeBadUserInput},
+		{&model.InputError{Scalar: "Decimal", Value: "NaN", Reason: "is not a decimal number"}, CodeBadUserInput},
+		{gqlerror.WrapPath(ast.Path{ast.PathName("createLead")}, &model.InputError{Scalar: "Date", Reason: "must be a string"}), CodeBadUserInput},
+		{malformedID("Cirrus article", "abc"), CodeBadUserInput},
 		{errors.New("boom at http://10.0.0.1/secret"), CodeInternal},
 	}
 	for _, tt := range tests {

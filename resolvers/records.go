@@ -2,7 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/graph-gophers/dataloader/v7"
@@ -235,9 +234,9 @@ func (r *Resolver) queueNode(ctx context.Context, id string) nodeThunk {
 	l := r.loaders(ctx)
 	switch p.Source {
 	case model.SourceCirrus:
-		n, err := strconv.Atoi(p.SourceID)
-		if err != nil || n <= 0 {
-			return failedNode(model.ErrBadID)
+		n, err := cirrusSourceID(p)
+		if err != nil {
+			return failedNode(err)
 		}
 		switch p.Type {
 		case "Account":

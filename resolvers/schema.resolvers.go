@@ -383,11 +383,7 @@ func (r *queryResolver) SupportCustomers(ctx context.Context, first *int, after 
 
 // ReferenceData is the resolver for the referenceData field.
 func (r *queryResolver) ReferenceData(ctx context.Context, language *string) (*model.ReferenceData, error) {
-	lang := ""
-	if language != nil {
-		lang = *language
-	}
-	return &model.ReferenceData{Language: lang}, nil
+	return referenceData(language)
 }
 
 // AccountTypes is the resolver for the accountTypes field.

@@ -201,7 +201,14 @@ func pageMask(itemMask string) string {
 	return "{page,pages,per_page,total,items{" + inner + "}}"
 }
 
-func itemPath(base string, id int) string { return base + "/" + strconv.Itoa(id) }
+// itemPath is base + "/{id}". A Cirrus id is positive: any other id gets an empty
+// segment, which rest.Client refuses (ErrBadRequest) before sending anything.
+func itemPath(base string, id int) string {
+	if id <= 0 {
+		return base + "/"
+	}
+	return base + "/" + strconv.Itoa(id)
+}
 
 func (c *Client) get(ctx context.Context, op, path string, q url.Values, mask string, out any) error {
 	_, _, err := c.rest.Do(ctx, rest.Request{Op: op, Method: http.MethodGet, Path: path, Query: q, Header: maskHeader(mask)}, out)

@@ -86,4 +86,11 @@ func expand(tmpl string, args ...string) string {
 	}
 }
 
-func id32(n int32) string { return strconv.FormatInt(int64(n), 10) }
+// id32 writes an id for a path segment. client-data ids are positive: any other id
+// leaves the segment empty, which rest.Client refuses (ErrBadRequest) before sending.
+func id32(n int32) string {
+	if n <= 0 {
+		return ""
+	}
+	return strconv.FormatInt(int64(n), 10)
+}

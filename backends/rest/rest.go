@@ -163,6 +163,9 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (http.Header, int
 		ctx, cancel = context.WithTimeout(ctx, c.Timeout)
 		defer cancel()
 	}
+	if err := checkPath(req.Path); err != nil {
+		return nil, 0, fmt.Errorf("%s %s: %w", c.Backend, req.Op, err)
+	}
 	if c.Authorize != nil {
 		if err := c.Authorize(ctx); err != nil {
 			return nil, 0, fmt.Errorf("%s %s: %w", c.Backend, req.Op, err)
@@ -239,6 +242,40 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (http.Header, int
 	}
 	return resp.Header, resp.StatusCode, nil
 }
+
+// checkPath refuses a request path (Request.Path) that could address something other
+// than the resource its template names: every segment must be non-empty and neither
+// "." nor ".." (also once percent-decoded, as some servers and proxies decode before
+// resolving dot segments), and the path must hold no unescaped "?", "#", "\\", space or
+// control character. An id from a caller that is empty or ".." would otherwise walk
+// the URL ("/customers/.." is "/"). Templates fill segments with url.PathEscape,
+// which escapes "/" but leaves "." alone, hence this check. The error wraps
+// ErrBadRequest: the request is refused before anything is sent.
+func checkPath(path string) error {
+	if !strings.HasPrefix(path, "/") {
+		return fmt.Errorf("path must start with /: %w", ErrBadRequest)
+	}
+	for _, seg := range strings.Split(path[1:], "/") {
+		if seg == "" {
+			return fmt.Errorf("empty path segment: %w", ErrBadRequest)
+		}
+		if strings.ContainsAny(seg, "?#\\ ") || strings.ContainsFunc(seg, isControl) {
+			return fmt.Errorf("unescaped character in a path segment: %w", ErrBadRequest)
+		}
+		decoded, err := url.PathUnescape(seg)
+		if err != nil {
+			return fmt.Errorf("malformed escape in a path segment: %w", ErrBadRequest)
+		}
+		if isDots(seg) || isDots(decoded) {
+			return fmt.Errorf("dot path segment: %w", ErrBadRequest)
+		}
+	}
+	return nil
+}
+
+func isDots(seg string) bool { return seg == "." || seg == ".." }
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 // transportError turns a network error into a sentinel error without the URL
 // (*url.Error would print it).

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -88,5 +89,57 @@ func TestDo(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "127.0.0.1") || strings.Contains(err.Error(), "s3cret") {
 		t.Fatalf("error leaks the URL or token: %v", err)
+	}
+}
+
+func TestDoRefusesPathsThatWalk(t *testing.T) {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	c := &Client{Backend: "test", BaseURL: srv.URL + "/api", HTTP: srv.Client()}
+	tests := []struct {
+		path string
+		ok   bool
+	}{
+		{"/customers/cus_1", true},
+		{"/customers/a.b", true},
+		{"/customers/...", true},
+		{"/customers/a%2Fb", true},
+		{"/customers/%252e%252e", true}, // url.PathEscape("%2e%2e"): decodes to "%2e%2e", not ".."
+		{"/customers/..", false},
+		{"/customers/.", false},
+		{"/customers/../admin", false},
+		{"/customers/", false},
+		{"/customers//x", false},
+		{"/customers/%2e%2e", false},
+		{"/customers/.%2E", false},
+		{"/customers/%2e", false},
+		{"/customers/a?b=1", false},
+		{"/customers/a#b", false},
+		{"/customers/a b", false},
+		{"/customers/a\nb", false},
+		{"/customers/a\\..", false},
+		{"/customers/%zz", false},
+		{"customers", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			before := requests.Load()
+			_, _, err := c.Do(context.Background(), Request{Op: "get", Method: http.MethodGet, Path: tt.path}, nil)
+			sent := requests.Load() - before
+			if tt.ok {
+				if err != nil || sent != 1 {
+					t.Fatalf("err %v, %d requests; want one request", err, sent)
+				}
+				return
+			}
+			if !errors.Is(err, ErrBadRequest) || sent != 0 {
+				t.Fatalf("err %v, %d requests; want ErrBadRequest and none sent", err, sent)
+			}
+		})
 	}
 }
