@@ -235,15 +235,33 @@ func bearerToken(h string) (string, bool) {
 	return tok, true
 }
 
-// primaryLanguage returns the first language tag of an Accept-Language header ("de-CH,de;q=0.9" → "de-CH").
+// primaryLanguage returns the most preferred valid language of an Accept-Language
+// header: the highest q-value wins, the first listed among equals ("de;q=0.1, sv;q=0.9"
+// → "sv"); "*", q=0 and malformed tags are skipped. At most 16 entries are read.
 func primaryLanguage(h string) string {
-	first, _, _ := strings.Cut(h, ",")
-	first, _, _ = strings.Cut(first, ";")
-	first = strings.TrimSpace(first)
-	if first == "*" || len(first) > 35 {
-		return ""
+	best, bestQ := "", 0.0
+	for i, part := range strings.Split(h, ",") {
+		if i == 16 {
+			break
+		}
+		tag, params, _ := strings.Cut(part, ";")
+		lang, ok := resolvers.ParseLanguageTag(strings.TrimSpace(tag))
+		if !ok {
+			continue
+		}
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0 || f > 1 {
+				continue
+			}
+			q = f
+		}
+		if q > bestQ {
+			best, bestQ = lang, q
+		}
 	}
-	return first
+	return best
 }
 
 type operationMetrics struct {

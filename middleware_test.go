@@ -14,7 +14,11 @@ func TestAcceptsGzip(t *testing.T) {
 }
 
 func TestPrimaryLanguage(t *testing.T) {
-	for h, want := range map[string]string{"de-CH, de;q=0.9": "de-CH", "fr": "fr", "*": "", "": ""} {
+	for h, want := range map[string]string{
+		"de-CH, de;q=0.9": "de-CH", "fr": "fr", "*": "", "": "", "DE": "de",
+		"de;q=0.1, sv;q=0.9": "sv", "*, fr;q=0.5": "fr", "en;q=0, de;q=0.2": "de",
+		"x\n, de": "de", "de;q=abc, fr;q=0.3": "fr", "\x00": "", "de;q=2": "",
+	} {
 		if got := primaryLanguage(h); got != want {
 			t.Errorf("primaryLanguage(%q) = %q, want %q", h, got, want)
 		}
