@@ -28,6 +28,7 @@ interface Node { id: ID! }
 type Item implements Node {
   id: ID!
   name: String
+  detail: String
   parent: Item
   children(first: Int = 10): ItemConnection
   tags: [Tag!]!
@@ -119,13 +120,23 @@ func (e testExec) Schema() *ast.Schema { return e.schema }
 func (e testExec) Complexity(_ context.Context, typeName, field string, child int, args map[string]any) (int, bool) {
 	switch typeName + "." + field {
 	case "Query.items", "Item.children":
-		first, _ := args["first"].(int64)
-		return 1 + int(first)*child, true
+		return 1 + intArg(args["first"])*child, true
 	case "Query.nodes":
 		ids, _ := args["ids"].([]any)
 		return 1 + max(len(ids), 1)*child, true
 	}
 	return 0, false
+}
+
+// intArg reads an Int argument: int64 from a literal, whatever Go type a test's variables use.
+func intArg(v any) int {
+	switch n := v.(type) {
+	case int:
+		return n
+	case int64:
+		return int(n)
+	}
+	return 0
 }
 
 func (testExec) Exec(context.Context) graphql.ResponseHandler { return nil }
