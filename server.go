@@ -247,11 +247,12 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 	}
 	srv.Use(persisted.Extension{Mode: cfg.PersistedQueries, Manifest: manifest, Cache: apq, Logger: a.log})
 	if cfg.ComplexityLimit > 0 {
-		srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+		srv.Use(&limits.Complexity{Max: cfg.ComplexityLimit})
 	}
 	if cfg.DepthLimit > 0 {
 		srv.Use(limits.Depth{Max: cfg.DepthLimit})
 	}
+	srv.Use(&limits.Calls{Max: limits.DefaultMaxBackendCalls, Cost: resolvers.CallCost()})
 	srv.SetErrorPresenter(resolvers.ErrorPresenter(a.log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		a.log.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(v), "request_id", requestID(ctx))

@@ -1,5 +1,8 @@
-// Package limits holds operation limits gqlgen does not ship: a selection-depth limit.
-// (Complexity and parser-token limits come from gqlgen itself.)
+// Package limits holds the operation limits crmgraph enforces before execution: selection
+// depth, complexity (a connection costs `first` × its selection) and an estimate of the
+// backend REST calls. Every walker here visits each fragment once per context, so its work
+// is linear in the document: a chain of fragments that each spread the next twice stays
+// cheap instead of costing 2^n. (Parser-token limits come from gqlgen itself.)
 package limits
 
 import (
@@ -47,33 +50,75 @@ func (d Depth) MutateOperationContext(_ context.Context, oc *graphql.OperationCo
 
 // Of returns the depth of a selection set: 1 for `{ a }`, 2 for `{ a { b } }`.
 func Of(set ast.SelectionSet, fragments ast.FragmentDefinitionList) int {
-	return depthOf(set, fragments, map[string]bool{})
+	return newDepthWalker(fragments).depth(set)
 }
 
-func depthOf(set ast.SelectionSet, fragments ast.FragmentDefinitionList, visiting map[string]bool) int {
+// depthWalker memoizes each fragment's depth by name: a fragment's depth does not depend
+// on where it is spread, so every fragment body is walked once.
+type depthWalker struct {
+	fragments fragmentIndex
+	memo      map[string]int
+	visiting  map[string]bool
+	visits    int // selections walked; tests read it to prove the walk is linear
+}
+
+func newDepthWalker(fragments ast.FragmentDefinitionList) *depthWalker {
+	return &depthWalker{fragments: indexFragments(fragments), memo: map[string]int{}, visiting: map[string]bool{}}
+}
+
+func (w *depthWalker) depth(set ast.SelectionSet) int {
 	maxDepth := 0
 	for _, sel := range set {
+		w.visits++
 		var d int
 		switch s := sel.(type) {
 		case *ast.Field:
-			d = 1 + depthOf(s.SelectionSet, fragments, visiting)
+			d = 1 + w.depth(s.SelectionSet)
 		case *ast.InlineFragment:
-			d = depthOf(s.SelectionSet, fragments, visiting)
+			d = w.depth(s.SelectionSet)
 		case *ast.FragmentSpread:
-			if visiting[s.Name] { // a cycle; validation rejects it, do not loop
-				continue
-			}
-			f := fragments.ForName(s.Name)
-			if f == nil {
-				continue
-			}
-			visiting[s.Name] = true
-			d = depthOf(f.SelectionSet, fragments, visiting)
-			delete(visiting, s.Name)
+			d = w.fragment(s)
 		default:
 			panic(fmt.Sprintf("limits: unknown selection %T", sel))
 		}
 		maxDepth = max(maxDepth, d)
 	}
 	return maxDepth
+}
+
+func (w *depthWalker) fragment(s *ast.FragmentSpread) int {
+	if d, ok := w.memo[s.Name]; ok {
+		return d
+	}
+	f := w.fragments.of(s)
+	if f == nil || w.visiting[s.Name] { // unknown or a cycle: validation rejects both, do not loop
+		return 0
+	}
+	w.visiting[s.Name] = true
+	d := w.depth(f.SelectionSet)
+	delete(w.visiting, s.Name)
+	w.memo[s.Name] = d
+	return d
+}
+
+// fragmentIndex finds a spread's definition in constant time. The validator links each
+// spread to its definition; the index covers documents that did not go through it
+// (FragmentDefinitionList.ForName is a linear scan, quadratic over a whole document).
+type fragmentIndex map[string]*ast.FragmentDefinition
+
+func indexFragments(fragments ast.FragmentDefinitionList) fragmentIndex {
+	idx := make(fragmentIndex, len(fragments))
+	for _, f := range fragments {
+		if _, dup := idx[f.Name]; !dup {
+			idx[f.Name] = f
+		}
+	}
+	return idx
+}
+
+func (idx fragmentIndex) of(s *ast.FragmentSpread) *ast.FragmentDefinition {
+	if s.Definition != nil {
+		return s.Definition
+	}
+	return idx[s.Name]
 }
