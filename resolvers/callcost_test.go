@@ -45,7 +45,11 @@ func estimate(t *testing.T, s *ast.Schema, q string, varsJSON string) int {
 func ids(typ string, src model.Source, from, n int) []string {
 	out := make([]string, n)
 	for i := range out {
-		out[i] = model.GlobalID(typ, src, fmt.Sprint(from+i))
+		id := fmt.Sprint(from + i)
+		if src == model.SourceCone { // ConeCRM ids are uuids
+			id = fmt.Sprintf("00000000-0000-4000-8000-%012d", from+i)
+		}
+		out[i] = model.GlobalID(typ, src, id)
 	}
 	return out
 }
