@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"crmgraph/graph"
 	"crmgraph/graph/model"
@@ -132,5 +134,37 @@ func TestCallEstimatesBoundTheExamples(t *testing.T) {
 				t.Fatalf("estimate %d, actual %d calls, limit %d", estimate, actual, limits.DefaultMaxBackendCalls)
 			}
 		})
+	}
+}
+
+func TestRepeatedFieldsAreRefusedBeforeQuadraticValidation(t *testing.T) {
+	srv := gateway(t)
+	for _, q := range []string{
+		"{ " + strings.Repeat("__typename ", 5000) + "}",
+		"{ accounts(first: 1) { " + strings.Repeat("totalCount ", 3000) + "} }",
+		"query { ...A ...B } fragment A on Query { " + strings.Repeat("x: __typename ", 1500) + "} fragment B on Query { " + strings.Repeat("x: __typename ", 1500) + "}",
+	} {
+		r := post(t, srv, request{Query: q})
+		if got := r.codes(); len(got) != 1 || got[0] != "GRAPHQL_VALIDATION_FAILED" || !strings.Contains(r.Errors[0].Message, "repeats response names") {
+			t.Fatalf("%.60s…: %.300s", q, r.raw)
+		}
+		if r.calls("") != 0 {
+			t.Fatalf("%d backend calls", r.calls(""))
+		}
+	}
+	// Ordinary repetition (a field selected by several fragments) still validates.
+	r := post(t, srv, request{Query: `{ accounts(first: 2) { edges { node { id ...A ...B ... on Account { id name } } } } }
+	  fragment A on Account { id name } fragment B on Account { id name owner { id } }`})
+	if len(r.Errors) > 0 {
+		t.Fatalf("%s", r.raw)
+	}
+	for _, tab := range exampleTabs {
+		doc, err := parser.ParseQuery(&ast.Source{Input: tab.Query})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := limits.MergeWork(doc); w > limits.DefaultMaxMergeWork/100 {
+			t.Errorf("%s: merge work %d is within 1%% of the limit", tab.Name, w)
+		}
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/propagation"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -228,6 +229,11 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 	srv.AddTransport(gqlhttp.GET{})
 	srv.AddTransport(gqltransport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	// gqlparser's field-merging rule is quadratic: documents that would make it spin are
+	// refused before it runs.
+	srv.SetValidationRulesFn(func() *rules.Rules {
+		return limits.BoundedFieldMerging(rules.NewDefaultRules(), limits.DefaultMaxMergeWork)
+	})
 	if cfg.TokenLimit > 0 {
 		srv.SetParserTokenLimit(cfg.TokenLimit)
 	}

@@ -412,3 +412,32 @@ func TestErrors(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestAnonymousCallersNeedTheirOwnToken(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"changeRequestStatuses": [], "results": [], "page": 0, "pageSize": 1, "pageCount": 0, "totalCount": 0}`))
+	}))
+	defer srv.Close()
+	c := clientdata.New(clientdata.Config{BaseURL: srv.URL, Token: "service", HTTP: srv.Client()})
+	ctx := context.Background()
+	if _, err := c.SearchChangeRequests(ctx, clientdata.SearchQuery{}); !errors.Is(err, clientdata.ErrCallerRequired) || !errors.Is(err, rest.ErrUnauthorized) {
+		t.Fatalf("anonymous search: %v", err)
+	}
+	if calls.Load() != 0 {
+		t.Fatalf("%d requests sent for a refused call", calls.Load())
+	}
+	// Reference lists act for nobody: the service token reads them.
+	if _, err := c.ChangeRequestStatuses(ctx); err != nil {
+		t.Fatalf("statuses: %v", err)
+	}
+	// A caller's own token is used for everything else.
+	if _, err := c.SearchChangeRequests(clientdata.WithBearer(ctx, "member-1"), clientdata.SearchQuery{}); err != nil {
+		t.Fatalf("member search: %v", err)
+	}
+	if calls.Load() != 2 {
+		t.Fatalf("%d requests, want 2", calls.Load())
+	}
+}

@@ -30,7 +30,7 @@ func TestPathIDsStayOneSegment(t *testing.T) {
 		paths = nil
 		return out
 	}
-	c := clientdata.New(clientdata.Config{BaseURL: srv.URL, Token: "t", HTTP: srv.Client()})
+	c := clientdata.New(clientdata.Config{BaseURL: srv.URL, Token: "t", HTTP: srv.Client(), ServiceForAnonymous: true})
 	ctx := context.Background()
 
 	t.Run("string segments", func(t *testing.T) {
