@@ -50,6 +50,7 @@ type Config struct {
 	ComplexityLimit  int
 	DepthLimit       int
 	TokenLimit       int
+	MaxBackendCalls  int // REST calls one operation may cause: estimated before, counted while it runs
 	Introspection    bool
 
 	BackendTimeout  time.Duration
@@ -114,6 +115,7 @@ var settings = []setting{
 	{"COMPLEXITY_LIMIT", "complexity-limit", "5000", "maximum operation complexity (0: none)"},
 	{"DEPTH_LIMIT", "depth-limit", "12", "maximum selection depth (0: none)"},
 	{"TOKEN_LIMIT", "token-limit", "15000", "maximum parser tokens per document"},
+	{"MAX_BACKEND_CALLS", "max-backend-calls", "1000", "REST calls one operation may cause: refused before execution when the estimate is higher, cut when the count reaches it (0: none)"},
 	{"INTROSPECTION", "introspection", "", "on/off (default: on when every backend is a sandbox)"},
 	{"BACKEND_TIMEOUT", "backend-timeout", "10s", "per REST call timeout"},
 	{"REQUEST_TIMEOUT", "request-timeout", "15s", "whole-request deadline, every backend call included"},
@@ -209,6 +211,7 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 		ComplexityLimit:       integer("COMPLEXITY_LIMIT"),
 		DepthLimit:            integer("DEPTH_LIMIT"),
 		TokenLimit:            integer("TOKEN_LIMIT"),
+		MaxBackendCalls:       integer("MAX_BACKEND_CALLS"),
 		BackendTimeout:        duration("BACKEND_TIMEOUT"),
 		RequestTimeout:        duration("REQUEST_TIMEOUT"),
 		BodyReadTimeout:       duration("BODY_READ_TIMEOUT"),

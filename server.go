@@ -258,7 +258,9 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 	if cfg.DepthLimit > 0 {
 		srv.Use(limits.Depth{Max: cfg.DepthLimit})
 	}
-	srv.Use(&limits.Calls{Max: limits.DefaultMaxBackendCalls, Cost: resolvers.CallCost()})
+	if cfg.MaxBackendCalls > 0 {
+		srv.Use(&limits.Calls{Max: cfg.MaxBackendCalls, Cost: resolvers.CallCost()})
+	}
 	srv.SetErrorPresenter(resolvers.ErrorPresenter(a.log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		a.log.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(v), "request_id", requestID(ctx))
