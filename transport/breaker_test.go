@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -20,54 +21,81 @@ func restClient(url string, rt http.RoundTripper) *rest.Client {
 }
 
 func TestBreaker(t *testing.T) {
-	const failures, cooldown = 3, 10 * time.Second
+	// Opens when ≥ half of ≥ 4 calls in the last 10s failed; 2 probes decide.
+	const cooldown = 10 * time.Second
+	policy := transport.BreakerPolicy{Window: 10 * time.Second, MinCalls: 4, FailureRatio: 0.5, Cooldown: cooldown, Probes: 2}
 	type step struct {
 		serverStatus int           // what the server answers from now on (0: unchanged)
 		advance      time.Duration // clock advance before the call
-		wantHit      bool          // the call reached the server
-		wantOpenErr  bool          // the call was refused by the breaker
+		wantOpenErr  bool          // refused by the breaker without reaching the server
 	}
-	fail := step{wantHit: true}
-	refused := step{wantOpenErr: true}
+	ok, fail, refused := step{serverStatus: 200}, step{serverStatus: 500}, step{wantOpenErr: true}
+	after := func(d time.Duration, st step) step { st.advance = d; return st }
+	const (
+		toOpen     = "closed>open"
+		toHalfOpen = "open>half-open"
+		toClosed   = "half-open>closed"
+		reopened   = "half-open>open"
+	)
 	tests := []struct {
-		name  string
-		first int // initial server status
-		steps []step
+		name            string
+		steps           []step
+		wantTransitions []string
+		wantGauge       float64
 	}{
-		{name: "opens after consecutive 5xx and refuses without calling", first: 500,
-			steps: []step{fail, fail, fail, refused, refused}},
-		{name: "stays open until the cooldown has passed", first: 500,
-			steps: []step{fail, fail, fail, {advance: cooldown - time.Second, wantOpenErr: true}}},
-		{name: "a successful half-open probe closes it", first: 500,
-			steps: []step{fail, fail, fail, refused,
-				{serverStatus: 200, advance: cooldown, wantHit: true},
-				{wantHit: true}, {wantHit: true}}},
-		{name: "a failed probe opens it again for a full cooldown", first: 500,
-			steps: []step{fail, fail, fail,
-				{advance: cooldown, wantHit: true}, refused,
-				{advance: cooldown - time.Second, wantOpenErr: true},
-				{serverStatus: 200, advance: time.Second, wantHit: true}, {wantHit: true}}},
-		{name: "4xx answers do not open it", first: 404,
-			steps: []step{{wantHit: true}, {wantHit: true}, {wantHit: true}, {wantHit: true}, {wantHit: true}}},
-		{name: "a success resets the count", first: 500,
-			steps: []step{fail, fail, {serverStatus: 200, wantHit: true},
-				{serverStatus: 503, wantHit: true}, fail, fail, refused}},
-		{name: "a 4xx resets the count too", first: 502,
-			steps: []step{fail, fail, {serverStatus: 400, wantHit: true},
-				{serverStatus: 502, wantHit: true}, fail, fail, refused}},
-		{name: "dropped connections count as failures", first: hangup,
-			steps: []step{fail, fail, fail, refused}},
+		{name: "opens once MinCalls calls all failed, and refuses without calling",
+			steps:           []step{fail, fail, fail, fail, refused, refused},
+			wantTransitions: []string{toOpen}, wantGauge: 2},
+		{name: "fewer than MinCalls calls never open it",
+			steps: []step{fail, fail, fail, after(11*time.Second, fail), fail, fail}},
+		{name: "opens at the failure ratio, not below it",
+			// 1/4, 2/5 stay closed; 3/6 reaches one half.
+			steps:           []step{ok, ok, ok, fail, fail, fail, refused},
+			wantTransitions: []string{toOpen}, wantGauge: 2},
+		{name: "a steady failure rate below the ratio keeps it closed",
+			steps: []step{ok, fail, ok, ok, fail, ok, ok, fail, ok, ok, fail, ok}},
+		{name: "failures that left the window do not count",
+			// Still in the window, the three early failures would make 4 of 5 at step 4.
+			steps: []step{fail, fail, fail, ok, after(11*time.Second, fail), ok, ok, ok, fail}},
+		{name: "stays open until the cooldown has passed",
+			steps:           []step{fail, fail, fail, fail, after(cooldown-time.Second, refused)},
+			wantTransitions: []string{toOpen}, wantGauge: 2},
+		{name: "half-open: Probes successes close it",
+			steps: []step{fail, fail, fail, fail, refused,
+				after(cooldown, ok), ok, ok, ok},
+			wantTransitions: []string{toOpen, toHalfOpen, toClosed}, wantGauge: 0},
+		{name: "after closing, the old failures are forgotten",
+			steps: []step{fail, fail, fail, fail,
+				after(cooldown, ok), ok, fail, fail, fail, ok},
+			wantTransitions: []string{toOpen, toHalfOpen, toClosed}, wantGauge: 0},
+		{name: "a failed probe opens it again for a full cooldown",
+			steps: []step{fail, fail, fail, fail,
+				after(cooldown, ok), fail, refused,
+				after(cooldown-time.Second, refused),
+				after(time.Second, ok), ok, ok},
+			wantTransitions: []string{toOpen, toHalfOpen, reopened, toHalfOpen, toClosed}, wantGauge: 0},
+		{name: "4xx answers are not failures",
+			steps: []step{{serverStatus: 404}, {}, {}, {}, {}, {serverStatus: 400}, {}, {}}},
+		{name: "dropped connections are failures",
+			steps:           []step{{serverStatus: hangup}, {}, {}, {}, refused},
+			wantTransitions: []string{toOpen}, wantGauge: 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &scripted{statuses: []int{tt.first}}
+			s := &scripted{}
 			srv := newServer(t, s)
 			clock := newFakeClock()
 			reg := prometheus.NewRegistry()
+			var transitions []string
 			rt := transport.New(srv.Client().Transport, transport.Options{
 				Backend: "cirrus", Metrics: transport.NewMetrics(reg), Clock: clock.Now,
-				Retry:   transport.RetryPolicy{Max: -1},
-				Breaker: transport.BreakerPolicy{Failures: failures, Cooldown: cooldown},
+				Retry: transport.RetryPolicy{Max: -1}, Breaker: policy,
+				OnStateChange: func(backend, from, to string) {
+					if backend != "cirrus" {
+						t.Errorf("transition reported for backend %q", backend)
+					}
+					transitions = append(transitions, from+">"+to)
+				},
 			})
 			c := restClient(srv.URL, rt)
 			refusals := 0
@@ -80,8 +108,8 @@ func TestBreaker(t *testing.T) {
 
 				_, _, err := c.Do(t.Context(), rest.Request{Op: "accounts.list", Method: "GET", Path: "/accounts"}, nil)
 
-				if hit := s.Hits() > before; hit != st.wantHit {
-					t.Fatalf("step %d: reached server = %v, want %v", i, hit, st.wantHit)
+				if hit := s.Hits() > before; hit == st.wantOpenErr {
+					t.Fatalf("step %d: reached server = %v, want %v", i, hit, !st.wantOpenErr)
 				}
 				open := errors.Is(err, transport.ErrCircuitOpen)
 				if open != st.wantOpenErr {
@@ -89,13 +117,19 @@ func TestBreaker(t *testing.T) {
 				}
 				if open {
 					refusals++
-					if !errors.Is(err, rest.ErrUnavailable) {
-						t.Errorf("step %d: %v does not wrap rest.ErrUnavailable", i, err)
+					if !errors.Is(err, rest.ErrUnavailable) || !rest.NotSent(err) {
+						t.Errorf("step %d: %v does not wrap rest.ErrUnavailable and rest.ErrNotSent", i, err)
 					}
 				}
 			}
 			if got := counter(t, reg, "cirrus", "accounts.list", "circuit_open"); got != float64(refusals) {
 				t.Errorf(`code="circuit_open" = %v, want %d`, got, refusals)
+			}
+			if !slices.Equal(transitions, tt.wantTransitions) {
+				t.Errorf("transitions %v, want %v", transitions, tt.wantTransitions)
+			}
+			if got := gauge(t, reg, "crmgraph_backend_breaker_state", "cirrus"); got != tt.wantGauge {
+				t.Errorf("breaker state gauge %v, want %v", got, tt.wantGauge)
 			}
 		})
 	}
@@ -107,7 +141,7 @@ func TestBreakerLetsOneProbeThrough(t *testing.T) {
 	clock := newFakeClock()
 	rt := transport.New(srv.Client().Transport, transport.Options{
 		Backend: "cirrus", Clock: clock.Now, Retry: transport.RetryPolicy{Max: -1},
-		Breaker: transport.BreakerPolicy{Failures: 1, Cooldown: time.Second},
+		Breaker: transport.BreakerPolicy{MinCalls: 1, Cooldown: time.Second, Probes: 1},
 	})
 	ctx := callCtx(t.Context(), "cirrus", "accounts.get")
 	if status, _ := send(t, ctx, rt, "GET", srv.URL); status != 500 {

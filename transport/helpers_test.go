@@ -230,3 +230,26 @@ func histogramCount(t *testing.T, g prometheus.Gatherer, backend, op string) uin
 	}
 	return 0
 }
+
+// gauge returns the value of the gauge name for the backend label.
+func gauge(t *testing.T, g prometheus.Gatherer, name, backend string) float64 {
+	t.Helper()
+	mfs, err := g.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "backend" && l.GetValue() == backend {
+					return m.GetGauge().GetValue()
+				}
+			}
+		}
+	}
+	t.Fatalf("no %s{backend=%q}", name, backend)
+	return 0
+}
