@@ -93,7 +93,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 		u, _ := url.Parse(baseURL)
 		return &http.Client{Transport: transport.New(base, transport.Options{
 			Backend: backend, BasePath: u.Path, Metrics: metrics, Tracer: a.tracer, Propagator: prop,
-		})}
+		}), CheckRedirect: transport.NoRedirects}
 	}
 	deps := resolvers.Deps{
 		Cirrus: cirrus.New(cirrus.Config{BaseURL: cfg.Cirrus.URL, Token: cfg.Cirrus.Token,
