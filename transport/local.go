@@ -40,15 +40,6 @@ func markNotSent(err error) error {
 	return &notSent{err: err}
 }
 
-// localError is a request Go's transport refused before trying to connect: its own
-// content is wrong (the caller's error), it says nothing about the backend.
-type localError struct{ err error }
-
-func (e *localError) Error() string {
-	return "request refused by the HTTP transport: " + e.err.Error() + ": " + rest.ErrBadRequest.Error()
-}
-func (e *localError) Unwrap() []error { return []error{e.err, rest.ErrBadRequest, rest.ErrNotSent} }
-
 // checked refuses, before the limiter and the breaker see it, a request that cannot be
 // sent because of its own content (see rest.ValidateRequest). rest.Client checks its
 // requests itself; this layer covers any other caller, so an invalid header can never

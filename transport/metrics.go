@@ -94,8 +94,8 @@ type attempt struct {
 	next http.RoundTripper
 	o    Options
 	lat  *latencies
-	// traced: next is an *http.Transport, which reports connection and write progress
-	// through httptrace, so a failure can be known not to have been sent.
+	// traced: next is an *http.Transport, which reports write progress through
+	// httptrace, so a failure can be known not to have been sent.
 	traced bool
 }
 
@@ -109,10 +109,9 @@ func (a *attempt) RoundTrip(req *http.Request) (*http.Response, error) {
 		a.o.Metrics.count(info.Backend, info.Operation, CodeBudgetExceeded)
 		return nil, ErrCallBudgetExceeded
 	}
-	var dialing, wrote atomic.Bool
+	var wrote atomic.Bool
 	if a.traced {
 		req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			GetConn:      func(string) { dialing.Store(true) },
 			WroteHeaders: func() { wrote.Store(true) },
 		}))
 	}
@@ -142,10 +141,9 @@ func (a *attempt) RoundTrip(req *http.Request) (*http.Response, error) {
 		Keys:       info.Keys,
 	})
 	if err != nil && a.traced && !wrote.Load() {
-		if !dialing.Load() && ctx.Err() == nil {
-			// Refused before it even looked for a connection: the request itself.
-			return nil, &localError{err: err}
-		}
+		// Not a byte of the request went out (no connection, or refused before one
+		// was looked for): the backend cannot have acted on it. Once the headers are
+		// written, a failure is conservatively "sent".
 		return nil, markNotSent(err)
 	}
 	return resp, err

@@ -81,7 +81,9 @@ func (r *retry) RoundTrip(req *http.Request) (*http.Response, error) {
 		if deadline, has := ctx.Deadline(); has && time.Until(deadline) <= wait+r.lat.typical() {
 			return resp, err
 		}
-		if !r.budget.take() {
+		// Out of retry budget, or the GraphQL request's call budget has nothing left:
+		// the last answer is more useful to the caller than a refusal.
+		if left, has := CallBudgetLeft(ctx); has && left == 0 || !r.budget.take() {
 			return resp, err
 		}
 		if resp != nil {

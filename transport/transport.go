@@ -66,7 +66,7 @@ type RetryPolicy struct {
 	// The retry budget keeps an outage from multiplying the load on the backend: over
 	// the last BudgetWindow (default 10s), retries may number at most BudgetRatio
 	// (default 0.2) of the calls plus BudgetMin (default 10, so a quiet backend can
-	// still retry). A negative BudgetRatio removes the budget.
+	// still retry; negative: 0). A negative BudgetRatio removes the budget.
 	BudgetRatio  float64
 	BudgetMin    int
 	BudgetWindow time.Duration
@@ -153,8 +153,11 @@ func (o Options) withDefaults() Options {
 	if r.BudgetRatio == 0 {
 		r.BudgetRatio = DefaultBudgetRatio
 	}
-	if r.BudgetMin <= 0 {
+	switch {
+	case r.BudgetMin == 0:
 		r.BudgetMin = DefaultBudgetMin
+	case r.BudgetMin < 0:
+		r.BudgetMin = 0
 	}
 	r.BudgetWindow = orDefault(r.BudgetWindow, DefaultBudgetWindow)
 
