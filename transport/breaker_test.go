@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -135,7 +136,77 @@ func TestBreaker(t *testing.T) {
 	}
 }
 
-func TestBreakerLetsOneProbeThrough(t *testing.T) {
+// TestBreakerHalfOpenProbes: half-open lets exactly Probes calls through at once;
+// callers arriving while they decide are refused, and their success closes it.
+func TestBreakerHalfOpenProbes(t *testing.T) {
+	for _, probes := range []int{1, 3} {
+		t.Run(strconv.Itoa(probes)+" probes", func(t *testing.T) {
+			s := &scripted{statuses: []int{500}}
+			srv := newServer(t, s)
+			clock := newFakeClock()
+			reg := prometheus.NewRegistry()
+			rt := transport.New(srv.Client().Transport, transport.Options{
+				Backend: "cirrus", Metrics: transport.NewMetrics(reg), Clock: clock.Now, Retry: transport.RetryPolicy{Max: -1},
+				Breaker: transport.BreakerPolicy{MinCalls: 1, Cooldown: time.Second, Probes: probes},
+			})
+			ctx := callCtx(t.Context(), "cirrus", "accounts.get")
+			if status, _ := send(t, ctx, rt, "GET", srv.URL); status != 500 {
+				t.Fatalf("first call status %d, want 500", status)
+			}
+			clock.Advance(time.Second)
+
+			// The probes hang in the server while another caller arrives.
+			arrived, release := make(chan struct{}, probes), make(chan struct{})
+			s.mu.Lock()
+			s.statuses, s.arrived, s.release = []int{200}, arrived, release
+			s.mu.Unlock()
+			results := make(chan int, probes)
+			for range probes {
+				go func() {
+					status, _ := send(t, ctx, rt, "GET", srv.URL)
+					results <- status
+				}()
+			}
+			for range probes {
+				<-arrived
+			}
+			if got := gauge(t, reg, "crmgraph_backend_breaker_state", "cirrus"); got != 1 {
+				t.Errorf("gauge %v while probing, want 1 (half-open)", got)
+			}
+
+			// Bounded, so a breaker that wrongly lets this through fails the test, not hangs it.
+			extra, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			_, err := send(t, extra, rt, "GET", srv.URL)
+
+			if !errors.Is(err, transport.ErrCircuitOpen) {
+				t.Errorf("caller during the probes: err = %v, want circuit open", err)
+			}
+			close(release)
+			for range probes {
+				if status := <-results; status != 200 {
+					t.Fatalf("probe status %d, want 200", status)
+				}
+			}
+			s.mu.Lock()
+			s.arrived = nil
+			s.mu.Unlock()
+			if status, err := send(t, ctx, rt, "GET", srv.URL); status != 200 {
+				t.Errorf("after the probes: %d, %v; want the circuit closed", status, err)
+			}
+			if got := s.Hits(); got != probes+2 { // first failure + probes + the call after them
+				t.Errorf("server hits %d, want %d", got, probes+2)
+			}
+			if got := gauge(t, reg, "crmgraph_backend_breaker_state", "cirrus"); got != 0 {
+				t.Errorf("gauge %v after the probes, want 0 (closed)", got)
+			}
+		})
+	}
+}
+
+// TestBreakerProbeGivenUp: a probe whose caller gives up decides nothing; the next
+// caller probes instead.
+func TestBreakerProbeGivenUp(t *testing.T) {
 	s := &scripted{statuses: []int{500}}
 	srv := newServer(t, s)
 	clock := newFakeClock()
@@ -144,42 +215,29 @@ func TestBreakerLetsOneProbeThrough(t *testing.T) {
 		Breaker: transport.BreakerPolicy{MinCalls: 1, Cooldown: time.Second, Probes: 1},
 	})
 	ctx := callCtx(t.Context(), "cirrus", "accounts.get")
-	if status, _ := send(t, ctx, rt, "GET", srv.URL); status != 500 {
-		t.Fatalf("first call status %d, want 500", status)
-	}
+	_, _ = send(t, ctx, rt, "GET", srv.URL)
 	clock.Advance(time.Second)
 
-	// The probe hangs in the server while a second caller arrives.
-	arrived, release := make(chan struct{}, 1), make(chan struct{})
+	arrived := make(chan struct{}, 1)
 	s.mu.Lock()
-	s.statuses, s.arrived, s.release = []int{200}, arrived, release
+	s.statuses, s.arrived, s.release = []int{200}, arrived, make(chan struct{})
 	s.mu.Unlock()
-	probe := make(chan int)
+	probeCtx, cancel := context.WithCancel(ctx)
 	go func() {
-		status, _ := send(t, ctx, rt, "GET", srv.URL)
-		probe <- status
+		<-arrived
+		cancel()
 	}()
-	<-arrived
-
-	// Bounded, so a breaker that wrongly lets this through fails the test, not hangs it.
-	second, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	_, err := send(t, second, rt, "GET", srv.URL)
-
-	if !errors.Is(err, transport.ErrCircuitOpen) {
-		t.Errorf("second caller during the probe: err = %v, want circuit open", err)
-	}
-	close(release)
-	if status := <-probe; status != 200 {
-		t.Fatalf("probe status %d, want 200", status)
+	if _, err := send(t, probeCtx, rt, "GET", srv.URL); !errors.Is(err, context.Canceled) {
+		t.Fatalf("probe: %v, want its cancellation", err)
 	}
 	s.mu.Lock()
-	s.arrived = nil
+	s.arrived, s.release = nil, nil
 	s.mu.Unlock()
-	if status, err := send(t, ctx, rt, "GET", srv.URL); status != 200 {
-		t.Errorf("after the probe: %d, %v; want the circuit closed", status, err)
+
+	if status, err := send(t, ctx, rt, "GET", srv.URL); err != nil || status != 200 {
+		t.Fatalf("next caller: %d, %v; want to be the probe", status, err)
 	}
-	if got := s.Hits(); got != 3 { // first failure + probe + the call after it
-		t.Errorf("server hits %d, want 3", got)
+	if status, err := send(t, ctx, rt, "GET", srv.URL); err != nil || status != 200 {
+		t.Fatalf("after the probe: %d, %v; want the circuit closed", status, err)
 	}
 }
