@@ -120,7 +120,9 @@ func TestRefusalsAreNotSent(t *testing.T) {
 				s.mu.Lock()
 				s.arrived, s.release = arrived, release
 				s.mu.Unlock()
-				go func() { _, _, _ = (&rest.Client{Backend: "cone", BaseURL: url, HTTP: c.HTTP}).Do(t.Context(), post, nil) }()
+				go func() {
+					_, _, _ = (&rest.Client{Backend: "cone", BaseURL: url, HTTP: c.HTTP}).Do(t.Context(), post, nil)
+				}()
 				<-arrived // the only slot is taken
 				t.Cleanup(func() { close(release) })
 				return c, t.Context()
