@@ -70,7 +70,7 @@ func (l *latencies) refresh() {
 	l.median = l.scratch[(l.n-1)/2]
 	q := l.scratch[quantileIndex(l.n, l.p.Quantile)]
 	cut := time.Duration(float64(q) * l.p.Multiplier)
-	l.cut = min(max(cut, l.p.Floor), max(l.p.Ceiling, l.p.Floor))
+	l.cut = min(max(cut, l.p.Floor), l.p.Ceiling)
 }
 
 // quantileIndex is the nearest-rank index of quantile q among n sorted samples.

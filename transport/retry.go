@@ -145,7 +145,10 @@ func (r *retry) try(req *http.Request, cut time.Duration) (_ *http.Response, _ e
 	if resp != nil {
 		_ = resp.Body.Close()
 	}
-	if req.Context().Err() != nil {
+	if callErr := req.Context().Err(); callErr != nil {
+		if err == nil {
+			err = callErr
+		}
 		return nil, err, false // the call itself ended: its error, not the cut
 	}
 	return nil, &attemptTimeoutError{after: cut}, true

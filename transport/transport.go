@@ -166,8 +166,8 @@ func (o Options) withDefaults() Options {
 	if a.Ceiling == 0 {
 		a.Ceiling = DefaultAttemptCeiling
 	}
-	if a.Ceiling > 0 && a.Ceiling < a.Floor {
-		a.Ceiling = a.Floor
+	if a.Ceiling > 0 && a.Floor > a.Ceiling {
+		a.Floor = a.Ceiling // a ceiling below the default floor lowers the floor
 	}
 	if a.Multiplier <= 0 {
 		a.Multiplier = DefaultAttemptMultiplier

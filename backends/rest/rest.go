@@ -350,7 +350,12 @@ func (c *Client) transportError(ctx context.Context, req Request, err error) err
 	}
 	prefix := c.Backend + " " + req.Op
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return fmt.Errorf("%s: %w", prefix, context.Canceled) // nobody is waiting for the answer
+		// Nobody is waiting for the answer; a write that went out may still have been
+		// applied, which matters to whoever caches what it changes.
+		if !req.idempotent() && !NotSent(err) {
+			return fmt.Errorf("%s: %w: %w", prefix, context.Canceled, ErrOutcomeUnknown)
+		}
+		return fmt.Errorf("%s: %w", prefix, context.Canceled)
 	}
 	// Errors from the transport middleware (breaker, limiter, budget, attempt timeout,
 	// request checks) already wrap a sentinel and have client-safe messages.

@@ -260,3 +260,34 @@ func closedAddr(t *testing.T) string {
 	ln.Close()
 	return addr
 }
+
+// TestCanceledWrite: a write whose caller gave up after it was sent may still have
+// been applied; a read is just cancelled.
+func TestCanceledWrite(t *testing.T) {
+	for _, tt := range []struct {
+		method      string
+		wantUnknown bool
+	}{{"POST", true}, {"PUT", true}, {"GET", false}} {
+		t.Run(tt.method, func(t *testing.T) {
+			arrived := make(chan struct{}, 1)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.Copy(io.Discard, r.Body)
+				arrived <- struct{}{}
+				<-r.Context().Done()
+			}))
+			defer srv.Close()
+			c := &Client{Backend: "test", BaseURL: srv.URL, HTTP: srv.Client()}
+			ctx, cancel := context.WithCancel(t.Context())
+			go func() {
+				<-arrived
+				cancel()
+			}()
+
+			_, _, err := c.Do(ctx, Request{Op: "op", Method: tt.method, Path: "/x", Body: map[string]int{"a": 1}}, nil)
+
+			if !errors.Is(err, context.Canceled) || OutcomeUnknown(err) != tt.wantUnknown {
+				t.Fatalf("err = %v: outcome unknown %v, want context.Canceled and %v", err, OutcomeUnknown(err), tt.wantUnknown)
+			}
+		})
+	}
+}
