@@ -68,7 +68,9 @@ func (r *retry) RoundTrip(req *http.Request) (*http.Response, error) {
 		if !last && r.budget.allows() {
 			cut = r.cutFor(ctx)
 		}
-		resp, err, timedOut := r.try(send, cut)
+		resp, err := r.try(send, cut)
+		var cutErr *attemptTimeoutError
+		timedOut := errors.As(err, &cutErr)
 		if last || ctx.Err() != nil {
 			return resp, err
 		}
@@ -115,12 +117,11 @@ func (r *retry) cutFor(ctx context.Context) time.Duration {
 	return cut
 }
 
-// try sends one attempt; with cut > 0 the attempt is abandoned when its response
-// headers have not arrived after cut. timedOut reports that it was.
-func (r *retry) try(req *http.Request, cut time.Duration) (_ *http.Response, _ error, timedOut bool) {
+// try sends one attempt; with cut > 0 the attempt is abandoned, with an
+// *attemptTimeoutError, when its response headers have not arrived after cut.
+func (r *retry) try(req *http.Request, cut time.Duration) (*http.Response, error) {
 	if cut <= 0 {
-		resp, err := r.next.RoundTrip(req)
-		return resp, err, false
+		return r.next.RoundTrip(req)
 	}
 	ctx, cancel := context.WithCancelCause(req.Context())
 	// Whoever moves the state first wins: the timer (1) cuts the attempt, the response
@@ -136,11 +137,11 @@ func (r *retry) try(req *http.Request, cut time.Duration) (_ *http.Response, _ e
 	if state.CompareAndSwap(0, 2) {
 		if err != nil {
 			cancel(nil)
-			return nil, err, false
+			return nil, err
 		}
 		// The attempt's context lives as long as its body.
 		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: func() { cancel(nil) }}
-		return resp, nil, false
+		return resp, nil
 	}
 	if resp != nil {
 		_ = resp.Body.Close()
@@ -149,9 +150,9 @@ func (r *retry) try(req *http.Request, cut time.Duration) (_ *http.Response, _ e
 		if err == nil {
 			err = callErr
 		}
-		return nil, err, false // the call itself ended: its error, not the cut
+		return nil, err // the call itself ended: its error, not the cut
 	}
-	return nil, &attemptTimeoutError{after: cut}, true
+	return nil, &attemptTimeoutError{after: cut}
 }
 
 // cancelBody releases the attempt's context once the body is closed.
@@ -167,10 +168,10 @@ func (b *cancelBody) Close() error {
 }
 
 // wait decides whether attempt n's outcome is worth another try, and how long to wait.
-func (r *retry) wait(n int, resp *http.Response, err error, timedOut bool) (time.Duration, bool) {
+func (r *retry) wait(n int, resp *http.Response, err error, cut bool) (time.Duration, bool) {
 	if err != nil {
 		switch {
-		case timedOut:
+		case cut:
 			return r.backoff(n), true // cut early on purpose: the call has time left
 		case isTimeout(err), errors.Is(err, context.Canceled):
 			// A timeout already spent the caller's patience; a cancel means nobody is waiting.
