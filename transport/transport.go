@@ -1,7 +1,8 @@
 // Package transport is the outbound HTTP chain every backend client sends through:
-// tracing, a concurrency cap, a circuit breaker, retries, and per-attempt metrics and
-// call recording, each a small http.RoundTripper decorator (the GitHub CLI and
-// WunderGraph Cosmo pattern) so the typed clients stay plain REST code.
+// tracing, request checks, a concurrency cap, a circuit breaker, budgeted retries with
+// adaptive attempt timeouts, and per-attempt call budget, metrics and call recording,
+// each a small http.RoundTripper decorator (the GitHub CLI and WunderGraph Cosmo
+// pattern) so the typed clients stay plain REST code.
 package transport
 
 import (
