@@ -109,7 +109,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 		if backend == clientdata.Backend {
 			obs.callerAuth = func(r *http.Request) bool { return clientdata.CallerBearer(r.Context()) }
 		}
-		return &http.Client{Transport: obs}
+		return &http.Client{Transport: obs, CheckRedirect: transport.NoRedirects}
 	}
 	deps := resolvers.Deps{
 		Cirrus: cirrus.New(cirrus.Config{BaseURL: cfg.Cirrus.URL, Token: cfg.Cirrus.Token,

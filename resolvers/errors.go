@@ -27,6 +27,11 @@ const (
 	CodeUpstreamTimeout     = "UPSTREAM_TIMEOUT"
 	CodeBadUserInput        = "BAD_USER_INPUT"
 	CodeInternal            = "INTERNAL"
+	// CodeUpstreamOutcomeUnknown: a write reached the backend but its answer was lost;
+	// it may or may not have been applied, so a blind retry can apply it twice.
+	CodeUpstreamOutcomeUnknown = "UPSTREAM_OUTCOME_UNKNOWN"
+	// CodeBackendCallLimitExceeded: the request used up its budget of backend calls.
+	CodeBackendCallLimitExceeded = "BACKEND_CALL_LIMIT_EXCEEDED"
 	// CodeIntrospectionDisabled answers __schema/__type when INTROSPECTION is off.
 	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
 	// CodeShuttingDown answers what was still running when the shutdown drain ended;
@@ -94,6 +99,9 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			code, msg = CodeShuttingDown, "the server is shutting down: retry the request"
 		}
 		ext["code"] = code
+		if retryable, ok := Retryable(err, code); ok {
+			ext["retryable"] = retryable
+		}
 		var herr *rest.HTTPError
 		if errors.As(err, &herr) {
 			if src, ok := backendSources[herr.Backend]; ok {
@@ -139,6 +147,13 @@ func Classify(err error) (code, message string) {
 	}
 	if errors.Is(err, model.ErrBadID) {
 		return CodeBadUserInput, "malformed global id"
+	}
+	if errors.Is(err, rest.ErrBudgetExceeded) {
+		return CodeBackendCallLimitExceeded, "this request needs more backend calls than it may make"
+	}
+	if rest.OutcomeUnknown(err) {
+		return CodeUpstreamOutcomeUnknown, sourceName(backendOf(err)) +
+			" received the change but its answer was lost: it may have been applied; check before retrying"
 	}
 	var herr *rest.HTTPError
 	if errors.As(err, &herr) {
@@ -239,6 +254,20 @@ func bounded(msg string) string {
 		return msg
 	}
 	return strings.ToValidUTF8(msg[:maxInputMessage], "") + "…"
+}
+
+// Retryable says, for extensions.retryable, whether the client may simply send the
+// request again: true for an outage or timeout of a call that never reached the
+// backend, false when a write may have been applied; ok is false when there is nothing
+// to say (other errors, including reads that did reach a slow backend).
+func Retryable(err error, code string) (retryable, ok bool) {
+	switch {
+	case code == CodeUpstreamOutcomeUnknown:
+		return false, true
+	case rest.NotSent(err) && (code == CodeUpstreamUnavailable || code == CodeUpstreamTimeout):
+		return true, true
+	}
+	return false, false
 }
 
 // sourceErr tags an error that carries no *rest.HTTPError with its backend.

@@ -125,26 +125,41 @@ func TestFederateWalksEverySourceOnce(t *testing.T) {
 }
 
 func TestClassify(t *testing.T) {
+	notSent := func(kind error) error {
+		return fromBackend("cirrus", fmt.Errorf("cirrus accounts.get: %w: %w", kind, rest.ErrNotSent))
+	}
+	lostWrite := func(kind error) error {
+		return fromBackend("cone", fmt.Errorf("cone accounts.create: answer lost: %w: %w", kind, rest.ErrOutcomeUnknown))
+	}
 	tests := []struct {
-		err  error
-		code string
+		err           error
+		code          string
+		wantRetryable any // nil: no extensions.retryable
 	}{
-		{&rest.HTTPError{Backend: "cirrus", Status: 404}, CodeNotFound},
-		{&rest.HTTPError{Backend: "cirrus", Status: 401}, CodeUnauthenticated},
-		{&rest.HTTPError{Backend: "cone", Status: 403}, CodeForbidden},
-		{&rest.HTTPError{Backend: "cone", Status: 429}, CodeRateLimited},
-		{&rest.HTTPError{Backend: "clientdata", Status: 400, SubCode: "KeyExpired"}, CodeBadUserInput},
-		{&rest.HTTPError{Backend: "clientdata", Status: 409}, CodeBadUserInput},
-		{&rest.HTTPError{Backend: "cirrus", Status: 503}, CodeUpstreamUnavailable},
-		{&rest.HTTPError{Backend: "cirrus", Status: 504}, CodeUpstreamTimeout},
-		{fromBackend("cirrus", fmt.Errorf("x: %w", rest.ErrTimeout)), CodeUpstreamTimeout},
-		{fromBackend("cone", fmt.Errorf("x: %w", rest.ErrUnavailable)), CodeUpstreamUnavailable},
-		{model.ErrBadID, CodeBadUserInput},
-		{badInput("nope"), CodeBadUserInput},
-		{&model.InputError{Scalar: "Decimal", Value: "NaN", Reason: "is not a decimal number"}, CodeBadUserInput},
-		{gqlerror.WrapPath(ast.Path{ast.PathName("createLead")}, &model.InputError{Scalar: "Date", Reason: "must be a string"}), CodeBadUserInput},
-		{malformedID("Cirrus article", "abc"), CodeBadUserInput},
-		{errors.New("boom at http://10.0.0.1/secret"), CodeInternal},
+		{notSent(rest.ErrUnavailable), CodeUpstreamUnavailable, true},
+		{notSent(rest.ErrTimeout), CodeUpstreamTimeout, true},
+		{lostWrite(rest.ErrTimeout), CodeUpstreamOutcomeUnknown, false},
+		{lostWrite(rest.ErrUnavailable), CodeUpstreamOutcomeUnknown, false},
+		{fromBackend("cirrus", fmt.Errorf("cirrus x: backend call budget exhausted: %w: %w", rest.ErrBudgetExceeded, rest.ErrNotSent)),
+			CodeBackendCallLimitExceeded, nil},
+		{fromBackend("cirrus", fmt.Errorf("cirrus x: bad header: %w: %w", rest.ErrBadRequest, rest.ErrNotSent)), CodeBadUserInput, nil},
+		{&rest.HTTPError{Backend: "cirrus", Status: 404}, CodeNotFound, nil},
+		{&rest.HTTPError{Backend: "cirrus", Status: 401}, CodeUnauthenticated, nil},
+		{&rest.HTTPError{Backend: "cone", Status: 403}, CodeForbidden, nil},
+		{&rest.HTTPError{Backend: "cone", Status: 429}, CodeRateLimited, nil},
+		{&rest.HTTPError{Backend: "clientdata", Status: 400, SubCode: "KeyExpired"}, CodeBadUserInput, nil},
+		{&rest.HTTPError{Backend: "clientdata", Status: 409}, CodeBadUserInput, nil},
+		{&rest.HTTPError{Backend: "cirrus", Status: 503}, CodeUpstreamUnavailable, nil},
+		{&rest.HTTPError{Backend: "cirrus", Status: 504}, CodeUpstreamTimeout, nil},
+		{&rest.HTTPError{Backend: "support", Status: 302}, CodeUpstreamUnavailable, nil},
+		{fromBackend("cirrus", fmt.Errorf("x: %w", rest.ErrTimeout)), CodeUpstreamTimeout, nil},
+		{fromBackend("cone", fmt.Errorf("x: %w", rest.ErrUnavailable)), CodeUpstreamUnavailable, nil},
+		{model.ErrBadID, CodeBadUserInput, nil},
+		{badInput("nope"), CodeBadUserInput, nil},
+		{&model.InputError{Scalar: "Decimal", Value: "NaN", Reason: "is not a decimal number"}, CodeBadUserInput, nil},
+		{gqlerror.WrapPath(ast.Path{ast.PathName("createLead")}, &model.InputError{Scalar: "Date", Reason: "must be a string"}), CodeBadUserInput, nil},
+		{malformedID("Cirrus article", "abc"), CodeBadUserInput, nil},
+		{errors.New("boom at http://10.0.0.1/secret"), CodeInternal, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.err.Error(), func(t *testing.T) {
@@ -154,6 +169,10 @@ func TestClassify(t *testing.T) {
 			}
 			if code == CodeInternal && msg != "internal error" {
 				t.Fatalf("internal errors must not pass their text on: %q", msg)
+			}
+			ext := ErrorPresenter(nil)(t.Context(), tt.err).Extensions
+			if ext["code"] != tt.code || ext["retryable"] != tt.wantRetryable {
+				t.Fatalf("extensions %v, want code %s, retryable %v", ext, tt.code, tt.wantRetryable)
 			}
 		})
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -20,54 +22,81 @@ func restClient(url string, rt http.RoundTripper) *rest.Client {
 }
 
 func TestBreaker(t *testing.T) {
-	const failures, cooldown = 3, 10 * time.Second
+	// Opens when ≥ half of ≥ 4 calls in the last 10s failed; 2 probes decide.
+	const cooldown = 10 * time.Second
+	policy := transport.BreakerPolicy{Window: 10 * time.Second, MinCalls: 4, FailureRatio: 0.5, Cooldown: cooldown, Probes: 2}
 	type step struct {
 		serverStatus int           // what the server answers from now on (0: unchanged)
 		advance      time.Duration // clock advance before the call
-		wantHit      bool          // the call reached the server
-		wantOpenErr  bool          // the call was refused by the breaker
+		wantOpenErr  bool          // refused by the breaker without reaching the server
 	}
-	fail := step{wantHit: true}
-	refused := step{wantOpenErr: true}
+	ok, fail, refused := step{serverStatus: 200}, step{serverStatus: 500}, step{wantOpenErr: true}
+	after := func(d time.Duration, st step) step { st.advance = d; return st }
+	const (
+		toOpen     = "closed>open"
+		toHalfOpen = "open>half-open"
+		toClosed   = "half-open>closed"
+		reopened   = "half-open>open"
+	)
 	tests := []struct {
-		name  string
-		first int // initial server status
-		steps []step
+		name            string
+		steps           []step
+		wantTransitions []string
+		wantGauge       float64
 	}{
-		{name: "opens after consecutive 5xx and refuses without calling", first: 500,
-			steps: []step{fail, fail, fail, refused, refused}},
-		{name: "stays open until the cooldown has passed", first: 500,
-			steps: []step{fail, fail, fail, {advance: cooldown - time.Second, wantOpenErr: true}}},
-		{name: "a successful half-open probe closes it", first: 500,
-			steps: []step{fail, fail, fail, refused,
-				{serverStatus: 200, advance: cooldown, wantHit: true},
-				{wantHit: true}, {wantHit: true}}},
-		{name: "a failed probe opens it again for a full cooldown", first: 500,
-			steps: []step{fail, fail, fail,
-				{advance: cooldown, wantHit: true}, refused,
-				{advance: cooldown - time.Second, wantOpenErr: true},
-				{serverStatus: 200, advance: time.Second, wantHit: true}, {wantHit: true}}},
-		{name: "4xx answers do not open it", first: 404,
-			steps: []step{{wantHit: true}, {wantHit: true}, {wantHit: true}, {wantHit: true}, {wantHit: true}}},
-		{name: "a success resets the count", first: 500,
-			steps: []step{fail, fail, {serverStatus: 200, wantHit: true},
-				{serverStatus: 503, wantHit: true}, fail, fail, refused}},
-		{name: "a 4xx resets the count too", first: 502,
-			steps: []step{fail, fail, {serverStatus: 400, wantHit: true},
-				{serverStatus: 502, wantHit: true}, fail, fail, refused}},
-		{name: "dropped connections count as failures", first: hangup,
-			steps: []step{fail, fail, fail, refused}},
+		{name: "opens once MinCalls calls all failed, and refuses without calling",
+			steps:           []step{fail, fail, fail, fail, refused, refused},
+			wantTransitions: []string{toOpen}, wantGauge: 2},
+		{name: "fewer than MinCalls calls never open it",
+			steps: []step{fail, fail, fail, after(11*time.Second, fail), fail, fail}},
+		{name: "opens at the failure ratio, not below it",
+			// 1/4, 2/5 stay closed; 3/6 reaches one half.
+			steps:           []step{ok, ok, ok, fail, fail, fail, refused},
+			wantTransitions: []string{toOpen}, wantGauge: 2},
+		{name: "a steady failure rate below the ratio keeps it closed",
+			steps: []step{ok, fail, ok, ok, fail, ok, ok, fail, ok, ok, fail, ok}},
+		{name: "failures that left the window do not count",
+			// Still in the window, the three early failures would make 4 of 5 at step 4.
+			steps: []step{fail, fail, fail, ok, after(11*time.Second, fail), ok, ok, ok, fail}},
+		{name: "stays open until the cooldown has passed",
+			steps:           []step{fail, fail, fail, fail, after(cooldown-time.Second, refused)},
+			wantTransitions: []string{toOpen}, wantGauge: 2},
+		{name: "half-open: Probes successes close it",
+			steps: []step{fail, fail, fail, fail, refused,
+				after(cooldown, ok), ok, ok, ok},
+			wantTransitions: []string{toOpen, toHalfOpen, toClosed}, wantGauge: 0},
+		{name: "after closing, the old failures are forgotten",
+			steps: []step{fail, fail, fail, fail,
+				after(cooldown, ok), ok, fail, fail, fail, ok},
+			wantTransitions: []string{toOpen, toHalfOpen, toClosed}, wantGauge: 0},
+		{name: "a failed probe opens it again for a full cooldown",
+			steps: []step{fail, fail, fail, fail,
+				after(cooldown, ok), fail, refused,
+				after(cooldown-time.Second, refused),
+				after(time.Second, ok), ok, ok},
+			wantTransitions: []string{toOpen, toHalfOpen, reopened, toHalfOpen, toClosed}, wantGauge: 0},
+		{name: "4xx answers are not failures",
+			steps: []step{{serverStatus: 404}, {}, {}, {}, {}, {serverStatus: 400}, {}, {}}},
+		{name: "dropped connections are failures",
+			steps:           []step{{serverStatus: hangup}, {}, {}, {}, refused},
+			wantTransitions: []string{toOpen}, wantGauge: 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &scripted{statuses: []int{tt.first}}
+			s := &scripted{}
 			srv := newServer(t, s)
 			clock := newFakeClock()
 			reg := prometheus.NewRegistry()
+			var transitions []string
 			rt := transport.New(srv.Client().Transport, transport.Options{
 				Backend: "cirrus", Metrics: transport.NewMetrics(reg), Clock: clock.Now,
-				Retry:   transport.RetryPolicy{Max: -1},
-				Breaker: transport.BreakerPolicy{Failures: failures, Cooldown: cooldown},
+				Retry: transport.RetryPolicy{Max: -1}, Breaker: policy,
+				OnStateChange: func(backend, from, to string) {
+					if backend != "cirrus" {
+						t.Errorf("transition reported for backend %q", backend)
+					}
+					transitions = append(transitions, from+">"+to)
+				},
 			})
 			c := restClient(srv.URL, rt)
 			refusals := 0
@@ -80,8 +109,8 @@ func TestBreaker(t *testing.T) {
 
 				_, _, err := c.Do(t.Context(), rest.Request{Op: "accounts.list", Method: "GET", Path: "/accounts"}, nil)
 
-				if hit := s.Hits() > before; hit != st.wantHit {
-					t.Fatalf("step %d: reached server = %v, want %v", i, hit, st.wantHit)
+				if hit := s.Hits() > before; hit == st.wantOpenErr {
+					t.Fatalf("step %d: reached server = %v, want %v", i, hit, !st.wantOpenErr)
 				}
 				open := errors.Is(err, transport.ErrCircuitOpen)
 				if open != st.wantOpenErr {
@@ -89,63 +118,126 @@ func TestBreaker(t *testing.T) {
 				}
 				if open {
 					refusals++
-					if !errors.Is(err, rest.ErrUnavailable) {
-						t.Errorf("step %d: %v does not wrap rest.ErrUnavailable", i, err)
+					if !errors.Is(err, rest.ErrUnavailable) || !rest.NotSent(err) {
+						t.Errorf("step %d: %v does not wrap rest.ErrUnavailable and rest.ErrNotSent", i, err)
 					}
 				}
 			}
 			if got := counter(t, reg, "cirrus", "accounts.list", "circuit_open"); got != float64(refusals) {
 				t.Errorf(`code="circuit_open" = %v, want %d`, got, refusals)
 			}
+			if !slices.Equal(transitions, tt.wantTransitions) {
+				t.Errorf("transitions %v, want %v", transitions, tt.wantTransitions)
+			}
+			if got := gauge(t, reg, "crmgraph_backend_breaker_state", "cirrus"); got != tt.wantGauge {
+				t.Errorf("breaker state gauge %v, want %v", got, tt.wantGauge)
+			}
 		})
 	}
 }
 
-func TestBreakerLetsOneProbeThrough(t *testing.T) {
+// TestBreakerHalfOpenProbes: half-open lets exactly Probes calls through at once;
+// callers arriving while they decide are refused, and their success closes it.
+func TestBreakerHalfOpenProbes(t *testing.T) {
+	for _, probes := range []int{1, 3} {
+		t.Run(strconv.Itoa(probes)+" probes", func(t *testing.T) {
+			s := &scripted{statuses: []int{500}}
+			srv := newServer(t, s)
+			clock := newFakeClock()
+			reg := prometheus.NewRegistry()
+			rt := transport.New(srv.Client().Transport, transport.Options{
+				Backend: "cirrus", Metrics: transport.NewMetrics(reg), Clock: clock.Now, Retry: transport.RetryPolicy{Max: -1},
+				Breaker: transport.BreakerPolicy{MinCalls: 1, Cooldown: time.Second, Probes: probes},
+			})
+			ctx := callCtx(t.Context(), "cirrus", "accounts.get")
+			if status, _ := send(t, ctx, rt, "GET", srv.URL); status != 500 {
+				t.Fatalf("first call status %d, want 500", status)
+			}
+			clock.Advance(time.Second)
+
+			// The probes hang in the server while another caller arrives.
+			arrived, release := make(chan struct{}, probes), make(chan struct{})
+			s.mu.Lock()
+			s.statuses, s.arrived, s.release = []int{200}, arrived, release
+			s.mu.Unlock()
+			results := make(chan int, probes)
+			for range probes {
+				go func() {
+					status, _ := send(t, ctx, rt, "GET", srv.URL)
+					results <- status
+				}()
+			}
+			for range probes {
+				<-arrived
+			}
+			if got := gauge(t, reg, "crmgraph_backend_breaker_state", "cirrus"); got != 1 {
+				t.Errorf("gauge %v while probing, want 1 (half-open)", got)
+			}
+
+			// Bounded, so a breaker that wrongly lets this through fails the test, not hangs it.
+			extra, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			_, err := send(t, extra, rt, "GET", srv.URL)
+
+			if !errors.Is(err, transport.ErrCircuitOpen) {
+				t.Errorf("caller during the probes: err = %v, want circuit open", err)
+			}
+			close(release)
+			for range probes {
+				if status := <-results; status != 200 {
+					t.Fatalf("probe status %d, want 200", status)
+				}
+			}
+			s.mu.Lock()
+			s.arrived = nil
+			s.mu.Unlock()
+			if status, err := send(t, ctx, rt, "GET", srv.URL); status != 200 {
+				t.Errorf("after the probes: %d, %v; want the circuit closed", status, err)
+			}
+			if got := s.Hits(); got != probes+2 { // first failure + probes + the call after them
+				t.Errorf("server hits %d, want %d", got, probes+2)
+			}
+			if got := gauge(t, reg, "crmgraph_backend_breaker_state", "cirrus"); got != 0 {
+				t.Errorf("gauge %v after the probes, want 0 (closed)", got)
+			}
+		})
+	}
+}
+
+// TestBreakerProbeGivenUp: a probe whose caller gives up decides nothing; the next
+// caller probes instead.
+func TestBreakerProbeGivenUp(t *testing.T) {
 	s := &scripted{statuses: []int{500}}
 	srv := newServer(t, s)
 	clock := newFakeClock()
 	rt := transport.New(srv.Client().Transport, transport.Options{
 		Backend: "cirrus", Clock: clock.Now, Retry: transport.RetryPolicy{Max: -1},
-		Breaker: transport.BreakerPolicy{Failures: 1, Cooldown: time.Second},
+		Breaker: transport.BreakerPolicy{MinCalls: 1, Cooldown: time.Second, Probes: 1},
 	})
 	ctx := callCtx(t.Context(), "cirrus", "accounts.get")
-	if status, _ := send(t, ctx, rt, "GET", srv.URL); status != 500 {
-		t.Fatalf("first call status %d, want 500", status)
-	}
+	_, _ = send(t, ctx, rt, "GET", srv.URL)
 	clock.Advance(time.Second)
 
-	// The probe hangs in the server while a second caller arrives.
-	arrived, release := make(chan struct{}, 1), make(chan struct{})
+	arrived := make(chan struct{}, 1)
 	s.mu.Lock()
-	s.statuses, s.arrived, s.release = []int{200}, arrived, release
+	s.statuses, s.arrived, s.release = []int{200}, arrived, make(chan struct{})
 	s.mu.Unlock()
-	probe := make(chan int)
+	probeCtx, cancel := context.WithCancel(ctx)
 	go func() {
-		status, _ := send(t, ctx, rt, "GET", srv.URL)
-		probe <- status
+		<-arrived
+		cancel()
 	}()
-	<-arrived
-
-	// Bounded, so a breaker that wrongly lets this through fails the test, not hangs it.
-	second, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	_, err := send(t, second, rt, "GET", srv.URL)
-
-	if !errors.Is(err, transport.ErrCircuitOpen) {
-		t.Errorf("second caller during the probe: err = %v, want circuit open", err)
-	}
-	close(release)
-	if status := <-probe; status != 200 {
-		t.Fatalf("probe status %d, want 200", status)
+	if _, err := send(t, probeCtx, rt, "GET", srv.URL); !errors.Is(err, context.Canceled) {
+		t.Fatalf("probe: %v, want its cancellation", err)
 	}
 	s.mu.Lock()
-	s.arrived = nil
+	s.arrived, s.release = nil, nil
 	s.mu.Unlock()
-	if status, err := send(t, ctx, rt, "GET", srv.URL); status != 200 {
-		t.Errorf("after the probe: %d, %v; want the circuit closed", status, err)
+
+	if status, err := send(t, ctx, rt, "GET", srv.URL); err != nil || status != 200 {
+		t.Fatalf("next caller: %d, %v; want to be the probe", status, err)
 	}
-	if got := s.Hits(); got != 3 { // first failure + probe + the call after it
-		t.Errorf("server hits %d, want 3", got)
+	if status, err := send(t, ctx, rt, "GET", srv.URL); err != nil || status != 200 {
+		t.Fatalf("after the probe: %d, %v; want the circuit closed", status, err)
 	}
 }

@@ -230,3 +230,79 @@ func histogramCount(t *testing.T, g prometheus.Gatherer, backend, op string) uin
 	}
 	return 0
 }
+
+// gauge returns the value of the gauge name for the backend label.
+func gauge(t *testing.T, g prometheus.Gatherer, name, backend string) float64 {
+	t.Helper()
+	mfs, err := g.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "backend" && l.GetValue() == backend {
+					return m.GetGauge().GetValue()
+				}
+			}
+		}
+	}
+	t.Fatalf("no %s{backend=%q}", name, backend)
+	return 0
+}
+
+// timers stands in for time.AfterFunc: it records the durations asked for and fires
+// the armed timers when the test says so, so attempt timeouts need no waiting.
+type timers struct {
+	mu    sync.Mutex
+	asked []time.Duration
+	armed []*fakeTimer
+}
+
+type fakeTimer struct {
+	f           func()
+	done, fired bool
+}
+
+func (ts *timers) AfterFunc(d time.Duration, f func()) func() bool {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	t := &fakeTimer{f: f}
+	ts.asked = append(ts.asked, d)
+	ts.armed = append(ts.armed, t)
+	return func() bool {
+		ts.mu.Lock()
+		defer ts.mu.Unlock()
+		if t.done {
+			return false
+		}
+		t.done = true
+		return true
+	}
+}
+
+// FireAll fires every timer that is armed and not stopped.
+func (ts *timers) FireAll() {
+	ts.mu.Lock()
+	var fs []func()
+	for _, t := range ts.armed {
+		if !t.done {
+			t.done, t.fired = true, true
+			fs = append(fs, t.f)
+		}
+	}
+	ts.mu.Unlock()
+	for _, f := range fs {
+		f()
+	}
+}
+
+// Asked returns the durations asked for, in order.
+func (ts *timers) Asked() []time.Duration {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return append([]time.Duration(nil), ts.asked...)
+}

@@ -25,7 +25,7 @@ func (l *limiter) RoundTrip(req *http.Request) (*http.Response, error) {
 		if req.Body != nil {
 			_ = req.Body.Close() // RoundTripper contract: the body is closed even on error
 		}
-		return nil, ctx.Err()
+		return nil, markNotSent(ctx.Err()) // queued, never sent
 	}
 	release := sync.OnceFunc(func() { <-l.slots })
 	resp, err := l.next.RoundTrip(req)

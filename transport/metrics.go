@@ -5,7 +5,9 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -16,13 +18,16 @@ import (
 type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	breaker  *prometheus.GaugeVec
 }
 
 // Metric label values for outcomes that have no HTTP status.
 const (
-	CodeError       = "error"
-	CodeTimeout     = "timeout"
-	CodeCircuitOpen = "circuit_open"
+	CodeError          = "error"
+	CodeTimeout        = "timeout"
+	CodeCircuitOpen    = "circuit_open"
+	CodeBudgetExceeded = "call_budget_exceeded"
+	CodeInvalidRequest = "invalid_request"
 )
 
 // NewMetrics registers the backend series with reg (nil: not registered, useful in
@@ -32,17 +37,22 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "crmgraph_backend_requests_total",
-			Help: "REST calls to backends, per attempt, by HTTP status or error/timeout/circuit_open.",
+			Help: "REST calls to backends, per attempt, by HTTP status or error/timeout/circuit_open/call_budget_exceeded/invalid_request.",
 		}, []string{"backend", "operation", "code"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "crmgraph_backend_request_duration_seconds",
 			Help:    "Time from sending a REST call attempt to its response headers.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"backend", "operation"}),
+		breaker: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "crmgraph_backend_breaker_state",
+			Help: "Circuit breaker state per backend: 0 closed, 1 half-open, 2 open.",
+		}, []string{"backend"}),
 	}
 	if reg != nil {
 		m.requests = register(reg, m.requests)
 		m.duration = register(reg, m.duration)
+		m.breaker = register(reg, m.breaker)
 	}
 	return m
 }
@@ -72,15 +82,39 @@ func (m *Metrics) observe(backend, op string, seconds float64) {
 	}
 }
 
-// attempt is the innermost layer: one network attempt, counted, timed and recorded.
+func (m *Metrics) breakerState(backend string, s breakerState) {
+	if m != nil {
+		m.breaker.WithLabelValues(backend).Set(float64(s))
+	}
+}
+
+// attempt is the innermost layer: one network attempt, counted against the call
+// budget, timed, recorded, and told apart by whether the request reached the wire.
 type attempt struct {
 	next http.RoundTripper
 	o    Options
+	lat  *latencies
+	// traced: next is an *http.Transport, which reports write progress through
+	// httptrace, so a failure can be known not to have been sent.
+	traced bool
 }
 
 func (a *attempt) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	info := callInfo(ctx, a.o.Backend)
+	if !takeCall(ctx) {
+		if req.Body != nil {
+			_ = req.Body.Close()
+		}
+		a.o.Metrics.count(info.Backend, info.Operation, CodeBudgetExceeded)
+		return nil, ErrCallBudgetExceeded
+	}
+	var wrote atomic.Bool
+	if a.traced {
+		req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			WroteHeaders: func() { wrote.Store(true) },
+		}))
+	}
 	start := a.o.Clock()
 	resp, err := a.next.RoundTrip(req)
 	elapsed := a.o.Clock().Sub(start)
@@ -90,7 +124,10 @@ func (a *attempt) RoundTrip(req *http.Request) (*http.Response, error) {
 	case err == nil:
 		status = resp.StatusCode
 		code = strconv.Itoa(status)
-	case isTimeout(err):
+		if status < 500 {
+			a.lat.add(elapsed)
+		}
+	case isTimeout(err), errors.Is(context.Cause(ctx), errAttemptTimeout):
 		code = CodeTimeout
 	}
 	a.o.Metrics.count(info.Backend, info.Operation, code)
@@ -103,6 +140,12 @@ func (a *attempt) RoundTrip(req *http.Request) (*http.Response, error) {
 		DurationMs: float64(elapsed.Microseconds()) / 1000,
 		Keys:       info.Keys,
 	})
+	if err != nil && a.traced && !wrote.Load() {
+		// Not a byte of the request went out (no connection, or refused before one
+		// was looked for): the backend cannot have acted on it. Once the headers are
+		// written, a failure is conservatively "sent".
+		return nil, markNotSent(err)
+	}
 	return resp, err
 }
 

@@ -11,6 +11,8 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
+
+	"crmgraph/backends/rest"
 )
 
 // TracerName is the instrumentation scope of the client spans.
@@ -98,6 +100,10 @@ func errorType(err error) string {
 		return CodeTimeout
 	case errors.Is(err, ErrCircuitOpen):
 		return CodeCircuitOpen
+	case errors.Is(err, ErrCallBudgetExceeded):
+		return CodeBudgetExceeded
+	case errors.Is(err, rest.ErrBadRequest):
+		return CodeInvalidRequest
 	}
 	return fmt.Sprintf("%T", err)
 }

@@ -365,7 +365,7 @@ func TestTracingCircuitOpen(t *testing.T) {
 	sr := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(sr))
 	rt := transport.New(srv.Client().Transport, transport.Options{
-		Backend: "cirrus", Tracer: tp, Breaker: transport.BreakerPolicy{Failures: 1}, Clock: newFakeClock().Now,
+		Backend: "cirrus", Tracer: tp, Breaker: transport.BreakerPolicy{MinCalls: 1}, Clock: newFakeClock().Now,
 	})
 	ctx := callCtx(t.Context(), "cirrus", "accounts.get")
 	_, _ = send(t, ctx, rt, "POST", srv.URL)

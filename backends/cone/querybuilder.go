@@ -177,7 +177,10 @@ func (c *Client) filterInto(ctx context.Context, op, entity string, q Query, out
 		Success *bool `json:"success"`
 		Data    any   `json:"data"`
 	}{Data: out}
-	if err := c.do(ctx, rest.Request{Op: op, Method: http.MethodPost, Path: Expand(PathQueryBuilderFilter, entity), Body: filterBody{Query: q}}, &resp); err != nil {
+	// A query-builder filter is a read sent as POST: marked idempotent, so the transport
+	// may cut a hung attempt and retry it like a GET.
+	if err := c.do(ctx, rest.Request{Op: op, Method: http.MethodPost, Path: Expand(PathQueryBuilderFilter, entity),
+		Body: filterBody{Query: q}, Idempotent: true}, &resp); err != nil {
 		return err
 	}
 	if resp.Success != nil && !*resp.Success {
