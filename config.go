@@ -15,7 +15,62 @@ import (
 	"crmgraph/graph/model"
 	"crmgraph/persisted"
 	"crmgraph/resolvers"
+	"crmgraph/transport"
 )
+
+// parseBreaker reads "off" or comma-separated key=value pairs (ratio, min-calls, window,
+// cooldown, probes) over base; "" is base itself.
+func parseBreaker(s string, base transport.BreakerPolicy) (transport.BreakerPolicy, error) {
+	s = strings.TrimSpace(s)
+	switch s {
+	case "":
+		return base, nil
+	case "off":
+		return transport.BreakerPolicy{Disabled: true}, nil
+	}
+	p := base
+	p.Disabled = false
+	for _, part := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok {
+			return p, fmt.Errorf("want key=value pairs, got %q", part)
+		}
+		var err error
+		switch k {
+		case "ratio":
+			p.FailureRatio, err = strconv.ParseFloat(v, 64)
+			if err == nil && (p.FailureRatio <= 0 || p.FailureRatio > 1) {
+				err = errors.New("out of (0, 1]")
+			}
+		case "min-calls":
+			p.MinCalls, err = strconv.Atoi(v)
+			if err == nil && p.MinCalls < 1 {
+				err = errors.New("must be at least 1")
+			}
+		case "probes":
+			p.Probes, err = strconv.Atoi(v)
+			if err == nil && p.Probes < 1 {
+				err = errors.New("must be at least 1")
+			}
+		case "window":
+			p.Window, err = time.ParseDuration(v)
+			if err == nil && p.Window <= 0 {
+				err = errors.New("must be positive")
+			}
+		case "cooldown":
+			p.Cooldown, err = time.ParseDuration(v)
+			if err == nil && p.Cooldown <= 0 {
+				err = errors.New("must be positive")
+			}
+		default:
+			return p, fmt.Errorf("unknown key %q (ratio, min-calls, window, cooldown, probes)", k)
+		}
+		if err != nil {
+			return p, fmt.Errorf("%s=%s: %v", k, v, err)
+		}
+	}
+	return p, nil
+}
 
 // Config is every setting crmgraph reads, from the environment or the flag of the same
 // meaning (a flag wins). It is read in one place, here, and validated before start.
@@ -55,6 +110,7 @@ type Config struct {
 
 	BackendTimeout  time.Duration
 	RequestTimeout  time.Duration // whole request, every backend call included
+	AttemptTimeout  transport.AttemptTimeoutPolicy
 	BodyReadTimeout time.Duration
 	ShutdownDelay   time.Duration // readiness fails, still serving, before the listener closes
 	ShutdownTimeout time.Duration // drain of in-flight requests
@@ -69,11 +125,14 @@ type Config struct {
 	ChangeRequestCodes map[int32]model.ChangeRequestStatusCode
 }
 
-// Backend is one REST backend's location and credentials.
+// Backend is one REST backend's location, credentials and call policy.
 type Backend struct {
 	URL      string
 	Token    string
 	Timeout  time.Duration // per call
+	// MaxConcurrency bounds its calls in flight; Breaker is its circuit breaker.
+	MaxConcurrency int
+	Breaker        transport.BreakerPolicy
 	AppID    string        // SUPPORT only
 	Consumer string        // SUPPORT only
 	// Sandboxed is set when the URL points at a sandbox crmgraph started itself.
@@ -123,6 +182,18 @@ var settings = []setting{
 	{"SHUTDOWN_DELAY", "shutdown-delay", "", "after a stop signal, how long /readyz fails while requests are still served (default 5s, 0s when every backend is a sandbox)"},
 	{"SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "then how long in-flight requests may finish before they are answered with an error"},
 	{"TRACE_EXTENSION", "trace-extension", "", "on/off: honour X-Crmgraph-Trace (default on when every backend is a sandbox)"},
+	{"BREAKER", "breaker", "ratio=0.5,min-calls=20,window=10s,cooldown=10s,probes=3", "circuit breaker of every backend: off, or key=value pairs (ratio: failure share that opens it over window once min-calls calls were seen; cooldown; probes in half-open)"},
+	{"CIRRUS_BREAKER", "cirrus-breaker", "", "Cirrus breaker, over BREAKER"},
+	{"CONE_BREAKER", "cone-breaker", "", "ConeCRM breaker, over BREAKER"},
+	{"CLIENT_DATA_BREAKER", "client-data-breaker", "", "client-data breaker, over BREAKER"},
+	{"SUPPORT_BREAKER", "support-breaker", "", "Apideck breaker, over BREAKER"},
+	{"MAX_CONCURRENCY", "max-concurrency", "32", "calls in flight per backend (more queue in the gateway)"},
+	{"CIRRUS_MAX_CONCURRENCY", "cirrus-max-concurrency", "", "Cirrus calls in flight (default MAX_CONCURRENCY)"},
+	{"CONE_MAX_CONCURRENCY", "cone-max-concurrency", "", "ConeCRM calls in flight (default MAX_CONCURRENCY)"},
+	{"CLIENT_DATA_MAX_CONCURRENCY", "client-data-max-concurrency", "", "client-data calls in flight (default MAX_CONCURRENCY)"},
+	{"SUPPORT_MAX_CONCURRENCY", "support-max-concurrency", "", "Apideck calls in flight (default MAX_CONCURRENCY)"},
+	{"ATTEMPT_TIMEOUT_FLOOR", "attempt-timeout-floor", "250ms", "shortest cut of a hung read attempt (cut at 3× the backend's recent p99, retried within the call's timeout)"},
+	{"ATTEMPT_TIMEOUT_CEILING", "attempt-timeout-ceiling", "2s", "longest cut of a read attempt, also used until latencies are known (0: no attempt timeouts)"},
 	{"CIRRUS_TIMEOUT", "cirrus-timeout", "", "Cirrus per-call timeout (default BACKEND_TIMEOUT)"},
 	{"CONE_TIMEOUT", "cone-timeout", "", "ConeCRM per-call timeout (default BACKEND_TIMEOUT)"},
 	{"CLIENT_DATA_TIMEOUT", "client-data-timeout", "", "client-data per-call timeout (default BACKEND_TIMEOUT)"},
@@ -221,11 +292,31 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 		MaxRequestBytes:       integer("MAX_REQUEST_BYTES"),
 	}
 	cfg.Support.AppID, cfg.Support.Consumer = get("SUPPORT_APP_ID"), get("SUPPORT_CONSUMER_ID")
+	defaultBreaker, err := parseBreaker(get("BREAKER"), transport.BreakerPolicy{})
+	if err != nil {
+		errs = append(errs, fmt.Errorf("BREAKER: %w", err))
+	}
 	for prefix, b := range map[string]*Backend{"CIRRUS": &cfg.Cirrus, "CONE": &cfg.Cone, "CLIENT_DATA": &cfg.ClientData, "SUPPORT": &cfg.Support} {
 		b.Timeout = cfg.BackendTimeout
 		if get(prefix+"_TIMEOUT") != "" {
 			b.Timeout = duration(prefix + "_TIMEOUT")
 		}
+		b.MaxConcurrency = integer("MAX_CONCURRENCY")
+		if get(prefix+"_MAX_CONCURRENCY") != "" {
+			b.MaxConcurrency = integer(prefix + "_MAX_CONCURRENCY")
+		}
+		if b.MaxConcurrency == 0 {
+			errs = append(errs, fmt.Errorf("%s_MAX_CONCURRENCY: must be at least 1", prefix))
+		}
+		if b.Breaker, err = parseBreaker(get(prefix+"_BREAKER"), defaultBreaker); err != nil {
+			errs = append(errs, fmt.Errorf("%s_BREAKER: %w", prefix, err))
+		}
+	}
+	cfg.AttemptTimeout = transport.AttemptTimeoutPolicy{Floor: duration("ATTEMPT_TIMEOUT_FLOOR"), Ceiling: duration("ATTEMPT_TIMEOUT_CEILING")}
+	if cfg.AttemptTimeout.Ceiling == 0 {
+		cfg.AttemptTimeout.Ceiling = -1 // off
+	} else if cfg.AttemptTimeout.Floor > cfg.AttemptTimeout.Ceiling {
+		errs = append(errs, errors.New("ATTEMPT_TIMEOUT_FLOOR: must not exceed ATTEMPT_TIMEOUT_CEILING"))
 	}
 	seed, err := strconv.ParseInt(get("SANDBOX_SEED"), 10, 64)
 	if err != nil {

@@ -8,6 +8,7 @@ package main
 // the README quotes: 6 clients for 30 s per fault rate.
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -157,5 +159,122 @@ func TestFaultLoadDegradesGracefully(t *testing.T) {
 				t.Errorf("p99 %s reaches the request deadline %s", p99, app.cfg.RequestTimeout)
 			}
 		})
+	}
+}
+
+// losingAnswers forwards to target but, for requests matching lose, drops the answer
+// after the backend has acted on the request: the connection closes with no response.
+func losingAnswers(t *testing.T, target string, lose func(*http.Request) bool) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		req, _ := http.NewRequestWithContext(r.Context(), r.Method, target+r.URL.RequestURI(), bytes.NewReader(body))
+		req.Header = r.Header.Clone()
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		if lose(r) {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				_ = conn.Close()
+			}
+			return
+		}
+		for k, vs := range resp.Header {
+			w.Header()[k] = vs
+		}
+		w.WriteHeader(resp.StatusCode)
+		_, _ = io.Copy(w, resp.Body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestFaultLostWriteAnswerIsOutcomeUnknown(t *testing.T) {
+	env := sandboxEnv(t, "sandbox")
+	lossy := losingAnswers(t, env["CONE_URL"], func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/stage")
+	})
+	env["CONE_URL"] = lossy.URL
+	_, srv := newGateway(t, env)
+	stages := request{Query: `{ referenceData { stages { name } } }`}
+	if r := post(t, srv, stages); len(r.Errors) > 0 {
+		t.Fatalf("%s", r.raw)
+	}
+	if again := post(t, srv, stages); again.calls("cone") != 0 {
+		t.Fatalf("stages not cached: %d calls", again.calls("cone"))
+	}
+	name := fmt.Sprintf("Lost answer %d", time.Now().UnixNano())
+	r := post(t, srv, request{Query: `mutation($n: String!) { createStage(input: {stage: {name: $n}}) { stage { id } } }`,
+		Variables: map[string]any{"n": name}})
+	if got := r.codes(); len(got) != 1 || got[0] != "UPSTREAM_OUTCOME_UNKNOWN" || r.Errors[0].Extensions["retryable"] != false {
+		t.Fatalf("a write whose answer was lost: %s", r.raw)
+	}
+	if n := r.calls("cone"); n != 1 {
+		t.Fatalf("the write was sent %d times, want exactly once (never retried)", n)
+	}
+	// It was applied; the cached list was dropped, so the next read shows it.
+	after := post(t, srv, stages)
+	if after.calls("cone") != 1 || !strings.Contains(string(after.Data), name) {
+		t.Fatalf("after an unknown outcome: %d calls, %s", after.calls("cone"), after.Data)
+	}
+	// A write never sent (the backend is gone) says so: safe to retry.
+	env["CONE_URL"] = closedURL(t)
+	_, down := newGateway(t, env)
+	r = post(t, down, request{Query: `mutation { createStage(input: {stage: {name: "never sent"}}) { stage { id } } }`})
+	if got := r.codes(); len(got) != 1 || got[0] != "UPSTREAM_UNAVAILABLE" || r.Errors[0].Extensions["retryable"] != true {
+		t.Fatalf("a write that was never sent: %s", r.raw)
+	}
+}
+
+func TestFaultBreakerOpensLogsAndRecovers(t *testing.T) {
+	env := faultyBackends(t, 0, 0)
+	var broken atomic.Bool
+	broken.Store(true)
+	target := env["CIRRUS_URL"]
+	flaky := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if broken.Load() {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		req, _ := http.NewRequestWithContext(r.Context(), r.Method, target+r.URL.RequestURI(), nil)
+		req.Header = r.Header.Clone()
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		w.WriteHeader(resp.StatusCode)
+		_, _ = io.Copy(w, resp.Body)
+	}))
+	defer flaky.Close()
+	env["CIRRUS_URL"] = flaky.URL
+	env["CIRRUS_BREAKER"] = "ratio=0.5,min-calls=4,window=10s,cooldown=200ms,probes=1"
+	env["TRACE_EXTENSION"] = "on"
+	var logs syncBuffer
+	_, srv := newGatewayLogging(t, env, &logs)
+	q := request{Query: `{ accounts(first: 1, filter: {sources: [CIRRUS]}) { totalCount } }`}
+	for range 6 {
+		post(t, srv, q)
+	}
+	r := post(t, srv, q)
+	if got := r.codes(); len(got) != 1 || got[0] != "UPSTREAM_UNAVAILABLE" || r.calls("cirrus") != 0 {
+		t.Fatalf("an open breaker still sends (%d calls): %s", r.calls("cirrus"), r.raw)
+	}
+	_, metrics := get(t, srv, "/metrics")
+	if !strings.Contains(metrics, `crmgraph_backend_breaker_state{backend="cirrus"} 2`) {
+		t.Fatalf("breaker gauge:\n%s", grep(metrics, "breaker"))
+	}
+	broken.Store(false)
+	waitFor(t, func() bool { return len(post(t, srv, q).Errors) == 0 })
+	out := logs.String()
+	for _, want := range []string{`"msg":"circuit breaker open","backend":"cirrus"`, `"msg":"circuit breaker closed","backend":"cirrus"`, `"msg":"backend unavailable","backend":"cirrus"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %s:\n%s", want, out)
+		}
 	}
 }

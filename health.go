@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"crmgraph/backends/rest"
 	"crmgraph/transport"
 )
 
@@ -188,7 +189,9 @@ func (o *observing) RoundTrip(req *http.Request) (*http.Response, error) {
 		status = resp.StatusCode
 	}
 	seen := err
-	if errors.Is(err, transport.ErrCircuitOpen) || err != nil && errors.Is(req.Context().Err(), context.Canceled) {
+	switch {
+	case errors.Is(err, transport.ErrCircuitOpen), errors.Is(err, transport.ErrCallBudgetExceeded), errors.Is(err, rest.ErrBadRequest),
+		err != nil && errors.Is(req.Context().Err(), context.Canceled):
 		seen = context.Canceled // refused in the gateway, or the caller left: no news of the backend
 	}
 	o.health.observe(o.backend, status, seen, o.callerAuth != nil && o.callerAuth(req))

@@ -91,12 +91,17 @@ func requestLog(log *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// withDeadline bounds the whole request, every backend call included, so no request
-// outlives d however its calls fail.
-func withDeadline(d time.Duration, next http.Handler) http.Handler {
+// withBudgets bounds the whole request: a deadline d for everything, every backend
+// call included, so no request outlives it however its calls fail; and, when calls > 0,
+// a budget of backend attempts (retries included), the run-time side of the estimate
+// MAX_BACKEND_CALLS refuses before execution.
+func withBudgets(d time.Duration, calls int, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
+		if calls > 0 {
+			ctx = transport.WithCallBudget(ctx, calls)
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

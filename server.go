@@ -100,10 +100,19 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 	metrics := transport.NewMetrics(a.registry)
 	base := transport.DefaultBase()
 	a.health = newHealth(log)
-	httpClient := func(backend, baseURL string) *http.Client {
-		u, _ := url.Parse(baseURL)
+	breakerChanged := func(backend, from, to string) {
+		level := slog.LevelWarn
+		if to == transport.BreakerClosed {
+			level = slog.LevelInfo
+		}
+		log.Log(ctx, level, "circuit breaker "+to, "backend", backend, "was", from)
+	}
+	httpClient := func(backend string, b Backend) *http.Client {
+		u, _ := url.Parse(b.URL)
 		rt := transport.New(base, transport.Options{
 			Backend: backend, BasePath: u.Path, Metrics: metrics, Tracer: a.tracer, Propagator: prop,
+			MaxConcurrent: b.MaxConcurrency, Breaker: b.Breaker, AttemptTimeout: cfg.AttemptTimeout,
+			OnStateChange: breakerChanged,
 		})
 		obs := &observing{next: rt, backend: backend, health: a.health}
 		if backend == clientdata.Backend {
@@ -113,14 +122,14 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 	}
 	deps := resolvers.Deps{
 		Cirrus: cirrus.New(cirrus.Config{BaseURL: cfg.Cirrus.URL, Token: cfg.Cirrus.Token,
-			HTTP: httpClient("cirrus", cfg.Cirrus.URL), Timeout: cfg.Cirrus.Timeout}),
+			HTTP: httpClient("cirrus", cfg.Cirrus), Timeout: cfg.Cirrus.Timeout}),
 		Cone: cone.New(cone.Config{BaseURL: cfg.Cone.URL, Token: cfg.Cone.Token,
-			HTTP: httpClient("cone", cfg.Cone.URL), Timeout: cfg.Cone.Timeout}),
+			HTTP: httpClient("cone", cfg.Cone), Timeout: cfg.Cone.Timeout}),
 		ClientData: clientdata.New(clientdata.Config{BaseURL: cfg.ClientData.URL, Token: cfg.ClientData.Token,
-			HTTP: httpClient("clientdata", cfg.ClientData.URL), Timeout: cfg.ClientData.Timeout,
+			HTTP: httpClient("clientdata", cfg.ClientData), Timeout: cfg.ClientData.Timeout,
 			ServiceForAnonymous: cfg.ClientDataServiceForAnonymous}),
 		Support: support.New(support.Config{BaseURL: cfg.Support.URL, Token: cfg.Support.Token, AppID: cfg.Support.AppID,
-			ConsumerID: cfg.Support.Consumer, HTTP: httpClient("support", cfg.Support.URL), Timeout: cfg.Support.Timeout}),
+			ConsumerID: cfg.Support.Consumer, HTTP: httpClient("support", cfg.Support), Timeout: cfg.Support.Timeout}),
 		Scopes: map[string]string{
 			"cirrus":     fingerprint(cfg.Cirrus.URL, cfg.Cirrus.Token),
 			"cone":       fingerprint(cfg.Cone.URL, cfg.Cone.Token),
@@ -191,15 +200,15 @@ func (a *App) startSandboxes() error {
 	a.SandboxURL = "http://" + ln.Addr().String()
 	use := func(b *Backend, mount string) {
 		if !b.Configured() {
-			*b = Backend{URL: a.SandboxURL + mount, Token: cfg.SandboxToken, Timeout: b.Timeout, Sandboxed: true}
+			b.URL, b.Token, b.Sandboxed = a.SandboxURL+mount, cfg.SandboxToken, true
 		}
 	}
 	use(&cfg.Cirrus, sandbox.CirrusPath)
 	use(&cfg.Cone, sandbox.ConePath)
 	use(&cfg.ClientData, sandbox.ClientDataPath)
 	if !cfg.Support.Configured() {
-		cfg.Support = Backend{URL: a.SandboxURL + sandbox.SupportPath, Token: cfg.SandboxToken, AppID: sandbox.SupportAppID,
-			Consumer: "sandbox-consumer", Timeout: cfg.Support.Timeout, Sandboxed: true}
+		b := &cfg.Support
+		b.URL, b.Token, b.AppID, b.Consumer, b.Sandboxed = a.SandboxURL+sandbox.SupportPath, cfg.SandboxToken, sandbox.SupportAppID, "sandbox-consumer", true
 	}
 	var sandboxed, real []string
 	for _, b := range []struct {
@@ -308,7 +317,7 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 	h = res.Middleware(h)
 	h = withCallerIdentity(cfg.ClientDataForwardAuth, h)
 	h = withRecorder(prop, h)
-	h = withDeadline(cfg.RequestTimeout, h)
+	h = withBudgets(cfg.RequestTimeout, cfg.MaxBackendCalls, h)
 	h = gqlhttp.Guard(gqlhttp.Limits{MaxBodyBytes: int64(cfg.MaxRequestBytes), BodyReadTimeout: cfg.BodyReadTimeout},
 		func(*http.Request, string) { ops.rejected() }, h)
 	return cors(cfg.CORSOrigins, gzipResponses(noStore(h))), nil

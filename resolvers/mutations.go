@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"time"
 
 	"crmgraph/backends/cirrus"
 	"crmgraph/backends/cone"
+	"crmgraph/backends/rest"
 	"crmgraph/graph/model"
 )
 
@@ -475,8 +477,11 @@ func (r *Resolver) updateOrder(ctx context.Context, in model.UpdateOrderInput) (
 }
 
 // invalidateStages drops the cached stage list on every replica; a failure only delays
-// the change until the cached copies expire.
+// the change until the cached copies expire. It runs even when the request has timed
+// out, since that is when a write's outcome is unknown.
 func (r *Resolver) invalidateStages(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
 	if err := r.Cache.Invalidate(ctx, "cone", "stages"); err != nil && r.Log != nil {
 		r.Log.WarnContext(ctx, "stage cache invalidation failed; replicas serve the old list until it expires", slog.String("error", err.Error()))
 	}
@@ -485,6 +490,9 @@ func (r *Resolver) invalidateStages(ctx context.Context) {
 func (r *Resolver) createStage(ctx context.Context, in model.CreateStageInput) (*model.CreateStagePayload, error) {
 	s, err := r.Cone.CreateStage(ctx, cone.Stage{Name: in.Stage.Name})
 	if err != nil {
+		if rest.OutcomeUnknown(err) { // it may have been applied: the cached list may be stale
+			r.invalidateStages(ctx)
+		}
 		return nil, fromBackend("cone", err)
 	}
 	r.invalidateStages(ctx)
@@ -497,6 +505,9 @@ func (r *Resolver) updateStage(ctx context.Context, in model.UpdateStageInput) (
 	}
 	s, err := r.Cone.UpdateStage(ctx, in.ID, cone.Stage{Name: in.Stage.Name})
 	if err != nil {
+		if rest.OutcomeUnknown(err) { // it may have been applied: the cached list may be stale
+			r.invalidateStages(ctx)
+		}
 		return nil, fromBackend("cone", err)
 	}
 	r.invalidateStages(ctx)
