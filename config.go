@@ -127,14 +127,14 @@ type Config struct {
 
 // Backend is one REST backend's location, credentials and call policy.
 type Backend struct {
-	URL      string
-	Token    string
-	Timeout  time.Duration // per call
+	URL     string
+	Token   string
+	Timeout time.Duration // per call
 	// MaxConcurrency bounds its calls in flight; Breaker is its circuit breaker.
 	MaxConcurrency int
 	Breaker        transport.BreakerPolicy
-	AppID    string        // SUPPORT only
-	Consumer string        // SUPPORT only
+	AppID          string // SUPPORT only
+	Consumer       string // SUPPORT only
 	// Sandboxed is set when the URL points at a sandbox crmgraph started itself.
 	Sandboxed bool
 }
