@@ -18,6 +18,8 @@ import (
 	"crmgraph/transport"
 )
 
+const defaultBreakerSpec = "ratio=0.5,min-calls=20,window=10s,cooldown=10s,probes=3"
+
 // parseBreaker reads "off" or comma-separated key=value pairs (ratio, min-calls, window,
 // cooldown, probes) over base; "" is base itself.
 func parseBreaker(s string, base transport.BreakerPolicy) (transport.BreakerPolicy, error) {
@@ -182,7 +184,7 @@ var settings = []setting{
 	{"SHUTDOWN_DELAY", "shutdown-delay", "", "after a stop signal, how long /readyz fails while requests are still served (default 5s, 0s when every backend is a sandbox)"},
 	{"SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "then how long in-flight requests may finish before they are answered with an error"},
 	{"TRACE_EXTENSION", "trace-extension", "", "on/off: honour X-Crmgraph-Trace (default on when every backend is a sandbox)"},
-	{"BREAKER", "breaker", "ratio=0.5,min-calls=20,window=10s,cooldown=10s,probes=3", "circuit breaker of every backend: off, or key=value pairs (ratio: failure share that opens it over window once min-calls calls were seen; cooldown; probes in half-open)"},
+	{"BREAKER", "breaker", defaultBreakerSpec, "circuit breaker of every backend: off, or key=value pairs (ratio: failure share that opens it over window once min-calls calls were seen; cooldown; probes in half-open)"},
 	{"CIRRUS_BREAKER", "cirrus-breaker", "", "Cirrus breaker, over BREAKER"},
 	{"CONE_BREAKER", "cone-breaker", "", "ConeCRM breaker, over BREAKER"},
 	{"CLIENT_DATA_BREAKER", "client-data-breaker", "", "client-data breaker, over BREAKER"},
@@ -292,7 +294,9 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 		MaxRequestBytes:       integer("MAX_REQUEST_BYTES"),
 	}
 	cfg.Support.AppID, cfg.Support.Consumer = get("SUPPORT_APP_ID"), get("SUPPORT_CONSUMER_ID")
-	defaultBreaker, err := parseBreaker(get("BREAKER"), transport.BreakerPolicy{})
+	// BREAKER's keys go over the defaults, so the policy shows every effective value.
+	defaultBreaker, _ := parseBreaker(defaultBreakerSpec, transport.BreakerPolicy{})
+	defaultBreaker, err := parseBreaker(get("BREAKER"), defaultBreaker)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("BREAKER: %w", err))
 	}

@@ -25,6 +25,29 @@ func TestLoadConfig(t *testing.T) {
 	if cfg.Addr != ":9999" || cfg.Cone.Timeout != 2*time.Second || cfg.Cirrus.Timeout != 3*time.Second || cfg.Introspection {
 		t.Fatalf("overrides: addr %s cone %s cirrus %s introspection %v", cfg.Addr, cfg.Cone.Timeout, cfg.Cirrus.Timeout, cfg.Introspection)
 	}
+	// Deployment-dependent defaults: the demo (all sandboxes) versus real backends.
+	demo, _ := LoadConfig(nil, env(nil))
+	if !demo.ClientDataServiceForAnonymous || !demo.TraceExtension || demo.ShutdownDelay != 0 {
+		t.Fatalf("demo defaults: anonymous→service %v, trace %v, shutdown delay %s", demo.ClientDataServiceForAnonymous, demo.TraceExtension, demo.ShutdownDelay)
+	}
+	if cfg.ClientDataServiceForAnonymous != true || cfg.TraceExtension || cfg.ShutdownDelay != 5*time.Second {
+		// cfg has only Cirrus configured: client-data is still the sandbox.
+		t.Fatalf("real-backend defaults: anonymous→service %v, trace %v, shutdown delay %s", cfg.ClientDataServiceForAnonymous, cfg.TraceExtension, cfg.ShutdownDelay)
+	}
+	real, err := LoadConfig(nil, env(map[string]string{"CLIENT_DATA_URL": "https://cd.example", "CLIENT_DATA_TOKEN": "t",
+		"BREAKER": "ratio=0.25,cooldown=3s", "CONE_BREAKER": "off", "CIRRUS_BREAKER": "min-calls=5", "CIRRUS_MAX_CONCURRENCY": "8"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if real.ClientDataServiceForAnonymous {
+		t.Fatal("a real client-data lets anonymous callers act as the service by default")
+	}
+	if b := real.Cirrus.Breaker; b.FailureRatio != 0.25 || b.Cooldown != 3*time.Second || b.MinCalls != 5 || b.Window != 10*time.Second || b.Disabled {
+		t.Fatalf("cirrus breaker %+v", b)
+	}
+	if !real.Cone.Breaker.Disabled || real.Support.Breaker.FailureRatio != 0.25 || real.Cirrus.MaxConcurrency != 8 || real.Cone.MaxConcurrency != 32 {
+		t.Fatalf("cone breaker %+v, support %+v, concurrency %d/%d", real.Cone.Breaker, real.Support.Breaker, real.Cirrus.MaxConcurrency, real.Cone.MaxConcurrency)
+	}
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -37,6 +60,13 @@ func TestLoadConfig(t *testing.T) {
 		{"support needs ids", map[string]string{"SUPPORT_URL": "https://unify.example"}, "SUPPORT_APP_ID"},
 		{"bad level", map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		{"bad faults", map[string]string{"SANDBOX_FAULTS": "150%"}, "SANDBOX_FAULTS"},
+		{"breaker ratio", map[string]string{"BREAKER": "ratio=2"}, "BREAKER: ratio=2"},
+		{"breaker key", map[string]string{"CONE_BREAKER": "errors=5"}, `CONE_BREAKER: unknown key "errors"`},
+		{"breaker pairs", map[string]string{"CIRRUS_BREAKER": "fast"}, "CIRRUS_BREAKER: want key=value"},
+		{"anonymous policy", map[string]string{"CLIENT_DATA_ANONYMOUS": "allow"}, "CLIENT_DATA_ANONYMOUS"},
+		{"no concurrency", map[string]string{"SUPPORT_MAX_CONCURRENCY": "0"}, "SUPPORT_MAX_CONCURRENCY"},
+		{"attempt bounds", map[string]string{"ATTEMPT_TIMEOUT_FLOOR": "3s"}, "ATTEMPT_TIMEOUT_FLOOR"},
+		{"request timeout", map[string]string{"REQUEST_TIMEOUT": "0s"}, "REQUEST_TIMEOUT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
