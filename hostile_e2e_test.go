@@ -465,3 +465,37 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+func TestHostileWorkStopsWhenTheClientLeaves(t *testing.T) {
+	target, _ := url.Parse(sharedSandboxURL(t))
+	var arrived atomic.Int32
+	slow := httptest.NewServer(slowProxy(target, 20*time.Second, &arrived))
+	defer slow.Close()
+	env := sandboxEnv(t, "sandbox")
+	env["CIRRUS_URL"] = slow.URL + "/cirrus"
+	_, srv := newGateway(t, env)
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/graphql",
+		strings.NewReader(`{"query": "{ accounts(first: 1, filter: {sources: [CIRRUS]}) { totalCount } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if resp, err := srv.Client().Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	waitFor(t, func() bool { return arrived.Load() == 1 })
+	cancel() // the client goes away while the backend call is in flight
+	<-done
+	// The gateway gives up its call too: the request completes (with its error) within
+	// waitFor's bound, long before the 20 s backend would have answered, and no retry follows.
+	waitFor(t, func() bool {
+		_, m := get(t, srv, "/metrics")
+		return strings.Contains(m, `crmgraph_graphql_requests_total{operation="anonymous",outcome="partial"} 1`) ||
+			strings.Contains(m, `crmgraph_graphql_requests_total{operation="anonymous",outcome="error"} 1`)
+	})
+	if n := arrived.Load(); n != 1 {
+		t.Fatalf("%d backend calls after the client left, want the one in flight", n)
+	}
+}
