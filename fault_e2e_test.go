@@ -8,7 +8,6 @@ package main
 // the README quotes: 6 clients for 30 s per fault rate.
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -162,33 +161,10 @@ func TestFaultLoadDegradesGracefully(t *testing.T) {
 	}
 }
 
-// losingAnswers forwards to target but, for requests matching lose, drops the answer
-// after the backend has acted on the request: the connection closes with no response.
+// losingAnswers forwards to target but drops the answers of requests matching lose.
 func losingAnswers(t *testing.T, target string, lose func(*http.Request) bool) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		req, _ := http.NewRequestWithContext(r.Context(), r.Method, target+r.URL.RequestURI(), bytes.NewReader(body))
-		req.Header = r.Header.Clone()
-		resp, err := http.DefaultTransport.RoundTrip(req)
-		if err != nil {
-			w.WriteHeader(http.StatusBadGateway)
-			return
-		}
-		defer resp.Body.Close()
-		if lose(r) {
-			conn, _, err := http.NewResponseController(w).Hijack()
-			if err == nil {
-				_ = conn.Close()
-			}
-			return
-		}
-		for k, vs := range resp.Header {
-			w.Header()[k] = vs
-		}
-		w.WriteHeader(resp.StatusCode)
-		_, _ = io.Copy(w, resp.Body)
-	}))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { forward(w, r, target, lose) }))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -240,16 +216,7 @@ func TestFaultBreakerOpensLogsAndRecovers(t *testing.T) {
 			w.WriteHeader(http.StatusInternalServerError)
 			return
 		}
-		req, _ := http.NewRequestWithContext(r.Context(), r.Method, target+r.URL.RequestURI(), nil)
-		req.Header = r.Header.Clone()
-		resp, err := http.DefaultTransport.RoundTrip(req)
-		if err != nil {
-			w.WriteHeader(http.StatusBadGateway)
-			return
-		}
-		defer resp.Body.Close()
-		w.WriteHeader(resp.StatusCode)
-		_, _ = io.Copy(w, resp.Body)
+		forward(w, r, target, nil)
 	}))
 	defer flaky.Close()
 	env["CIRRUS_URL"] = flaky.URL

@@ -370,23 +370,33 @@ func slowProxy(target *url.URL, d time.Duration, arrived *atomic.Int32) http.Han
 		case <-r.Context().Done():
 			return
 		}
-		u := *target
-		u.Path = r.URL.Path
-		u.RawQuery = r.URL.RawQuery
-		req, _ := http.NewRequestWithContext(r.Context(), r.Method, u.String(), r.Body)
-		req.Header = r.Header.Clone()
-		resp, err := http.DefaultTransport.RoundTrip(req)
-		if err != nil {
-			w.WriteHeader(http.StatusBadGateway)
-			return
-		}
-		defer resp.Body.Close()
-		for k, vs := range resp.Header {
-			w.Header()[k] = vs
-		}
-		w.WriteHeader(resp.StatusCode)
-		_, _ = io.Copy(w, resp.Body)
+		forward(w, r, target.String(), nil)
 	})
+}
+
+// forward sends r to base (scheme and host, maybe a path prefix) and copies the answer
+// back; when lose says so, the backend acts on the request but its answer is dropped
+// (the connection closes with no response).
+func forward(w http.ResponseWriter, r *http.Request, base string, lose func(*http.Request) bool) {
+	req, _ := http.NewRequestWithContext(r.Context(), r.Method, strings.TrimRight(base, "/")+r.URL.RequestURI(), r.Body)
+	req.Header = r.Header.Clone()
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		w.WriteHeader(http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	if lose != nil && lose(r) {
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			_ = conn.Close()
+		}
+		return
+	}
+	for k, vs := range resp.Header {
+		w.Header()[k] = vs
+	}
+	w.WriteHeader(resp.StatusCode)
+	_, _ = io.Copy(w, resp.Body)
 }
 
 // waitFor polls cond for up to 5s (a bound on the test, not an assertion on speed).
