@@ -122,6 +122,7 @@ type Config struct {
 	Systems         resolvers.Systems
 	CORSOrigins     []string
 	MaxRequestBytes int
+	MaxBatch        int // operations per batched POST (-1: batching off)
 
 	ClientDataPaths    *resolvers.ClientDataPaths
 	ChangeRequestCodes map[int32]model.ChangeRequestStatusCode
@@ -204,6 +205,7 @@ var settings = []setting{
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "otlp-endpoint", "", "OTLP/HTTP endpoint for traces (unset: no export)"},
 	{"CORS_ORIGINS", "cors-origins", "", "browser origins allowed to call /graphql, comma-separated, or * (unset: same origin only)"},
 	{"MAX_REQUEST_BYTES", "max-request-bytes", "1048576", "largest accepted /graphql request body"},
+	{"MAX_BATCH", "max-batch", "10", "operations one batched POST (a JSON array) may carry, each under every limit (0: batching off)"},
 	{"CLIENT_DATA_STATUS_CODES", "client-data-status-codes", "", "client-data change-request status ids as id=CODE pairs (default 1=PENDING,2=APPROVED,3=REJECTED,4=CANCELLED)"},
 	{"CLIENT_DATA_PATHS", "client-data-paths", "", "where contact fields live in client-data details, field=path pairs over the sandbox's schema"},
 	{"EXTERNAL_SYSTEMS", "external-systems", "", "system names in external keys, SOURCE=name pairs over the defaults (each source's enum name)"},
@@ -292,6 +294,10 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 		Dataloaders:           boolean("DATALOADERS"),
 		OTLPEndpoint:          get("OTEL_EXPORTER_OTLP_ENDPOINT"),
 		MaxRequestBytes:       integer("MAX_REQUEST_BYTES"),
+		MaxBatch:              integer("MAX_BATCH"),
+	}
+	if cfg.MaxBatch == 0 {
+		cfg.MaxBatch = -1 // off
 	}
 	cfg.Support.AppID, cfg.Support.Consumer = get("SUPPORT_APP_ID"), get("SUPPORT_CONSUMER_ID")
 	// BREAKER's keys go over the defaults, so the policy shows every effective value.

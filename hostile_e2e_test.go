@@ -78,7 +78,10 @@ func TestHostileTransportRejectionsAreCodedAndNeverEcho(t *testing.T) {
 		{"two JSON values", "POST", "application/json", `{"query": "{ __typename }"} {"query": "` + marker + `"}`, 400, "BAD_REQUEST"},
 		{"empty body", "POST", "application/json", ``, 400, "BAD_REQUEST"},
 		{"a JSON string", "POST", "application/json", `"` + marker + `"`, 400, "BAD_REQUEST"},
-		{"array batch", "POST", "application/json", `[{"query": "` + marker + `"}]`, 400, "BAD_REQUEST"},
+		{"empty batch", "POST", "application/json", `[]`, 400, "BAD_REQUEST"},
+		{"oversized batch", "POST", "application/json", "[" + strings.Repeat(`{"query": "{ __typename }"},`, 10) + `{"query": "` + marker + `"}]`, 400, "BAD_REQUEST"},
+		{"batch of junk", "POST", "application/json", `[{"query": "{ __typename }"}, "` + marker + `"]`, 400, "BAD_REQUEST"},
+		{"Accept it cannot serve", "POST", "application/json", `{"query": "{ __typename }"}`, 406, "NOT_ACCEPTABLE"},
 		{"nesting bomb", "POST", "application/json", `{"query": "{ __typename }", "variables": {"v": ` + strings.Repeat("[", 5000) + `"` + marker + `"` + strings.Repeat("]", 5000) + `}}`, 400, "BAD_REQUEST"},
 		{"text/plain", "POST", "text/plain", `{"query": "` + marker + `"}`, 415, "UNSUPPORTED_MEDIA_TYPE"},
 		{"no content type", "POST", "", `{"query": "` + marker + `"}`, 415, "UNSUPPORTED_MEDIA_TYPE"},
@@ -90,7 +93,11 @@ func TestHostileTransportRejectionsAreCodedAndNeverEcho(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			status, h, body := rawPost(t, srv, tc.method, tc.contentType, []byte(tc.body), nil)
+			var header http.Header
+			if tc.status == http.StatusNotAcceptable {
+				header = http.Header{"Accept": {"text/html"}}
+			}
+			status, h, body := rawPost(t, srv, tc.method, tc.contentType, []byte(tc.body), header)
 			codedError(t, status, h, body, tc.status, tc.code)
 			if bytes.Contains(body, []byte(marker)) || len(body) > 512 {
 				t.Errorf("the answer echoes the request (%d bytes): %.300s", len(body), body)

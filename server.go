@@ -236,7 +236,7 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res, Complexity: resolvers.Complexity()}))
 	srv.AddTransport(gqltransport.Options{})
 	srv.AddTransport(gqlhttp.GET{})
-	srv.AddTransport(gqltransport.POST{})
+	srv.AddTransport(gqlhttp.POST{MaxBatch: cfg.MaxBatch})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	// gqlparser's field-merging rule is quadratic: documents that would make it spin are
 	// refused before it runs.
@@ -318,7 +318,7 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 	h = withCallerIdentity(cfg.ClientDataForwardAuth, h)
 	h = withRecorder(prop, h)
 	h = withBudgets(cfg.RequestTimeout, cfg.MaxBackendCalls, h)
-	h = gqlhttp.Guard(gqlhttp.Limits{MaxBodyBytes: int64(cfg.MaxRequestBytes), BodyReadTimeout: cfg.BodyReadTimeout},
+	h = gqlhttp.Guard(gqlhttp.Limits{MaxBodyBytes: int64(cfg.MaxRequestBytes), BodyReadTimeout: cfg.BodyReadTimeout, MaxBatch: cfg.MaxBatch},
 		func(*http.Request, string) { ops.rejected() }, h)
 	return cors(cfg.CORSOrigins, gzipResponses(noStore(h))), nil
 }

@@ -13,9 +13,9 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
-// GET is gqlgen's GET transport with coded errors: queries only (a mutation over GET
-// answers 405 with METHOD_NOT_ALLOWED, as GraphQL over HTTP says), variables and
-// extensions as JSON objects (Guard has checked them).
+// GET is the GET transport, GraphQL over HTTP style like POST: queries only (a
+// mutation over GET answers 405 with METHOD_NOT_ALLOWED), variables and extensions as
+// JSON objects (Guard has checked them), documentId or doc_id naming a persisted document.
 type GET struct{}
 
 var _ graphql.Transport = GET{}
@@ -42,6 +42,14 @@ func (GET) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor
 			}
 		}
 	}
+	if id := firstNonEmpty(q.Get("documentId"), q.Get("doc_id")); id != "" {
+		if raw.Extensions == nil {
+			raw.Extensions = map[string]any{}
+		}
+		if _, ok := raw.Extensions["documentId"]; !ok {
+			raw.Extensions["documentId"] = id
+		}
+	}
 	raw.ReadTime.End = graphql.Now()
 
 	contentType := responseType(r)
@@ -49,8 +57,8 @@ func (GET) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor
 	opCtx, gqlErr := exec.CreateOperationContext(ctx, raw)
 	if gqlErr != nil {
 		w.Header().Set("Content-Type", contentType)
-		w.WriteHeader(statusFor(contentType, gqlErr))
-		writeJSON(w, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), gqlErr))
+		w.WriteHeader(requestErrorStatus(contentType, gqlErr))
+		_, _ = w.Write(requestErrorJSON(exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), gqlErr)))
 		return
 	}
 	if op := opCtx.Doc.Operations.ForName(opCtx.OperationName); op == nil || op.Operation != ast.Query {

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -24,6 +25,7 @@ const (
 	CodeUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
 	CodeRequestTooLarge      = "REQUEST_TOO_LARGE"
 	CodeRequestTimeout       = "REQUEST_TIMEOUT"
+	CodeNotAcceptable        = "NOT_ACCEPTABLE"
 )
 
 // Defaults of Limits.
@@ -43,6 +45,9 @@ type Limits struct {
 	// MaxJSONDepth bounds nesting of the body and of GET variables/extensions
 	// (0: DefaultMaxJSONDepth). GraphQL variables are shallow; Go's decoder allows 10,000.
 	MaxJSONDepth int
+	// MaxBatch bounds the operations of a batched POST, a JSON array (0:
+	// DefaultMaxBatch; negative: batches refused).
+	MaxBatch int
 }
 
 func (l Limits) withDefaults() Limits {
@@ -54,6 +59,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxJSONDepth <= 0 {
 		l.MaxJSONDepth = DefaultMaxJSONDepth
+	}
+	if l.MaxBatch == 0 {
+		l.MaxBatch = DefaultMaxBatch
 	}
 	return l
 }
@@ -71,6 +79,10 @@ func Guard(l Limits, rejected Rejected, next http.Handler) http.Handler {
 				rejected(r, code)
 			}
 			WriteError(w, status, code, msg)
+		}
+		if r.Method != http.MethodOptions && !acceptable(r.Header.Values("Accept")) {
+			reject(http.StatusNotAcceptable, CodeNotAcceptable, "this endpoint answers application/graphql-response+json or application/json")
+			return
 		}
 		switch r.Method {
 		case http.MethodOptions:
@@ -107,7 +119,7 @@ func Guard(l Limits, rejected Rejected, next http.Handler) http.Handler {
 			reject(status, code, msg)
 			return
 		}
-		if code, msg := checkParams(body, l.MaxJSONDepth); code != "" {
+		if code, msg := checkBody(body, l); code != "" {
 			reject(http.StatusBadRequest, code, msg)
 			return
 		}
@@ -156,6 +168,34 @@ type params struct {
 	DocID         string         `json:"doc_id"`
 }
 
+// checkBody reports why body is neither a GraphQL request nor a batch of at most
+// l.MaxBatch of them, or "" when it is.
+func checkBody(body []byte, l Limits) (code, msg string) {
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '[' {
+		return checkParams(body, l.MaxJSONDepth)
+	}
+	if l.MaxBatch < 0 {
+		return CodeBadRequest, "batched requests (a JSON array) are not supported: send one operation per request"
+	}
+	if d := jsonDepth(body); d > l.MaxJSONDepth+1 {
+		return CodeBadRequest, fmt.Sprintf("request JSON nests deeper than %d levels", l.MaxJSONDepth)
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(body, &items); err != nil {
+		return CodeBadRequest, jsonProblem(err)
+	}
+	if len(items) == 0 || len(items) > l.MaxBatch {
+		return CodeBadRequest, fmt.Sprintf("a batch holds 1 to %d operations, not %d", l.MaxBatch, len(items))
+	}
+	for i, item := range items {
+		if code, msg := checkParams(item, l.MaxJSONDepth); code != "" {
+			return code, fmt.Sprintf("batch entry %d: %s", i, msg)
+		}
+	}
+	return "", ""
+}
+
 // checkParams reports why body is not a GraphQL request, or "" when it is one.
 func checkParams(body []byte, maxDepth int) (code, msg string) {
 	if d := jsonDepth(body); d > maxDepth {
@@ -165,12 +205,8 @@ func checkParams(body []byte, maxDepth int) (code, msg string) {
 	if len(trimmed) == 0 {
 		return CodeBadRequest, "request body is empty: send {\"query\": …}"
 	}
-	switch trimmed[0] {
-	case '{':
-	case '[':
-		return CodeBadRequest, "batched requests (a JSON array) are not supported: send one operation per request"
-	default:
-		return CodeBadRequest, "request body must be a JSON object"
+	if trimmed[0] != '{' {
+		return CodeBadRequest, "request body must be a JSON object (or an array of them, a batch)"
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -205,6 +241,28 @@ func checkGET(r *http.Request, l Limits) (code, msg string) {
 		}
 	}
 	return "", ""
+}
+
+// acceptable reports whether an Accept header lets us answer: JSON, GraphQL's
+// response type, multipart/mixed (incremental delivery), or any wildcard. No header
+// accepts anything.
+func acceptable(values []string) bool {
+	if len(values) == 0 {
+		return true
+	}
+	for _, v := range values {
+		for part := range strings.SplitSeq(v, ",") {
+			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+			if err != nil || params["q"] == "0" {
+				continue
+			}
+			switch mt {
+			case "*/*", "application/*", mediaJSON, mediaGraphQLResponse, "multipart/mixed", "multipart/*":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // jsonProblem describes a decode error without quoting the input.

@@ -38,7 +38,7 @@ func TestCheckParams(t *testing.T) {
 		{`{"query": "x"`, false, "truncated"},
 		{`{"query": "x"}}`, false, "more than one JSON value"},
 		{` `, false, "empty"},
-		{`[]`, false, "batched"},
+		{`[]`, false, "must be a JSON object"},
 		{`null`, false, "must be a JSON object"},
 	} {
 		code, msg := checkParams([]byte(tc.body), DefaultMaxJSONDepth)
