@@ -121,6 +121,7 @@ type Config struct {
 	OTLPEndpoint    string
 	Systems         resolvers.Systems
 	CORSOrigins     []string
+	CORSHeaders     string // request headers a cross-origin caller may send
 	MaxRequestBytes int
 	MaxBatch        int // operations per batched POST (-1: batching off)
 
@@ -204,6 +205,7 @@ var settings = []setting{
 	{"DATALOADERS", "dataloaders", "on", "on/off: batch lookups (off only for benchmarks)"},
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "otlp-endpoint", "", "OTLP/HTTP endpoint for traces (unset: no export)"},
 	{"CORS_ORIGINS", "cors-origins", "", "browser origins allowed to call /graphql, comma-separated, or * (unset: same origin only)"},
+	{"CORS_HEADERS", "cors-headers", DefaultCORSHeaders, "request headers browsers may send cross-origin, comma-separated"},
 	{"MAX_REQUEST_BYTES", "max-request-bytes", "1048576", "largest accepted /graphql request body"},
 	{"MAX_BATCH", "max-batch", "10", "operations one batched POST (a JSON array) may carry, each under every limit (0: batching off)"},
 	{"CLIENT_DATA_STATUS_CODES", "client-data-status-codes", "", "client-data change-request status ids as id=CODE pairs (default 1=PENDING,2=APPROVED,3=REJECTED,4=CANCELLED)"},
@@ -295,6 +297,7 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 		OTLPEndpoint:          get("OTEL_EXPORTER_OTLP_ENDPOINT"),
 		MaxRequestBytes:       integer("MAX_REQUEST_BYTES"),
 		MaxBatch:              integer("MAX_BATCH"),
+		CORSHeaders:           get("CORS_HEADERS"),
 	}
 	if cfg.MaxBatch == 0 {
 		cfg.MaxBatch = -1 // off

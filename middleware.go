@@ -106,9 +106,14 @@ func withBudgets(d time.Duration, calls int, next http.Handler) http.Handler {
 	})
 }
 
-// cors lets the configured browser origins call /graphql: it answers preflights and
-// names the headers frontends send (auth, language, trace) and may read (request id).
-func cors(origins []string, next http.Handler) http.Handler {
+// DefaultCORSHeaders are the request headers browsers may send cross-origin: auth,
+// language, crmgraph's trace and request id, Apollo's client awareness, W3C trace context.
+const DefaultCORSHeaders = "Content-Type, Authorization, Accept-Language, X-Crmgraph-Trace, X-Request-Id, " +
+	"apollographql-client-name, apollographql-client-version, apollo-require-preflight, traceparent, tracestate, baggage"
+
+// cors lets the configured browser origins call /graphql: it answers preflights with
+// the allowed request headers and names the ones frontends may read (request id).
+func cors(origins []string, allowHeaders string, next http.Handler) http.Handler {
 	if len(origins) == 0 {
 		return next
 	}
@@ -128,7 +133,7 @@ func cors(origins []string, next http.Handler) http.Handler {
 			}
 			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 				h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-				h.Set("Access-Control-Allow-Headers", "Content-Type, Authorization, Accept-Language, X-Crmgraph-Trace, X-Request-Id")
+				h.Set("Access-Control-Allow-Headers", allowHeaders)
 				h.Set("Access-Control-Max-Age", "600")
 				w.WriteHeader(http.StatusNoContent)
 				return

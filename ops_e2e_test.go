@@ -403,6 +403,27 @@ func TestCORSAndBodyLimit(t *testing.T) {
 		!strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Authorization") {
 		t.Fatalf("preflight: %d %v", resp.StatusCode, resp.Header)
 	}
+	// Apollo client awareness and W3C trace context are allowed by default.
+	allowed := strings.ToLower(resp.Header.Get("Access-Control-Allow-Headers"))
+	for _, h := range []string{"apollographql-client-name", "apollographql-client-version", "traceparent", "tracestate"} {
+		if !strings.Contains(allowed, h) {
+			t.Errorf("preflight does not allow %s: %s", h, allowed)
+		}
+	}
+	// The list is a setting.
+	env["CORS_HEADERS"] = "Content-Type, X-Tenant"
+	_, custom := newGateway(t, env)
+	pre2, _ := http.NewRequest(http.MethodOptions, custom.URL+"/graphql", nil)
+	pre2.Header.Set("Origin", "https://app.example")
+	pre2.Header.Set("Access-Control-Request-Method", "POST")
+	resp, err = custom.Client().Do(pre2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("Access-Control-Allow-Headers"); got != "Content-Type, X-Tenant" {
+		t.Fatalf("CORS_HEADERS: %q", got)
+	}
 	// Another origin gets no CORS headers (the browser blocks it).
 	other, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
 	other.Header.Set("Origin", "https://evil.example")

@@ -320,7 +320,7 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 	h = withBudgets(cfg.RequestTimeout, cfg.MaxBackendCalls, h)
 	h = gqlhttp.Guard(gqlhttp.Limits{MaxBodyBytes: int64(cfg.MaxRequestBytes), BodyReadTimeout: cfg.BodyReadTimeout, MaxBatch: cfg.MaxBatch},
 		func(*http.Request, string) { ops.rejected() }, h)
-	return cors(cfg.CORSOrigins, gzipResponses(noStore(h))), nil
+	return cors(cfg.CORSOrigins, cfg.CORSHeaders, gzipResponses(noStore(h))), nil
 }
 
 // ListenAndServe serves on cfg.Addr until ctx ends, then shuts down gracefully.
