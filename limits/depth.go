@@ -18,7 +18,8 @@ import (
 const CodeDepthLimitExceeded = "DEPTH_LIMIT_EXCEEDED"
 
 // Depth rejects operations whose selections nest deeper than Max fields (fragments
-// are followed; inline fragments and spreads add no depth). Max ≤ 0 disables it.
+// are followed; inline fragments and spreads add no depth; __schema and __type count
+// as one field, whatever they select). Max ≤ 0 disables it.
 type Depth struct {
 	Max int
 }
@@ -73,7 +74,13 @@ func (w *depthWalker) depth(set ast.SelectionSet) int {
 		var d int
 		switch s := sel.(type) {
 		case *ast.Field:
-			d = 1 + w.depth(s.SelectionSet)
+			d = 1
+			// Introspection is bounded on its own terms (gqlparser's MaxIntrospectionDepth
+			// rule) and reaches no backend: the standard introspection query of GraphiQL
+			// and codegen nests 15 deep, and must work under any data-query limit.
+			if !isIntrospection(s.Name) {
+				d += w.depth(s.SelectionSet)
+			}
 		case *ast.InlineFragment:
 			d = w.depth(s.SelectionSet)
 		case *ast.FragmentSpread:
@@ -85,6 +92,8 @@ func (w *depthWalker) depth(set ast.SelectionSet) int {
 	}
 	return maxDepth
 }
+
+func isIntrospection(field string) bool { return field == "__schema" || field == "__type" }
 
 func (w *depthWalker) fragment(s *ast.FragmentSpread) int {
 	if d, ok := w.memo[s.Name]; ok {
