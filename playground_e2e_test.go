@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,15 +41,20 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	out, err := exec.CommandContext(ctx, "node", "web/e2e/playground.mjs", srv.URL+"/", "backendCalls").Output()
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	var res struct {
-		OK     bool   `json:"ok"`
-		Result string `json:"result"`
-		Reason string `json:"reason"`
+		OK       bool     `json:"ok"`
+		Result   string   `json:"result"`
+		Reason   string   `json:"reason"`
+		DocTypes []string `json:"docTypes"`
 	}
 	if jerr := json.Unmarshal([]byte(lines[len(lines)-1]), &res); jerr != nil || err != nil || !res.OK {
 		t.Fatalf("browser check failed: %v %s\n%s", err, res.Reason, out)
 	}
 	if !strings.Contains(res.Result, `"accounts"`) || !strings.Contains(res.Result, `"backendCalls"`) {
 		t.Fatalf("result pane: %s", res.Result)
+	}
+	// The Docs panel (GraphiQL's standard introspection query) lists the schema's types.
+	if !slices.Contains(res.DocTypes, "Account") || !slices.Contains(res.DocTypes, "ChangeRequest") || len(res.DocTypes) < 30 {
+		t.Fatalf("Docs panel types: %v", res.DocTypes)
 	}
 }
 

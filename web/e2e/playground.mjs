@@ -5,8 +5,9 @@
 //
 // Opens <url> in Debian's Chromium (never a downloaded browser), refuses every request to a
 // non-loopback host (the page must work offline), fails on page errors and CSP violations,
-// runs the default tab and waits until the result pane holds "data" (and expectText).
-// Success: one JSON line {"ok":true,"result":"<result pane text>"} on stdout, exit 0.
+// runs the default tab and waits until the result pane holds "data" (and expectText),
+// then opens the Docs panel and waits until it lists the schema's types.
+// Success: one JSON line {"ok":true,"result":"<result pane text>","docTypes":[…]} on stdout, exit 0.
 // Failure: one JSON line {"ok":false,"reason":"..."} on stdout, the reason on stderr, exit 1.
 // Needs: Node 20+, web/build.sh run (playwright-core in web/node_modules), /usr/bin/chromium
 // or $CHROMIUM.
@@ -21,10 +22,10 @@ if (!url) {
 let browser;
 let done = false;
 
-async function finish(ok, payload) {
+async function finish(ok, payload, extra = {}) {
   if (done) return;
   done = true;
-  const line = ok ? { ok: true, result: payload } : { ok: false, reason: payload };
+  const line = ok ? { ok: true, result: payload, ...extra } : { ok: false, reason: payload };
   process.stdout.write(JSON.stringify(line) + '\n');
   if (!ok) process.stderr.write(`playground check failed: ${payload}\n`);
   try {
@@ -176,7 +177,27 @@ async function main() {
   }
 
   if (await failIfProblems()) return;
-  return finish(true, result);
+
+  // The Docs panel is built from the standard introspection query: it must list the
+  // schema's types, not "Error fetching schema".
+  await page.getByRole('button', { name: /Documentation Explorer/ }).first().click();
+  const docsState = () => {
+    const docs = document.querySelector('section[aria-label="Documentation Explorer"]');
+    if (!docs) return false;
+    const text = docs.innerText;
+    if (text.includes('Error fetching schema')) return { error: text.slice(0, 300) };
+    if (!text.includes('All Schema Types')) return false;
+    return { types: Array.from(docs.querySelectorAll('.graphiql-doc-explorer-type-name')).map((a) => a.textContent) };
+  };
+  let docs;
+  try {
+    docs = await (await page.waitForFunction(docsState, undefined, { timeout: 30_000, polling: 100 })).jsonValue();
+  } catch {
+    return finish(false, 'the Docs panel never listed the schema types');
+  }
+  if (docs.error) return finish(false, `Docs panel: ${docs.error}`);
+  if (await failIfProblems()) return;
+  return finish(true, result, { docTypes: docs.types });
 }
 
 main().catch((err) => finish(false, err && err.message ? err.message.split('\n')[0] : String(err)));
