@@ -4,6 +4,7 @@ package main
 // persisted documents by documentId or Relay's doc_id.
 
 import (
+	"compress/gzip"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -121,5 +122,44 @@ func TestRelayDocID(t *testing.T) {
 	}
 	if r := postJSON(t, srv, map[string]any{"doc_id": "nope"}, nil); len(r.codes()) != 1 || r.codes()[0] != "PERSISTED_QUERY_NOT_FOUND" {
 		t.Fatalf("unknown doc_id: %s", r.raw)
+	}
+}
+
+func TestDeferIsDeliveredIncrementally(t *testing.T) {
+	srv := gateway(t)
+	q := `query { accounts(first: 2, filter: {sources: [CIRRUS]}) { edges { node { id name ... @defer(label: "more") { owner { name } } } } } }`
+	for _, compressed := range []bool{false, true} {
+		b, _ := json.Marshal(map[string]string{"query": q})
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(string(b)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", `multipart/mixed;deferSpec=20220824, application/json`)
+		if compressed {
+			req.Header.Set("Accept-Encoding", "gzip") // the client then decompresses itself
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r io.Reader = resp.Body
+		if resp.Header.Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(resp.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r = zr
+		}
+		body, _ := io.ReadAll(r)
+		resp.Body.Close()
+		if !strings.HasPrefix(resp.Header.Get("Content-Type"), "multipart/mixed") {
+			t.Fatalf("compressed %v: Content-Type %q: %s", compressed, resp.Header.Get("Content-Type"), body)
+		}
+		// The initial part has the names and hasNext; the owners follow in "incremental".
+		text := string(body)
+		if !strings.Contains(text, `"hasNext":true`) || !strings.Contains(text, `"incremental"`) || !strings.Contains(text, `"label":"more"`) || !strings.Contains(text, `"owner"`) {
+			t.Fatalf("compressed %v: not incremental: %s", compressed, text)
+		}
+		if strings.Index(text, `"owner":{"name"`) < strings.Index(text, `"hasNext":true`) {
+			t.Fatalf("compressed %v: the deferred field came in the first part: %s", compressed, text)
+		}
 	}
 }

@@ -193,6 +193,15 @@ func (g *gzipWriter) WriteHeader(code int) {
 // Unwrap lets http.ResponseController reach the connection (read deadlines).
 func (g *gzipWriter) Unwrap() http.ResponseWriter { return g.ResponseWriter }
 
+// Flush sends what is compressed so far: incremental (@defer) parts must not wait in
+// the compressor.
+func (g *gzipWriter) Flush() {
+	_ = g.gz.Flush()
+	if f, ok := g.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
 func (g *gzipWriter) Write(b []byte) (int, error) {
 	g.Header().Del("Content-Length")
 	return g.gz.Write(b)

@@ -236,6 +236,9 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res, Complexity: resolvers.Complexity()}))
 	srv.AddTransport(gqltransport.Options{})
 	srv.AddTransport(gqlhttp.GET{})
+	// @defer is advertised by introspection: clients that accept multipart/mixed (Apollo
+	// Client, urql) get the deferred parts incrementally. Before POST, which would claim them.
+	srv.AddTransport(gqltransport.MultipartMixed{})
 	srv.AddTransport(gqlhttp.POST{MaxBatch: cfg.MaxBatch})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	// gqlparser's field-merging rule is quadratic: documents that would make it spin are
