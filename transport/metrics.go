@@ -8,6 +8,7 @@ import (
 	"net/http/httptrace"
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -19,6 +20,7 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	breaker  *prometheus.GaugeVec
+	queue    *prometheus.HistogramVec
 }
 
 // Metric label values for outcomes that have no HTTP status.
@@ -44,6 +46,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:    "Time from sending a REST call attempt to its response headers.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"backend", "operation"}),
+		queue: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "crmgraph_backend_queue_seconds",
+			Help:    "Time a REST call waited for a free slot under the backend's concurrency cap (<BACKEND>_MAX_CONCURRENCY).",
+			Buckets: []float64{0, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"backend"}),
 		breaker: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "crmgraph_backend_breaker_state",
 			Help: "Circuit breaker state per backend: 0 closed, 1 half-open, 2 open.",
@@ -53,6 +60,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		m.requests = register(reg, m.requests)
 		m.duration = register(reg, m.duration)
 		m.breaker = register(reg, m.breaker)
+		m.queue = register(reg, m.queue)
 	}
 	return m
 }
@@ -68,6 +76,12 @@ func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
 		panic(err) // a conflicting definition of our own metric names is a programming error
 	}
 	return c
+}
+
+func (m *Metrics) queued(backend string, wait time.Duration) {
+	if m != nil {
+		m.queue.WithLabelValues(backend).Observe(wait.Seconds())
+	}
 }
 
 func (m *Metrics) count(backend, op, code string) {
@@ -138,6 +152,7 @@ func (a *attempt) RoundTrip(req *http.Request) (*http.Response, error) {
 		Path:       relativePath(req, a.o.BasePath),
 		Status:     status,
 		DurationMs: float64(elapsed.Microseconds()) / 1000,
+		QueueMs:    float64(queueWait(ctx).Microseconds()) / 1000,
 		Keys:       info.Keys,
 	})
 	if err != nil && a.traced && !wrote.Load() {

@@ -14,7 +14,9 @@ type Call struct {
 	Path       string  `json:"path"`
 	Status     int     `json:"status"` // 0 when the attempt failed before a response
 	DurationMs float64 `json:"durationMs"`
-	Keys       int     `json:"keys"`
+	// QueueMs is the time the call waited for a slot under the concurrency cap.
+	QueueMs float64 `json:"queueMs,omitempty"`
+	Keys    int     `json:"keys"`
 }
 
 // Recorder collects the backend calls of one GraphQL request. It is safe for

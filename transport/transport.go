@@ -234,7 +234,7 @@ func New(base http.RoundTripper, o Options) http.RoundTripper {
 	if !o.Breaker.Disabled {
 		rt = newBreaker(rt, o)
 	}
-	rt = newLimiter(rt, o.MaxConcurrent)
+	rt = newLimiter(rt, o)
 	rt = checked{next: rt, o: o}
 	if o.Tracer != nil || o.Propagator != nil {
 		rt = newTracing(rt, o)
