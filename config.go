@@ -119,6 +119,7 @@ type Config struct {
 	TraceExtension  bool          // honour X-Crmgraph-Trace (backend paths) from any caller
 	Dataloaders     bool
 	OTLPEndpoint    string
+	DebugAddr       string // pprof listener ("" off)
 	Systems         resolvers.Systems
 	CORSOrigins     []string
 	CORSHeaders     string // request headers a cross-origin caller may send
@@ -203,6 +204,7 @@ var settings = []setting{
 	{"CLIENT_DATA_TIMEOUT", "client-data-timeout", "", "client-data per-call timeout (default BACKEND_TIMEOUT)"},
 	{"SUPPORT_TIMEOUT", "support-timeout", "", "Apideck per-call timeout (default BACKEND_TIMEOUT)"},
 	{"DATALOADERS", "dataloaders", "on", "on/off: batch lookups (off only for benchmarks)"},
+	{"DEBUG_ADDR", "debug-addr", "", "listen address of the pprof debug server, e.g. 127.0.0.1:6060 (unset: off; a bare :port binds loopback)"},
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "otlp-endpoint", "", "OTLP/HTTP endpoint for traces (unset: no export)"},
 	{"CORS_ORIGINS", "cors-origins", "", "browser origins allowed to call /graphql, comma-separated, or * (unset: same origin only)"},
 	{"CORS_HEADERS", "cors-headers", DefaultCORSHeaders, "request headers browsers may send cross-origin, comma-separated"},
@@ -295,9 +297,13 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 		ShutdownTimeout:       duration("SHUTDOWN_TIMEOUT"),
 		Dataloaders:           boolean("DATALOADERS"),
 		OTLPEndpoint:          get("OTEL_EXPORTER_OTLP_ENDPOINT"),
+		DebugAddr:             get("DEBUG_ADDR"),
 		MaxRequestBytes:       integer("MAX_REQUEST_BYTES"),
 		MaxBatch:              integer("MAX_BATCH"),
 		CORSHeaders:           get("CORS_HEADERS"),
+	}
+	if strings.HasPrefix(cfg.DebugAddr, ":") {
+		cfg.DebugAddr = "127.0.0.1" + cfg.DebugAddr // profiles are for operators, not the network
 	}
 	if cfg.MaxBatch == 0 {
 		cfg.MaxBatch = -1 // off

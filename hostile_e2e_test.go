@@ -516,3 +516,19 @@ func TestHostileWorkStopsWhenTheClientLeaves(t *testing.T) {
 		t.Fatalf("%d backend calls after the client left, want the one in flight", n)
 	}
 }
+
+func TestDebugListenerIsOptInAndLoopback(t *testing.T) {
+	cfg, err := LoadConfig(nil, func(k string) string { return map[string]string{"DEBUG_ADDR": ":0"}[k] })
+	if err != nil || cfg.DebugAddr != "127.0.0.1:0" {
+		t.Fatalf("DEBUG_ADDR=:0 → %q, %v", cfg.DebugAddr, err)
+	}
+	// The public handler has no profiles.
+	if code, _ := get(t, gateway(t), "/debug/pprof/"); code == http.StatusOK {
+		t.Fatal("pprof on the public port")
+	}
+	srv := httptest.NewServer(debugHandler())
+	defer srv.Close()
+	if code, body := get(t, srv, "/debug/pprof/"); code != http.StatusOK || !strings.Contains(body, "goroutine") {
+		t.Fatalf("debug listener: %d", code)
+	}
+}

@@ -341,6 +341,13 @@ func (a *App) ListenAndServe(ctx context.Context) error {
 // running are then cancelled, so they answer with a SHUTTING_DOWN error rather than a
 // cut connection. A clean shutdown returns nil.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	if a.cfg.DebugAddr != "" {
+		dl, err := net.Listen("tcp", a.cfg.DebugAddr)
+		if err != nil {
+			return fmt.Errorf("DEBUG_ADDR: %w", err)
+		}
+		go a.serveDebug(ctx, dl)
+	}
 	base, cancelRequests := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer cancelRequests(nil)
 	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
