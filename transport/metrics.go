@@ -129,7 +129,7 @@ func (a *attempt) RoundTrip(req *http.Request) (*http.Response, error) {
 			WroteHeaders: func() { wrote.Store(true) },
 		}))
 	}
-	start := a.o.Clock()
+	start, began := a.o.Clock(), time.Now() // began: wall time, for the trace's startMs
 	resp, err := a.next.RoundTrip(req)
 	elapsed := a.o.Clock().Sub(start)
 
@@ -154,7 +154,7 @@ func (a *attempt) RoundTrip(req *http.Request) (*http.Response, error) {
 		DurationMs: float64(elapsed.Microseconds()) / 1000,
 		QueueMs:    float64(queueWait(ctx).Microseconds()) / 1000,
 		Keys:       info.Keys,
-	})
+	}, began)
 	if err != nil && a.traced && !wrote.Load() {
 		// Not a byte of the request went out (no connection, or refused before one
 		// was looked for): the backend cannot have acted on it. Once the headers are

@@ -140,10 +140,10 @@ func TestRecorder(t *testing.T) {
 			}
 			want := transport.Call{Backend: "clientdata", Method: "POST", Path: tt.wantPath, Status: 201, Keys: 7}
 			got := calls[0]
-			if got.DurationMs < 0 {
-				t.Errorf("negative duration %v", got.DurationMs)
+			if got.DurationMs < 0 || got.StartMs < 0 {
+				t.Errorf("negative duration %v or start %v", got.DurationMs, got.StartMs)
 			}
-			got.DurationMs = 0
+			got.DurationMs, got.StartMs = 0, 0
 			if got != want {
 				t.Errorf("call = %+v, want %+v", got, want)
 			}

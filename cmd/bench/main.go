@@ -1,12 +1,16 @@
-// Command bench measures crmgraph against the sandbox: it serves the simulated CRMs
-// in-process (with SANDBOX_LATENCY-style latency), builds and starts the gateway as a
-// separate process, drives it with concurrent clients and prints RPS, p50/p99 latency and
-// REST calls per query, with dataloaders on and off.
+// Command bench measures crmgraph the way it runs: it builds the gateway and
+// cmd/sandbox, starts each as its own process (the gateway configured with the sandbox's
+// URLs, as with real backends), drives the gateway with closed-loop clients at each
+// concurrency, and prints per level: RPS, p50/p90/p99, REST calls per query, gateway CPU
+// and allocations per query, peak RSS, and the gateway's own share of each query's time
+// (wall time minus the time some backend call of the query was in flight). Then the same
+// at one level with dataloaders off.
 //
-//	go run ./cmd/bench -duration 10s -concurrency 8 -latency 20ms
+//	go run ./cmd/bench -duration 10s -concurrency 1,4,16,64 -latency 20ms
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -30,10 +34,12 @@ import (
 	"crmgraph/backends/sandbox"
 )
 
-// canonicalQuery is the nested query of the foundation issue.
-const canonicalQuery = `{ accounts(first: 20, filter: {sources: [CIRRUS]}) { edges { node { name owner { name } type { name }
-  contacts(first: 5) { edges { node { name } } } orders(first: 5) { edges { node { number status { name } } } }
-  opportunities(first: 5) { edges { node { title status { name } } } } } } } }`
+// canonicalQuery is the README's nested query (2 round trips deep).
+const canonicalQuery = `{ accounts(first: 20, filter: {sources: [CIRRUS]}) { totalCount edges { node {
+    name owner { name } type { name }
+    contacts(first: 5) { edges { node { name email } } }
+    orders(first: 5) { totalCount edges { node { number placedAt total status { name } } } }
+    opportunities(first: 5) { edges { node { title value status { name } } } } } } } }`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -44,24 +50,38 @@ func main() {
 	}
 }
 
-type result struct {
-	mode      string
-	requests  int
-	errors    int
-	elapsed   time.Duration
-	latencies []time.Duration
-	calls     int
-	cpu       time.Duration // gateway process CPU time while measuring (Linux; 0 elsewhere)
+// level is one measured run.
+type level struct {
+	label        string
+	concurrency  int
+	requests     int
+	errors       int
+	elapsed      time.Duration
+	latencies    []time.Duration
+	calls        int
+	own          []time.Duration // per query: wall time minus backend-busy time
+	cpu          time.Duration   // gateway process CPU while measuring
+	allocs       float64         // gateway heap allocations while measuring
+	peakRSSBytes int64
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	duration := fs.Duration("duration", 10*time.Second, "measuring time per mode")
-	concurrency := fs.Int("concurrency", 8, "concurrent clients")
+	duration := fs.Duration("duration", 10*time.Second, "measuring time per level")
+	levels := fs.String("concurrency", "1,4,16,64", "concurrent clients per level, comma-separated")
 	latency := fs.Duration("latency", 20*time.Millisecond, "sandbox latency per response")
 	queryFile := fs.String("query-file", "", "GraphQL query to run (default: the canonical nested query)")
+	offAt := fs.Int("dataloaders-off-at", 4, "also measure with dataloaders off at this concurrency (0: skip)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var concurrency []int
+	for _, s := range strings.Split(*levels, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return fmt.Errorf("-concurrency: %q is not a positive integer", s)
+		}
+		concurrency = append(concurrency, n)
 	}
 	q := canonicalQuery
 	if *queryFile != "" {
@@ -72,43 +92,60 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		q = string(b)
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	sb := &http.Server{Handler: sandbox.New(sandbox.Config{Seed: 1, Token: "sandbox", Latency: *latency})}
-	go func() { _ = sb.Serve(ln) }()
-	defer sb.Close()
-	sandboxURL := "http://" + ln.Addr().String()
-
 	dir, err := os.MkdirTemp("", "crmgraph-bench")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "crmgraph")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("build gateway: %w", err)
+	gatewayBin, sandboxBin := filepath.Join(dir, "crmgraph"), filepath.Join(dir, "sandbox")
+	for bin, pkg := range map[string]string{gatewayBin: ".", sandboxBin: "./cmd/sandbox"} {
+		build := exec.CommandContext(ctx, "go", "build", "-o", bin, pkg)
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("build %s: %w", pkg, err)
+		}
+	}
+	sandboxAddr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	sb := exec.CommandContext(ctx, sandboxBin, "-addr", sandboxAddr, "-latency", latency.String())
+	sb.Stderr = os.Stderr
+	if err := sb.Start(); err != nil {
+		return err
+	}
+	defer func() { _ = sb.Process.Signal(os.Interrupt); _ = sb.Wait() }()
+	sandboxURL := "http://" + sandboxAddr
+	if err := waitReady(ctx, http.DefaultClient, sandboxURL+sandbox.CirrusPath+"/"); err != nil {
+		return fmt.Errorf("sandbox: %w", err)
 	}
 
-	fmt.Fprintf(out, "crmgraph bench: sandbox latency %s, %d clients, %s per mode\n", *latency, *concurrency, *duration)
-	var results []result
-	for _, mode := range []string{"on", "off"} {
-		res, err := measure(ctx, bin, sandboxURL, mode, q, *concurrency, *duration)
+	fmt.Fprintf(out, "crmgraph bench: gateway and cmd/sandbox as processes, sandbox latency %s, %s per level\n", *latency, *duration)
+	var results []level
+	for _, c := range concurrency {
+		res, err := measure(ctx, gatewayBin, sandboxURL, "on", q, c, *duration)
 		if err != nil {
 			return err
 		}
+		res.label = fmt.Sprintf("%d", c)
+		results = append(results, res)
+	}
+	if *offAt > 0 {
+		res, err := measure(ctx, gatewayBin, sandboxURL, "off", q, *offAt, *duration)
+		if err != nil {
+			return err
+		}
+		res.label = fmt.Sprintf("%d, dataloaders off", *offAt)
 		results = append(results, res)
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "dataloaders\trequests\terrors\tRPS\tp50\tp99\tbackend calls/query\tgateway CPU/query\t")
+	fmt.Fprintln(tw, "clients\trequests\terrors\tRPS\tp50\tp90\tp99\tREST calls/query\tgateway CPU/query\tallocs/query\tpeak RSS\tgateway share p50\t")
 	for _, r := range results {
-		slices.Sort(r.latencies)
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%s\t%s\t%.1f\t%s\t\n", r.mode, r.requests, r.errors,
-			float64(r.requests)/r.elapsed.Seconds(), pct(r.latencies, 0.50), pct(r.latencies, 0.99),
-			float64(r.calls)/float64(max(r.requests, 1)), (r.cpu / time.Duration(max(r.requests, 1))).Round(10*time.Microsecond))
+		n := max(r.requests, 1)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%s\t%s\t%s\t%.1f\t%s\t%.0f\t%d MB\t%s\t\n", r.label, r.requests, r.errors,
+			float64(r.requests)/r.elapsed.Seconds(), pct(r.latencies, 0.50), pct(r.latencies, 0.90), pct(r.latencies, 0.99),
+			float64(r.calls)/float64(n), (r.cpu / time.Duration(n)).Round(10*time.Microsecond), r.allocs/float64(n),
+			r.peakRSSBytes>>20, pct(r.own, 0.50))
 	}
 	return tw.Flush()
 }
@@ -117,6 +154,8 @@ func pct(xs []time.Duration, p float64) time.Duration {
 	if len(xs) == 0 {
 		return 0
 	}
+	xs = slices.Clone(xs)
+	slices.Sort(xs)
 	return xs[min(len(xs)-1, int(float64(len(xs))*p))].Round(100 * time.Microsecond)
 }
 
@@ -129,65 +168,79 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-func measure(ctx context.Context, bin, sandboxURL, dataloaders, q string, concurrency int, d time.Duration) (result, error) {
+func measure(ctx context.Context, bin, sandboxURL, dataloaders, q string, concurrency int, d time.Duration) (level, error) {
 	addr, err := freeAddr()
 	if err != nil {
-		return result{}, err
+		return level{}, err
 	}
 	cmd := exec.CommandContext(ctx, bin)
 	cmd.Env = append(os.Environ(), "ADDR="+addr, "DATALOADERS="+dataloaders, "LOG_LEVEL=warn",
-		"CIRRUS_URL="+sandboxURL+"/cirrus", "CIRRUS_TOKEN=sandbox",
-		"CONE_URL="+sandboxURL+"/cone", "CONE_TOKEN=sandbox",
-		"CLIENT_DATA_URL="+sandboxURL+"/clientdata", "CLIENT_DATA_TOKEN=sandbox",
+		"CIRRUS_URL="+sandboxURL+sandbox.CirrusPath, "CIRRUS_TOKEN=sandbox",
+		"CONE_URL="+sandboxURL+sandbox.ConePath, "CONE_TOKEN=sandbox",
+		"CLIENT_DATA_URL="+sandboxURL+sandbox.ClientDataPath, "CLIENT_DATA_TOKEN=sandbox",
 		"SUPPORT_URL="+sandboxURL+sandbox.SupportPath, "SUPPORT_TOKEN=sandbox", "SUPPORT_APP_ID="+sandbox.SupportAppID, "SUPPORT_CONSUMER_ID=bench",
 		"TRACE_EXTENSION=on", "SHUTDOWN_DELAY=0s")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
-		return result{}, err
+		return level{}, err
 	}
 	defer func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }()
-	url := "http://" + addr + "/graphql"
+	base := "http://" + addr
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrency * 2}}
-	if err := waitReady(ctx, client, "http://"+addr+"/healthz"); err != nil {
-		return result{}, err
+	if err := waitReady(ctx, client, base+"/healthz"); err != nil {
+		return level{}, err
 	}
 	body, _ := json.Marshal(map[string]string{"query": q})
-	if _, _, err := once(ctx, client, url, body); err != nil { // warm-up: reference lists, connections
-		return result{}, err
+	for range 3 { // warm-up: reference lists, connections, adaptive timeouts
+		if _, err := once(ctx, client, base+"/graphql", body); err != nil {
+			return level{}, err
+		}
 	}
-	res := result{mode: dataloaders}
+	pid := cmd.Process.Pid
+	resetPeakRSS(pid)
+	res := level{concurrency: concurrency}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	deadline := time.Now().Add(d)
-	cpu0 := processCPU(cmd.Process.Pid)
+	allocs0, err := mallocs(ctx, client, base)
+	if err != nil {
+		return level{}, err
+	}
+	cpu0 := processCPU(pid)
 	start := time.Now()
+	deadline := start.Add(d)
 	for range concurrency {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				t0 := time.Now()
-				calls, ok, err := once(ctx, client, url, body)
+				r, err := once(ctx, client, base+"/graphql", body)
 				el := time.Since(t0)
 				mu.Lock()
 				res.requests++
 				res.latencies = append(res.latencies, el)
-				res.calls += calls
-				if err != nil || !ok {
+				if err != nil || !r.ok {
 					res.errors++
+				} else {
+					res.calls += r.calls
+					res.own = append(res.own, max(el-r.backendBusy, 0))
 				}
 				mu.Unlock()
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	res.elapsed = time.Since(start)
-	res.cpu = processCPU(cmd.Process.Pid) - cpu0
+	res.cpu = processCPU(pid) - cpu0
+	allocs1, err := mallocs(ctx, client, base)
+	if err != nil {
+		return level{}, err
+	}
+	res.allocs = allocs1 - allocs0
+	res.peakRSSBytes = peakRSS(pid)
 	return res, ctx.Err()
 }
 
 func waitReady(ctx context.Context, c *http.Client, url string) error {
-	for i := 0; i < 200; i++ {
+	for range 200 {
 		if resp, err := c.Get(url); err == nil {
 			resp.Body.Close()
 			return nil
@@ -198,31 +251,87 @@ func waitReady(ctx context.Context, c *http.Client, url string) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	return errors.New("gateway did not start")
+	return errors.New("did not start")
 }
 
-// once runs the query with the trace extension and returns its REST call count.
-func once(ctx context.Context, c *http.Client, url string, body []byte) (int, bool, error) {
+type answer struct {
+	ok          bool
+	calls       int
+	backendBusy time.Duration // time some backend call was in flight
+}
+
+// once runs the query with the trace extension.
+func once(ctx context.Context, c *http.Client, url string, body []byte) (answer, error) {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Crmgraph-Trace", "1")
 	resp, err := c.Do(req)
 	if err != nil {
-		return 0, false, err
+		return answer{}, err
 	}
 	defer resp.Body.Close()
 	var r struct {
 		Errors     []json.RawMessage `json:"errors"`
 		Extensions struct {
 			Trace struct {
-				BackendCalls []json.RawMessage `json:"backendCalls"`
+				BackendCalls []struct {
+					StartMs    float64 `json:"startMs"`
+					DurationMs float64 `json:"durationMs"`
+				} `json:"backendCalls"`
 			} `json:"trace"`
 		} `json:"extensions"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-		return 0, false, err
+		return answer{}, err
 	}
-	return len(r.Extensions.Trace.BackendCalls), len(r.Errors) == 0, nil
+	spans := make([][2]float64, 0, len(r.Extensions.Trace.BackendCalls))
+	for _, c := range r.Extensions.Trace.BackendCalls {
+		spans = append(spans, [2]float64{c.StartMs, c.StartMs + c.DurationMs})
+	}
+	return answer{ok: len(r.Errors) == 0, calls: len(spans), backendBusy: busy(spans)}, nil
+}
+
+// busy is the length of the union of the intervals, in ms → Duration.
+func busy(spans [][2]float64) time.Duration {
+	slices.SortFunc(spans, func(a, b [2]float64) int {
+		switch {
+		case a[0] < b[0]:
+			return -1
+		case a[0] > b[0]:
+			return 1
+		}
+		return 0
+	})
+	total, end := 0.0, -1.0
+	for _, s := range spans {
+		switch {
+		case s[0] > end:
+			total += s[1] - s[0]
+			end = s[1]
+		case s[1] > end:
+			total += s[1] - end
+			end = s[1]
+		}
+	}
+	return time.Duration(total * float64(time.Millisecond))
+}
+
+// mallocs reads go_memstats_mallocs_total from the gateway's /metrics.
+func mallocs(ctx context.Context, c *http.Client, base string) (float64, error) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "go_memstats_mallocs_total "); ok {
+			return strconv.ParseFloat(v, 64)
+		}
+	}
+	return 0, errors.New("/metrics has no go_memstats_mallocs_total")
 }
 
 // processCPU is a process's user+system CPU time from /proc (0 where there is none).
@@ -241,4 +350,24 @@ func processCPU(pid int) time.Duration {
 	st, _ := strconv.ParseInt(fields[12], 10, 64)
 	const ticksPerSecond = 100 // USER_HZ on Linux
 	return time.Duration(ut+st) * time.Second / ticksPerSecond
+}
+
+// resetPeakRSS restarts the kernel's peak-RSS count (Linux: "5" to clear_refs).
+func resetPeakRSS(pid int) {
+	_ = os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0)
+}
+
+// peakRSS is VmHWM from /proc/<pid>/status, in bytes (0 where there is none).
+func peakRSS(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }
