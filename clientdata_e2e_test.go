@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -297,4 +301,178 @@ func TestCachedListsAreScopedByCaller(t *testing.T) {
 	if other := callsAs(cdsandbox.MemberToken5); other != 1 {
 		t.Fatalf("member-5 was served member-3's cached list (%d calls; first %d)", other, first)
 	}
+}
+
+// sandboxCall sends one request straight to the shared client-data sandbox (no gateway)
+// as token and decodes its JSON answer into into: the tests compare the gateway with
+// what the API itself answers.
+func sandboxCall(t *testing.T, method, path, token string, body any, header http.Header, into any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, sharedSandboxURL(t)+"/clientdata"+path, rd)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("sandbox %s %s: %d %s", method, path, resp.StatusCode, raw)
+	}
+	if err := json.Unmarshal(raw, into); err != nil {
+		t.Fatalf("sandbox %s %s: %v: %s", method, path, err, raw)
+	}
+}
+
+// sandboxChangeRequest is a search result as the sandbox sends it (seed 004 L197–220).
+type sandboxChangeRequest struct {
+	ID      int32
+	Contact struct{ ID int32 }
+	Status  struct{ ID int32 }
+}
+
+// sandboxSearchAll walks every page of the change-request search (POST
+// /v1.0/contacts/change-requests/search, seed 004 L161) in its default order, newest
+// first, as token.
+func sandboxSearchAll(t *testing.T, token string, filter map[string]any) []sandboxChangeRequest {
+	t.Helper()
+	var all []sandboxChangeRequest
+	for page := 1; ; page++ {
+		body := map[string]any{"page": page, "pageSize": 500}
+		for k, v := range filter {
+			body[k] = v
+		}
+		var res struct {
+			Results    []sandboxChangeRequest
+			PageCount  int
+			TotalCount int
+		}
+		sandboxCall(t, http.MethodPost, "/v1.0/contacts/change-requests/search", token, body, nil, &res)
+		all = append(all, res.Results...)
+		if page >= res.PageCount || len(res.Results) == 0 {
+			if len(all) != res.TotalCount {
+				t.Fatalf("sandbox search walked %d of totalCount %d", len(all), res.TotalCount)
+			}
+			return all
+		}
+	}
+}
+
+// crSourceID is the gateway's sourceId of a change request: "contactId/id".
+func crSourceID(cr sandboxChangeRequest) string { return fmt.Sprintf("%d/%d", cr.Contact.ID, cr.ID) }
+
+// walkChangeRequests pages changeRequests(filter: {status}) with first to the end and
+// returns the sourceIds in order, the first page's totalCount and the client-data
+// calls of every page.
+func walkChangeRequests(t *testing.T, srv *httptest.Server, status []string, first int) (ids []string, total int, calls []int) {
+	t.Helper()
+	var after any
+	for page := 0; ; page++ {
+		if page > 200 {
+			t.Fatal("paging does not end")
+		}
+		r := post(t, srv, request{Query: `query($status: [ChangeRequestStatusCode!], $first: Int, $after: String) {
+		  changeRequests(filter: {status: $status}, first: $first, after: $after) { totalCount edges { node { sourceId } } pageInfo { hasNextPage endCursor } } }`,
+			Variables: map[string]any{"status": status, "first": first, "after": after}})
+		var data struct {
+			ChangeRequests struct {
+				TotalCount int
+				Edges      []struct{ Node struct{ SourceID string } }
+				PageInfo   struct {
+					HasNextPage bool
+					EndCursor   *string
+				}
+			}
+		}
+		if err := json.Unmarshal(r.Data, &data); err != nil || len(r.Errors) > 0 {
+			t.Fatalf("page %d: %s", page, r.raw)
+		}
+		c := data.ChangeRequests
+		if page == 0 {
+			total = c.TotalCount
+		} else if c.TotalCount != total {
+			t.Fatalf("page %d: totalCount %d, first page said %d", page, c.TotalCount, total)
+		}
+		for _, e := range c.Edges {
+			ids = append(ids, e.Node.SourceID)
+		}
+		calls = append(calls, r.calls("clientdata"))
+		if !c.PageInfo.HasNextPage {
+			return ids, total, calls
+		}
+		if len(c.Edges) != first || c.PageInfo.EndCursor == nil {
+			t.Fatalf("page %d: %d edges of %d with more to come", page, len(c.Edges), first)
+		}
+		after = *c.PageInfo.EndCursor
+	}
+}
+
+// With CLIENT_DATA_STATUS_CODES not one-to-one, a code stands for every id mapped to it
+// (the API filters one statusId at a time, seed 004 L104–117), a code no id maps to
+// matches nothing, and a code named twice counts once. The walk is compared with the
+// sandbox's own unfiltered search, newest first, kept to the ids.
+func TestChangeRequestStatusFilterFollowsTheCodeMapping(t *testing.T) {
+	env := sandboxEnv(t, cdsandbox.AppToken)
+	// 2 and 4 are both APPROVED; no id is CANCELLED.
+	env["CLIENT_DATA_STATUS_CODES"] = "1=PENDING,2=APPROVED,3=REJECTED,4=APPROVED"
+	_, mapped := newGateway(t, env)
+	all := sandboxSearchAll(t, cdsandbox.AppToken, nil)
+	expect := func(ids ...int32) []string {
+		var out []string
+		for _, cr := range all {
+			if slices.Contains(ids, cr.Status.ID) {
+				out = append(out, crSourceID(cr))
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name   string
+		srv    *httptest.Server
+		status []string
+		first  int
+		want   []string
+		calls  int // client-data calls per page
+	}{
+		{"a code with two ids merges both", mapped, []string{"APPROVED"}, 100, expect(2, 4), 2},
+		{"two codes, three ids", mapped, []string{"REJECTED", "APPROVED"}, 37, expect(2, 3, 4), 3},
+		{"a code with no id matches nothing", mapped, []string{"CANCELLED"}, 20, nil, 0},
+		{"a code with no id adds nothing", mapped, []string{"CANCELLED", "PENDING"}, 100, expect(1), 1},
+		{"a code twice counts once", gateway(t), []string{"PENDING", "PENDING"}, 100, expect(1), 1},
+		{"a code twice counts once, two ids", mapped, []string{"APPROVED", "APPROVED"}, 100, expect(2, 4), 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, total, calls := walkChangeRequests(t, tt.srv, tt.status, tt.first)
+			if total != len(tt.want) {
+				t.Fatalf("totalCount %d, the sandbox has %d", total, len(tt.want))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("walked %d change requests, want the sandbox's %d in its order (first difference at %d)", len(got), len(tt.want), firstDifference(got, tt.want))
+			}
+			for i, n := range calls {
+				if tt.srv == mapped && n != tt.calls {
+					t.Fatalf("page %d made %d client-data calls, want %d", i, n, tt.calls)
+				}
+			}
+		})
+	}
+}
+
+func firstDifference(a, b []string) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
 }
