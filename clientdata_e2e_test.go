@@ -13,6 +13,7 @@ import (
 	"time"
 
 	cdsandbox "crmgraph/backends/sandbox/clientdata"
+	"crmgraph/graph/model"
 )
 
 func asMember(token string) http.Header {
@@ -102,14 +103,31 @@ func TestClientDataContactsChangeRequestsAreBatched(t *testing.T) {
 	if withCRs == 0 {
 		t.Fatal("no contact has change requests")
 	}
-	searches := 0
+	// The change requests of all 20 contacts come from one search. The pending check is
+	// per contact (seed 004 L88–98: no batch form), so 20 of them, one a contact, made
+	// together; before it read the search, which a member's scope may hide requests from.
+	// Plus the export (job and CSV) and, when not cached yet, the status list.
+	searches, exports, statuses := 0, 0, 0
+	checked := map[string]int{}
 	for _, c := range r.Extensions.Trace.BackendCalls {
-		if strings.HasSuffix(c.Path, "/change-requests/search") {
+		switch {
+		case strings.HasSuffix(c.Path, "/change-requests/search"):
 			searches++
+		case strings.HasSuffix(c.Path, "/pending-change-request/check"):
+			checked[c.Path]++
+		case strings.Contains(c.Path, "/contacts/export"):
+			exports++
+		case strings.HasSuffix(c.Path, "/change-requests/statuses"):
+			statuses++
 		}
 	}
-	if got := r.calls("clientdata"); got > 3 || searches != 1 {
-		t.Fatalf("client-data calls = %d (searches %d), want ≤ 3 with one search\n%s", got, searches, describeCalls(r))
+	once := true
+	for _, n := range checked {
+		once = once && n == 1
+	}
+	if searches != 1 || exports != 2 || statuses > 1 || len(checked) != 20 || !once || r.calls("clientdata") != 23+statuses {
+		t.Fatalf("client-data calls = %d (searches %d, exports %d, pending checks %d, status lists %d), want one search, two export calls and one pending check a contact\n%s",
+			r.calls("clientdata"), searches, exports, len(checked), statuses, describeCalls(r))
 	}
 }
 
@@ -475,4 +493,130 @@ func firstDifference(a, b []string) int {
 		}
 	}
 	return min(len(a), len(b))
+}
+
+// sandboxPendingCheck is the API's own pending check of a contact (GET
+// /v1.1/contacts/{contactId}/pending-change-request/check, seed 004 L88–98) as token.
+func sandboxPendingCheck(t *testing.T, token string, contact int32) (has bool, id int32, created time.Time, initiator string) {
+	t.Helper()
+	var res struct {
+		HasPendingChangeRequest bool
+		ChangeRequest           *struct {
+			ID              int32
+			InitiatorMember struct{ UID, Name string }
+			CreatedDate     time.Time
+		}
+	}
+	sandboxCall(t, http.MethodGet, fmt.Sprintf("/v1.1/contacts/%d/pending-change-request/check", contact), token, nil, nil, &res)
+	if res.ChangeRequest == nil {
+		return res.HasPendingChangeRequest, 0, time.Time{}, ""
+	}
+	return res.HasPendingChangeRequest, res.ChangeRequest.ID, res.ChangeRequest.CreatedDate, res.ChangeRequest.InitiatorMember.Name
+}
+
+// Contact.pendingChangeRequest is what the API's pending check answers, also for a
+// member whose scoped search (seed 004 L99, L161) cannot see the request: that member's
+// next update of an approval field would fail on it.
+func TestPendingChangeRequestIsTheAPIsPendingCheck(t *testing.T) {
+	members := []string{cdsandbox.MemberToken1, cdsandbox.MemberToken2, cdsandbox.MemberToken3, cdsandbox.MemberToken4, cdsandbox.MemberToken5}
+	pending := sandboxSearchAll(t, cdsandbox.AppToken, map[string]any{"statusId": 1})
+	// A pending request one member's search does not show.
+	var hidden sandboxChangeRequest
+	var blind string
+	for _, m := range members {
+		seen := map[int32]bool{}
+		for _, cr := range sandboxSearchAll(t, m, map[string]any{"statusId": 1}) {
+			seen[cr.ID] = true
+		}
+		for _, cr := range pending {
+			if !seen[cr.ID] {
+				hidden, blind = cr, m
+				break
+			}
+		}
+		if blind != "" {
+			break
+		}
+	}
+	if blind == "" {
+		t.Fatal("every member sees every pending change request")
+	}
+	var none int32 // a contact with change requests, none of them pending
+	withPending := map[int32]bool{}
+	for _, cr := range pending {
+		withPending[cr.Contact.ID] = true
+	}
+	for _, cr := range sandboxSearchAll(t, cdsandbox.AppToken, map[string]any{"statusId": 2}) {
+		if !withPending[cr.Contact.ID] {
+			none = cr.Contact.ID
+			break
+		}
+	}
+	// Two ids are PENDING: the check names no status, so the full record says which.
+	env := sandboxEnv(t, cdsandbox.AppToken)
+	env["CLIENT_DATA_STATUS_CODES"] = "1=PENDING,2=APPROVED,3=REJECTED,4=CANCELLED,5=PENDING"
+	_, twoPending := newGateway(t, env)
+	tests := []struct {
+		name    string
+		srv     *httptest.Server
+		token   string // "" is the gateway's service credential
+		contact int32
+		calls   int // client-data calls besides the status list
+	}{
+		{"a member the search hides it from", gateway(t), blind, hidden.Contact.ID, 2},
+		{"the app", gateway(t), "", hidden.Contact.ID, 2},
+		{"another pending request", gateway(t), cdsandbox.MemberToken2, pending[len(pending)/2].Contact.ID, 2},
+		{"no pending request", gateway(t), blind, none, 2},
+		{"two ids are PENDING", twoPending, blind, hidden.Contact.ID, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			token := tt.token
+			if token == "" {
+				token = cdsandbox.AppToken
+			}
+			has, id, created, initiator := sandboxPendingCheck(t, token, tt.contact)
+			req := request{Query: `query($id: ID!) { node(id: $id) { ... on Contact { pendingChangeRequest {
+			  id sourceId createdAt initiator { name } status { code } } } } }`,
+				Variables: map[string]any{"id": model.GlobalID("Contact", model.SourceClientData, fmt.Sprint(tt.contact))}}
+			if tt.token != "" {
+				req.header = asMember(tt.token)
+			}
+			r := post(t, tt.srv, req)
+			var data struct {
+				Node struct {
+					PendingChangeRequest *struct {
+						SourceID  string
+						CreatedAt time.Time
+						Initiator struct{ Name string }
+						Status    struct{ Code string }
+					}
+				}
+			}
+			if err := json.Unmarshal(r.Data, &data); err != nil || len(r.Errors) > 0 {
+				t.Fatalf("%s", r.raw)
+			}
+			got := data.Node.PendingChangeRequest
+			switch {
+			case !has && got != nil:
+				t.Fatalf("the API has no pending change request for contact %d, the gateway answers %+v", tt.contact, got)
+			case has && got == nil:
+				t.Fatalf("the API's pending check answers change request %d for contact %d, the gateway null", id, tt.contact)
+			case has && (got.SourceID != fmt.Sprintf("%d/%d", tt.contact, id) || !got.CreatedAt.Equal(created) ||
+				got.Initiator.Name != initiator || got.Status.Code != "PENDING"):
+				t.Fatalf("gateway %+v, API %d created %s by %s", got, id, created, initiator)
+			}
+			// The contact (node), the pending check and, when the status id is not known,
+			// the full change request; the status list may come from the cache.
+			n := r.calls("clientdata")
+			for _, c := range r.Extensions.Trace.BackendCalls {
+				if strings.HasSuffix(c.Path, "/statuses") {
+					n--
+				}
+			}
+			if n != tt.calls {
+				t.Fatalf("%d client-data calls besides the status list, want %d\n%s", n, tt.calls, describeCalls(r))
+			}
+		})
+	}
 }

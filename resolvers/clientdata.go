@@ -90,6 +90,13 @@ func (r *Resolver) changeRequestStatuses(ctx context.Context, language string) (
 }
 
 func (r *Resolver) changeRequestStatus(ctx context.Context, cr *model.ChangeRequest) (*model.ChangeRequestStatus, error) {
+	if cr.StatusID == statusUnknown {
+		full, err := r.fullChangeRequest(ctx, cr)
+		if err != nil {
+			return nil, err
+		}
+		cr = full
+	}
 	statuses, err := r.changeRequestStatuses(ctx, "")
 	if err != nil {
 		return nil, err
@@ -199,6 +206,10 @@ func (r *Resolver) filterCRConnection(all []*model.ChangeRequest, f *model.Conta
 	return changeRequestConnection(sliceWindow(kept, w), w.Offset, len(kept))
 }
 
+// contactPendingChangeRequest answers the API's pending check (v1.1, seed 004 L88–98).
+// The member-scoped search (L99, L161) is not the same question: a member may not see
+// a contact's pending request there, yet it blocks their next update that needs
+// approval.
 func (r *Resolver) contactPendingChangeRequest(ctx context.Context, c *model.Contact) (*model.ChangeRequest, error) {
 	if c.Source != model.SourceClientData {
 		return nil, nil
@@ -207,16 +218,13 @@ func (r *Resolver) contactPendingChangeRequest(ctx context.Context, c *model.Con
 	if err != nil {
 		return nil, err
 	}
-	all, err := load(ctx, r.loaders(ctx).ClientData.ChangeRequestsByContactID, id)
-	if err != nil {
+	cr, err := load(ctx, r.loaders(ctx).ClientData.PendingByContactID, id)
+	if err != nil || cr == nil {
 		return nil, err
 	}
-	for _, cr := range all {
-		if r.changeRequestCodes()[cr.StatusID] == model.ChangeRequestStatusCodePending {
-			return cr, nil
-		}
-	}
-	return nil, nil
+	withRef := *cr // the loader's value is shared: the parent contact is this field's own
+	withRef.ContactRef = c
+	return &withRef, nil
 }
 
 func (r *Resolver) contactDetails(ctx context.Context, c *model.Contact) (model.JSON, error) {
