@@ -620,3 +620,75 @@ func TestPendingChangeRequestIsTheAPIsPendingCheck(t *testing.T) {
 		})
 	}
 }
+
+// The gateway answers localized lists in the language the API picks for the caller's
+// whole Accept-Language (seed 004 L3–4, L9: the seed names no languages, so the gateway
+// cannot choose for it), read from the sandbox directly with the same header; the cache
+// keeps those answers apart. referenceData(language:) wins over the header.
+func TestAcceptLanguageIsTheCallersWholePreference(t *testing.T) {
+	_, srv := newGateway(t, sandboxEnv(t, cdsandbox.AppToken)) // a cache of its own
+	tests := []struct {
+		name     string
+		lines    []string // Accept-Language field lines
+		argument string   // referenceData(language:)
+		want     string   // the sandbox's own answer for this header
+	}{
+		{"a later range the API has", []string{"pt-BR, de;q=0.8"}, "", "de"},
+		{"the cached answer of another header is not reused", []string{"pt-BR, sv;q=0.8"}, "", "sv"},
+		{"q-values, not order", []string{"de;q=0.1, sv;q=0.9"}, "", "sv"},
+		{"a regional variant", []string{"fr-CH, fr;q=0.9"}, "", "fr"},
+		{"q=0 is not acceptable", []string{"de;q=0, sv;q=0.5"}, "", "sv"},
+		{"field lines are one list", []string{"pt-BR", "fr;q=0.7"}, "", "fr"},
+		{"nothing the API has: its default", []string{"ja, pt;q=0.5"}, "", "en"},
+		{"no header: its default", nil, "", "en"},
+		{"the argument wins", []string{"pt-BR, de;q=0.8"}, "fr", "fr"},
+	}
+	statusNames := func(t *testing.T, header http.Header, argument string) []string {
+		q := `{ referenceData { changeRequestStatuses { name } } }`
+		if argument != "" {
+			q = fmt.Sprintf(`{ referenceData(language: %q) { changeRequestStatuses { name } } }`, argument)
+		}
+		r := post(t, srv, request{Query: q, header: header})
+		var data struct {
+			ReferenceData struct{ ChangeRequestStatuses []struct{ Name string } }
+		}
+		if err := json.Unmarshal(r.Data, &data); err != nil || len(r.Errors) > 0 {
+			t.Fatalf("%s", r.raw)
+		}
+		var out []string
+		for _, s := range data.ReferenceData.ChangeRequestStatuses {
+			out = append(out, s.Name)
+		}
+		return out
+	}
+	sandboxNames := func(t *testing.T, header http.Header) []string {
+		var res struct{ ChangeRequestStatuses []struct{ Name string } }
+		sandboxCall(t, http.MethodGet, "/v1.0/contacts/change-requests/statuses", cdsandbox.AppToken, nil, header, &res)
+		var out []string
+		for _, s := range res.ChangeRequestStatuses {
+			out = append(out, s.Name)
+		}
+		return out
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			header := http.Header{}
+			if tt.lines != nil {
+				header["Accept-Language"] = tt.lines
+			}
+			want := sandboxNames(t, http.Header{"Accept-Language": {tt.want}})
+			if tt.argument == "" {
+				if direct := sandboxNames(t, header); !slices.Equal(direct, want) {
+					t.Fatalf("the sandbox answers %v for %q, the test expects %s %v", direct, tt.lines, tt.want, want)
+				}
+			}
+			if got := statusNames(t, header, tt.argument); !slices.Equal(got, want) {
+				t.Fatalf("Accept-Language %q: %v, want the API's %s %v", tt.lines, got, tt.want, want)
+			}
+			// Asked again, the cache answers the same.
+			if got := statusNames(t, header, tt.argument); !slices.Equal(got, want) {
+				t.Fatalf("Accept-Language %q, cached: %v, want %v", tt.lines, got, want)
+			}
+		})
+	}
+}

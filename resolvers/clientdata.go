@@ -34,15 +34,17 @@ func callerScope(ctx context.Context) string {
 	return s
 }
 
-// WithLanguage records the caller's preferred language (Accept-Language) for the
-// localized lists and forwards it to client-data. A lang that is not a language tag
-// (ParseLanguageTag) is ignored: the backends' default language answers instead.
-func WithLanguage(ctx context.Context, lang string) context.Context {
-	tag, ok := ParseLanguageTag(lang)
-	if !ok {
+// WithLanguage records the caller's Accept-Language for the localized lists and
+// forwards it to client-data, normalized by ParseAcceptLanguage but whole: the seed
+// names no supported languages (004 L3–4, L9), so only the API can pick the caller's
+// best one, and the cache keys what it answered by the header it was sent. A header
+// with no valid range is ignored: the API's default language answers.
+func WithLanguage(ctx context.Context, acceptLanguage string) context.Context {
+	h := ParseAcceptLanguage(acceptLanguage)
+	if h == "" {
 		return ctx
 	}
-	return clientdata.WithLanguage(context.WithValue(ctx, languageKey{}, tag), tag)
+	return clientdata.WithLanguage(context.WithValue(ctx, languageKey{}, h), h)
 }
 
 // referenceData answers referenceData(language:) after checking the language, which
@@ -58,8 +60,8 @@ func referenceData(language *string) (*model.ReferenceData, error) {
 	return &model.ReferenceData{Language: tag}, nil
 }
 
-// requestLanguage is the language in effect: referenceData(language:) wins over the
-// request's Accept-Language; "" means the backend's default.
+// requestLanguage is the request's normalized Accept-Language (referenceData(language:)
+// wins over it where given); "" means the backend's default.
 func requestLanguage(ctx context.Context) string {
 	lang, _ := ctx.Value(languageKey{}).(string)
 	return lang

@@ -6,11 +6,13 @@
 package clientdata
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -162,36 +164,79 @@ func (s *Server) authed(fn func(http.ResponseWriter, *http.Request, caller)) htt
 	}
 }
 
-// language reads the 'language' query parameter, then Accept-Language (by q order),
-// falling back to English as the sandbox's configured default.
+// Localization. The seed settles only that a language comes as the 'language' query
+// parameter or the Accept-Language header, that without one "the default configured
+// language will be used" (004 L3–4), and that the header is "The ISO 639-1 language to
+// use for localizable data" (L9 and every operation). What it leaves open, and the
+// sandbox's choices:
+//   - the languages: en (the configured default), de, fr and sv;
+//   - both given: a supported query parameter wins, an unsupported one is ignored;
+//   - the header's syntax: HTTP's (RFC 9110 §12.5.4), a list of language ranges with
+//     optional weights; the sandbox answers by RFC 4647 §3.4 lookup: ranges in order of
+//     descending q (the first listed among equals), each truncated subtag by subtag
+//     until it names a supported language; q=0 means not acceptable (RFC 9110 §12.4.2);
+//     "*" and ranges with a malformed weight are skipped; no match is the default.
+
+// defaultLanguage is the sandbox's "default configured language" (004 L4).
+const defaultLanguage = "en"
+
+// language reads the 'language' query parameter, then Accept-Language.
 func language(r *http.Request) string {
 	if l := supported(r.URL.Query().Get("language")); l != "" {
 		return l
 	}
-	best, bestQ := "", -1.0
-	for part := range strings.SplitSeq(r.Header.Get("Accept-Language"), ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			if f, err := strconv.ParseFloat(v, 64); err == nil {
-				q = f
+	type weighted struct {
+		tag string
+		q   float64
+	}
+	var ranges []weighted
+	for _, line := range r.Header.Values("Accept-Language") {
+		for part := range strings.SplitSeq(line, ",") {
+			tag, params, _ := strings.Cut(part, ";")
+			w := weighted{tag: strings.TrimSpace(tag), q: 1}
+			valid := w.tag != "" && w.tag != "*"
+			for p := range strings.SplitSeq(params, ";") {
+				name, v, _ := strings.Cut(p, "=")
+				if !strings.EqualFold(strings.TrimSpace(name), "q") {
+					continue
+				}
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				if err != nil || f < 0 || f > 1 {
+					valid = false
+				}
+				w.q = f
+			}
+			if valid && w.q > 0 {
+				ranges = append(ranges, w)
 			}
 		}
-		if l := supported(tag); l != "" && q > bestQ {
-			best, bestQ = l, q
+	}
+	slices.SortStableFunc(ranges, func(a, b weighted) int { return cmp.Compare(b.q, a.q) })
+	for _, w := range ranges {
+		if l := supported(w.tag); l != "" {
+			return l
 		}
 	}
-	if best == "" {
-		return "en"
-	}
-	return best
+	return defaultLanguage
 }
 
+// supported is the sandbox language a language range names after RFC 4647 lookup's
+// truncation ("sv-FI-x-turku" → "sv-FI" → "sv"), or "" for none.
 func supported(tag string) string {
-	primary, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
-	switch primary {
-	case "en", "de", "fr", "sv":
-		return primary
+	t := strings.ToLower(strings.TrimSpace(tag))
+	for t != "" {
+		switch t {
+		case "en", "de", "fr", "sv":
+			return t
+		}
+		i := strings.LastIndexByte(t, '-')
+		if i < 0 {
+			return ""
+		}
+		t = t[:i]
+		if j := strings.LastIndexByte(t, '-'); j >= 0 && j == len(t)-2 {
+			t = t[:j] // a singleton ("-x", "-u") goes with the subtag after it
+		}
 	}
 	return ""
 }

@@ -93,6 +93,19 @@ func TestLocalization(t *testing.T) {
 		{"q order", api.PathChangeRequestStatuses, "de;q=0.4, fr;q=0.9", "En attente"},
 		{"unsupported falls back", api.PathChangeRequestStatuses, "ja", "Pending"},
 		{"query parameter wins", api.PathChangeRequestStatuses + "?language=de", "fr", "Ausstehend"},
+		// RFC 4647 §3.4 lookup over the q-ordered list (RFC 9110 §12.5.4): the most
+		// preferred range that matches after truncation, else the default language.
+		{"falls back through the list", api.PathChangeRequestStatuses, "pt-BR, de;q=0.8", "Ausstehend"},
+		{"truncates the range", api.PathChangeRequestStatuses, "ja, sv-FI-x-turku;q=0.5", "Väntande"},
+		{"higher q first", api.PathChangeRequestStatuses, "de;q=0.1, sv;q=0.9", "Väntande"},
+		{"equal q: first listed", api.PathChangeRequestStatuses, "fr;q=0.5, de;q=0.5", "En attente"},
+		{"q=0 is not acceptable", api.PathChangeRequestStatuses, "de;q=0", "Pending"},
+		{"q=0 is not acceptable, later ranges are", api.PathChangeRequestStatuses, "sv;q=0.0, fr;q=0.2", "En attente"},
+		{"a malformed weight drops its range", api.PathChangeRequestStatuses, "de;q=high, fr;q=0.3", "En attente"},
+		{"a weight above 1 drops its range", api.PathChangeRequestStatuses, "de;q=2, fr;q=0.3", "En attente"},
+		{"spaces in the weight", api.PathChangeRequestStatuses, "de ; q = 0.2, fr;q=0.3", "En attente"},
+		{"the wildcard matches no particular language", api.PathChangeRequestStatuses, "*, de;q=0.5", "Ausstehend"},
+		{"an unsupported query parameter leaves the header", api.PathChangeRequestStatuses + "?language=ja", "sv", "Väntande"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := names(t, tc.url, "Accept-Language", tc.acceptLanguage)
