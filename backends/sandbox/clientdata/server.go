@@ -19,7 +19,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	api "crmgraph/backends/clientdata"
 	"crmgraph/backends/sandbox/dataset"
 )
 
@@ -98,36 +97,36 @@ func (s *Server) routes() {
 	h := func(pattern string, fn func(http.ResponseWriter, *http.Request, caller)) {
 		s.mux.HandleFunc(pattern, s.authed(fn))
 	}
-	h("GET "+api.PathChangeRequest, s.getChangeRequest)
-	h("GET "+api.PathChangeRequestStatuses, s.getStatuses)
-	h("POST "+api.PathSearchChangeRequests, s.searchChangeRequests)
-	h("POST "+api.PathCancelChangeRequest, s.cancelChangeRequest)
-	h("POST "+api.PathReviewChangeRequest, s.reviewChangeRequest)
-	h("GET "+api.PathPendingChangeRequest, s.pendingCheck)
-	h("POST "+api.PathContacts, s.createContact)
-	h("GET "+api.PathContactDetails, s.getDetails)
-	h("PATCH "+api.PathContactDetails, s.updateDetails)
-	h("PUT "+api.PathContactDetails, s.updateDetails)
-	h("POST "+api.PathChangeHistory, s.searchHistory)
-	h("GET "+api.PathExternalConnections, s.getConnections)
-	h("POST "+api.PathExternalConnections, s.addConnection)
-	h("GET "+api.PathContactByExternalID, s.contactByExternalID)
-	h("GET "+api.PathUsername, s.getUsername)
-	h("PUT "+api.PathUsername, s.putUsername)
-	h("GET "+api.PathProfilePicture, s.getPicture)
-	h("PUT "+api.PathProfilePicture, s.putPicture)
-	h("DELETE "+api.PathProfilePicture, s.deletePicture)
-	h("POST "+api.PathVerifyChannel, s.verifyChannel)
-	h("POST "+api.PathResendKey, s.resendKey)
-	h("POST "+api.PathDiscontinueVerification, s.discontinue)
-	h("POST "+api.PathAnonymize, s.anonymize)
-	h("POST "+api.PathContactsExport, s.startExport)
-	s.literal.HandleFunc("GET "+api.PathContactsExportJob, s.authed(s.getExport))
-	h("POST "+api.PathSchemaFields, s.schemaFields)
-	h("POST "+api.PathListItems, s.listItems)
-	h("POST "+api.PathListLookup, s.listLookup)
+	h("GET "+routeChangeRequest, s.getChangeRequest)
+	h("GET "+routeChangeRequestStatuses, s.getStatuses)
+	h("POST "+routeSearchChangeRequests, s.searchChangeRequests)
+	h("POST "+routeCancelChangeRequest, s.cancelChangeRequest)
+	h("POST "+routeReviewChangeRequest, s.reviewChangeRequest)
+	h("GET "+routePendingChangeRequest, s.pendingCheck)
+	h("POST "+routeContacts, s.createContact)
+	h("GET "+routeContactDetails, s.getDetails)
+	h("PATCH "+routeContactDetails, s.updateDetails)
+	h("PUT "+routeContactDetails, s.updateDetails)
+	h("POST "+routeChangeHistory, s.searchHistory)
+	h("GET "+routeExternalConnections, s.getConnections)
+	h("POST "+routeExternalConnections, s.addConnection)
+	h("GET "+routeContactByExternalID, s.contactByExternalID)
+	h("GET "+routeUsername, s.getUsername)
+	h("PUT "+routeUsername, s.putUsername)
+	h("GET "+routeProfilePicture, s.getPicture)
+	h("PUT "+routeProfilePicture, s.putPicture)
+	h("DELETE "+routeProfilePicture, s.deletePicture)
+	h("POST "+routeVerifyChannel, s.verifyChannel)
+	h("POST "+routeResendKey, s.resendKey)
+	h("POST "+routeDiscontinueVerification, s.discontinue)
+	h("POST "+routeAnonymize, s.anonymize)
+	h("POST "+routeContactsExport, s.startExport)
+	s.literal.HandleFunc("GET "+routeContactsExportJob, s.authed(s.getExport))
+	h("POST "+routeSchemaFields, s.schemaFields)
+	h("POST "+routeListItems, s.listItems)
+	h("POST "+routeListLookup, s.listLookup)
 	s.mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) {
-		s.fail(rw, http.StatusNotFound, "NotFound", api.SubCodeNA, "The requested resource does not exist")
+		s.fail(rw, http.StatusNotFound, "NotFound", subCodeNA, "The requested resource does not exist")
 	})
 }
 
@@ -157,7 +156,7 @@ func (s *Server) authed(fn func(http.ResponseWriter, *http.Request, caller)) htt
 		case ok && member && idx >= 0 && idx < len(s.w.Users):
 			c.user = idx
 		default:
-			s.fail(rw, http.StatusUnauthorized, "Unauthorized", api.SubCodeNA, "The access token is missing, invalid or expired")
+			s.fail(rw, http.StatusUnauthorized, "Unauthorized", subCodeNA, "The access token is missing, invalid or expired")
 			return
 		}
 		fn(rw, r, c)
@@ -259,11 +258,11 @@ func (s *Server) badRequest(rw http.ResponseWriter, subCode, msg string) {
 }
 
 func (s *Server) malformed(rw http.ResponseWriter) {
-	s.badRequest(rw, api.SubCodeNA, "The request was not in the required format")
+	s.badRequest(rw, subCodeNA, "The request was not in the required format")
 }
 
 func (s *Server) notFound(rw http.ResponseWriter, what string) {
-	s.fail(rw, http.StatusNotFound, "NotFound", api.SubCodeNA, what+" was not found")
+	s.fail(rw, http.StatusNotFound, "NotFound", subCodeNA, what+" was not found")
 }
 
 func (s *Server) forbidden(rw http.ResponseWriter, subCode, msg string) {
