@@ -468,6 +468,55 @@ func TestChangeRequestStatusFilterFollowsTheCodeMapping(t *testing.T) {
 		{"a code twice counts once", gateway(t), []string{"PENDING", "PENDING"}, 100, expect(1), 1},
 		{"a code twice counts once, two ids", mapped, []string{"APPROVED", "APPROVED"}, 100, expect(2, 4), 2},
 	}
+	t.Run("a contact's change requests", func(t *testing.T) {
+		// A contact with requests of both APPROVED ids.
+		statuses := map[int32]map[int32]int{}
+		for _, cr := range all {
+			if statuses[cr.Contact.ID] == nil {
+				statuses[cr.Contact.ID] = map[int32]int{}
+			}
+			statuses[cr.Contact.ID][cr.Status.ID]++
+		}
+		var contact int32
+		for id, n := range statuses {
+			if n[2] > 0 && n[4] > 0 && (contact == 0 || id < contact) {
+				contact = id
+			}
+		}
+		if contact == 0 {
+			t.Fatal("no contact has requests of status 2 and 4")
+		}
+		r := post(t, mapped, request{Query: `query($id: ID!) { node(id: $id) { ... on Contact {
+		  approved: changeRequests(filter: {status: [APPROVED, APPROVED]}, first: 100) { totalCount edges { node { status { code sourceId } } } }
+		  cancelled: changeRequests(filter: {status: [CANCELLED]}) { totalCount } } } }`,
+			Variables: map[string]any{"id": model.GlobalID("Contact", model.SourceClientData, fmt.Sprint(contact))}})
+		var data struct {
+			Node struct {
+				Approved struct {
+					TotalCount int
+					Edges      []struct {
+						Node struct {
+							Status struct{ Code, SourceID string }
+						}
+					}
+				}
+				Cancelled struct{ TotalCount int }
+			}
+		}
+		if err := json.Unmarshal(r.Data, &data); err != nil || len(r.Errors) > 0 {
+			t.Fatalf("%s", r.raw)
+		}
+		want := statuses[contact][2] + statuses[contact][4]
+		if data.Node.Approved.TotalCount != want || len(data.Node.Approved.Edges) != want || data.Node.Cancelled.TotalCount != 0 {
+			t.Fatalf("contact %d: APPROVED %d (%d edges), CANCELLED %d; the sandbox has %d APPROVED and no CANCELLED id",
+				contact, data.Node.Approved.TotalCount, len(data.Node.Approved.Edges), data.Node.Cancelled.TotalCount, want)
+		}
+		for _, e := range data.Node.Approved.Edges {
+			if e.Node.Status.Code != "APPROVED" || (e.Node.Status.SourceID != "2" && e.Node.Status.SourceID != "4") {
+				t.Fatalf("status %+v", e.Node.Status)
+			}
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, total, calls := walkChangeRequests(t, tt.srv, tt.status, tt.first)

@@ -134,6 +134,10 @@ func (s *Server) getStatuses(rw http.ResponseWriter, r *http.Request, who caller
 	writeJSON(rw, http.StatusOK, out)
 }
 
+// pendingCheck is the v1.1 check (004 L88–98). The seed scopes the search to the
+// contacts a member has access to (L99, L161) but says no such thing of the check, nor
+// of detail updates, which a pending request blocks: the sandbox answers the check for
+// every caller, so a member learns of a request their search does not show.
 func (s *Server) pendingCheck(rw http.ResponseWriter, r *http.Request, who caller) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
