@@ -238,7 +238,7 @@ func withCallerIdentity(forwardAuth bool, next http.Handler) http.Handler {
 				ctx = resolvers.WithClientDataBearer(ctx, tok)
 			}
 		}
-		if lang := primaryLanguage(r.Header.Get("Accept-Language")); lang != "" {
+		if lang := acceptLanguage(r.Header); lang != "" {
 			ctx = resolvers.WithLanguage(ctx, lang)
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
@@ -256,33 +256,11 @@ func bearerToken(h string) (string, bool) {
 	return tok, true
 }
 
-// primaryLanguage returns the most preferred valid language of an Accept-Language
-// header: the highest q-value wins, the first listed among equals ("de;q=0.1, sv;q=0.9"
-// → "sv"); "*", q=0 and malformed tags are skipped. At most 16 entries are read.
-func primaryLanguage(h string) string {
-	best, bestQ := "", 0.0
-	for i, part := range strings.Split(h, ",") {
-		if i == 16 {
-			break
-		}
-		tag, params, _ := strings.Cut(part, ";")
-		lang, ok := resolvers.ParseLanguageTag(strings.TrimSpace(tag))
-		if !ok {
-			continue
-		}
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || f < 0 || f > 1 {
-				continue
-			}
-			q = f
-		}
-		if q > bestQ {
-			best, bestQ = lang, q
-		}
-	}
-	return best
+// acceptLanguage is the request's Accept-Language, its field lines joined as one list
+// (RFC 9110 §5.3) and normalized by resolvers.ParseAcceptLanguage: client-data gets
+// the caller's whole preference, bounded, and answers in the best language it has.
+func acceptLanguage(h http.Header) string {
+	return resolvers.ParseAcceptLanguage(strings.Join(h.Values("Accept-Language"), ","))
 }
 
 type operationMetrics struct {

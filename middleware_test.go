@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"net/http"
+	"testing"
+)
 
 func TestAcceptsGzip(t *testing.T) {
 	for h, want := range map[string]bool{
@@ -13,14 +16,22 @@ func TestAcceptsGzip(t *testing.T) {
 	}
 }
 
-func TestPrimaryLanguage(t *testing.T) {
-	for h, want := range map[string]string{
-		"de-CH, de;q=0.9": "de-CH", "fr": "fr", "*": "", "": "", "DE": "de",
-		"de;q=0.1, sv;q=0.9": "sv", "*, fr;q=0.5": "fr", "en;q=0, de;q=0.2": "de",
-		"x\n, de": "de", "de;q=abc, fr;q=0.3": "fr", "\x00": "", "de;q=2": "",
-	} {
-		if got := primaryLanguage(h); got != want {
-			t.Errorf("primaryLanguage(%q) = %q, want %q", h, got, want)
-		}
+func TestAcceptLanguage(t *testing.T) {
+	tests := []struct {
+		name  string
+		lines []string
+		want  string
+	}{
+		{"none", nil, ""},
+		{"one line", []string{"pt-BR, de;q=0.8"}, "pt-BR, de;q=0.8"},
+		{"field lines are one list", []string{"de;q=0.1", "sv;q=0.9"}, "sv;q=0.9, de;q=0.1"},
+		{"nothing valid", []string{"*", "x\n"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := acceptLanguage(http.Header{"Accept-Language": tt.lines}); got != tt.want {
+				t.Fatalf("acceptLanguage(%q) = %q, want %q", tt.lines, got, tt.want)
+			}
+		})
 	}
 }

@@ -1,7 +1,13 @@
 package main
 
 import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"slices"
 	"testing"
+
+	"crmgraph/backends/sandbox"
 )
 
 func TestSupportCustomersPageExactly(t *testing.T) {
@@ -78,5 +84,67 @@ func TestClientDataContactsReachTheirSupportCustomer(t *testing.T) {
 	}
 	if linked == 0 {
 		t.Fatal("no client-data contact reached a support customer")
+	}
+}
+
+// SupportCustomer.phones are the customers' phone objects (seed 000 L2292–2343:
+// country_code, area_code, number, extension) in E.123 international notation, read
+// against the sandbox's own answer over HTTP.
+func TestSupportCustomerPhonesAreInternationalNumbers(t *testing.T) {
+	req, _ := http.NewRequest(http.MethodGet, sharedSandboxURL(t)+"/support/customer-support/customers?limit=60", nil)
+	req.Header.Set("Authorization", "Bearer sandbox")
+	req.Header.Set("x-apideck-app-id", sandbox.SupportAppID)
+	req.Header.Set("x-apideck-consumer-id", "sandbox-consumer")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var direct struct {
+		Data []struct {
+			ID           string `json:"id"`
+			PhoneNumbers []struct {
+				CountryCode *string `json:"country_code"`
+				AreaCode    *string `json:"area_code"`
+				Number      *string `json:"number"`
+				Extension   *string `json:"extension"`
+			} `json:"phone_numbers"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&direct); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("sandbox: %d %v", resp.StatusCode, err)
+	}
+	var data struct {
+		SupportCustomers struct {
+			Edges []struct {
+				Node struct {
+					SourceID string
+					Phones   []string
+				}
+			}
+		}
+	}
+	query(t, `{ supportCustomers(first: 60) { edges { node { sourceId phones } } } }`, nil, &data)
+	if len(data.SupportCustomers.Edges) != len(direct.Data) || len(direct.Data) != 60 {
+		t.Fatalf("%d customers from the gateway, %d from the sandbox", len(data.SupportCustomers.Edges), len(direct.Data))
+	}
+	shape := regexp.MustCompile(`^\+[0-9]{1,3} [0-9]+ [0-9][0-9 ]*[0-9]$`)
+	for i, e := range data.SupportCustomers.Edges {
+		d := direct.Data[i]
+		var want []string
+		for _, p := range d.PhoneNumbers {
+			if p.CountryCode == nil || p.AreaCode == nil || p.Number == nil || p.Extension != nil {
+				t.Fatalf("sandbox customer %s: phone %+v", d.ID, p)
+			}
+			want = append(want, "+"+*p.CountryCode+" "+*p.AreaCode+" "+*p.Number)
+		}
+		if e.Node.SourceID != d.ID || !slices.Equal(e.Node.Phones, want) {
+			t.Fatalf("customer %s: phones %q, the sandbox's %s has %q", e.Node.SourceID, e.Node.Phones, d.ID, want)
+		}
+		for _, p := range e.Node.Phones {
+			if !shape.MatchString(p) {
+				t.Fatalf("customer %s: phone %q is not +country area number", d.ID, p)
+			}
+		}
 	}
 }

@@ -45,7 +45,7 @@ const (
 	// assumedLeads is how many open leads a ConeCRM contact has.
 	assumedLeads = 5
 	// assumedChangeRequests is how many change requests a client-data contact has
-	// when nothing bounds it (pendingChangeRequest reads them all).
+	// when nothing bounds it.
 	assumedChangeRequests = 20
 	// assumedWalkPages is how many pages a walk over a whole list takes when nothing
 	// in the operation bounds it: Apideck's totalCount, a ConeCRM contact search count.
@@ -291,8 +291,8 @@ func callTable() map[string]pricer {
 			if !f.Sources.Has(fromClientData) {
 				return limits.Price{NoChildren: true}
 			}
-			return limits.Price{Loads: []limits.Load{changeRequestSearch(assumedChangeRequests)},
-				Children: singleOf(fromClientData | summary)}
+			// The API's pending check, one a contact (it has no batch form).
+			return limits.Price{Loads: []limits.Load{fanOut(1)}, Children: singleOf(fromClientData | summary)}
 		},
 		"Contact.supportCustomer": func(f limits.Field) limits.Price {
 			if !f.Sources.Has(fromClientData) {

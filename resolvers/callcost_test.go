@@ -107,6 +107,8 @@ func TestCallEstimate(t *testing.T) {
 		{"statuses once per language", `{ a: referenceData(language: "de") { changeRequestStatuses { code } } b: referenceData(language: "en") { changeRequestStatuses { code } } }`, "", 2},
 		{"change requests: one search per status", `{ changeRequests(first: 10, filter: {status: [PENDING, APPROVED]}) { totalCount } }`, "", 2},
 		{"change requests: full records per result", `{ changeRequests(first: 10) { edges { node { uid changes { path } status { name } } } } }`, "", 1 + 10 + 1},
+		{"client-data contacts: the export", `{ contacts(first: 20, filter: {sources: [CLIENT_DATA]}) { edges { node { name } } } }`, "", 2},
+		{"pending checks: one a contact", `{ contacts(first: 20, filter: {sources: [CLIENT_DATA]}) { edges { node { pendingChangeRequest { id } } } } }`, "", 2 + 20},
 		{"support totalCount walks every page", `{ supportCustomers(first: 10) { totalCount } }`, "", 1 + assumedWalkPages},
 		{"ConeCRM leads' contacts and stages", `{ leads(first: 10, filter: {sources: [CONE]}) { edges { node { stage { name } contact { name leads { title } } } } } }`, "",
 			5}, // the lead list, two batches of 10/250 ids (⌈2.08⌉), the stages once

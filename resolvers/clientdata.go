@@ -1,9 +1,12 @@
 package resolvers
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,15 +34,17 @@ func callerScope(ctx context.Context) string {
 	return s
 }
 
-// WithLanguage records the caller's preferred language (Accept-Language) for the
-// localized lists and forwards it to client-data. A lang that is not a language tag
-// (ParseLanguageTag) is ignored: the backends' default language answers instead.
-func WithLanguage(ctx context.Context, lang string) context.Context {
-	tag, ok := ParseLanguageTag(lang)
-	if !ok {
+// WithLanguage records the caller's Accept-Language for the localized lists and
+// forwards it to client-data, normalized by ParseAcceptLanguage but whole: the seed
+// names no supported languages (004 L3–4, L9), so only the API can pick the caller's
+// best one, and the cache keys what it answered by the header it was sent. A header
+// with no valid range is ignored: the API's default language answers.
+func WithLanguage(ctx context.Context, acceptLanguage string) context.Context {
+	h := ParseAcceptLanguage(acceptLanguage)
+	if h == "" {
 		return ctx
 	}
-	return clientdata.WithLanguage(context.WithValue(ctx, languageKey{}, tag), tag)
+	return clientdata.WithLanguage(context.WithValue(ctx, languageKey{}, h), h)
 }
 
 // referenceData answers referenceData(language:) after checking the language, which
@@ -55,8 +60,8 @@ func referenceData(language *string) (*model.ReferenceData, error) {
 	return &model.ReferenceData{Language: tag}, nil
 }
 
-// requestLanguage is the language in effect: referenceData(language:) wins over the
-// request's Accept-Language; "" means the backend's default.
+// requestLanguage is the request's normalized Accept-Language (referenceData(language:)
+// wins over it where given); "" means the backend's default.
 func requestLanguage(ctx context.Context) string {
 	lang, _ := ctx.Value(languageKey{}).(string)
 	return lang
@@ -87,6 +92,13 @@ func (r *Resolver) changeRequestStatuses(ctx context.Context, language string) (
 }
 
 func (r *Resolver) changeRequestStatus(ctx context.Context, cr *model.ChangeRequest) (*model.ChangeRequestStatus, error) {
+	if cr.StatusID == statusUnknown {
+		full, err := r.fullChangeRequest(ctx, cr)
+		if err != nil {
+			return nil, err
+		}
+		cr = full
+	}
 	statuses, err := r.changeRequestStatuses(ctx, "")
 	if err != nil {
 		return nil, err
@@ -196,6 +208,10 @@ func (r *Resolver) filterCRConnection(all []*model.ChangeRequest, f *model.Conta
 	return changeRequestConnection(sliceWindow(kept, w), w.Offset, len(kept))
 }
 
+// contactPendingChangeRequest answers the API's pending check (v1.1, seed 004 L88–98).
+// The member-scoped search (L99, L161) is not the same question: a member may not see
+// a contact's pending request there, yet it blocks their next update that needs
+// approval.
 func (r *Resolver) contactPendingChangeRequest(ctx context.Context, c *model.Contact) (*model.ChangeRequest, error) {
 	if c.Source != model.SourceClientData {
 		return nil, nil
@@ -204,16 +220,13 @@ func (r *Resolver) contactPendingChangeRequest(ctx context.Context, c *model.Con
 	if err != nil {
 		return nil, err
 	}
-	all, err := load(ctx, r.loaders(ctx).ClientData.ChangeRequestsByContactID, id)
-	if err != nil {
+	cr, err := load(ctx, r.loaders(ctx).ClientData.PendingByContactID, id)
+	if err != nil || cr == nil {
 		return nil, err
 	}
-	for _, cr := range all {
-		if r.changeRequestCodes()[cr.StatusID] == model.ChangeRequestStatusCodePending {
-			return cr, nil
-		}
-	}
-	return nil, nil
+	withRef := *cr // the loader's value is shared: the parent contact is this field's own
+	withRef.ContactRef = c
+	return &withRef, nil
 }
 
 func (r *Resolver) contactDetails(ctx context.Context, c *model.Contact) (model.JSON, error) {
@@ -252,9 +265,12 @@ func (r *Resolver) contactUsername(ctx context.Context, c *model.Contact) (*stri
 	return str(u), nil
 }
 
-// changeRequests lists change requests over the client-data search. The API filters one
-// status at a time, so several statuses are paged as one list per status with the
-// cursor holding each position.
+// changeRequests lists change requests over the client-data search, newest first. The
+// API filters by one statusId at a time (seed 004 L104–117) and a status code may stand
+// for several ids (CLIENT_DATA_STATUS_CODES), so a status filter becomes one search per
+// distinct id, merged newest first, the cursor holding each search's position. A code
+// that no id maps to matches no change request: the answer is an empty list, not an
+// unfiltered one.
 func (r *Resolver) changeRequests(ctx context.Context, f *model.ChangeRequestFilter, first *int, after *string) (*model.ChangeRequestConnection, error) {
 	if f == nil {
 		f = &model.ChangeRequestFilter{}
@@ -284,26 +300,25 @@ func (r *Resolver) changeRequests(ctx context.Context, f *model.ChangeRequestFil
 		}
 		base.ContactIDs = append(base.ContactIDs, n)
 	}
-	keys := []string{"all"}
-	if len(f.Status) > 0 {
-		keys = keys[:0]
-		for _, code := range f.Status {
-			keys = append(keys, string(code))
+	listers := map[string]lister[*model.ChangeRequest]{}
+	var keys []string
+	if len(f.Status) == 0 {
+		keys = []string{"all"}
+		listers["all"] = func(ctx context.Context, offset, limit int) ([]*model.ChangeRequest, int, error) {
+			return r.searchWindow(ctx, base, window{Offset: offset, First: limit})
 		}
 	}
-	listers := map[string]lister[*model.ChangeRequest]{}
-	for _, k := range keys {
+	ids := r.statusIDs(f.Status)
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
+		k := strconv.Itoa(int(id))
 		q := base
-		if k != "all" {
-			for id := range r.statusIDs([]model.ChangeRequestStatusCode{model.ChangeRequestStatusCode(k)}) {
-				q.StatusID = &id
-			}
-		}
+		q.StatusID = &id
+		keys = append(keys, k)
 		listers[k] = func(ctx context.Context, offset, limit int) ([]*model.ChangeRequest, int, error) {
 			return r.searchWindow(ctx, q, window{Offset: offset, First: limit})
 		}
 	}
-	fp, err := federate(ctx, keys, listers, after, w.First, selects(ctx, "totalCount"))
+	fp, err := mergePage(ctx, keys, listers, newestFirst, after, w.First)
 	if err != nil {
 		return nil, err
 	}
@@ -314,22 +329,60 @@ func (r *Resolver) changeRequests(ctx context.Context, f *model.ChangeRequestFil
 	return &model.ChangeRequestConnection{Edges: edges, PageInfo: pi, TotalCount: fp.Total}, nil
 }
 
-// searchWindow reads [offset, offset+first) of a search with page-number requests.
+// newestFirst is the search's order (sortBy CreateDate, Descending) with ties broken by
+// the higher id, as the merge of several searches needs one total order.
+func newestFirst(a, b *model.ChangeRequest) int {
+	if c := cmpTime(b.CreatedAt, a.CreatedAt); c != 0 {
+		return c
+	}
+	ka, _ := parseCRSourceID(a.SourceID)
+	kb, _ := parseCRSourceID(b.SourceID)
+	if c := cmp.Compare(kb.ID, ka.ID); c != 0 {
+		return c
+	}
+	return cmp.Compare(kb.Contact, ka.Contact)
+}
+
+// cmpTime orders times with nil before every time.
+func cmpTime(a, b *time.Time) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	}
+	return a.Compare(*b)
+}
+
+// searchWindow reads [offset, offset+first) of a search with page-number requests: one
+// page when one holds the window, else the pages it straddles, so the window is short
+// only at the end of the list (a merge of searches relies on full windows).
 func (r *Resolver) searchWindow(ctx context.Context, q clientdata.SearchQuery, w window) ([]*model.ChangeRequest, int, error) {
-	pg, per, skip, ok := pageFor(w.Offset, max(w.First, 1), searchPageSize)
-	if !ok {
-		pg, per, skip = w.Offset/searchPageSize+1, searchPageSize, w.Offset%searchPageSize
+	var out []*model.ChangeRequest
+	offset, want := w.Offset, w.First
+	for {
+		pg, per, skip, ok := pageFor(offset, max(want, 1), searchPageSize)
+		if !ok {
+			pg, per, skip = offset/searchPageSize+1, searchPageSize, offset%searchPageSize
+		}
+		q.Page, q.PageSize = int32(pg), int32(per)
+		res, err := r.ClientData.SearchChangeRequests(ctx, q)
+		if err != nil {
+			return nil, 0, fromBackend("clientdata", err)
+		}
+		items := make([]*model.ChangeRequest, 0, len(res.Results))
+		for i := range res.Results {
+			items = append(items, cdChangeRequestSummary(&res.Results[i]))
+		}
+		got := sliceWindow(items, window{Offset: skip, First: want})
+		out = append(out, got...)
+		offset, want = offset+len(got), want-len(got)
+		if want <= 0 || len(got) == 0 || offset >= int(res.TotalCount) {
+			return out, int(res.TotalCount), nil
+		}
 	}
-	q.Page, q.PageSize = int32(pg), int32(per)
-	res, err := r.ClientData.SearchChangeRequests(ctx, q)
-	if err != nil {
-		return nil, 0, fromBackend("clientdata", err)
-	}
-	items := make([]*model.ChangeRequest, 0, len(res.Results))
-	for i := range res.Results {
-		items = append(items, cdChangeRequestSummary(&res.Results[i]))
-	}
-	return sliceWindow(items, window{Offset: skip, First: w.First}), int(res.TotalCount), nil
 }
 
 // prefetchChangeRequests queues the full records when the selection needs them.

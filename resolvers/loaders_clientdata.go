@@ -26,10 +26,13 @@ type externalKey struct {
 type clientDataLoaders struct {
 	ChangeRequestByID         *dataloader.Loader[crKey, *model.ChangeRequest]
 	ChangeRequestsByContactID *dataloader.Loader[int32, []*model.ChangeRequest]
-	ContactByID               *dataloader.Loader[int32, *model.Contact]
-	ExternalIDsByContactID    *dataloader.Loader[int32, []*model.ExternalID]
-	ContactIDByExternalID     *dataloader.Loader[externalKey, int32]
-	UsernameByContactID       *dataloader.Loader[int32, string]
+	// PendingByContactID is the API's pending check (nil: none pending). It is per
+	// contact and, unlike the search, not limited to what the caller may see.
+	PendingByContactID     *dataloader.Loader[int32, *model.ChangeRequest]
+	ContactByID            *dataloader.Loader[int32, *model.Contact]
+	ExternalIDsByContactID *dataloader.Loader[int32, []*model.ExternalID]
+	ContactIDByExternalID  *dataloader.Loader[externalKey, int32]
+	UsernameByContactID    *dataloader.Loader[int32, string]
 }
 
 // searchPageSize is the page size of change-request searches (the sandbox's maximum).
@@ -57,6 +60,13 @@ func (r *Resolver) newClientDataLoaders() clientDataLoaders {
 			}
 			return out, nil
 		}, func(int32) ([]*model.ChangeRequest, error) { return []*model.ChangeRequest{}, nil }),
+		PendingByContactID: fanOutLoader(r, "PendingChangeRequestByContactID", func(ctx context.Context, id int32) (*model.ChangeRequest, error) {
+			x, err := c.PendingChangeRequest(ctx, id)
+			if err != nil {
+				return nil, wrap(err)
+			}
+			return r.cdPendingChangeRequest(id, x), nil
+		}),
 		ContactByID: fanOutLoader(r, "ClientDataContactByID", func(ctx context.Context, id int32) (*model.Contact, error) {
 			d, err := c.ContactDetails(ctx, id)
 			if err != nil {
@@ -124,13 +134,21 @@ func parseCDContactID(s string) (int32, error) {
 	return n, nil
 }
 
-// prefetchClientDataContact queues the one search that serves the change requests and
-// pending flags of every client-data contact in a list.
+// prefetchClientDataContact queues, for every client-data contact of a list, the one
+// search that serves their change requests or their pending checks (one a contact,
+// made together).
 func (r *Resolver) prefetchClientDataContact(ctx context.Context, field string, c *model.Contact) {
-	if c.Source != model.SourceClientData || (field != "changeRequests" && field != "pendingChangeRequest") {
+	if c.Source != model.SourceClientData {
 		return
 	}
-	if id, err := parseCDContactID(c.SourceID); err == nil {
+	id, err := parseCDContactID(c.SourceID)
+	if err != nil {
+		return
+	}
+	switch field {
+	case "changeRequests":
 		r.loaders(ctx).ClientData.ChangeRequestsByContactID.Load(ctx, id)
+	case "pendingChangeRequest":
+		r.loaders(ctx).ClientData.PendingByContactID.Load(ctx, id)
 	}
 }

@@ -144,6 +144,32 @@ func cdChangeRequestSummary(x *clientdata.ChangeRequestSummary) *model.ChangeReq
 	return m
 }
 
+// statusUnknown stands for the status id of a change request known only from the
+// pending check, which names no status. Client-data ids are positive (the sandbox
+// numbers statuses from 1), so no real status has it.
+const statusUnknown int32 = -1
+
+// cdPendingChangeRequest maps the pending check of contact (nil when none is pending).
+// The request is pending by the check's definition (seed 004 L88: "Checks if a pending
+// change request exists"), so its status id is the one id CLIENT_DATA_STATUS_CODES maps
+// to PENDING; with none or several, the full record says which.
+func (r *Resolver) cdPendingChangeRequest(contact int32, x *clientdata.PendingCheck) *model.ChangeRequest {
+	if !x.HasPendingChangeRequest || x.ChangeRequest == nil {
+		return nil
+	}
+	p := x.ChangeRequest
+	gid, sid := crGlobal(contact, p.ID)
+	status := statusUnknown
+	if ids := r.statusIDs([]model.ChangeRequestStatusCode{model.ChangeRequestStatusCodePending}); len(ids) == 1 {
+		for id := range ids {
+			status = id
+		}
+	}
+	return &model.ChangeRequest{ID: gid, Source: model.SourceClientData, SourceID: sid, CreatedAt: utc(&p.CreatedDate),
+		Initiator: &model.Member{UID: p.InitiatorMember.UID, Name: str(p.InitiatorMember.Name)},
+		ContactID: contact, StatusID: status, Partial: true}
+}
+
 // cdExportedContact maps an export row (columns are detail paths) onto a Contact.
 func cdExportedContact(x *clientdata.ExportedContact, paths ClientDataPaths) *model.Contact {
 	details := map[string]any{}

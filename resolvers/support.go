@@ -81,7 +81,9 @@ func supportCustomer(c *support.Customer) *model.SupportCustomer {
 		m.Emails = append(m.Emails, e.Email)
 	}
 	for _, p := range c.PhoneNumbers {
-		m.Phones = append(m.Phones, strings.TrimSpace(strings.Join([]string{p.CountryCode, p.AreaCode, p.Number}, " ")))
+		if s := supportPhone(p); s != "" {
+			m.Phones = append(m.Phones, s)
+		}
 	}
 	for _, a := range c.Addresses {
 		street := strings.TrimSpace(strings.Join([]string{a.Line1, a.StreetNumber}, " "))
@@ -96,6 +98,36 @@ func supportCustomer(c *support.Customer) *model.SupportCustomer {
 			PostalCode: str(a.PostalCode), City: str(a.City), Province: str(a.State), Country: str(a.Country), Email: str(a.Email)})
 	}
 	return m
+}
+
+// supportPhone writes an Apideck PhoneNumber (country_code, area_code, number,
+// extension: seed 000 L2292–2343) in ITU-T E.123 international notation, "+46 8 123 45
+// 67", with " ext. 105" for an extension. The seed's example (001 L431–440) has the
+// country code without "+" ("1"), which is added; one sent with it is not doubled. A
+// number that starts with "+" is complete already (a connector that does not split
+// numbers), so the codes are not repeated in front of it.
+func supportPhone(p support.PhoneNumber) string {
+	number := strings.TrimSpace(p.Number)
+	var parts []string
+	if !strings.HasPrefix(number, "+") {
+		if cc := strings.TrimLeft(strings.TrimSpace(p.CountryCode), "+"); cc != "" {
+			parts = append(parts, "+"+cc)
+		}
+		if area := strings.TrimSpace(p.AreaCode); area != "" {
+			parts = append(parts, area)
+		}
+	}
+	if number != "" {
+		parts = append(parts, number)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	out := strings.Join(parts, " ")
+	if ext := strings.TrimSpace(p.Extension); ext != "" {
+		out += " ext. " + ext
+	}
+	return out
 }
 
 // supportCursor is a position in Apideck's cursor paging: the page's own cursor and an

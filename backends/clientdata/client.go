@@ -99,8 +99,9 @@ func WithBearer(ctx context.Context, token string) context.Context {
 	return context.WithValue(ctx, bearerKey{}, token)
 }
 
-// WithLanguage returns ctx carrying an ISO 639-1 language sent as Accept-Language, so
-// localizable data (statuses, labels) comes back in it.
+// WithLanguage returns ctx carrying an Accept-Language value sent as is: an ISO 639-1
+// language (seed 004 L9) or a caller's weighted list, so localizable data (statuses,
+// labels) comes back in the API's best match.
 func WithLanguage(ctx context.Context, lang string) context.Context {
 	return context.WithValue(ctx, languageKey{}, lang)
 }

@@ -10,8 +10,8 @@ import (
 // them: only the ones marked [A] are attested verbatim; [I] ones are inferred from the
 // operation descriptions (see seeds/digests/seed-clientdata-apideck.md, part A) and are
 // the first thing to confirm against a real DFS. Where the seed deprecates a v1.0
-// operation the v1.1 path is used. The {name} segments are Go ServeMux wildcards, so
-// the sandbox registers these constants verbatim.
+// operation the v1.1 path is used. The sandbox keeps its own routes, written from the
+// seed, so the client tests against it catch a path that drifts from the seed.
 const (
 	// PathChangeRequest: GET, v1.1 (member refs by uuid) [A].
 	PathChangeRequest = "/v1.1/contacts/{contactId}/change-requests/{changeRequestId}"

@@ -187,7 +187,8 @@ func TestCustomer(t *testing.T) {
 	}
 	if cu.ID != p.SupportID || cu.FirstName != p.FirstName || cu.LastName != p.LastName || cu.CompanyName != company.Name ||
 		cu.Individual == nil || !*cu.Individual || cu.Emails[0].Email != p.Email || len(cu.PhoneNumbers) != 2 ||
-		cu.PhoneNumbers[1].Number != p.Mobile || cu.Addresses[0].City != p.City || cu.Addresses[0].Country != p.Country {
+		"+"+cu.PhoneNumbers[1].CountryCode+" "+cu.PhoneNumbers[1].AreaCode+" "+cu.PhoneNumbers[1].Number != p.Mobile ||
+		cu.Addresses[0].City != p.City || cu.Addresses[0].Country != p.Country {
 		t.Errorf("customer = %+v", cu)
 	}
 	if rc.lastQuery().Has("fields") {
@@ -211,7 +212,7 @@ func TestWrites(t *testing.T) {
 		ID: "ignored", CreatedAt: &created, CreatedBy: "me",
 		FirstName: "Ada", LastName: "Lovelace", CompanyName: "Engines Ltd", Individual: &yes,
 		Emails:       []support.Email{{Email: "ada@engines.example", Type: "work"}},
-		PhoneNumbers: []support.PhoneNumber{{Number: "+44 20 1234 5678", Type: "mobile", CountryCode: "44"}},
+		PhoneNumbers: []support.PhoneNumber{{CountryCode: "44", AreaCode: "20", Number: "1234 5678", Type: "mobile"}},
 		Addresses:    []support.Address{{Type: "office", Line1: "1 Analytical Way", City: "London", Country: "GB"}},
 		Currency:     "GBP", Status: support.StatusActive, Notes: "First programmer",
 		BankAccounts: &support.BankAccount{IBAN: "GB33BUKB20201555555555", AccountType: "bank_account"},

@@ -6,8 +6,8 @@ import (
 )
 
 // API paths, as the seed writes them (relative to the server URL, e.g.
-// https://unify.apideck.com). They are also net/http ServeMux patterns, so the sandbox
-// registers exactly the strings the client calls.
+// https://unify.apideck.com; AY L2583, L2750). The sandbox keeps its own routes,
+// written from the seed, so the client tests against it catch a path that drifts.
 const (
 	PathCustomers = "/customer-support/customers"
 	PathCustomer  = "/customer-support/customers/{id}"

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	api "crmgraph/backends/clientdata"
 )
 
 // Wire shapes, as the seed shows them (this package keeps its own encoding so a
@@ -130,12 +128,16 @@ func (s *Server) getStatuses(rw http.ResponseWriter, r *http.Request, who caller
 	out := struct {
 		ChangeRequestStatuses []wireStatus `json:"changeRequestStatuses"`
 	}{}
-	for id := api.StatusPending; id <= api.StatusCancelled; id++ {
+	for id := statusPending; id <= statusCancelled; id++ {
 		out.ChangeRequestStatuses = append(out.ChangeRequestStatuses, wireStatus{id, statusName(id, who.lang)})
 	}
 	writeJSON(rw, http.StatusOK, out)
 }
 
+// pendingCheck is the v1.1 check (004 L88–98). The seed scopes the search to the
+// contacts a member has access to (L99, L161) but says no such thing of the check, nor
+// of detail updates, which a pending request blocks: the sandbox answers the check for
+// every caller, so a member learns of a request their search does not show.
 func (s *Server) pendingCheck(rw http.ResponseWriter, r *http.Request, who caller) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -211,7 +213,7 @@ func (s *Server) searchChangeRequests(rw http.ResponseWriter, r *http.Request, w
 	}
 	less, ok := crOrder(q.SortBy, q.SortOrder)
 	if !ok {
-		s.badRequest(rw, api.SubCodeNA, "Sorting is available for Id, StatusId, CreateDate, InitiatorMemberId, ContactId, ReviewDate, ReviewMemberId")
+		s.badRequest(rw, subCodeNA, "Sorting is available for Id, StatusId, CreateDate, InitiatorMemberId, ContactId, ReviewDate, ReviewMemberId")
 		return
 	}
 	s.mu.RLock()
@@ -377,12 +379,12 @@ func (s *Server) reviewChangeRequest(rw http.ResponseWriter, r *http.Request, wh
 	if cr == nil {
 		return
 	}
-	if cr.status != api.StatusPending {
-		s.badRequest(rw, api.SubCodeNotPending, "Review is only possible from pending status")
+	if cr.status != statusPending {
+		s.badRequest(rw, subCodeNotPending, "Review is only possible from pending status")
 		return
 	}
 	if !who.app && cr.initiator.user == who.user {
-		s.forbidden(rw, api.SubCodeSelfReview, "The initiating member cannot review their own change")
+		s.forbidden(rw, subCodeSelfReview, "The initiating member cannot review their own change")
 		return
 	}
 	at := s.now()
@@ -391,11 +393,11 @@ func (s *Server) reviewChangeRequest(rw http.ResponseWriter, r *http.Request, wh
 	c := s.contacts[cr.contactID]
 	c.pendingCR = nil
 	if *body.IsApproved {
-		cr.status = api.StatusApproved
+		cr.status = statusApproved
 		c.apply(cr.details)
 		s.record(c, cr.initiator, at, cr.details)
 	} else {
-		cr.status = api.StatusRejected
+		cr.status = statusRejected
 	}
 	rw.WriteHeader(http.StatusNoContent)
 }
@@ -407,15 +409,15 @@ func (s *Server) cancelChangeRequest(rw http.ResponseWriter, r *http.Request, wh
 	if cr == nil {
 		return
 	}
-	if cr.status != api.StatusPending {
-		s.badRequest(rw, api.SubCodeNotPending, "Cancelling is only possible from pending status")
+	if cr.status != statusPending {
+		s.badRequest(rw, subCodeNotPending, "Cancelling is only possible from pending status")
 		return
 	}
 	if who.app || cr.initiator.user != who.user {
-		s.forbidden(rw, api.SubCodeNotInitiator, "Only the member which initiated the change-request can cancel it")
+		s.forbidden(rw, subCodeNotInitiator, "Only the member which initiated the change-request can cancel it")
 		return
 	}
-	cr.status = api.StatusCancelled
+	cr.status = statusCancelled
 	s.contacts[cr.contactID].pendingCR = nil
 	rw.WriteHeader(http.StatusNoContent)
 }

@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	api "crmgraph/backends/clientdata"
 )
 
 // nest turns flat schema paths into the nested details object.
@@ -109,7 +107,7 @@ func (s *Server) updateDetails(rw http.ResponseWriter, r *http.Request, who call
 	}
 	in := map[string]string{}
 	if bad := flatten("", body.Details, in); bad != "" {
-		s.badRequest(rw, api.SubCodeNA, fmt.Sprintf("Field '%s' is not part of the contact schema or not a string", bad))
+		s.badRequest(rw, subCodeNA, fmt.Sprintf("Field '%s' is not part of the contact schema or not a string", bad))
 		return
 	}
 	s.mu.Lock()
@@ -134,13 +132,13 @@ func (s *Server) updateDetails(rw http.ResponseWriter, r *http.Request, who call
 		}
 		switch {
 		case f.readOnly:
-			s.badRequest(rw, api.SubCodeNA, fmt.Sprintf("Field '%s' is read-only", f.path))
+			s.badRequest(rw, subCodeNA, fmt.Sprintf("Field '%s' is read-only", f.path))
 			return
 		case f.required && v == "":
-			s.badRequest(rw, api.SubCodeNA, fmt.Sprintf("Field '%s' is required", f.path))
+			s.badRequest(rw, subCodeNA, fmt.Sprintf("Field '%s' is required", f.path))
 			return
 		case f.maxLength > 0 && int32(len([]rune(v))) > f.maxLength:
-			s.badRequest(rw, api.SubCodeNA, fmt.Sprintf("Field '%s' is too long", f.path))
+			s.badRequest(rw, subCodeNA, fmt.Sprintf("Field '%s' is too long", f.path))
 			return
 		case channelOf(f.path) != "" && v != "":
 			channels[channelOf(f.path)] = v
@@ -149,7 +147,7 @@ func (s *Server) updateDetails(rw http.ResponseWriter, r *http.Request, who call
 		}
 	}
 	if email, ok := channels["Email"]; ok && c.coupled && s.usernameTaken(email, c) {
-		s.badRequest(rw, api.SubCodeUsernameNotUnique, "The provided username or email (when username is coupled with email) is not unique")
+		s.badRequest(rw, subCodeUsernameNotUnique, "The provided username or email (when username is coupled with email) is not unique")
 		return
 	}
 	approval := false
@@ -159,7 +157,7 @@ func (s *Server) updateDetails(rw http.ResponseWriter, r *http.Request, who call
 		}
 	}
 	if approval && c.pendingCR != nil {
-		s.conflict(rw, api.SubCodePendingExists, "The contact already has a pending change request")
+		s.conflict(rw, subCodePendingExists, "The contact already has a pending change request")
 		return
 	}
 	at := s.now()
@@ -175,7 +173,7 @@ func (s *Server) updateDetails(rw http.ResponseWriter, r *http.Request, who call
 	case approval:
 		s.nextCRID++
 		cr := &changeRequest{id: s.nextCRID, uid: s.w.UUID("clientdata-change-request", int(s.nextCRID)),
-			contactID: c.id, status: api.StatusPending, createDate: at, initiator: s.member(who.user),
+			contactID: c.id, status: statusPending, createDate: at, initiator: s.member(who.user),
 			initiatorComment: body.Comment, details: changes}
 		s.index(cr)
 		c.pendingCR = cr
@@ -203,12 +201,12 @@ func (s *Server) createContact(rw http.ResponseWriter, r *http.Request, who call
 	}
 	in := map[string]string{}
 	if bad := flatten("", body.Details, in); bad != "" {
-		s.badRequest(rw, api.SubCodeNA, fmt.Sprintf("Field '%s' is not part of the contact schema or not a string", bad))
+		s.badRequest(rw, subCodeNA, fmt.Sprintf("Field '%s' is not part of the contact schema or not a string", bad))
 		return
 	}
 	for _, f := range contactFields {
 		if f.required && in[f.path] == "" {
-			s.badRequest(rw, api.SubCodeNA, fmt.Sprintf("Field '%s' is required", f.path))
+			s.badRequest(rw, subCodeNA, fmt.Sprintf("Field '%s' is required", f.path))
 			return
 		}
 	}
@@ -218,13 +216,13 @@ func (s *Server) createContact(rw http.ResponseWriter, r *http.Request, who call
 	} else if in[pathEmail] != "" {
 		username, coupled = in[pathEmail], true
 	} else {
-		s.badRequest(rw, api.SubCodeNA, "A username or a primary email is required")
+		s.badRequest(rw, subCodeNA, "A username or a primary email is required")
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.usernameTaken(username, nil) {
-		s.badRequest(rw, api.SubCodeUsernameNotUnique, "The provided username or email (when username is coupled with email) is not unique")
+		s.badRequest(rw, subCodeUsernameNotUnique, "The provided username or email (when username is coupled with email) is not unique")
 		return
 	}
 	s.nextContactID++
@@ -279,7 +277,7 @@ func (s *Server) addConnection(rw http.ResponseWriter, r *http.Request, who call
 		return
 	}
 	if s.externalIDs[*body.ExternalID] != nil {
-		s.conflict(rw, api.SubCodeExternalIDNotUnique, "External-Ids must be unique across all contacts")
+		s.conflict(rw, subCodeExternalIDNotUnique, "External-Ids must be unique across all contacts")
 		return
 	}
 	s.link(c, *body.System, *body.ExternalID)
@@ -333,9 +331,9 @@ func (s *Server) putUsername(rw http.ResponseWriter, r *http.Request, who caller
 	}
 	switch {
 	case c.coupled:
-		s.badRequest(rw, api.SubCodeUsernameCoupledWithEmail, "The username is coupled with the email and cannot be updated on its own")
+		s.badRequest(rw, subCodeUsernameCoupledWithEmail, "The username is coupled with the email and cannot be updated on its own")
 	case s.usernameTaken(*body.Username, c):
-		s.badRequest(rw, api.SubCodeUsernameNotUnique, "The provided username is not unique")
+		s.badRequest(rw, subCodeUsernameNotUnique, "The provided username is not unique")
 	default:
 		delete(s.usernames, strings.ToLower(c.username))
 		c.username = *body.Username
@@ -374,7 +372,7 @@ func (s *Server) putPicture(rw http.ResponseWriter, r *http.Request, who caller)
 	}
 	raw, err := base64.StdEncoding.DecodeString(*body.ImageContentBase64)
 	if err != nil || !bytes.HasPrefix(raw, []byte("\x89PNG\r\n\x1a\n")) {
-		s.badRequest(rw, api.SubCodeNA, "The image must be a base64 encoded PNG")
+		s.badRequest(rw, subCodeNA, "The image must be a base64 encoded PNG")
 		return
 	}
 	s.mu.Lock()
@@ -431,7 +429,7 @@ func (s *Server) channelRequest(rw http.ResponseWriter, r *http.Request) (*conta
 	}
 	p := c.pending[body.Channel]
 	if p == nil {
-		s.badRequest(rw, api.SubCodeNoPendingChannel, "There is no pending "+strings.ToLower(body.Channel)+" to verify")
+		s.badRequest(rw, subCodeNoPendingChannel, "There is no pending "+strings.ToLower(body.Channel)+" to verify")
 		return nil, nil, body
 	}
 	return c, p, body
@@ -446,14 +444,14 @@ func (s *Server) verifyChannel(rw http.ResponseWriter, r *http.Request, who call
 	}
 	switch {
 	case p.attempts >= maxKeyAttempts:
-		s.badRequest(rw, api.SubCodeKeyExpired, "The key is no longer valid due to passing the expiration date or exceeding the number of allowed attempts")
+		s.badRequest(rw, subCodeKeyExpired, "The key is no longer valid due to passing the expiration date or exceeding the number of allowed attempts")
 		return
 	case body.Key == nil || *body.Key != s.key(c, body.Channel):
 		p.attempts++
-		s.badRequest(rw, api.SubCodeKeyNoMatch, "The key supplied does not match the key generated for the contact in the channel provided")
+		s.badRequest(rw, subCodeKeyNoMatch, "The key supplied does not match the key generated for the contact in the channel provided")
 		return
 	case body.Channel == "Email" && c.coupled && s.usernameTaken(p.value, c):
-		s.badRequest(rw, api.SubCodeUsernameNotUnique, "The provided username or email (when username is coupled with email) is not unique")
+		s.badRequest(rw, subCodeUsernameNotUnique, "The provided username or email (when username is coupled with email) is not unique")
 		return
 	}
 	path := channelPath(body.Channel)
@@ -571,7 +569,7 @@ func (s *Server) searchHistory(rw http.ResponseWriter, r *http.Request, who call
 	case "initiatorpersonid":
 		by = func(a, b *historyEntry) int { return cmp.Compare(a.initiator.uid, b.initiator.uid) }
 	default:
-		s.badRequest(rw, api.SubCodeNA, "Sorting is available for contactChangeSetId, executionDate, initiatorPersonId")
+		s.badRequest(rw, subCodeNA, "Sorting is available for contactChangeSetId, executionDate, initiatorPersonId")
 		return
 	}
 	sign := 1

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	api "crmgraph/backends/clientdata"
 )
 
 func TestExternalConnections(t *testing.T) {
@@ -32,7 +30,7 @@ func TestExternalConnections(t *testing.T) {
 		{"CIRRUS", fmt.Sprint(p.CirrusID)}, {"SUPPORT", p.SupportID}, {"support", p.SupportID}, {"Default", fmt.Sprintf("DFS-%06d", p.ClientDataID)},
 	} {
 		t.Run("reverse "+tc.system, func(t *testing.T) {
-			r := call(t, s, "GET", api.PathContactByExternalID+"?system="+tc.system+"&externalId="+tc.id, AppToken, nil)
+			r := call(t, s, "GET", routeContactByExternalID+"?system="+tc.system+"&externalId="+tc.id, AppToken, nil)
 			expectStatus(t, r, 200)
 			var got struct {
 				ID  int32
@@ -45,27 +43,27 @@ func TestExternalConnections(t *testing.T) {
 		})
 	}
 	t.Run("wrong system", func(t *testing.T) {
-		expectStatus(t, call(t, s, "GET", api.PathContactByExternalID+"?system=CIRRUS&externalId="+p.SupportID, AppToken, nil), 404)
+		expectStatus(t, call(t, s, "GET", routeContactByExternalID+"?system=CIRRUS&externalId="+p.SupportID, AppToken, nil), 404)
 	})
 	t.Run("missing parameter", func(t *testing.T) {
-		expectSubCode(t, call(t, s, "GET", api.PathContactByExternalID+"?system=CIRRUS", AppToken, nil), 400, api.SubCodeNA)
+		expectSubCode(t, call(t, s, "GET", routeContactByExternalID+"?system=CIRRUS", AppToken, nil), 400, subCodeNA)
 	})
 	c := pick(t, s, func(*contact) bool { return true })
 	add := path("/v1.0/contacts/%d/external-connections", c.id)
 	t.Run("add", func(t *testing.T) {
 		ext := fmt.Sprintf("sso-%d", c.id)
 		expectStatus(t, call(t, s, "POST", add, AppToken, map[string]string{"system": "SSO", "externalId": ext}), 204)
-		r := call(t, s, "GET", api.PathContactByExternalID+"?system=SSO&externalId="+ext, AppToken, nil)
+		r := call(t, s, "GET", routeContactByExternalID+"?system=SSO&externalId="+ext, AppToken, nil)
 		expectStatus(t, r, 200)
 		if !strings.Contains(string(r.body), fmt.Sprintf(`"id":%d`, c.id)) {
 			t.Fatalf("reverse lookup %s", r.body)
 		}
 	})
 	t.Run("external ids unique across systems", func(t *testing.T) {
-		expectSubCode(t, call(t, s, "POST", add, AppToken, map[string]string{"system": "OTHER", "externalId": p.SupportID}), 409, api.SubCodeExternalIDNotUnique)
+		expectSubCode(t, call(t, s, "POST", add, AppToken, map[string]string{"system": "OTHER", "externalId": p.SupportID}), 409, subCodeExternalIDNotUnique)
 	})
 	t.Run("missing fields", func(t *testing.T) {
-		expectSubCode(t, call(t, s, "POST", add, AppToken, map[string]string{"system": "SSO"}), 400, api.SubCodeNA)
+		expectSubCode(t, call(t, s, "POST", add, AppToken, map[string]string{"system": "SSO"}), 400, subCodeNA)
 	})
 }
 
@@ -82,62 +80,62 @@ func TestSubCodes(t *testing.T) {
 	}{
 		{"malformed body", func(t *testing.T) reply {
 			return call(t, s, "PATCH", path("/v1.0/contacts/%d/details", taken.id), AppToken, `{"details":`)
-		}, 400, api.SubCodeNA},
+		}, 400, subCodeNA},
 		{"unknown field", func(t *testing.T) reply {
 			return call(t, s, "PATCH", path("/v1.0/contacts/%d/details", taken.id), AppToken, map[string]any{"details": map[string]any{"x": "y"}})
-		}, 400, api.SubCodeNA},
+		}, 400, subCodeNA},
 		{"read-only field", func(t *testing.T) reply {
 			return call(t, s, "PATCH", path("/v1.0/contacts/%d/details", taken.id), AppToken, map[string]any{"details": map[string]any{"personalInformation": map[string]any{"displayName": "X"}}})
-		}, 400, api.SubCodeNA},
+		}, 400, subCodeNA},
 		{"create with taken username", func(t *testing.T) reply {
-			return call(t, s, "POST", api.PathContacts, AppToken, newContact(taken.username, "new@example.com"))
-		}, 400, api.SubCodeUsernameNotUnique},
+			return call(t, s, "POST", routeContacts, AppToken, newContact(taken.username, "new@example.com"))
+		}, 400, subCodeUsernameNotUnique},
 		{"create coupled with taken email", func(t *testing.T) reply {
-			return call(t, s, "POST", api.PathContacts, AppToken, newContact("", strings.ToUpper(taken.username)))
-		}, 400, api.SubCodeUsernameNotUnique},
+			return call(t, s, "POST", routeContacts, AppToken, newContact("", strings.ToUpper(taken.username)))
+		}, 400, subCodeUsernameNotUnique},
 		{"patch email of coupled contact to taken one", func(t *testing.T) reply {
 			c := pick(t, s, coupled)
 			return call(t, s, "PATCH", path("/v1.0/contacts/%d/details", c.id), MemberToken1, emailPatch(taken.username))
-		}, 400, api.SubCodeUsernameNotUnique},
+		}, 400, subCodeUsernameNotUnique},
 		{"put username taken", func(t *testing.T) reply {
 			c := pick(t, s, func(c *contact) bool { return free(c) && !c.coupled })
 			return call(t, s, "PUT", path("/v1.0/contacts/%d/username", c.id), AppToken, map[string]string{"username": taken.username})
-		}, 400, api.SubCodeUsernameNotUnique},
+		}, 400, subCodeUsernameNotUnique},
 		{"put username coupled with email", func(t *testing.T) reply {
 			c := pick(t, s, coupled)
 			return call(t, s, "PUT", path("/v1.0/contacts/%d/username", c.id), AppToken, map[string]string{"username": "someone-new"})
-		}, 400, api.SubCodeUsernameCoupledWithEmail},
+		}, 400, subCodeUsernameCoupledWithEmail},
 		{"verify wrong key", func(t *testing.T) reply {
 			c := pick(t, s, coupled)
 			expectStatus(t, call(t, s, "PATCH", path("/v1.0/contacts/%d/details", c.id), AppToken, emailPatch("fresh-"+c.username)), 200)
 			return call(t, s, "POST", path("/v1.0/contacts/%d/communication-channels/verify", c.id), AppToken, map[string]string{"channel": "Email", "key": "nope"})
-		}, 400, api.SubCodeKeyNoMatch},
+		}, 400, subCodeKeyNoMatch},
 		{"verify after too many attempts", func(t *testing.T) reply {
 			c := pick(t, s, coupled)
 			expectStatus(t, call(t, s, "PATCH", path("/v1.0/contacts/%d/details", c.id), AppToken, emailPatch("fresh-"+c.username)), 200)
 			verify := path("/v1.0/contacts/%d/communication-channels/verify", c.id)
 			for range maxKeyAttempts {
-				expectSubCode(t, call(t, s, "POST", verify, AppToken, map[string]string{"channel": "Email", "key": "nope"}), 400, api.SubCodeKeyNoMatch)
+				expectSubCode(t, call(t, s, "POST", verify, AppToken, map[string]string{"channel": "Email", "key": "nope"}), 400, subCodeKeyNoMatch)
 			}
 			key, _ := s.VerificationKey(c.id, "Email")
 			return call(t, s, "POST", verify, AppToken, map[string]string{"channel": "Email", "key": key})
-		}, 400, api.SubCodeKeyExpired},
+		}, 400, subCodeKeyExpired},
 		{"verify email taken meanwhile", func(t *testing.T) reply {
 			c := pick(t, s, coupled)
 			target := fmt.Sprintf("race-%d-%s", seq.Add(1), c.username)
 			expectStatus(t, call(t, s, "PATCH", path("/v1.0/contacts/%d/details", c.id), AppToken, emailPatch(target)), 200)
-			expectStatus(t, call(t, s, "POST", api.PathContacts, AppToken, newContact(target, "")), 201)
+			expectStatus(t, call(t, s, "POST", routeContacts, AppToken, newContact(target, "")), 201)
 			key, _ := s.VerificationKey(c.id, "Email")
 			return call(t, s, "POST", path("/v1.0/contacts/%d/communication-channels/verify", c.id), AppToken, map[string]string{"channel": "Email", "key": key})
-		}, 400, api.SubCodeUsernameNotUnique},
+		}, 400, subCodeUsernameNotUnique},
 		{"verify without pending channel", func(t *testing.T) reply {
 			c := pick(t, s, free)
 			return call(t, s, "POST", path("/v1.0/contacts/%d/communication-channels/verify", c.id), AppToken, map[string]string{"channel": "Mobile", "key": "1"})
-		}, 400, api.SubCodeNoPendingChannel},
+		}, 400, subCodeNoPendingChannel},
 		{"unknown channel", func(t *testing.T) reply {
 			c := pick(t, s, free)
 			return call(t, s, "POST", path("/v1.0/contacts/%d/communication-channels/resend", c.id), AppToken, map[string]string{"channel": "Fax"})
-		}, 400, api.SubCodeNA},
+		}, 400, subCodeNA},
 	} {
 		t.Run(tc.name, func(t *testing.T) { expectSubCode(t, tc.run(t), tc.status, tc.subCode) })
 	}
@@ -180,7 +178,7 @@ func TestVerification(t *testing.T) {
 	if first == second {
 		t.Fatal("resend kept the key")
 	}
-	expectSubCode(t, call(t, s, "POST", base+"communication-channels/verify", AppToken, map[string]string{"channel": "Email", "key": first}), 400, api.SubCodeKeyNoMatch)
+	expectSubCode(t, call(t, s, "POST", base+"communication-channels/verify", AppToken, map[string]string{"channel": "Email", "key": first}), 400, subCodeKeyNoMatch)
 	expectStatus(t, call(t, s, "POST", base+"communication-channels/verify", AppToken, map[string]string{"channel": "Email", "key": second}), 204)
 	if d := details(t, s, c.id); d.HasPendingEmail || leaf(d.Details, pathEmail) != newEmail {
 		t.Fatalf("verified email not applied: %+v", d)
@@ -209,13 +207,13 @@ func TestUsername(t *testing.T) {
 	if string(r.body) != `{"username":"`+name+`"}`+"\n" {
 		t.Fatalf("username %s", r.body)
 	}
-	expectSubCode(t, call(t, s, "PUT", u, AppToken, map[string]any{"username": nil}), 400, api.SubCodeNA)
+	expectSubCode(t, call(t, s, "PUT", u, AppToken, map[string]any{"username": nil}), 400, subCodeNA)
 }
 
 func TestCreateContact(t *testing.T) {
 	s := shared()
 	email := fmt.Sprintf("created-%d@example.com", seq.Add(1))
-	r := call(t, s, "POST", api.PathContacts, MemberToken5, newContact("", email))
+	r := call(t, s, "POST", routeContacts, MemberToken5, newContact("", email))
 	expectStatus(t, r, 201)
 	var got struct {
 		ID      int32
@@ -239,7 +237,7 @@ func TestCreateContact(t *testing.T) {
 		{"no username nor email", newContact("", "")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			expectSubCode(t, call(t, s, "POST", api.PathContacts, AppToken, tc.body), 400, api.SubCodeNA)
+			expectSubCode(t, call(t, s, "POST", routeContacts, AppToken, tc.body), 400, subCodeNA)
 		})
 	}
 }
@@ -258,7 +256,7 @@ func TestPutDetails(t *testing.T) {
 		t.Fatalf("PUT did not replace in full: %+v", got.Details)
 	}
 	delete(full["personalInformation"].(map[string]any), "lastName")
-	expectSubCode(t, call(t, s, "PUT", path("/v1.0/contacts/%d/details", c.id), AppToken, map[string]any{"details": full}), 400, api.SubCodeNA)
+	expectSubCode(t, call(t, s, "PUT", path("/v1.0/contacts/%d/details", c.id), AppToken, map[string]any{"details": full}), 400, subCodeNA)
 }
 
 func TestChangeHistory(t *testing.T) {
@@ -266,10 +264,10 @@ func TestChangeHistory(t *testing.T) {
 	var c *contact
 	approved := 0
 	for _, cr := range s.allCRs {
-		if cr.status == api.StatusApproved {
+		if cr.status == statusApproved {
 			n := 0
 			for _, o := range s.crsByContact[cr.contactID] {
-				if o.status == api.StatusApproved {
+				if o.status == statusApproved {
 					n++
 				}
 			}
@@ -295,7 +293,7 @@ func TestChangeHistory(t *testing.T) {
 	if p.TotalCount != 0 {
 		t.Fatalf("paths filter ignored: %s", r.body)
 	}
-	expectSubCode(t, call(t, s, "POST", url, AppToken, map[string]any{"sortBy": "colour"}), 400, api.SubCodeNA)
+	expectSubCode(t, call(t, s, "POST", url, AppToken, map[string]any{"sortBy": "colour"}), 400, subCodeNA)
 }
 
 func TestProfilePicture(t *testing.T) {
@@ -315,7 +313,7 @@ func TestProfilePicture(t *testing.T) {
 	if img, def := get(t); !def || img != defaultPicture {
 		t.Fatal("new contact has no default picture")
 	}
-	expectSubCode(t, call(t, s, "PUT", u, AppToken, map[string]string{"imageContentBase64": "bm90IGEgcG5n"}), 400, api.SubCodeNA)
+	expectSubCode(t, call(t, s, "PUT", u, AppToken, map[string]string{"imageContentBase64": "bm90IGEgcG5n"}), 400, subCodeNA)
 	custom := "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAEklEQVR42mP8z8DwnwEIGGEMADqQA/1Ykxi4AAAAAElFTkSuQmCC"
 	expectStatus(t, call(t, s, "PUT", u, AppToken, map[string]string{"imageContentBase64": custom}), 204)
 	if img, def := get(t); def || img != custom {
@@ -330,13 +328,13 @@ func TestProfilePicture(t *testing.T) {
 func TestAnonymize(t *testing.T) {
 	s := shared()
 	a, b := pick(t, s, free), pick(t, s, free)
-	expectStatus(t, call(t, s, "POST", api.PathAnonymize, AppToken, map[string]any{"contactIds": []int32{a.id}, "contactUIds": []string{b.uid}}), 204)
+	expectStatus(t, call(t, s, "POST", routeAnonymize, AppToken, map[string]any{"contactIds": []int32{a.id}, "contactUIds": []string{b.uid}}), 204)
 	for _, c := range []*contact{a, b} {
 		d := details(t, s, c.id)
 		if leaf(d.Details, pathFirstName) != "Anonymized" || leaf(d.Details, pathEmail) != "" {
 			t.Fatalf("contact %d not anonymized: %+v", c.id, d.Details)
 		}
 	}
-	expectStatus(t, call(t, s, "POST", api.PathAnonymize, AppToken, map[string]any{"contactIds": []int32{1}}), 404)
-	expectSubCode(t, call(t, s, "POST", api.PathAnonymize, AppToken, map[string]any{}), 400, api.SubCodeNA)
+	expectStatus(t, call(t, s, "POST", routeAnonymize, AppToken, map[string]any{"contactIds": []int32{1}}), 404)
+	expectSubCode(t, call(t, s, "POST", routeAnonymize, AppToken, map[string]any{}), 400, subCodeNA)
 }

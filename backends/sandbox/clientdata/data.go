@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	api "crmgraph/backends/clientdata"
 	"crmgraph/backends/sandbox/dataset"
 )
 
@@ -22,7 +21,7 @@ type contact struct {
 	username    string
 	coupled     bool // username is the primary email
 	details     map[string]string
-	pending     map[string]*pendingChannel // api.Channel → pending value
+	pending     map[string]*pendingChannel // channel ("Email", "Mobile") → pending value
 	connections []connection
 	picture     string // base64 PNG, "" for the default image
 	history     []*historyEntry
@@ -160,11 +159,11 @@ func (s *Server) generateChangeRequests(order []*contact) {
 		}
 		crs := make([]*changeRequest, n)
 		for i := n - 1; i >= 0; i-- {
-			status := []int32{api.StatusApproved, api.StatusRejected, api.StatusCancelled}[r.IntN(3)]
+			status := []int32{statusApproved, statusRejected, statusCancelled}[r.IntN(3)]
 			cr := s.generatedCR(r, c, times[i], status)
 			for _, path := range changeSets[r.IntN(len(changeSets))] {
 				d := detail{path: path, approval: needsApproval(path)}
-				if status == api.StatusApproved {
+				if status == statusApproved {
 					d.target, d.original = cur[path], alternative(r, path, cur[path])
 					cur[path] = d.original
 				} else {
@@ -176,7 +175,7 @@ func (s *Server) generateChangeRequests(order []*contact) {
 		}
 		if r.IntN(100) < 35 {
 			at := dataset.Epoch.Add(-time.Duration(1+r.IntN(25*24)) * time.Hour)
-			cr := s.generatedCR(r, c, at, api.StatusPending)
+			cr := s.generatedCR(r, c, at, statusPending)
 			for _, path := range changeSets[r.IntN(len(changeSets))] {
 				cr.details = append(cr.details, detail{path: path, original: c.details[path],
 					target: alternative(r, path, c.details[path]), approval: needsApproval(path)})
@@ -192,7 +191,7 @@ func (s *Server) generateChangeRequests(order []*contact) {
 		s.nextCRID++
 		cr.id, cr.uid = s.nextCRID, s.w.UUID("clientdata-change-request", int(s.nextCRID))
 		s.index(cr)
-		if cr.status == api.StatusApproved {
+		if cr.status == statusApproved {
 			approved = append(approved, cr)
 		}
 	}
@@ -208,13 +207,13 @@ func (s *Server) generatedCR(r *rand.Rand, c *contact, at time.Time, status int3
 	if r.IntN(3) != 0 {
 		cr.initiatorComment = ptr(initiatorComments[r.IntN(len(initiatorComments))])
 	}
-	if status == api.StatusApproved || status == api.StatusRejected {
+	if status == statusApproved || status == statusRejected {
 		reviewer := (initiator + 1 + r.IntN(len(s.w.Users)-1)) % len(s.w.Users)
 		m := s.member(reviewer)
 		at := at.Add(time.Duration(1+r.IntN(96)) * time.Hour)
 		cr.reviewer, cr.reviewDate = &m, &at
 		comments := approveComments
-		if status == api.StatusRejected {
+		if status == statusRejected {
 			comments = rejectComments
 		}
 		cr.reviewComment = ptr(comments[r.IntN(len(comments))])

@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-
-	api "crmgraph/backends/clientdata"
 )
 
 // Export jobs are kept in memory, oldest evicted first, bounded by count and by CSV
@@ -40,7 +38,7 @@ type exportJobs struct {
 // exportColumns is the CSV header: the identity columns, then the exportable schema
 // paths in schema order.
 func exportColumns() []string {
-	cols := []string{api.ColumnID, api.ColumnUID, api.ColumnUsername}
+	cols := []string{columnID, columnUID, columnUsername}
 	for _, f := range contactFields {
 		if f.exported {
 			cols = append(cols, f.path)
@@ -88,7 +86,7 @@ func (s *Server) startExport(rw http.ResponseWriter, r *http.Request, who caller
 	q := exportQuery{take: -1}
 	if strings.TrimSpace(text) != "" {
 		if q, err = parseExportQuery(text); err != nil {
-			s.badRequest(rw, api.SubCodeNA, "The export query is not valid: "+err.Error())
+			s.badRequest(rw, subCodeNA, "The export query is not valid: "+err.Error())
 			return
 		}
 	}

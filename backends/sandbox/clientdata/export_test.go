@@ -9,14 +9,13 @@ import (
 	"strings"
 	"testing"
 
-	api "crmgraph/backends/clientdata"
 	"crmgraph/backends/sandbox/dataset"
 )
 
 // exportRows POSTs body as an export, downloads the job and returns header and rows.
 func exportRows(t *testing.T, s *Server, token string, body any) ([]string, [][]string) {
 	t.Helper()
-	r := call(t, s, "POST", api.PathContactsExport, token, body)
+	r := call(t, s, "POST", routeContactsExport, token, body)
 	expectStatus(t, r, 200)
 	var job struct{ ExportJobID string }
 	r.decode(t, &job)
@@ -178,16 +177,16 @@ func TestExportErrors(t *testing.T) {
 	s := shared()
 	t.Run("unknown job is 404", func(t *testing.T) {
 		r := call(t, s, "GET", "/v1.0/contacts/export/8a16feed-2e0d-4228-8fbb-a05bb4aba530", AppToken, nil)
-		expectSubCode(t, r, 404, api.SubCodeNA)
+		expectSubCode(t, r, 404, subCodeNA)
 		if e := r.apiError(t); e.Code != "NotFound" {
 			t.Fatalf("code %q", e.Code)
 		}
 	})
 	t.Run("job id not a uuid is 400", func(t *testing.T) {
-		expectSubCode(t, call(t, s, "GET", "/v1.0/contacts/export/42", AppToken, nil), 400, api.SubCodeNA)
+		expectSubCode(t, call(t, s, "GET", "/v1.0/contacts/export/42", AppToken, nil), 400, subCodeNA)
 	})
 	t.Run("no token is 401", func(t *testing.T) {
-		expectStatus(t, call(t, s, "POST", api.PathContactsExport, "", nil), 401)
+		expectStatus(t, call(t, s, "POST", routeContactsExport, "", nil), 401)
 		expectStatus(t, call(t, s, "GET", "/v1.0/contacts/export/8a16feed-2e0d-4228-8fbb-a05bb4aba530", "", nil), 401)
 	})
 	t.Run("contact routes beside the export route", func(t *testing.T) {
@@ -219,15 +218,15 @@ func TestExportErrors(t *testing.T) {
 		{"not graphql", "SELECT * FROM contacts"},
 	} {
 		t.Run("400 "+tc.name, func(t *testing.T) {
-			r := call(t, s, "POST", api.PathContactsExport, AppToken, tc.query)
-			expectSubCode(t, r, 400, api.SubCodeNA)
+			r := call(t, s, "POST", routeContactsExport, AppToken, tc.query)
+			expectSubCode(t, r, 400, subCodeNA)
 			if e := r.apiError(t); e.Code != "BadRequest" || !strings.HasPrefix(e.Message, "The export query is not valid") {
 				t.Fatalf("error %+v", e)
 			}
 		})
 	}
 	t.Run("400 JSON object without query", func(t *testing.T) {
-		expectSubCode(t, call(t, s, "POST", api.PathContactsExport, AppToken, map[string]int{"query": 5}), 400, api.SubCodeNA)
+		expectSubCode(t, call(t, s, "POST", routeContactsExport, AppToken, map[string]int{"query": 5}), 400, subCodeNA)
 	})
 }
 
@@ -235,7 +234,7 @@ func TestExportSnapshotAndScope(t *testing.T) {
 	s := shared()
 	c := pick(t, s, free)
 	byID := fmt.Sprintf("{ contacts(where: { id: { eq: %d } }) { items { id } } }", c.id)
-	r := call(t, s, "POST", api.PathContactsExport, AppToken, byID)
+	r := call(t, s, "POST", routeContactsExport, AppToken, byID)
 	expectStatus(t, r, 200)
 	var job struct{ ExportJobID string }
 	r.decode(t, &job)

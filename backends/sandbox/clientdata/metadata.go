@@ -3,8 +3,6 @@ package clientdata
 import (
 	"net/http"
 	"strings"
-
-	api "crmgraph/backends/clientdata"
 )
 
 type wireLayoutStep struct {
@@ -55,7 +53,7 @@ func (s *Server) schemaFields(rw http.ResponseWriter, r *http.Request, who calle
 		s.malformed(rw)
 		return
 	}
-	if r.PathValue("key") != api.ContactSchemaKey {
+	if r.PathValue("key") != contactSchemaKey {
 		s.notFound(rw, "Schema '"+r.PathValue("key")+"'")
 		return
 	}

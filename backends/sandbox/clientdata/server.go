@@ -6,18 +6,19 @@
 package clientdata
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	api "crmgraph/backends/clientdata"
 	"crmgraph/backends/sandbox/dataset"
 )
 
@@ -96,36 +97,36 @@ func (s *Server) routes() {
 	h := func(pattern string, fn func(http.ResponseWriter, *http.Request, caller)) {
 		s.mux.HandleFunc(pattern, s.authed(fn))
 	}
-	h("GET "+api.PathChangeRequest, s.getChangeRequest)
-	h("GET "+api.PathChangeRequestStatuses, s.getStatuses)
-	h("POST "+api.PathSearchChangeRequests, s.searchChangeRequests)
-	h("POST "+api.PathCancelChangeRequest, s.cancelChangeRequest)
-	h("POST "+api.PathReviewChangeRequest, s.reviewChangeRequest)
-	h("GET "+api.PathPendingChangeRequest, s.pendingCheck)
-	h("POST "+api.PathContacts, s.createContact)
-	h("GET "+api.PathContactDetails, s.getDetails)
-	h("PATCH "+api.PathContactDetails, s.updateDetails)
-	h("PUT "+api.PathContactDetails, s.updateDetails)
-	h("POST "+api.PathChangeHistory, s.searchHistory)
-	h("GET "+api.PathExternalConnections, s.getConnections)
-	h("POST "+api.PathExternalConnections, s.addConnection)
-	h("GET "+api.PathContactByExternalID, s.contactByExternalID)
-	h("GET "+api.PathUsername, s.getUsername)
-	h("PUT "+api.PathUsername, s.putUsername)
-	h("GET "+api.PathProfilePicture, s.getPicture)
-	h("PUT "+api.PathProfilePicture, s.putPicture)
-	h("DELETE "+api.PathProfilePicture, s.deletePicture)
-	h("POST "+api.PathVerifyChannel, s.verifyChannel)
-	h("POST "+api.PathResendKey, s.resendKey)
-	h("POST "+api.PathDiscontinueVerification, s.discontinue)
-	h("POST "+api.PathAnonymize, s.anonymize)
-	h("POST "+api.PathContactsExport, s.startExport)
-	s.literal.HandleFunc("GET "+api.PathContactsExportJob, s.authed(s.getExport))
-	h("POST "+api.PathSchemaFields, s.schemaFields)
-	h("POST "+api.PathListItems, s.listItems)
-	h("POST "+api.PathListLookup, s.listLookup)
+	h("GET "+routeChangeRequest, s.getChangeRequest)
+	h("GET "+routeChangeRequestStatuses, s.getStatuses)
+	h("POST "+routeSearchChangeRequests, s.searchChangeRequests)
+	h("POST "+routeCancelChangeRequest, s.cancelChangeRequest)
+	h("POST "+routeReviewChangeRequest, s.reviewChangeRequest)
+	h("GET "+routePendingChangeRequest, s.pendingCheck)
+	h("POST "+routeContacts, s.createContact)
+	h("GET "+routeContactDetails, s.getDetails)
+	h("PATCH "+routeContactDetails, s.updateDetails)
+	h("PUT "+routeContactDetails, s.updateDetails)
+	h("POST "+routeChangeHistory, s.searchHistory)
+	h("GET "+routeExternalConnections, s.getConnections)
+	h("POST "+routeExternalConnections, s.addConnection)
+	h("GET "+routeContactByExternalID, s.contactByExternalID)
+	h("GET "+routeUsername, s.getUsername)
+	h("PUT "+routeUsername, s.putUsername)
+	h("GET "+routeProfilePicture, s.getPicture)
+	h("PUT "+routeProfilePicture, s.putPicture)
+	h("DELETE "+routeProfilePicture, s.deletePicture)
+	h("POST "+routeVerifyChannel, s.verifyChannel)
+	h("POST "+routeResendKey, s.resendKey)
+	h("POST "+routeDiscontinueVerification, s.discontinue)
+	h("POST "+routeAnonymize, s.anonymize)
+	h("POST "+routeContactsExport, s.startExport)
+	s.literal.HandleFunc("GET "+routeContactsExportJob, s.authed(s.getExport))
+	h("POST "+routeSchemaFields, s.schemaFields)
+	h("POST "+routeListItems, s.listItems)
+	h("POST "+routeListLookup, s.listLookup)
 	s.mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) {
-		s.fail(rw, http.StatusNotFound, "NotFound", api.SubCodeNA, "The requested resource does not exist")
+		s.fail(rw, http.StatusNotFound, "NotFound", subCodeNA, "The requested resource does not exist")
 	})
 }
 
@@ -155,43 +156,86 @@ func (s *Server) authed(fn func(http.ResponseWriter, *http.Request, caller)) htt
 		case ok && member && idx >= 0 && idx < len(s.w.Users):
 			c.user = idx
 		default:
-			s.fail(rw, http.StatusUnauthorized, "Unauthorized", api.SubCodeNA, "The access token is missing, invalid or expired")
+			s.fail(rw, http.StatusUnauthorized, "Unauthorized", subCodeNA, "The access token is missing, invalid or expired")
 			return
 		}
 		fn(rw, r, c)
 	}
 }
 
-// language reads the 'language' query parameter, then Accept-Language (by q order),
-// falling back to English as the sandbox's configured default.
+// Localization. The seed settles only that a language comes as the 'language' query
+// parameter or the Accept-Language header, that without one "the default configured
+// language will be used" (004 L3–4), and that the header is "The ISO 639-1 language to
+// use for localizable data" (L9 and every operation). What it leaves open, and the
+// sandbox's choices:
+//   - the languages: en (the configured default), de, fr and sv;
+//   - both given: a supported query parameter wins, an unsupported one is ignored;
+//   - the header's syntax: HTTP's (RFC 9110 §12.5.4), a list of language ranges with
+//     optional weights; the sandbox answers by RFC 4647 §3.4 lookup: ranges in order of
+//     descending q (the first listed among equals), each truncated subtag by subtag
+//     until it names a supported language; q=0 means not acceptable (RFC 9110 §12.4.2);
+//     "*" and ranges with a malformed weight are skipped; no match is the default.
+
+// defaultLanguage is the sandbox's "default configured language" (004 L4).
+const defaultLanguage = "en"
+
+// language reads the 'language' query parameter, then Accept-Language.
 func language(r *http.Request) string {
 	if l := supported(r.URL.Query().Get("language")); l != "" {
 		return l
 	}
-	best, bestQ := "", -1.0
-	for part := range strings.SplitSeq(r.Header.Get("Accept-Language"), ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			if f, err := strconv.ParseFloat(v, 64); err == nil {
-				q = f
+	type weighted struct {
+		tag string
+		q   float64
+	}
+	var ranges []weighted
+	for _, line := range r.Header.Values("Accept-Language") {
+		for part := range strings.SplitSeq(line, ",") {
+			tag, params, _ := strings.Cut(part, ";")
+			w := weighted{tag: strings.TrimSpace(tag), q: 1}
+			valid := w.tag != "" && w.tag != "*"
+			for p := range strings.SplitSeq(params, ";") {
+				name, v, _ := strings.Cut(p, "=")
+				if !strings.EqualFold(strings.TrimSpace(name), "q") {
+					continue
+				}
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				if err != nil || f < 0 || f > 1 {
+					valid = false
+				}
+				w.q = f
+			}
+			if valid && w.q > 0 {
+				ranges = append(ranges, w)
 			}
 		}
-		if l := supported(tag); l != "" && q > bestQ {
-			best, bestQ = l, q
+	}
+	slices.SortStableFunc(ranges, func(a, b weighted) int { return cmp.Compare(b.q, a.q) })
+	for _, w := range ranges {
+		if l := supported(w.tag); l != "" {
+			return l
 		}
 	}
-	if best == "" {
-		return "en"
-	}
-	return best
+	return defaultLanguage
 }
 
+// supported is the sandbox language a language range names after RFC 4647 lookup's
+// truncation ("sv-FI-x-turku" → "sv-FI" → "sv"), or "" for none.
 func supported(tag string) string {
-	primary, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
-	switch primary {
-	case "en", "de", "fr", "sv":
-		return primary
+	t := strings.ToLower(strings.TrimSpace(tag))
+	for t != "" {
+		switch t {
+		case "en", "de", "fr", "sv":
+			return t
+		}
+		i := strings.LastIndexByte(t, '-')
+		if i < 0 {
+			return ""
+		}
+		t = t[:i]
+		if j := strings.LastIndexByte(t, '-'); j >= 0 && j == len(t)-2 {
+			t = t[:j] // a singleton ("-x", "-u") goes with the subtag after it
+		}
 	}
 	return ""
 }
@@ -214,11 +258,11 @@ func (s *Server) badRequest(rw http.ResponseWriter, subCode, msg string) {
 }
 
 func (s *Server) malformed(rw http.ResponseWriter) {
-	s.badRequest(rw, api.SubCodeNA, "The request was not in the required format")
+	s.badRequest(rw, subCodeNA, "The request was not in the required format")
 }
 
 func (s *Server) notFound(rw http.ResponseWriter, what string) {
-	s.fail(rw, http.StatusNotFound, "NotFound", api.SubCodeNA, what+" was not found")
+	s.fail(rw, http.StatusNotFound, "NotFound", subCodeNA, what+" was not found")
 }
 
 func (s *Server) forbidden(rw http.ResponseWriter, subCode, msg string) {

@@ -4,8 +4,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	api "crmgraph/backends/clientdata"
 )
 
 func TestDataSizes(t *testing.T) {
@@ -13,9 +11,9 @@ func TestDataSizes(t *testing.T) {
 	if n := len(s.contacts); n < 3000 {
 		t.Fatalf("%d contacts, want >= 3000", n)
 	}
-	for _, st := range []int32{api.StatusPending, api.StatusApproved, api.StatusRejected, api.StatusCancelled} {
+	for _, st := range []int32{statusPending, statusApproved, statusRejected, statusCancelled} {
 		t.Run(statusName(st, "en"), func(t *testing.T) {
-			r := call(t, s, "POST", api.PathSearchChangeRequests, AppToken, map[string]any{"statusId": st, "pageSize": 1})
+			r := call(t, s, "POST", routeSearchChangeRequests, AppToken, map[string]any{"statusId": st, "pageSize": 1})
 			expectStatus(t, r, 200)
 			var p paged[wireSummary]
 			r.decode(t, &p)
@@ -28,7 +26,7 @@ func TestDataSizes(t *testing.T) {
 		for id, crs := range s.crsByContact {
 			pending := 0
 			for _, cr := range crs {
-				if cr.status == api.StatusPending {
+				if cr.status == statusPending {
 					pending++
 					if s.contacts[id].pendingCR != cr {
 						t.Fatalf("contact %d: pending request %d not linked", id, cr.id)
@@ -63,7 +61,7 @@ func TestAuth(t *testing.T) {
 		{"member", MemberToken3, 200},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := call(t, s, "GET", api.PathChangeRequestStatuses, tc.token, nil)
+			r := call(t, s, "GET", routeChangeRequestStatuses, tc.token, nil)
 			expectStatus(t, r, tc.want)
 			if tc.want == 401 && r.apiError(t).Code != "Unauthorized" {
 				t.Fatalf("401 body %s", r.body)
@@ -86,25 +84,38 @@ func TestLocalization(t *testing.T) {
 	for _, tc := range []struct {
 		name, url, acceptLanguage, wantPending string
 	}{
-		{"default", api.PathChangeRequestStatuses, "", "Pending"},
-		{"en", api.PathChangeRequestStatuses, "en-GB", "Pending"},
-		{"de", api.PathChangeRequestStatuses, "de", "Ausstehend"},
-		{"fr", api.PathChangeRequestStatuses, "fr-CH, en;q=0.5", "En attente"},
-		{"q order", api.PathChangeRequestStatuses, "de;q=0.4, fr;q=0.9", "En attente"},
-		{"unsupported falls back", api.PathChangeRequestStatuses, "ja", "Pending"},
-		{"query parameter wins", api.PathChangeRequestStatuses + "?language=de", "fr", "Ausstehend"},
+		{"default", routeChangeRequestStatuses, "", "Pending"},
+		{"en", routeChangeRequestStatuses, "en-GB", "Pending"},
+		{"de", routeChangeRequestStatuses, "de", "Ausstehend"},
+		{"fr", routeChangeRequestStatuses, "fr-CH, en;q=0.5", "En attente"},
+		{"q order", routeChangeRequestStatuses, "de;q=0.4, fr;q=0.9", "En attente"},
+		{"unsupported falls back", routeChangeRequestStatuses, "ja", "Pending"},
+		{"query parameter wins", routeChangeRequestStatuses + "?language=de", "fr", "Ausstehend"},
+		// RFC 4647 §3.4 lookup over the q-ordered list (RFC 9110 §12.5.4): the most
+		// preferred range that matches after truncation, else the default language.
+		{"falls back through the list", routeChangeRequestStatuses, "pt-BR, de;q=0.8", "Ausstehend"},
+		{"truncates the range", routeChangeRequestStatuses, "ja, sv-FI-x-turku;q=0.5", "Väntande"},
+		{"higher q first", routeChangeRequestStatuses, "de;q=0.1, sv;q=0.9", "Väntande"},
+		{"equal q: first listed", routeChangeRequestStatuses, "fr;q=0.5, de;q=0.5", "En attente"},
+		{"q=0 is not acceptable", routeChangeRequestStatuses, "de;q=0", "Pending"},
+		{"q=0 is not acceptable, later ranges are", routeChangeRequestStatuses, "sv;q=0.0, fr;q=0.2", "En attente"},
+		{"a malformed weight drops its range", routeChangeRequestStatuses, "de;q=high, fr;q=0.3", "En attente"},
+		{"a weight above 1 drops its range", routeChangeRequestStatuses, "de;q=2, fr;q=0.3", "En attente"},
+		{"spaces in the weight", routeChangeRequestStatuses, "de ; q = 0.2, fr;q=0.3", "En attente"},
+		{"the wildcard matches no particular language", routeChangeRequestStatuses, "*, de;q=0.5", "Ausstehend"},
+		{"an unsupported query parameter leaves the header", routeChangeRequestStatuses + "?language=ja", "sv", "Väntande"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := names(t, tc.url, "Accept-Language", tc.acceptLanguage)
-			if len(got) != 4 || got[0].ID != api.StatusPending || got[0].Name != tc.wantPending {
+			if len(got) != 4 || got[0].ID != statusPending || got[0].Name != tc.wantPending {
 				t.Fatalf("statuses %+v, want 4 with pending %q", got, tc.wantPending)
 			}
 		})
 	}
 	t.Run("same ids, different names", func(t *testing.T) {
-		en, de, fr := names(t, api.PathChangeRequestStatuses, "Accept-Language", "en"),
-			names(t, api.PathChangeRequestStatuses, "Accept-Language", "de"),
-			names(t, api.PathChangeRequestStatuses, "Accept-Language", "fr")
+		en, de, fr := names(t, routeChangeRequestStatuses, "Accept-Language", "en"),
+			names(t, routeChangeRequestStatuses, "Accept-Language", "de"),
+			names(t, routeChangeRequestStatuses, "Accept-Language", "fr")
 		for i := range en {
 			if en[i].ID != de[i].ID || en[i].ID != fr[i].ID || en[i].Name == de[i].Name || en[i].Name == fr[i].Name {
 				t.Fatalf("en %+v de %+v fr %+v", en[i], de[i], fr[i])
@@ -112,7 +123,7 @@ func TestLocalization(t *testing.T) {
 		}
 	})
 	t.Run("search results and field labels", func(t *testing.T) {
-		r := call(t, s, "POST", api.PathSearchChangeRequests, AppToken, map[string]any{"statusId": api.StatusRejected, "pageSize": 1}, "Accept-Language", "de")
+		r := call(t, s, "POST", routeSearchChangeRequests, AppToken, map[string]any{"statusId": statusRejected, "pageSize": 1}, "Accept-Language", "de")
 		var p paged[wireSummary]
 		r.decode(t, &p)
 		if len(p.Results) != 1 || p.Results[0].Status.Name != "Abgelehnt" {
@@ -164,7 +175,7 @@ func TestApprovalFlow(t *testing.T) {
 	r = call(t, s, "GET", crURL, AppToken, nil)
 	var cr wireChangeRequest
 	r.decode(t, &cr)
-	if cr.Status.ID != api.StatusPending || cr.InitiatorMember.UID != world().Users[0].MemberID || len(cr.Details) != 2 || cr.ReviewMember != nil ||
+	if cr.Status.ID != statusPending || cr.InitiatorMember.UID != world().Users[0].MemberID || len(cr.Details) != 2 || cr.ReviewMember != nil ||
 		!strings.Contains(string(r.body), `"uId"`) || cr.InitiatorComment == nil || *cr.InitiatorComment != "married" {
 		t.Fatalf("change request %s", r.body)
 	}
@@ -172,18 +183,18 @@ func TestApprovalFlow(t *testing.T) {
 	cancel := path("/v1.0/contacts/%d/change-requests/%d/cancel", c.id, cr.ID)
 
 	t.Run("initiator cannot review", func(t *testing.T) {
-		expectSubCode(t, call(t, s, "POST", review, MemberToken1, map[string]any{"isApproved": true}), 403, api.SubCodeSelfReview)
+		expectSubCode(t, call(t, s, "POST", review, MemberToken1, map[string]any{"isApproved": true}), 403, subCodeSelfReview)
 	})
 	t.Run("only initiator cancels", func(t *testing.T) {
-		expectSubCode(t, call(t, s, "POST", cancel, MemberToken2, nil), 403, api.SubCodeNotInitiator)
-		expectSubCode(t, call(t, s, "POST", cancel, AppToken, nil), 403, api.SubCodeNotInitiator)
+		expectSubCode(t, call(t, s, "POST", cancel, MemberToken2, nil), 403, subCodeNotInitiator)
+		expectSubCode(t, call(t, s, "POST", cancel, AppToken, nil), 403, subCodeNotInitiator)
 	})
 	t.Run("second change while pending conflicts", func(t *testing.T) {
 		r := call(t, s, "PATCH", detailsURL, MemberToken3, map[string]any{"details": map[string]any{"personalInformation": map[string]any{"birthDate": "1970-01-01"}}})
-		expectSubCode(t, r, 409, api.SubCodePendingExists)
+		expectSubCode(t, r, 409, subCodePendingExists)
 	})
 	t.Run("review body required", func(t *testing.T) {
-		expectSubCode(t, call(t, s, "POST", review, MemberToken2, "{"), 400, api.SubCodeNA)
+		expectSubCode(t, call(t, s, "POST", review, MemberToken2, "{"), 400, subCodeNA)
 	})
 	t.Run("other member approves", func(t *testing.T) {
 		expectStatus(t, call(t, s, "POST", review, MemberToken2, map[string]any{"isApproved": true, "comment": "ok"}), 204)
@@ -197,7 +208,7 @@ func TestApprovalFlow(t *testing.T) {
 		r := call(t, s, "GET", crURL, AppToken, nil, "Accept-Language", "fr")
 		var got wireChangeRequest
 		r.decode(t, &got)
-		if got.Status.ID != api.StatusApproved || got.Status.Name != "Approuvé" || got.ReviewMember == nil ||
+		if got.Status.ID != statusApproved || got.Status.Name != "Approuvé" || got.ReviewMember == nil ||
 			got.ReviewMember.UID != world().Users[1].MemberID || got.ReviewDate == nil || *got.ReviewComment != "ok" {
 			t.Fatalf("reviewed change request %s", r.body)
 		}
@@ -209,8 +220,8 @@ func TestApprovalFlow(t *testing.T) {
 		}
 	})
 	t.Run("second review fails", func(t *testing.T) {
-		expectSubCode(t, call(t, s, "POST", review, MemberToken3, map[string]any{"isApproved": false}), 400, api.SubCodeNotPending)
-		expectSubCode(t, call(t, s, "POST", cancel, MemberToken1, nil), 400, api.SubCodeNotPending)
+		expectSubCode(t, call(t, s, "POST", review, MemberToken3, map[string]any{"isApproved": false}), 400, subCodeNotPending)
+		expectSubCode(t, call(t, s, "POST", cancel, MemberToken1, nil), 400, subCodeNotPending)
 	})
 	t.Run("reject leaves details", func(t *testing.T) {
 		r := call(t, s, "PATCH", detailsURL, MemberToken1, map[string]any{"details": map[string]any{"addresses": map[string]any{"primaryAddress": map[string]any{"city": "Rejectville"}}}})
@@ -229,7 +240,7 @@ func TestApprovalFlow(t *testing.T) {
 		r = call(t, s, "GET", path("/v1.1/contacts/%d/change-requests/%d", c.id, id), AppToken, nil)
 		var got wireChangeRequest
 		r.decode(t, &got)
-		if got.Status.ID != api.StatusCancelled {
+		if got.Status.ID != statusCancelled {
 			t.Fatalf("status %+v", got.Status)
 		}
 	})
@@ -270,7 +281,7 @@ func TestSearch(t *testing.T) {
 	s := shared()
 	search := func(t *testing.T, token string, body map[string]any) paged[wireSummary] {
 		t.Helper()
-		r := call(t, s, "POST", api.PathSearchChangeRequests, token, body)
+		r := call(t, s, "POST", routeSearchChangeRequests, token, body)
 		expectStatus(t, r, 200)
 		var p paged[wireSummary]
 		r.decode(t, &p)
@@ -300,11 +311,11 @@ func TestSearch(t *testing.T) {
 	})
 	t.Run("paging walks every result once", func(t *testing.T) {
 		seen := map[int32]bool{}
-		first := search(t, AppToken, map[string]any{"statusId": api.StatusRejected, "pageSize": 250, "sortBy": "Id"})
+		first := search(t, AppToken, map[string]any{"statusId": statusRejected, "pageSize": 250, "sortBy": "Id"})
 		for page := int32(1); page <= first.PageCount; page++ {
-			p := search(t, AppToken, map[string]any{"statusId": api.StatusRejected, "pageSize": 250, "sortBy": "Id", "page": page})
+			p := search(t, AppToken, map[string]any{"statusId": statusRejected, "pageSize": 250, "sortBy": "Id", "page": page})
 			for _, r := range p.Results {
-				if seen[r.ID] || r.Status.ID != api.StatusRejected {
+				if seen[r.ID] || r.Status.ID != statusRejected {
 					t.Fatalf("page %d: duplicate or wrong status %+v", page, r)
 				}
 				seen[r.ID] = true
@@ -356,7 +367,7 @@ func TestSearch(t *testing.T) {
 		{"not json", "{"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			expectSubCode(t, call(t, s, "POST", api.PathSearchChangeRequests, AppToken, tc.body), 400, api.SubCodeNA)
+			expectSubCode(t, call(t, s, "POST", routeSearchChangeRequests, AppToken, tc.body), 400, subCodeNA)
 		})
 	}
 }
@@ -377,7 +388,7 @@ func TestNotFound(t *testing.T) {
 		{"unknown route", "GET", "/v2.0/whatever"},
 		{"unknown schema", "POST", "/v1.0/schemas/nope/fields"},
 		{"unknown list", "POST", "/v1.0/lists/nope/lookup"},
-		{"unknown external id", "GET", api.PathContactByExternalID + "?system=CIRRUS&externalId=none"},
+		{"unknown external id", "GET", routeContactByExternalID + "?system=CIRRUS&externalId=none"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := call(t, s, tc.method, tc.url, AppToken, nil)
@@ -388,6 +399,6 @@ func TestNotFound(t *testing.T) {
 		})
 	}
 	t.Run("malformed id", func(t *testing.T) {
-		expectSubCode(t, call(t, s, "GET", "/v1.0/contacts/abc/details", AppToken, nil), 400, api.SubCodeNA)
+		expectSubCode(t, call(t, s, "GET", "/v1.0/contacts/abc/details", AppToken, nil), 400, subCodeNA)
 	})
 }

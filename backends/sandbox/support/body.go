@@ -11,8 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"crmgraph/backends/support"
 )
 
 // maxBody bounds a request body.
@@ -61,7 +59,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 }
 
 func badRequest(w http.ResponseWriter, detail any) {
-	writeError(w, http.StatusBadRequest, support.TypeRequestValidation, "Invalid Params", detail)
+	writeError(w, http.StatusBadRequest, typeRequestValidation, "Invalid Params", detail)
 }
 
 // problems collects per-field validation failures into the seed's detail shape

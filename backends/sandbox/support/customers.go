@@ -8,15 +8,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"crmgraph/backends/support"
 )
 
-// Paging limits (the seed's limit parameter: minimum 1, maximum 200, default 20).
-const (
-	defaultLimit = 20
-	maxLimit     = support.MaxLimit
-)
+// defaultLimit is the page without a limit (AY L5: "Default 20"; maxLimit in seed.go).
+const defaultLimit = 20
 
 func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -24,7 +19,7 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxLimit {
-			writeError(w, http.StatusBadRequest, support.TypeRequestValidation, "Invalid Params",
+			writeError(w, http.StatusBadRequest, typeRequestValidation, "Invalid Params",
 				map[string]any{"invalid": []map[string]string{{"limit": "must be an integer from 1 to 200"}}})
 			return
 		}
@@ -38,7 +33,7 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request) {
 		pos, ok := s.decodeCursor(c)
 		if !ok || pos > len(s.st.order) {
 			s.mu.RUnlock()
-			writeError(w, http.StatusBadRequest, support.TypeInvalidCursor, "Invalid cursor",
+			writeError(w, http.StatusBadRequest, typeInvalidCursor, "Invalid cursor",
 				"The cursor is not valid for the "+s.cfg.Service+" connector")
 			return
 		}
@@ -235,7 +230,7 @@ func (s *Server) deleteCustomer(w http.ResponseWriter, r *http.Request) {
 
 // notFound is the seed's NotFoundResponse with the object form of detail.
 func notFound(w http.ResponseWriter, id string) {
-	writeError(w, http.StatusNotFound, support.TypeEntityNotFound, "Unknown Customer",
+	writeError(w, http.StatusNotFound, typeEntityNotFound, "Unknown Customer",
 		map[string]any{"not_found": map[string]string{"entity": "customer", "id": id}})
 }
 

@@ -94,8 +94,8 @@ func personCustomer(r *rand.Rand, c *dataset.Company, p *dataset.Person, users [
 			Country: ptr(p.Country), ContactName: ptr(p.Name()),
 		}},
 		PhoneNumbers: []phoneJSON{
-			{ID: ptr(strconv.Itoa(n + 2)), CountryCode: dialCode(p.Phone), Number: p.Phone, Type: "work"},
-			{ID: ptr(strconv.Itoa(n + 3)), CountryCode: dialCode(p.Mobile), Number: p.Mobile, Type: "mobile"},
+			phoneNumber(strconv.Itoa(n+2), p.Phone, "work"),
+			phoneNumber(strconv.Itoa(n+3), p.Mobile, "mobile"),
 		},
 		Emails:    []emailJSON{{ID: strconv.Itoa(n + 4), Email: p.Email, Type: "primary"}},
 		Currency:  ptr(cur),
@@ -132,7 +132,7 @@ func companyCustomer(r *rand.Rand, c *dataset.Company, users []string) *customer
 			Name:   ptr(c.Name), Line1: ptr(c.Street), City: ptr(c.City), PostalCode: ptr(c.PostalCode),
 			Country: ptr(c.Country), Email: ptr(c.Email), Website: ptr(c.Website), PhoneNumber: ptr(c.Phone),
 		}},
-		PhoneNumbers: []phoneJSON{{ID: ptr("c" + strconv.Itoa(n+2)), CountryCode: dialCode(c.Phone), Number: c.Phone, Type: "primary"}},
+		PhoneNumbers: []phoneJSON{phoneNumber("c"+strconv.Itoa(n+2), c.Phone, "primary")},
 		Emails:       []emailJSON{{ID: "c" + strconv.Itoa(n+3), Email: c.Email, Type: "billing"}},
 		TaxNumber:    ptr(c.VATNumber),
 		Currency:     ptr(cur),
@@ -189,13 +189,20 @@ func bankAccount(r *rand.Rand, name, country, cur string) *bankAccountJSON {
 	}
 }
 
-// dialCode returns the country calling code of "+46 8 123 45 67" ("46").
-func dialCode(phone string) *string {
-	code, _, ok := strings.Cut(phone, " ")
-	if !ok || !strings.HasPrefix(code, "+") {
-		return nil
+// phoneNumber is the seed's PhoneNumber (000 L2292–2343) for a world number such as
+// "+46 8 123 45 67": country_code "46", area_code "8", number "123 45 67" (the
+// subscriber number alone, as in the seed's example AR L431–440). The seed does not
+// say how a connector splits a number it holds whole, nor how number is spaced; the
+// world's numbers carry the split in their spacing, and the number keeps its spaces.
+// A number without a "+country area" prefix stays whole in number.
+func phoneNumber(id, phone, typ string) phoneJSON {
+	out := phoneJSON{ID: ptr(id), Number: phone, Type: typ}
+	cc, rest, ok := strings.Cut(phone, " ")
+	area, number, ok2 := strings.Cut(rest, " ")
+	if ok && ok2 && strings.HasPrefix(cc, "+") && len(cc) > 1 && area != "" && number != "" {
+		out.CountryCode, out.AreaCode, out.Number = ptr(cc[1:]), ptr(area), number
 	}
-	return ptr(strings.TrimPrefix(code, "+"))
+	return out
 }
 
 // nextID returns an id and timestamp for a customer created through the API: after

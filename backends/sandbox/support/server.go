@@ -20,7 +20,6 @@ import (
 	"sync/atomic"
 
 	"crmgraph/backends/sandbox/dataset"
-	"crmgraph/backends/support"
 )
 
 // DefaultService is the connector the sandbox impersonates (the seed's example).
@@ -55,25 +54,25 @@ func New(w *dataset.World, cfg Config) *Server {
 		method, path string
 		h            http.HandlerFunc
 	}{
-		{http.MethodGet, support.PathCustomers, s.listCustomers},
-		{http.MethodPost, support.PathCustomers, s.createCustomer},
-		{http.MethodGet, support.PathCustomer, s.getCustomer},
-		{http.MethodPatch, support.PathCustomer, s.updateCustomer},
-		{http.MethodDelete, support.PathCustomer, s.deleteCustomer},
+		{http.MethodGet, routeCustomers, s.listCustomers},
+		{http.MethodPost, routeCustomers, s.createCustomer},
+		{http.MethodGet, routeCustomer, s.getCustomer},
+		{http.MethodPatch, routeCustomer, s.updateCustomer},
+		{http.MethodDelete, routeCustomer, s.deleteCustomer},
 	}
 	for _, r := range routes {
 		s.mux.HandleFunc(r.method+" "+r.path, r.h)
 	}
 	// "EntityNotFoundError: a request for a resource or route that does not exist."
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, support.TypeEntityNotFound, "Unknown Route", "No route matches "+r.Method+" on this path")
+		writeError(w, http.StatusNotFound, typeEntityNotFound, "Unknown Route", "No route matches "+r.Method+" on this path")
 	})
 	return s
 }
 
 // ServeHTTP checks the credentials and headers the way the unified API does, then routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set(support.HeaderRequestID, s.requestID())
+	w.Header().Set(headerRequestID, s.requestID())
 	// "_method overrides the HTTP method" for clients that can only POST.
 	if m := strings.ToUpper(r.URL.Query().Get("_method")); r.Method == http.MethodPost && (m == http.MethodPatch || m == http.MethodDelete) {
 		r = r.Clone(r.Context())
@@ -81,29 +80,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if token = strings.TrimSpace(token); !ok || token == "" {
-		writeError(w, http.StatusUnauthorized, support.TypeUnauthorized, "Unauthorized Request", "Missing Authorization header: expected Bearer API key")
+		writeError(w, http.StatusUnauthorized, typeUnauthorized, "Unauthorized Request", "Missing Authorization header: expected Bearer API key")
 		return
 	}
 	if s.cfg.Token != "" && token != s.cfg.Token {
-		writeError(w, http.StatusUnauthorized, support.TypeUnauthorized, "Unauthorized Request", "Invalid API key")
+		writeError(w, http.StatusUnauthorized, typeUnauthorized, "Unauthorized Request", "Invalid API key")
 		return
 	}
-	for _, h := range []string{support.HeaderConsumerID, support.HeaderAppID} {
+	for _, h := range []string{headerConsumerID, headerAppID} {
 		if strings.TrimSpace(r.Header.Get(h)) == "" {
 			// UnexpectedErrorResponse (the "default" response), with the seed's own example.
-			writeError(w, http.StatusBadRequest, support.TypeRequestHeadersValidation, "Invalid Params", "Missing Header: "+h)
+			writeError(w, http.StatusBadRequest, typeRequestHeadersValidation, "Invalid Params", "Missing Header: "+h)
 			return
 		}
 	}
-	if s.cfg.AppID != "" && r.Header.Get(support.HeaderAppID) != s.cfg.AppID {
-		writeError(w, http.StatusUnauthorized, support.TypeUnauthorized, "Unauthorized Request",
+	if s.cfg.AppID != "" && r.Header.Get(headerAppID) != s.cfg.AppID {
+		writeError(w, http.StatusUnauthorized, typeUnauthorized, "Unauthorized Request",
 			"Failed to generate valid JWT Session. Verify applicationId is correct")
 		return
 	}
 	// The seed does not say what a service id the consumer has not connected gets;
 	// the error types name it IntegrationNotFoundError (answered 404 here).
-	if svc := r.Header.Get(support.HeaderServiceID); svc != "" && svc != s.cfg.Service {
-		writeError(w, http.StatusNotFound, support.TypeIntegrationNotFound, "Integration not found",
+	if svc := r.Header.Get(headerServiceID); svc != "" && svc != s.cfg.Service {
+		writeError(w, http.StatusNotFound, typeIntegrationNotFound, "Integration not found",
 			"No "+svc+" integration is connected for this consumer")
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -30,7 +31,7 @@ func TestData(t *testing.T) {
 		}
 		company := w.Companies[p.CompanyIndex]
 		if *c.FirstName != p.FirstName || *c.LastName != p.LastName || *c.CompanyName != company.Name || !*c.Individual ||
-			c.Emails[0].Email != p.Email || c.PhoneNumbers[0].Number != p.Phone || c.PhoneNumbers[1].Number != p.Mobile ||
+			c.Emails[0].Email != p.Email || joinPhone(c.PhoneNumbers[0]) != p.Phone || joinPhone(c.PhoneNumbers[1]) != p.Mobile ||
 			*c.Addresses[0].City != p.City || *c.Currency != currencies[p.Country] {
 			t.Fatalf("customer %s does not match person %d: %+v", p.SupportID, i, c)
 		}
@@ -62,6 +63,77 @@ func TestData(t *testing.T) {
 	}
 	if !slices.IsSorted(s.st.order) {
 		t.Error("list order is not id order")
+	}
+}
+
+// joinPhone writes a phone object the way the world spells numbers: "+46 8 123 45 67".
+func joinPhone(p phoneJSON) string {
+	return "+" + *p.CountryCode + " " + *p.AreaCode + " " + p.Number
+}
+
+// Phone numbers are the seed's PhoneNumber object (000 L2292–2343; example AR L431–440:
+// country_code "1", area_code "323", number "111-111-1111", extension "105"): the
+// country and area codes in fields of their own, the subscriber number without them,
+// the type from phone_numbers.type. Read over HTTP, as a client sees them.
+func TestPhoneNumbersFollowTheSeed(t *testing.T) {
+	w := world()
+	h := mounted(shared())
+	digits := regexp.MustCompile(`^[0-9]{1,4}$`)
+	types := []string{"primary", "secondary", "home", "work", "office", "mobile", "assistant", "fax", "direct-dial-in", "personal", "other"}
+	phones := map[string]string{} // the world's numbers, by support customer id and type
+	for i := range w.People {
+		p := &w.People[i]
+		if p.SupportID != "" {
+			phones[p.SupportID+" work"], phones[p.SupportID+" mobile"] = p.Phone, p.Mobile
+		}
+	}
+	for ci := range w.Companies {
+		phones[companyCustomerID(ci)+" primary"] = w.Companies[ci].Phone
+	}
+	seen, cursor := 0, ""
+	for page := 0; page < 100; page++ {
+		a := do(t, h, "GET", base+"?limit=200&cursor="+url.QueryEscape(cursor), "")
+		var p struct {
+			Data []struct {
+				ID           string           `json:"id"`
+				PhoneNumbers []map[string]any `json:"phone_numbers"`
+			} `json:"data"`
+			Meta struct{ Cursors struct{ Next *string } } `json:"meta"`
+		}
+		if err := json.Unmarshal(a.raw, &p); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range p.Data {
+			for _, ph := range c.PhoneNumbers {
+				cc, _ := ph["country_code"].(string)
+				area, _ := ph["area_code"].(string)
+				number, _ := ph["number"].(string)
+				typ, _ := ph["type"].(string)
+				switch {
+				case !digits.MatchString(cc) || !digits.MatchString(area):
+					t.Fatalf("%s: country_code %q, area_code %q: want digits", c.ID, cc, area)
+				case number == "" || strings.HasPrefix(number, "+") || strings.HasPrefix(number, cc+" "):
+					t.Fatalf("%s: number %q holds more than the subscriber number", c.ID, number)
+				case !slices.Contains(types, typ):
+					t.Fatalf("%s: type %q", c.ID, typ)
+				case "+"+cc+" "+area+" "+number != phones[c.ID+" "+typ]:
+					t.Fatalf("%s %s: +%s %s %s, the world has %q", c.ID, typ, cc, area, number, phones[c.ID+" "+typ])
+				}
+				for k := range ph {
+					if !slices.Contains([]string{"id", "country_code", "area_code", "number", "extension", "type"}, k) {
+						t.Fatalf("%s: property %q is not in PhoneNumber (additionalProperties: false)", c.ID, k)
+					}
+				}
+				seen++
+			}
+		}
+		if p.Meta.Cursors.Next == nil {
+			break
+		}
+		cursor = *p.Meta.Cursors.Next
+	}
+	if seen < 3000 {
+		t.Fatalf("only %d phone numbers", seen)
 	}
 }
 
