@@ -399,3 +399,34 @@ func TestCirrusFieldMasksFollowTheSelection(t *testing.T) {
 		}
 	}
 }
+
+func TestFederatedListsAskEverySourceAtOnce(t *testing.T) {
+	env := faultyBackends(t, 0, 50*time.Millisecond)
+	env["TRACE_EXTENSION"] = "on"
+	_, srv := newGateway(t, env)
+	r := post(t, srv, request{Query: `{ accounts(first: 5, filter: {sources: [CIRRUS, CONE]}) { totalCount edges { node { id source } } } }`})
+	if len(r.Errors) > 0 {
+		t.Fatalf("%s", r.raw)
+	}
+	var cirrus, cone *backendCall
+	for i, c := range r.Extensions.Trace.BackendCalls {
+		switch c.Backend {
+		case "cirrus":
+			cirrus = &r.Extensions.Trace.BackendCalls[i]
+		case "cone":
+			cone = &r.Extensions.Trace.BackendCalls[i]
+		}
+	}
+	if cirrus == nil || cone == nil {
+		t.Fatalf("calls: %+v", r.Extensions.Trace.BackendCalls)
+	}
+	// Each call takes at least the sandbox's 50 ms: concurrent calls overlap, calls one
+	// after the other would not.
+	if cone.StartMs >= cirrus.StartMs+cirrus.DurationMs || cirrus.StartMs >= cone.StartMs+cone.DurationMs {
+		t.Fatalf("the sources were asked one after the other: cirrus %+v, cone %+v", *cirrus, *cone)
+	}
+	// The page is still filled in source order: 5 Cirrus accounts first.
+	if strings.Count(string(r.Data), `"source":"CIRRUS"`) != 5 {
+		t.Fatalf("%s", r.Data)
+	}
+}

@@ -117,6 +117,7 @@ type backendCall struct {
 	Method     string  `json:"method"`
 	Path       string  `json:"path"`
 	Status     int     `json:"status"`
+	StartMs    float64 `json:"startMs"`
 	DurationMs float64 `json:"durationMs"`
 	Keys       int     `json:"keys"`
 }

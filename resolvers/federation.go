@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -15,7 +16,7 @@ import (
 // limit 0 asks for the total only.
 type lister[T any] func(ctx context.Context, offset, limit int) ([]T, int, error)
 
-// federated pages a list over several sources: all of the first source, then the next.
+// federate pages a list over several sources: all of the first source, then the next.
 // The cursor holds each source's position, so walking every page returns every record
 // once. A source that fails adds its error (with path) to the response and the other
 // sources still answer.
@@ -26,7 +27,7 @@ type federatedPage[T any] struct {
 	Total   int
 }
 
-func federate[K ~string, T any](ctx context.Context, sources []K, listers map[K]lister[T], after *string, first int, wantTotal bool) (federatedPage[T], error) {
+func federate[K ~string, T any](ctx context.Context, sources []K, listers map[K]lister[T], after *string, first int) (federatedPage[T], error) {
 	var out federatedPage[T]
 	pos, err := parseFederatedCursor(after)
 	if err != nil {
@@ -37,32 +38,45 @@ func federate[K ~string, T any](ctx context.Context, sources []K, listers map[K]
 			return out, badInput("cursor does not belong to this list")
 		}
 	}
-	remaining := first
 	cur := federatedCursor{}
 	for s, n := range pos {
 		cur[s] = n
 	}
-	for _, key := range sources {
-		src := string(key)
-		list := listers[key]
-		offset := cur[src]
-		if remaining == 0 && !wantTotal && out.HasNext {
-			break
-		}
-		limit := remaining
-		items, total, err := list(ctx, offset, limit)
-		if err != nil {
-			graphql.AddError(ctx, err)
+	// Every source is asked at once for a whole page from its position, so the list
+	// costs its slowest source, not the sum; the page is then filled in source order
+	// and the rest dropped.
+	type answer struct {
+		items []T
+		total int
+		err   error
+	}
+	answers := make([]answer, len(sources))
+	var wg sync.WaitGroup
+	for i, key := range sources {
+		offset := cur[string(key)]
+		wg.Go(func() {
+			items, total, err := listers[key](ctx, offset, first)
+			answers[i] = answer{items, total, err}
+		})
+	}
+	wg.Wait()
+	remaining := first
+	for i, key := range sources {
+		src, a := string(key), answers[i]
+		if a.err != nil {
+			graphql.AddError(ctx, a.err)
 			continue
 		}
-		out.Total += total
-		for _, it := range items {
+		offset := cur[src]
+		out.Total += a.total
+		take := a.items[:min(len(a.items), remaining)]
+		for _, it := range take {
 			cur[src]++
 			out.Nodes = append(out.Nodes, it)
 			out.Cursors = append(out.Cursors, cur.encode())
 		}
-		remaining -= len(items)
-		if offset+len(items) < total {
+		remaining -= len(take)
+		if offset+len(take) < a.total {
 			out.HasNext = true
 		}
 	}

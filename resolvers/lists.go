@@ -147,7 +147,7 @@ func (r *Resolver) accounts(ctx context.Context, f *model.AccountFilter, first *
 			return out, res.Total, nil
 		},
 	}
-	fp, err := federate(ctx, sources, listers, after, w.First, selects(ctx, "totalCount"))
+	fp, err := federate(ctx, sources, listers, after, w.First)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func (r *Resolver) contacts(ctx context.Context, f *model.ContactFilter, first *
 		model.SourceCone:       r.coneContactLister(f.Search),
 		model.SourceClientData: r.clientDataContactLister(f.Search),
 	}
-	fp, err := federate(ctx, sources, listers, after, w.First, selects(ctx, "totalCount"))
+	fp, err := federate(ctx, sources, listers, after, w.First)
 	if err != nil {
 		return nil, err
 	}
@@ -408,7 +408,7 @@ func (r *Resolver) leads(ctx context.Context, f *model.LeadFilter, first *int, a
 			return out, len(rows), nil
 		},
 	}
-	fp, err := federate(ctx, sources, listers, after, w.First, selects(ctx, "totalCount"))
+	fp, err := federate(ctx, sources, listers, after, w.First)
 	if err != nil {
 		return nil, err
 	}

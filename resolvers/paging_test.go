@@ -101,7 +101,7 @@ func TestFederateWalksEverySourceOnce(t *testing.T) {
 	var got []string
 	var after *string
 	for range 10 {
-		fp, err := federate(context.Background(), sources, listers, after, 3, true)
+		fp, err := federate(context.Background(), sources, listers, after, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +119,7 @@ func TestFederateWalksEverySourceOnce(t *testing.T) {
 		t.Fatalf("walk = %v, want %s", got, want)
 	}
 	bad := "not-a-cursor"
-	if _, err := federate(context.Background(), sources, listers, &bad, 3, true); err == nil {
+	if _, err := federate(context.Background(), sources, listers, &bad, 3); err == nil {
 		t.Fatal("malformed cursor accepted")
 	}
 }
