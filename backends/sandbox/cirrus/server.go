@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	api "crmgraph/backends/cirrus"
 	"crmgraph/backends/sandbox/dataset"
@@ -54,6 +55,9 @@ type Server struct {
 	// sorted caches the full id list of an entity per sorting value, so an unfiltered
 	// page does not sort thousands of records. Mutations clear it under the write lock.
 	sorted sync.Map
+
+	// clock is the sandbox's time: the last timestamp a write was given (see now).
+	clock time.Time
 }
 
 // New builds the sandbox for world w. Requests must carry one of tokens as X-Token or
@@ -66,12 +70,47 @@ func New(w *dataset.World, tokens ...string) *Server {
 		}
 	}
 	s.generate(w)
+	s.clock = s.latest()
 	s.reindex()
 	s.routes()
 	return s
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// now is the time a write is stamped with: a logical clock that starts after the
+// latest generated timestamp and advances a second per write, so new and changed
+// records sort after the generated ones and the same sequence of requests gives the
+// same timestamps (the generated data set stays anchored at dataset.Epoch). Callers
+// hold the write lock.
+func (s *Server) now() time.Time {
+	s.clock = s.clock.Add(time.Second)
+	return s.clock
+}
+
+// latest is the latest timestamp in the generated records.
+func (s *Server) latest() time.Time {
+	t := dataset.Epoch
+	for _, o := range s.opps {
+		t = later(t, o.regDate, o.changeDate)
+	}
+	for _, o := range s.orders {
+		t = later(t, o.created, o.updated)
+	}
+	for _, l := range s.leads {
+		t = later(t, l.created, l.updated)
+	}
+	return t.Truncate(time.Second)
+}
+
+func later(t time.Time, ts ...time.Time) time.Time {
+	for _, x := range ts {
+		if x.After(t) {
+			t = x
+		}
+	}
+	return t
+}
 
 func (s *Server) reindex() {
 	s.contactsByExtKey = map[string][]int{}
