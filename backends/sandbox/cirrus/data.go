@@ -54,17 +54,17 @@ type contact struct {
 }
 
 type opportunity struct {
-	id, accountID, altAccountID, contactID, userID     int
-	statusID, typeID, lostReasonID, winReasonID        int
-	sourceID, closed, stateID, estimateID              int
-	progressionStateID                                 int // read-only in the seed: never set by a write
-	regUserID, changeUserID                            int
+	id, accountID, altAccountID, contactID, userID   int
+	statusID, typeID, lostReasonID, winReasonID      int
+	sourceID, closed, stateID, estimateID            int
+	progressionStateID                               int // read-only in the seed: never set by a write
+	regUserID, changeUserID                          int
 	title, description, result, phone, altValueLabel string
-	value                                              *big.Rat
-	altValue                                           *big.Rat // a string on write, a number on read
-	estimatedEnd, endDate                              string   // YYYY-MM-DD; endDate is write-only (no read key)
-	regDate, changeDate                                time.Time
-	tagIDs, followerIDs                                []int
+	value                                            *big.Rat
+	altValue                                         *big.Rat // a string on write, a number on read
+	estimatedEnd, endDate                            string   // YYYY-MM-DD; endDate is write-only (no read key)
+	regDate, changeDate                              time.Time
+	tagIDs, followerIDs                              []int
 }
 
 type order struct {
