@@ -1,5 +1,5 @@
 // Package cirrus simulates the Cirrus 2 REST API (a flask-restx app) over the shared
-// dataset: same inferred paths as the client (crmgraph/backends/cirrus), query
+// dataset: the seed digest's inferred paths (paths.go), query
 // parameters, page envelopes, X-Fields masks, int 0/1 booleans, date formats, auth
 // headers and flask-restx error bodies.
 package cirrus
@@ -16,7 +16,6 @@ import (
 	"sync"
 	"time"
 
-	api "crmgraph/backends/cirrus"
 	"crmgraph/backends/sandbox/dataset"
 )
 
@@ -166,41 +165,41 @@ func (s *Server) user(id int) *user               { return lookup(s.users, id) }
 
 func (s *Server) routes() {
 	item := func(p string) string { return p + "/{id}" }
-	s.handle(api.PathAccounts, map[string]http.HandlerFunc{"GET": s.listAccounts, "POST": s.createAccount})
-	s.handle(item(api.PathAccounts), map[string]http.HandlerFunc{"GET": s.getAccount, "PUT": s.updateAccount})
-	s.handle(api.PathContacts, map[string]http.HandlerFunc{"GET": s.listContacts, "POST": s.createContact})
-	s.handle(item(api.PathContacts), map[string]http.HandlerFunc{"GET": s.getContact, "PUT": s.updateContact})
-	s.handle(api.PathOpportunities, map[string]http.HandlerFunc{"GET": s.listOpportunities, "POST": s.createOpportunity})
-	s.handle(item(api.PathOpportunities), map[string]http.HandlerFunc{"GET": s.getOpportunity, "PUT": s.updateOpportunity})
-	s.handle(api.PathOrders, map[string]http.HandlerFunc{"GET": s.listOrders, "POST": s.createOrder})
-	s.handle(item(api.PathOrders), map[string]http.HandlerFunc{"GET": s.getOrder, "PUT": s.updateOrder})
-	s.handle(api.PathLeads, map[string]http.HandlerFunc{"GET": s.listLeads, "POST": s.createLead})
-	s.handle(item(api.PathLeads), map[string]http.HandlerFunc{"GET": s.getLead, "PUT": s.updateLead})
-	s.handle(api.PathUsers, map[string]http.HandlerFunc{"GET": s.listUsers})
-	s.handle(item(api.PathUsers), map[string]http.HandlerFunc{"GET": s.getUser})
+	s.handle(pathAccounts, map[string]http.HandlerFunc{"GET": s.listAccounts, "POST": s.createAccount})
+	s.handle(item(pathAccounts), map[string]http.HandlerFunc{"GET": s.getAccount, "PUT": s.updateAccount})
+	s.handle(pathContacts, map[string]http.HandlerFunc{"GET": s.listContacts, "POST": s.createContact})
+	s.handle(item(pathContacts), map[string]http.HandlerFunc{"GET": s.getContact, "PUT": s.updateContact})
+	s.handle(pathOpportunities, map[string]http.HandlerFunc{"GET": s.listOpportunities, "POST": s.createOpportunity})
+	s.handle(item(pathOpportunities), map[string]http.HandlerFunc{"GET": s.getOpportunity, "PUT": s.updateOpportunity})
+	s.handle(pathOrders, map[string]http.HandlerFunc{"GET": s.listOrders, "POST": s.createOrder})
+	s.handle(item(pathOrders), map[string]http.HandlerFunc{"GET": s.getOrder, "PUT": s.updateOrder})
+	s.handle(pathLeads, map[string]http.HandlerFunc{"GET": s.listLeads, "POST": s.createLead})
+	s.handle(item(pathLeads), map[string]http.HandlerFunc{"GET": s.getLead, "PUT": s.updateLead})
+	s.handle(pathUsers, map[string]http.HandlerFunc{"GET": s.listUsers})
+	s.handle(item(pathUsers), map[string]http.HandlerFunc{"GET": s.getUser})
 
-	s.handle(api.PathAccountTypes, get(s.bareList(func() []obj {
+	s.handle(pathAccountTypes, get(s.bareList(func() []obj {
 		out := make([]obj, len(s.refs.typeNames))
 		for i := range out {
 			out[i] = s.renderAccountType(i + 1)
 		}
 		return out
 	})))
-	s.handle(api.PathOpportunityStatuses, get(s.bareList(func() []obj {
+	s.handle(pathOpportunityStatuses, get(s.bareList(func() []obj {
 		out := make([]obj, len(s.refs.oppStatuses))
 		for i := range out {
 			out[i] = s.oppStatusObj(i + 1)
 		}
 		return out
 	})))
-	s.handle(api.PathOpportunityTypes, get(s.bareList(func() []obj {
+	s.handle(pathOpportunityTypes, get(s.bareList(func() []obj {
 		out := make([]obj, len(s.refs.oppTypes))
 		for i := range out {
 			out[i] = s.oppTypeObj(i + 1)
 		}
 		return out
 	})))
-	s.handle(api.PathOpportunitySources, get(s.bareList(func() []obj {
+	s.handle(pathOpportunitySources, get(s.bareList(func() []obj {
 		out := make([]obj, len(s.refs.sources))
 		for i := range out {
 			out[i] = s.sourceObj(i + 1)
@@ -216,28 +215,28 @@ func (s *Server) routes() {
 			return out
 		})
 	}
-	s.handle(api.PathLostReasons, get(reasons(s.refs.lostReasons)))
-	s.handle(api.PathWinReasons, get(reasons(s.refs.winReasons)))
+	s.handle(pathLostReasons, get(reasons(s.refs.lostReasons)))
+	s.handle(pathWinReasons, get(reasons(s.refs.winReasons)))
 
-	s.refList(api.PathOrderStatuses, s.refs.orderStatuses, []string{"name"}, "name_asc", []string{"name", "default", "step"},
+	s.refList(pathOrderStatuses, s.refs.orderStatuses, []string{"name"}, "name_asc", []string{"name", "default", "step"},
 		func(r namedRef) obj {
 			return obj{{"id", r.id}, {"default", r.isDefault}, {"name", r.name}, {"step", r.extra}}
 		})
-	s.refList(api.PathOrderTypes, s.refs.orderTypes, []string{"name", "sortorder"}, "sortorder_asc", []string{"name", "default", "sortorder"},
+	s.refList(pathOrderTypes, s.refs.orderTypes, []string{"name", "sortorder"}, "sortorder_asc", []string{"name", "default", "sortorder"},
 		func(r namedRef) obj {
 			return obj{{"id", r.id}, {"default", r.isDefault}, {"name", r.name}, {"sortorder", r.sortorder}}
 		})
-	s.refList(api.PathLeadStatuses, s.refs.leadStatuses, []string{"name", "sortorder"}, "sortorder_asc", []string{"name", "sortorder"},
+	s.refList(pathLeadStatuses, s.refs.leadStatuses, []string{"name", "sortorder"}, "sortorder_asc", []string{"name", "sortorder"},
 		func(r namedRef) obj { return obj{{"id", r.id}, {"name", r.name}, {"sortorder", r.sortorder}} })
-	s.refList(api.PathDeliveryTerms, s.refs.deliveryTerms, []string{"name", "id"}, "name_asc", []string{"name", "default", "externalkey"},
+	s.refList(pathDeliveryTerms, s.refs.deliveryTerms, []string{"name", "id"}, "name_asc", []string{"name", "default", "externalkey"},
 		func(r namedRef) obj {
 			return obj{{"id", r.id}, {"name", r.name}, {"default", r.isDefault}, {"externalkey", r.key}}
 		})
-	s.refList(api.PathPaymentTerms, s.refs.paymentTerms, []string{"name", "days"}, "name_asc", []string{"name", "default", "externalkey", "days"},
+	s.refList(pathPaymentTerms, s.refs.paymentTerms, []string{"name", "days"}, "name_asc", []string{"name", "default", "externalkey", "days"},
 		func(r namedRef) obj {
 			return obj{{"id", r.id}, {"name", r.name}, {"default", r.isDefault}, {"externalkey", r.key}, {"days", r.extra}}
 		})
-	s.refList(api.PathDeliveryTypes, s.refs.deliveryTypes, []string{"name", "id"}, "name_asc", []string{"name", "default"},
+	s.refList(pathDeliveryTypes, s.refs.deliveryTypes, []string{"name", "id"}, "name_asc", []string{"name", "default"},
 		func(r namedRef) obj { return obj{{"id", r.id}, {"name", r.name}, {"default", r.isDefault}} })
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -431,7 +430,7 @@ func (p *params) paging() (page, perPage int) {
 	}
 	if p.has("per_page") {
 		perPage = p.int("per_page")
-		if _, bad := p.errs["per_page"]; !bad && (perPage < 1 || perPage > api.MaxPerPage) {
+		if _, bad := p.errs["per_page"]; !bad && (perPage < 1 || perPage > maxPerPage) {
 			p.errs["per_page"] = "Results per page Invalid argument: " + p.q.Get("per_page") +
 				". argument must be within the range 1 - 50, max pagesize is 50"
 		}
