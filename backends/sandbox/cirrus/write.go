@@ -334,7 +334,7 @@ func (s *Server) accountFields(a *account, b *body) {
 		}
 		b.merge("addresses", addrs)
 	}
-	// AccountGroup {id, name!} (L373): the group is the one with that id; the sandbox
+	// AccountGroup {id, name!} (L380): the group is the one with that id; the sandbox
 	// keeps its catalogue name (the seed does not say a write renames a group).
 	if groups, ok := b.array("accountgroups"); ok {
 		ids := make([]int, 0, len(groups))
@@ -543,7 +543,7 @@ func (s *Server) orderFields(o *order, b *body) {
 		return
 	}
 	// Rows, when sent, are the order's rows: an existing row is named by its id, a row
-	// without an id is new, a row left out is deleted (seed L5353 does not say; see
+	// without an id is new, a row left out is deleted (the seed does not say; see
 	// the package's list of readings).
 	old := map[int]orderRow{}
 	for _, r := range o.rows {
