@@ -244,6 +244,31 @@ func TestWrites(t *testing.T) {
 	}
 }
 
+// TestWritesSendZeroNullAndAbsent: a set zero is sent and kept, an absent field is not
+// sent (the record keeps it), null reaches the nullable address leaves.
+func TestWritesSendZeroNullAndAbsent(t *testing.T) {
+	c := newClient(t, false)
+	ctx := context.Background()
+	l, err := c.UpdateLead(ctx, 1, cirrus.LeadWrite{Rating: rest.Some(0), Value: rest.Some(json.Number("0")), Title: rest.Some("")})
+	if err != nil || l.Rating != 0 || l.Value.String() != "0.0" || l.Title != "" || l.Description == "" {
+		t.Fatalf("lead after zeroing: %+v %v", l, err)
+	}
+	city := rest.Some("Kiruna")
+	a, err := c.UpdateAccount(ctx, 1, cirrus.AccountWrite{Addresses: rest.Some(cirrus.AddressesWrite{
+		Delivery: rest.Some(cirrus.AddressWrite{City: city}), Invoice: rest.Some(cirrus.AddressWrite{Street: rest.Null[string]()})})})
+	if err != nil || *a.Addresses.Delivery.City != "Kiruna" || a.Addresses.Invoice.Street != nil || *a.Addresses.Postal.City == "Kiruna" ||
+		a.Addresses.Invoice.City == nil {
+		t.Fatalf("addresses: %+v %v", a.Addresses, err)
+	}
+	o, err := c.UpdateOrder(ctx, 1, cirrus.OrderWrite{Discounted: rest.Some(false), Price: rest.Some(json.Number("0")),
+		Rows: rest.Some([]cirrus.OrderRowWrite{{Specification: rest.Some("Text only"), QuantityOrdered: rest.Some(json.Number("2.5")),
+			Price: rest.Some(json.Number("10")), ExternalKey: rest.Null[string]()}})})
+	if err != nil || o.Price.String() != "0.0" || len(o.Rows) != 1 || (o.Rows[0].Article != nil && o.Rows[0].Article.ID != 0) || o.Rows[0].TotalPrice.String() != "25.0" ||
+		o.Rows[0].ExternalKey != nil {
+		t.Fatalf("order: %+v %v", o, err)
+	}
+}
+
 func TestErrors(t *testing.T) {
 	tests := []struct {
 		name    string
