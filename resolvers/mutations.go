@@ -104,10 +104,13 @@ func (in *input) cirrusID(o graphql.Omittable[*string], field, typename string) 
 	if !ok {
 		return rest.Optional[int]{}
 	}
-	n, err := optionalCirrusID(&id, typename)
-	if err != nil {
-		in.fail(err)
-		return rest.Optional[int]{}
+	n, ok := model.ParseCirrusID(id)
+	if !ok {
+		var err error
+		if n, err = globalCirrusID(id, typename); err != nil {
+			in.fail(err)
+			return rest.Optional[int]{}
+		}
 	}
 	return rest.Some(n)
 }
@@ -141,17 +144,6 @@ func (in *input) refuse(msg string, fields ...interface{ IsSet() bool }) {
 			return
 		}
 	}
-}
-
-// optionalCirrusID reads an optional global id (or a bare Cirrus id for users/types).
-func optionalCirrusID(id *string, typename string) (int, error) {
-	if id == nil || *id == "" {
-		return 0, nil
-	}
-	if n, ok := model.ParseCirrusID(*id); ok {
-		return n, nil
-	}
-	return globalCirrusID(*id, typename)
 }
 
 // cirrusRecord decodes the global id of a Cirrus record a mutation changes.
@@ -345,14 +337,14 @@ func cirrusLeadWrite(l *model.LeadInput) (cirrus.LeadWrite, error) {
 	w := cirrus.LeadWrite{Title: text(l.Title), Description: text(l.Description), Value: in.decimal(l.Value, "value"),
 		Rating: in.number(l.Rating, "rating"), User: ref(in.cirrusID(l.OwnerID, "ownerId", "User")),
 		Status: ref(in.bareID(l.StatusID, "statusId", "Cirrus lead status"))}
-	if p, ok := l.Prospect.ValueOK(); ok {
-		if p == nil { // null clears the whole prospect, the fields ProspectInput cannot reach included
-			p = &model.ProspectInput{}
-			for _, f := range []*graphql.Omittable[*string]{&p.Title, &p.FirstName, &p.LastName, &p.Company, &p.Email, &p.Phone, &p.Mobile} {
-				*f = graphql.OmittableOf[*string](nil)
-			}
-			w.ContactStreet, w.ContactCity, w.ContactZip, w.ContactVatNo = rest.Some(""), rest.Some(""), rest.Some(""), rest.Some("")
+	switch p, ok := l.Prospect.ValueOK(); {
+	case ok && p == nil: // null clears the whole prospect, the fields ProspectInput cannot reach included
+		empty := rest.Some("")
+		for _, f := range []*rest.Optional[string]{&w.ContactTitle, &w.ContactName, &w.ContactSurname, &w.ContactCompany,
+			&w.ContactStreet, &w.ContactCity, &w.ContactZip, &w.ContactPhone, &w.ContactCellphone, &w.ContactEmail, &w.ContactVatNo} {
+			*f = empty
 		}
+	case ok:
 		w.ContactTitle, w.ContactName, w.ContactSurname, w.ContactCompany = text(p.Title), text(p.FirstName), text(p.LastName), text(p.Company)
 		w.ContactEmail, w.ContactPhone, w.ContactCellphone = text(p.Email), text(p.Phone), text(p.Mobile)
 	}
