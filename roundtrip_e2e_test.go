@@ -74,7 +74,6 @@ type recordCase struct {
 	objects map[string]string
 	// refused: input fields the backend cannot store; set or null is a BAD_USER_INPUT.
 	refused   map[string]string
-	required  map[string]any // create input beyond the fields under test
 	wireRead  func(t *testing.T, id string) any
 	graphRead func(t *testing.T, id, selection string) any // nil: node(id)
 }
@@ -629,9 +628,6 @@ func (e *roundTripEnv) readGraph(t *testing.T, c recordCase, id, sel string) any
 // createInput nests the field values of s (rows as one row) into a create input.
 func (e *roundTripEnv) createInput(c recordCase, s state) map[string]any {
 	rec := map[string]any{}
-	for k, v := range c.required {
-		rec[k] = v
-	}
 	row := map[string]any{}
 	for path, v := range s {
 		if sub, ok := strings.CutPrefix(path, "rows."); ok {

@@ -91,13 +91,12 @@ func TestWritesKeepEveryField(t *testing.T) {
 	for _, tt := range []struct {
 		name, item string
 		fields     []readBack
-		required   map[string]any // sent with every write (PUT needs them)
 	}{
-		{"account", "/accounts/1", account, nil},
-		{"contact", "/contacts/1", contact, nil},
-		{"opportunity", "/opportunities/1", opportunity, nil},
-		{"order", "/orders/1", order, nil},
-		{"lead", "/leads/1", lead, nil},
+		{"account", "/accounts/1", account},
+		{"contact", "/contacts/1", contact},
+		{"opportunity", "/opportunities/1", opportunity},
+		{"order", "/orders/1", order},
+		{"lead", "/leads/1", lead},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			body := map[string]any{}
