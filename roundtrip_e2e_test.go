@@ -688,13 +688,17 @@ func (e *roundTripEnv) create(t *testing.T, c recordCase, s state) string {
 	return id
 }
 
+// mutationQuery runs mutation with $input and selects the payload record's id (the
+// record is read back through node afterwards).
+func mutationQuery(mutation string) string {
+	return `mutation($input: ` + strings.ToUpper(mutation[:1]) + mutation[1:] + `Input!) { ` + mutation +
+		`(input: $input) { ` + payloadKey(mutation) + ` { id } } }`
+}
+
 func (e *roundTripEnv) mutate(t *testing.T, mutation string, input map[string]any) any {
 	t.Helper()
 	var out any
-	q := `mutation($input: ` + strings.ToUpper(mutation[:1]) + mutation[1:] + `Input!) { ` + mutation + `(input: $input) { __typename } }`
-	// The payload's record is read through node afterwards; here only its id.
-	q = strings.Replace(q, "{ __typename }", "{ "+payloadKey(mutation)+" { id } }", 1)
-	e.mustQuery(t, q, map[string]any{"input": input}, &out)
+	e.mustQuery(t, mutationQuery(mutation), map[string]any{"input": input}, &out)
 	return out
 }
 
@@ -709,8 +713,7 @@ func payloadKey(mutation string) string {
 
 func (e *roundTripEnv) expectRefused(t *testing.T, mutation string, input map[string]any) {
 	t.Helper()
-	q := `mutation($input: ` + strings.ToUpper(mutation[:1]) + mutation[1:] + `Input!) { ` + mutation + `(input: $input) { ` + payloadKey(mutation) + ` { id } } }`
-	r := post(t, e.srv, request{Query: q, Variables: map[string]any{"input": input}})
+	r := post(t, e.srv, request{Query: mutationQuery(mutation), Variables: map[string]any{"input": input}})
 	if got := r.codes(); len(got) != 1 || got[0] != "BAD_USER_INPUT" {
 		in, _ := json.Marshal(input)
 		t.Errorf("%s %s: want one BAD_USER_INPUT, got %s", mutation, in, r.raw)
