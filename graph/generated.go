@@ -16689,84 +16689,84 @@ func (ec *executionContext) unmarshalInputAccountInput(ctx context.Context, obj 
 			if err != nil {
 				return it, err
 			}
-			it.Name = data
+			it.Name = graphql.OmittableOf(data)
 		case "number":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Number = data
+			it.Number = graphql.OmittableOf(data)
 		case "email":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Email = data
+			it.Email = graphql.OmittableOf(data)
 		case "phone":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Phone = data
+			it.Phone = graphql.OmittableOf(data)
 		case "mobile":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mobile"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Mobile = data
+			it.Mobile = graphql.OmittableOf(data)
 		case "website":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("website"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Website = data
+			it.Website = graphql.OmittableOf(data)
 		case "vatNumber":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vatNumber"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.VatNumber = data
+			it.VatNumber = graphql.OmittableOf(data)
 		case "active":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Active = data
+			it.Active = graphql.OmittableOf(data)
 		case "info":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("info"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Info = data
+			it.Info = graphql.OmittableOf(data)
 		case "typeId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.TypeID = data
+			it.TypeID = graphql.OmittableOf(data)
 		case "ownerId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.OwnerID = data
+			it.OwnerID = graphql.OmittableOf(data)
 		case "externalKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKey"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.ExternalKey = data
+			it.ExternalKey = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -16993,63 +16993,63 @@ func (ec *executionContext) unmarshalInputContactInput(ctx context.Context, obj 
 			if err != nil {
 				return it, err
 			}
-			it.FirstName = data
+			it.FirstName = graphql.OmittableOf(data)
 		case "lastName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.LastName = data
+			it.LastName = graphql.OmittableOf(data)
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Title = data
+			it.Title = graphql.OmittableOf(data)
 		case "email":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Email = data
+			it.Email = graphql.OmittableOf(data)
 		case "phone":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Phone = data
+			it.Phone = graphql.OmittableOf(data)
 		case "mobile":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mobile"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Mobile = data
+			it.Mobile = graphql.OmittableOf(data)
 		case "active":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Active = data
+			it.Active = graphql.OmittableOf(data)
 		case "externalKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKey"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.ExternalKey = data
+			it.ExternalKey = graphql.OmittableOf(data)
 		case "accountId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.AccountID = data
+			it.AccountID = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -17331,49 +17331,49 @@ func (ec *executionContext) unmarshalInputLeadInput(ctx context.Context, obj any
 			if err != nil {
 				return it, err
 			}
-			it.Title = data
+			it.Title = graphql.OmittableOf(data)
 		case "description":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Description = data
+			it.Description = graphql.OmittableOf(data)
 		case "value":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
 			data, err := ec.unmarshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Value = data
+			it.Value = graphql.OmittableOf(data)
 		case "rating":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rating"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Rating = data
+			it.Rating = graphql.OmittableOf(data)
 		case "statusId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.StatusID = data
+			it.StatusID = graphql.OmittableOf(data)
 		case "ownerId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.OwnerID = data
+			it.OwnerID = graphql.OmittableOf(data)
 		case "prospect":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prospect"))
 			data, err := ec.unmarshalOProspectInput2ᚖcrmgraphᚋgraphᚋmodelᚐProspectInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Prospect = data
+			it.Prospect = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -17475,70 +17475,70 @@ func (ec *executionContext) unmarshalInputOpportunityInput(ctx context.Context, 
 			if err != nil {
 				return it, err
 			}
-			it.Title = data
+			it.Title = graphql.OmittableOf(data)
 		case "description":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Description = data
+			it.Description = graphql.OmittableOf(data)
 		case "value":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
 			data, err := ec.unmarshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Value = data
+			it.Value = graphql.OmittableOf(data)
 		case "accountId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.AccountID = data
+			it.AccountID = graphql.OmittableOf(data)
 		case "contactId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.ContactID = data
+			it.ContactID = graphql.OmittableOf(data)
 		case "ownerId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.OwnerID = data
+			it.OwnerID = graphql.OmittableOf(data)
 		case "statusId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.StatusID = data
+			it.StatusID = graphql.OmittableOf(data)
 		case "typeId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.TypeID = data
+			it.TypeID = graphql.OmittableOf(data)
 		case "estimatedCloseDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatedCloseDate"))
 			data, err := ec.unmarshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.EstimatedCloseDate = data
+			it.EstimatedCloseDate = graphql.OmittableOf(data)
 		case "closed":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closed"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Closed = data
+			it.Closed = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -17640,56 +17640,56 @@ func (ec *executionContext) unmarshalInputOrderInput(ctx context.Context, obj an
 			if err != nil {
 				return it, err
 			}
-			it.AccountID = data
+			it.AccountID = graphql.OmittableOf(data)
 		case "contactId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.ContactID = data
+			it.ContactID = graphql.OmittableOf(data)
 		case "ownerId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.OwnerID = data
+			it.OwnerID = graphql.OmittableOf(data)
 		case "statusId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.StatusID = data
+			it.StatusID = graphql.OmittableOf(data)
 		case "placedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placedAt"))
 			data, err := ec.unmarshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.PlacedAt = data
+			it.PlacedAt = graphql.OmittableOf(data)
 		case "currency":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Currency = data
+			it.Currency = graphql.OmittableOf(data)
 		case "marking":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marking"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Marking = data
+			it.Marking = graphql.OmittableOf(data)
 		case "rows":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rows"))
 			data, err := ec.unmarshalOOrderRowInput2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOrderRowInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Rows = data
+			it.Rows = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -17726,7 +17726,7 @@ func (ec *executionContext) unmarshalInputOrderRowInput(ctx context.Context, obj
 			if err != nil {
 				return it, err
 			}
-			it.Specification = data
+			it.Specification = graphql.OmittableOf(data)
 		case "quantity":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
 			data, err := ec.unmarshalNDecimal2crmgraphᚋgraphᚋmodelᚐDecimal(ctx, v)
@@ -17747,7 +17747,7 @@ func (ec *executionContext) unmarshalInputOrderRowInput(ctx context.Context, obj
 			if err != nil {
 				return it, err
 			}
-			it.DiscountPercent = data
+			it.DiscountPercent = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -17777,49 +17777,49 @@ func (ec *executionContext) unmarshalInputProspectInput(ctx context.Context, obj
 			if err != nil {
 				return it, err
 			}
-			it.Title = data
+			it.Title = graphql.OmittableOf(data)
 		case "firstName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.FirstName = data
+			it.FirstName = graphql.OmittableOf(data)
 		case "lastName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.LastName = data
+			it.LastName = graphql.OmittableOf(data)
 		case "company":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("company"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Company = data
+			it.Company = graphql.OmittableOf(data)
 		case "email":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Email = data
+			it.Email = graphql.OmittableOf(data)
 		case "phone":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Phone = data
+			it.Phone = graphql.OmittableOf(data)
 		case "mobile":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mobile"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Mobile = data
+			it.Mobile = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil

@@ -6,46 +6,144 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"crmgraph/backends/cirrus"
 	"crmgraph/backends/cone"
 	"crmgraph/backends/rest"
 	"crmgraph/graph/model"
 )
 
-// Record mutations map onto each backend's POST/PUT/PATCH. Fields a backend cannot store
-// are refused (BAD_USER_INPUT), never silently dropped.
+// Record mutations map onto each backend's POST/PUT/PATCH. Every nullable input field
+// is a graphql.Omittable with three meanings, carried to the wire as a rest.Optional:
+// absent leaves the backend's value alone (the field is not in the body), null clears it
+// and a value sets it, zero values included. The Cirrus and ConeCRM seeds type their
+// text fields as plain strings, so a text is cleared by sending ""; a number, flag,
+// date or reference they cannot empty refuses null (BAD_USER_INPUT) instead of
+// dropping it. Fields a backend cannot store are refused too, never silently dropped.
 
-func flag(b *bool) *cirrus.Flag {
-	if b == nil {
-		return nil
+// text maps a nullable text input: absent stays absent, null is "" (the APIs' empty
+// text), a value is sent as is.
+func text(o graphql.Omittable[*string]) rest.Optional[string] {
+	p, ok := o.ValueOK()
+	switch {
+	case !ok:
+		return rest.Optional[string]{}
+	case p == nil:
+		return rest.Some("")
 	}
-	f := cirrus.FlagOf(*b)
-	return &f
+	return rest.Some(*p)
 }
 
-func val(p *string) string {
+// input reads one mutation input, keeping the first error so that a mapping reads as a
+// list of fields.
+type input struct {
+	source string // the backend, for messages ("Cirrus")
+	err    error
+}
+
+func (in *input) fail(err error) {
+	if in.err == nil {
+		in.err = err
+	}
+}
+
+// notNull reads a field the backend cannot clear: null is refused.
+func notNull[T any](in *input, o graphql.Omittable[*T], field string) (T, bool) {
+	var zero T
+	p, ok := o.ValueOK()
+	if !ok {
+		return zero, false
+	}
 	if p == nil {
-		return ""
+		in.fail(badInput(field + " cannot be null: " + in.source + " has no empty value for it (set a value or leave it out)"))
+		return zero, false
 	}
-	return *p
+	return *p, true
 }
 
-func decimalNumber(d *model.Decimal) json.Number {
-	if d == nil {
-		return ""
+func (in *input) flag(o graphql.Omittable[*bool], field string) rest.Optional[cirrus.Flag] {
+	if b, ok := notNull(in, o, field); ok {
+		return rest.Some(cirrus.FlagOf(b))
 	}
-	return json.Number(string(*d))
+	return rest.Optional[cirrus.Flag]{}
 }
 
-// optionalCirrusID reads an optional global id (or a bare Cirrus id for users/types).
-func optionalCirrusID(id *string, typename string) (int, error) {
-	if id == nil || *id == "" {
-		return 0, nil
+func (in *input) boolean(o graphql.Omittable[*bool], field string) rest.Optional[bool] {
+	if b, ok := notNull(in, o, field); ok {
+		return rest.Some(b)
 	}
-	if n, ok := model.ParseCirrusID(*id); ok {
-		return n, nil
+	return rest.Optional[bool]{}
+}
+
+func (in *input) number(o graphql.Omittable[*int], field string) rest.Optional[int] {
+	if n, ok := notNull(in, o, field); ok {
+		return rest.Some(n)
 	}
-	return globalCirrusID(*id, typename)
+	return rest.Optional[int]{}
+}
+
+func (in *input) decimal(o graphql.Omittable[*model.Decimal], field string) rest.Optional[json.Number] {
+	if d, ok := notNull(in, o, field); ok {
+		return rest.Some(json.Number(string(d)))
+	}
+	return rest.Optional[json.Number]{}
+}
+
+func (in *input) date(o graphql.Omittable[*model.Date], field string) rest.Optional[string] {
+	if d, ok := notNull(in, o, field); ok {
+		return rest.Some(string(d))
+	}
+	return rest.Optional[string]{}
+}
+
+// cirrusID reads an id the API needs (it has no empty reference): a global id of
+// typename, or a bare Cirrus id.
+func (in *input) cirrusID(o graphql.Omittable[*string], field, typename string) rest.Optional[int] {
+	id, ok := notNull(in, o, field)
+	if !ok {
+		return rest.Optional[int]{}
+	}
+	n, ok := model.ParseCirrusID(id)
+	if !ok {
+		var err error
+		if n, err = globalCirrusID(id, typename); err != nil {
+			in.fail(err)
+			return rest.Optional[int]{}
+		}
+	}
+	return rest.Some(n)
+}
+
+// bareID reads a reference-list id (account type, lead status): a bare Cirrus id.
+func (in *input) bareID(o graphql.Omittable[*string], field, what string) rest.Optional[int] {
+	id, ok := notNull(in, o, field)
+	if !ok {
+		return rest.Optional[int]{}
+	}
+	n, err := bareCirrusID(id, what)
+	if err != nil {
+		in.fail(err)
+		return rest.Optional[int]{}
+	}
+	return rest.Some(n)
+}
+
+func ref(id rest.Optional[int]) rest.Optional[cirrus.IDObject] {
+	if n, ok := id.Get(); ok {
+		return cirrus.Ref(n)
+	}
+	return rest.Optional[cirrus.IDObject]{}
+}
+
+// refuse fails for fields a backend cannot store, whether set or null.
+func (in *input) refuse(msg string, fields ...interface{ IsSet() bool }) {
+	for _, f := range fields {
+		if f.IsSet() {
+			in.fail(badInput(msg))
+			return
+		}
+	}
 }
 
 // cirrusRecord decodes the global id of a Cirrus record a mutation changes.
@@ -82,29 +180,25 @@ func recordOf(id, typename string) (model.ParsedID, error) {
 	return p, nil
 }
 
-func cirrusAccountWrite(in *model.AccountInput) (cirrus.AccountWrite, error) {
-	owner, err := optionalCirrusID(in.OwnerID, "User")
-	if err != nil {
-		return cirrus.AccountWrite{}, err
-	}
-	typeID := 0
-	if in.TypeID != nil {
-		if typeID, err = bareCirrusID(*in.TypeID, "Cirrus account type"); err != nil {
-			return cirrus.AccountWrite{}, err
-		}
-	}
-	return cirrus.AccountWrite{Name: val(in.Name), Number: val(in.Number), Email: val(in.Email), Phone: val(in.Phone),
-		Cellphone: val(in.Mobile), URL: val(in.Website), VatNo: val(in.VatNumber), Active: flag(in.Active),
-		Info: val(in.Info), TypeID: typeID, UserID: owner, ExternalKey: val(in.ExternalKey)}, nil
+func cirrusAccountWrite(a *model.AccountInput) (cirrus.AccountWrite, error) {
+	in := &input{source: "Cirrus"}
+	w := cirrus.AccountWrite{Name: text(a.Name), Number: text(a.Number), Email: text(a.Email), Phone: text(a.Phone),
+		Cellphone: text(a.Mobile), URL: text(a.Website), VatNo: text(a.VatNumber), Info: text(a.Info),
+		ExternalKey: text(a.ExternalKey), Active: in.flag(a.Active, "active"),
+		TypeID: in.bareID(a.TypeID, "typeId", "Cirrus account type"), UserID: in.cirrusID(a.OwnerID, "ownerId", "User")}
+	return w, in.err
 }
 
-func coneAccountInput(in *model.AccountInput) (cone.AccountInput, error) {
-	if in.TypeID != nil || in.OwnerID != nil || in.Number != nil || in.Website != nil || in.VatNumber != nil ||
-		in.Info != nil || in.ExternalKey != nil {
-		return cone.AccountInput{}, badInput("ConeCRM accounts have no type, owner, number, website, VAT number, info or external key")
-	}
-	return cone.AccountInput{Name: in.Name, PrimaryEmail: in.Email, WorkPhone: in.Phone, MobilePhone: in.Mobile, IsActive: in.Active}, nil
+func coneAccountInput(a *model.AccountInput) (cone.AccountInput, error) {
+	in := &input{source: "ConeCRM"}
+	in.refuse("ConeCRM accounts have no type, owner, number, website, VAT number, info or external key",
+		a.TypeID, a.OwnerID, a.Number, a.Website, a.VatNumber, a.Info, a.ExternalKey)
+	w := cone.AccountInput{Name: text(a.Name), PrimaryEmail: text(a.Email), WorkPhone: text(a.Phone),
+		MobilePhone: text(a.Mobile), IsActive: in.boolean(a.Active, "active")}
+	return w, in.err
 }
+
+func isSet[T any](o rest.Optional[T]) bool { _, ok := o.Get(); return ok }
 
 func (r *Resolver) createAccount(ctx context.Context, in model.CreateAccountInput) (*model.CreateAccountPayload, error) {
 	switch in.Source {
@@ -113,7 +207,7 @@ func (r *Resolver) createAccount(ctx context.Context, in model.CreateAccountInpu
 		if err != nil {
 			return nil, err
 		}
-		if w.Name == "" || w.TypeID == 0 || w.UserID == 0 {
+		if !isSet(w.Name) || !isSet(w.TypeID) || !isSet(w.UserID) {
 			return nil, badInput("a Cirrus account needs name, typeId and ownerId")
 		}
 		a, err := r.Cirrus.CreateAccount(ctx, w)
@@ -128,9 +222,6 @@ func (r *Resolver) createAccount(ctx context.Context, in model.CreateAccountInpu
 		ci, err := coneAccountInput(in.Account)
 		if err != nil {
 			return nil, err
-		}
-		if ci.Name == nil {
-			return nil, badInput("a ConeCRM account needs a name")
 		}
 		a, err := r.Cone.CreateAccount(ctx, ci)
 		if err != nil {
@@ -178,22 +269,27 @@ func (r *Resolver) updateAccount(ctx context.Context, in model.UpdateAccountInpu
 	return nil, unsupported("accounts", p.Source)
 }
 
-func cirrusContactWrite(in *model.ContactInput) cirrus.ContactWrite {
-	return cirrus.ContactWrite{Name: val(in.FirstName), Surname: val(in.LastName), Title: val(in.Title), Email: val(in.Email),
-		Officephone: val(in.Phone), Cellphone: val(in.Mobile), Active: flag(in.Active), ExternalKey: val(in.ExternalKey)}
+func cirrusContactWrite(c *model.ContactInput) (cirrus.ContactWrite, error) {
+	in := &input{source: "Cirrus"}
+	w := cirrus.ContactWrite{Name: text(c.FirstName), Surname: text(c.LastName), Title: text(c.Title), Email: text(c.Email),
+		Officephone: text(c.Phone), Cellphone: text(c.Mobile), ExternalKey: text(c.ExternalKey), Active: in.flag(c.Active, "active")}
+	return w, in.err
 }
 
 func (r *Resolver) createContact(ctx context.Context, in model.CreateContactInput) (*model.CreateContactPayload, error) {
 	if in.Source != model.SourceCirrus {
 		return nil, badInput("contacts can be created in CIRRUS only (ConeCRM has no contact create endpoint; use client-data for CLIENT_DATA)")
 	}
-	w := cirrusContactWrite(in.Contact)
-	if in.Contact.AccountID == nil || w.Name == "" || w.Surname == "" {
-		return nil, badInput("a Cirrus contact needs firstName, lastName and accountId")
-	}
-	var err error
-	if w.AccountID, err = globalCirrusID(*in.Contact.AccountID, "Account"); err != nil {
+	w, err := cirrusContactWrite(in.Contact)
+	if err != nil {
 		return nil, err
+	}
+	read := &input{source: "Cirrus"}
+	if w.AccountID = read.cirrusID(in.Contact.AccountID, "accountId", "Account"); read.err != nil {
+		return nil, read.err
+	}
+	if !isSet(w.AccountID) || !isSet(w.Name) || !isSet(w.Surname) {
+		return nil, badInput("a Cirrus contact needs firstName, lastName and accountId")
 	}
 	c, err := r.Cirrus.CreateContact(ctx, w)
 	if err == nil && c == nil {
@@ -215,14 +311,18 @@ func (r *Resolver) updateContact(ctx context.Context, in model.UpdateContactInpu
 		return nil, badInput("client-data contacts change through updateContactDetails (it may need approval)")
 	case p.Source != model.SourceCirrus:
 		return nil, badInput("ConeCRM has no contact update endpoint")
-	case in.Contact.AccountID != nil:
+	case in.Contact.AccountID.IsSet():
 		return nil, badInput("a Cirrus contact cannot move to another account")
 	}
 	id, err := cirrusSourceID(p)
 	if err != nil {
 		return nil, err
 	}
-	c, err := r.Cirrus.UpdateContact(ctx, id, cirrusContactWrite(in.Contact))
+	w, err := cirrusContactWrite(in.Contact)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.Cirrus.UpdateContact(ctx, id, w)
 	if err == nil && c == nil {
 		c, err = r.Cirrus.Contact(ctx, id, "")
 	}
@@ -232,28 +332,23 @@ func (r *Resolver) updateContact(ctx context.Context, in model.UpdateContactInpu
 	return &model.UpdateContactPayload{Contact: cirrusContact(c)}, nil
 }
 
-func cirrusLeadWrite(in *model.LeadInput) (cirrus.LeadWrite, error) {
-	w := cirrus.LeadWrite{Title: val(in.Title), Description: val(in.Description), Value: decimalNumber(in.Value)}
-	if in.Rating != nil {
-		w.Rating = *in.Rating
-	}
-	owner, err := optionalCirrusID(in.OwnerID, "User")
-	if err != nil {
-		return w, err
-	}
-	w.User = cirrus.Ref(owner)
-	if in.StatusID != nil {
-		n, err := bareCirrusID(*in.StatusID, "Cirrus lead status")
-		if err != nil {
-			return w, err
+func cirrusLeadWrite(l *model.LeadInput) (cirrus.LeadWrite, error) {
+	in := &input{source: "Cirrus"}
+	w := cirrus.LeadWrite{Title: text(l.Title), Description: text(l.Description), Value: in.decimal(l.Value, "value"),
+		Rating: in.number(l.Rating, "rating"), User: ref(in.cirrusID(l.OwnerID, "ownerId", "User")),
+		Status: ref(in.bareID(l.StatusID, "statusId", "Cirrus lead status"))}
+	switch p, ok := l.Prospect.ValueOK(); {
+	case ok && p == nil: // null clears the whole prospect, the fields ProspectInput cannot reach included
+		empty := rest.Some("")
+		for _, f := range []*rest.Optional[string]{&w.ContactTitle, &w.ContactName, &w.ContactSurname, &w.ContactCompany,
+			&w.ContactStreet, &w.ContactCity, &w.ContactZip, &w.ContactPhone, &w.ContactCellphone, &w.ContactEmail, &w.ContactVatNo} {
+			*f = empty
 		}
-		w.Status = cirrus.Ref(n)
+	case ok:
+		w.ContactTitle, w.ContactName, w.ContactSurname, w.ContactCompany = text(p.Title), text(p.FirstName), text(p.LastName), text(p.Company)
+		w.ContactEmail, w.ContactPhone, w.ContactCellphone = text(p.Email), text(p.Phone), text(p.Mobile)
 	}
-	if p := in.Prospect; p != nil {
-		w.ContactTitle, w.ContactName, w.ContactSurname, w.ContactCompany = val(p.Title), val(p.FirstName), val(p.LastName), val(p.Company)
-		w.ContactEmail, w.ContactPhone, w.ContactCellphone = val(p.Email), val(p.Phone), val(p.Mobile)
-	}
-	return w, nil
+	return w, in.err
 }
 
 func (r *Resolver) createLead(ctx context.Context, in model.CreateLeadInput) (*model.CreateLeadPayload, error) {
@@ -300,74 +395,48 @@ func (r *Resolver) updateLead(ctx context.Context, in model.UpdateLeadInput) (*m
 	return &model.UpdateLeadPayload{Lead: cirrusLead(l)}, nil
 }
 
-// opportunityEdit is an OpportunityInput with its ids read (nil where not given).
-type opportunityEdit struct {
-	in                                  *model.OpportunityInput
-	account, contact, owner, status, ty *int
-}
-
-// readOpportunityInput reads the ids of in, so a malformed one is refused before any
+// opportunityWrite reads an OpportunityInput, so a malformed id is refused before any
 // backend call (an update reads the current record first).
-func readOpportunityInput(in *model.OpportunityInput) (opportunityEdit, error) {
-	e := opportunityEdit{in: in}
-	for _, ref := range []struct {
-		dst      **int
-		id       *string
-		typename string
-	}{{&e.account, in.AccountID, "Account"}, {&e.contact, in.ContactID, "Contact"}, {&e.owner, in.OwnerID, "User"},
-		{&e.status, in.StatusID, "OpportunityStatus"}, {&e.ty, in.TypeID, "OpportunityType"}} {
-		if ref.id == nil {
-			continue
-		}
-		n, err := optionalCirrusID(ref.id, ref.typename)
-		if err != nil {
-			return e, err
-		}
-		*ref.dst = &n
-	}
-	return e, nil
+func opportunityWrite(o *model.OpportunityInput) (cirrus.OpportunityWrite, error) {
+	in := &input{source: "Cirrus"}
+	w := cirrus.OpportunityWrite{Title: text(o.Title), Description: text(o.Description), Value: in.decimal(o.Value, "value"),
+		AccountID: in.cirrusID(o.AccountID, "accountId", "Account"), ContactID: in.cirrusID(o.ContactID, "contactId", "Contact"),
+		UserID: in.cirrusID(o.OwnerID, "ownerId", "User"), StatusID: in.cirrusID(o.StatusID, "statusId", "OpportunityStatus"),
+		TypeID: in.cirrusID(o.TypeID, "typeId", "OpportunityType"), EstimatedEndDate: in.date(o.EstimatedCloseDate, "estimatedCloseDate"),
+		Closed: in.flag(o.Closed, "closed")}
+	return w, in.err
 }
 
-// overlay applies the edit to base: the API requires the same fields on PUT as on
-// POST, so an update sends the current values for what the caller leaves out.
-func (e opportunityEdit) overlay(base cirrus.OpportunityWrite) (cirrus.OpportunityWrite, error) {
-	w, in := base, e.in
-	for _, ref := range []struct {
-		dst *int
-		n   *int
-	}{{&w.AccountID, e.account}, {&w.ContactID, e.contact}, {&w.UserID, e.owner}, {&w.StatusID, e.status}, {&w.TypeID, e.ty}} {
-		if ref.n != nil {
-			*ref.dst = *ref.n
+// overlay puts the edit over base: the API requires the same fields on PUT as on
+// POST, so an update sends the current values of the required fields the caller
+// leaves out.
+func overlay(base, edit cirrus.OpportunityWrite) (cirrus.OpportunityWrite, error) {
+	w := edit
+	for _, f := range []struct{ dst, cur *rest.Optional[int] }{{&w.AccountID, &base.AccountID}, {&w.ContactID, &base.ContactID},
+		{&w.UserID, &base.UserID}, {&w.StatusID, &base.StatusID}, {&w.TypeID, &base.TypeID}} {
+		if !isSet(*f.dst) {
+			*f.dst = *f.cur
 		}
 	}
-	if in.Title != nil {
-		w.Title = *in.Title
+	for _, f := range []struct{ dst, cur *rest.Optional[string] }{{&w.Title, &base.Title}, {&w.Description, &base.Description},
+		{&w.EstimatedEndDate, &base.EstimatedEndDate}} {
+		if !isSet(*f.dst) {
+			*f.dst = *f.cur
+		}
 	}
-	if in.Description != nil {
-		w.Description = *in.Description
-	}
-	if in.Value != nil {
-		w.Value = decimalNumber(in.Value)
-	}
-	if in.EstimatedCloseDate != nil {
-		w.EstimatedEndDate = string(*in.EstimatedCloseDate)
-	}
-	if in.Closed != nil {
-		w.Closed = flag(in.Closed)
-	}
-	if w.AccountID == 0 || w.ContactID == 0 || w.Title == "" || w.Description == "" || w.UserID == 0 ||
-		w.StatusID == 0 || w.EstimatedEndDate == "" || w.TypeID == 0 {
+	if w.AccountID.Or(0) == 0 || w.ContactID.Or(0) == 0 || !isSet(w.Title) || !isSet(w.Description) || w.UserID.Or(0) == 0 ||
+		w.StatusID.Or(0) == 0 || w.EstimatedEndDate.Or("") == "" || w.TypeID.Or(0) == 0 {
 		return w, badInput("a Cirrus opportunity needs accountId, contactId, title, description, ownerId, statusId, typeId and estimatedCloseDate")
 	}
 	return w, nil
 }
 
 func (r *Resolver) createOpportunity(ctx context.Context, in model.CreateOpportunityInput) (*model.CreateOpportunityPayload, error) {
-	edit, err := readOpportunityInput(in.Opportunity)
+	edit, err := opportunityWrite(in.Opportunity)
 	if err != nil {
 		return nil, err
 	}
-	w, err := edit.overlay(cirrus.OpportunityWrite{})
+	w, err := overlay(cirrus.OpportunityWrite{}, edit)
 	if err != nil {
 		return nil, err
 	}
@@ -386,7 +455,7 @@ func (r *Resolver) updateOpportunity(ctx context.Context, in model.UpdateOpportu
 	if err != nil {
 		return nil, err
 	}
-	edit, err := readOpportunityInput(in.Opportunity)
+	edit, err := opportunityWrite(in.Opportunity)
 	if err != nil {
 		return nil, err
 	}
@@ -394,10 +463,10 @@ func (r *Resolver) updateOpportunity(ctx context.Context, in model.UpdateOpportu
 	if err != nil {
 		return nil, fromBackend("cirrus", err)
 	}
-	base := cirrus.OpportunityWrite{AccountID: cur.AccountID, ContactID: cur.ContactID, Title: cur.Title,
-		Description: cur.Description, UserID: cur.UserID, StatusID: cur.StatusID, EstimatedEndDate: cur.EstimatedEndDate,
-		TypeID: cur.TypeID, Value: cur.Value}
-	w, err := edit.overlay(base)
+	base := cirrus.OpportunityWrite{AccountID: rest.Some(cur.AccountID), ContactID: rest.Some(cur.ContactID),
+		Title: rest.Some(cur.Title), Description: rest.Some(cur.Description), UserID: rest.Some(cur.UserID),
+		StatusID: rest.Some(cur.StatusID), EstimatedEndDate: rest.Some(cur.EstimatedEndDate), TypeID: rest.Some(cur.TypeID)}
+	w, err := overlay(base, edit)
 	if err != nil {
 		return nil, err
 	}
@@ -411,31 +480,40 @@ func (r *Resolver) updateOpportunity(ctx context.Context, in model.UpdateOpportu
 	return &model.UpdateOpportunityPayload{Opportunity: cirrusOpportunity(o)}, nil
 }
 
-func orderWrite(in *model.OrderInput) (cirrus.OrderWrite, error) {
-	w := cirrus.OrderWrite{CurrencyCode: val(in.Currency), Marking: val(in.Marking)}
-	if in.PlacedAt != nil {
-		w.PlaceDate = string(*in.PlacedAt)
+// orderDate is a Date in the API's _DateTime form (seed L4899: "only the date part will
+// be used"; sample "2019-01-25T00:00:00.000Z").
+func orderDate(d rest.Optional[string]) rest.Optional[string] {
+	if s, ok := d.Get(); ok {
+		return rest.Some(s + "T00:00:00.000Z")
 	}
-	for _, ref := range []struct {
-		dst      **cirrus.IDObject
-		id       *string
-		typename string
-	}{{&w.Account, in.AccountID, "Account"}, {&w.Contact, in.ContactID, "Contact"}, {&w.User, in.OwnerID, "User"}, {&w.Status, in.StatusID, "OrderStatus"}} {
-		n, err := optionalCirrusID(ref.id, ref.typename)
-		if err != nil {
-			return w, err
-		}
-		*ref.dst = cirrus.Ref(n)
+	return d
+}
+
+func orderWrite(o *model.OrderInput) (cirrus.OrderWrite, error) {
+	in := &input{source: "Cirrus"}
+	w := cirrus.OrderWrite{CurrencyCode: text(o.Currency), Marking: text(o.Marking),
+		PlaceDate: orderDate(in.date(o.PlacedAt, "placedAt")), Account: ref(in.cirrusID(o.AccountID, "accountId", "Account")),
+		Contact: ref(in.cirrusID(o.ContactID, "contactId", "Contact")), User: ref(in.cirrusID(o.OwnerID, "ownerId", "User")),
+		Status: ref(in.cirrusID(o.StatusID, "statusId", "OrderStatus"))}
+	rows, ok := o.Rows.ValueOK()
+	if !ok || in.err != nil {
+		return w, in.err
 	}
-	for i, row := range in.Rows {
+	out := make([]cirrus.OrderRowWrite, 0, len(rows)) // null: no rows left
+	for i, row := range rows {
 		article, err := bareCirrusID(row.ArticleID, "Cirrus article")
 		if err != nil {
 			return w, err
 		}
-		w.Rows = append(w.Rows, cirrus.OrderRowWrite{Article: cirrus.Ref(article), QuantityOrdered: decimalNumber(&row.Quantity),
-			Price: decimalNumber(&row.Price), DiscountPercent: decimalNumber(row.DiscountPercent), Specification: val(row.Specification),
-			SortOrder: i + 1})
+		rw := cirrus.OrderRowWrite{Article: cirrus.Ref(article), QuantityOrdered: rest.Some(json.Number(string(row.Quantity))),
+			Price: rest.Some(json.Number(string(row.Price))), Specification: text(row.Specification), SortOrder: rest.Some(i + 1)}
+		// Rows are written whole: a row's null discount is no discount, as when left out.
+		if d, ok := row.DiscountPercent.ValueOK(); ok && d != nil {
+			rw.DiscountPercent = rest.Some(json.Number(string(*d)))
+		}
+		out = append(out, rw)
 	}
+	w.Rows = rest.Some(out)
 	return w, nil
 }
 
@@ -444,7 +522,7 @@ func (r *Resolver) createOrder(ctx context.Context, in model.CreateOrderInput) (
 	if err != nil {
 		return nil, err
 	}
-	if w.PlaceDate == "" || w.Account == nil || w.User == nil || w.Contact == nil || w.Status == nil {
+	if !isSet(w.PlaceDate) || !isSet(w.Account) || !isSet(w.User) || !isSet(w.Contact) || !isSet(w.Status) {
 		return nil, badInput("a Cirrus order needs placedAt, accountId, contactId, ownerId and statusId")
 	}
 	o, err := r.Cirrus.CreateOrder(ctx, w)

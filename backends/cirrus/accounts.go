@@ -3,6 +3,8 @@ package cirrus
 import (
 	"context"
 	"net/http"
+
+	"crmgraph/backends/rest"
 )
 
 // Account is the read model of GET /accounts/{id} and of the account list items.
@@ -61,33 +63,36 @@ func (a *Account) normalize() {
 	a.AlternateUser = present(a.AlternateUser, userID)
 }
 
-// AccountWrite is the POST/PUT body. On create Name, TypeID and UserID are required;
-// on update every field is optional and only the set ones are sent.
+// AccountWrite is the POST/PUT body (seed L4, L543). On create Name, TypeID and UserID
+// are required; on update every field is optional. Absent fields are left out of the
+// body (the API keeps them), set ones are sent even when zero. The seed types every
+// scalar here as a plain string or integer (not nullable): a text is cleared by sending
+// "". Only the address leaves are nullable strings.
 type AccountWrite struct {
-	Name                            string     `json:"name,omitempty"`
-	AltName                         string     `json:"alt_name,omitempty"`
-	TypeID                          int        `json:"typeid,omitempty"`
-	Number                          string     `json:"number,omitempty"`
-	UserID                          int        `json:"userid,omitempty"`
-	AlternateUserID                 int        `json:"alternateuserid,omitempty"`
-	Phone                           string     `json:"phone,omitempty"`
-	Cellphone                       string     `json:"cellphone,omitempty"`
-	Fax                             string     `json:"fax,omitempty"`
-	Email                           string     `json:"email,omitempty"`
-	URL                             string     `json:"url,omitempty"`
-	VatNo                           string     `json:"vatno,omitempty"`
-	Active                          *Flag      `json:"active,omitempty"`
-	Info                            string     `json:"info,omitempty"`
-	SocialmediaFB                   string     `json:"socialmedia_fb,omitempty"`
-	SocialmediaTW                   string     `json:"socialmedia_tw,omitempty"`
-	SocialmediaLI                   string     `json:"socialmedia_li,omitempty"`
-	UserVisitIntervalWeeks          int        `json:"uservisitintervalweeks,omitempty"`
-	AlternateUserVisitIntervalWeeks int        `json:"alternateuservisitintervalweeks,omitempty"`
-	ParentAccountID                 int        `json:"parentaccountid,omitempty"`
-	Addresses                       *Addresses `json:"addresses,omitempty"`
-	AccountGroups                   []IDName   `json:"accountgroups,omitempty"`
-	ExternalKey                     string     `json:"externalkey,omitempty"`
-	Tags                            []IDObject `json:"tags,omitempty"`
+	Name                            rest.Optional[string]         `json:"name,omitzero"`
+	AltName                         rest.Optional[string]         `json:"alt_name,omitzero"`
+	TypeID                          rest.Optional[int]            `json:"typeid,omitzero"`
+	Number                          rest.Optional[string]         `json:"number,omitzero"`
+	UserID                          rest.Optional[int]            `json:"userid,omitzero"`
+	AlternateUserID                 rest.Optional[int]            `json:"alternateuserid,omitzero"`
+	Phone                           rest.Optional[string]         `json:"phone,omitzero"`
+	Cellphone                       rest.Optional[string]         `json:"cellphone,omitzero"`
+	Fax                             rest.Optional[string]         `json:"fax,omitzero"`
+	Email                           rest.Optional[string]         `json:"email,omitzero"`
+	URL                             rest.Optional[string]         `json:"url,omitzero"`
+	VatNo                           rest.Optional[string]         `json:"vatno,omitzero"`
+	Active                          rest.Optional[Flag]           `json:"active,omitzero"`
+	Info                            rest.Optional[string]         `json:"info,omitzero"`
+	SocialmediaFB                   rest.Optional[string]         `json:"socialmedia_fb,omitzero"`
+	SocialmediaTW                   rest.Optional[string]         `json:"socialmedia_tw,omitzero"`
+	SocialmediaLI                   rest.Optional[string]         `json:"socialmedia_li,omitzero"`
+	UserVisitIntervalWeeks          rest.Optional[int]            `json:"uservisitintervalweeks,omitzero"`
+	AlternateUserVisitIntervalWeeks rest.Optional[int]            `json:"alternateuservisitintervalweeks,omitzero"`
+	ParentAccountID                 rest.Optional[int]            `json:"parentaccountid,omitzero"`
+	Addresses                       rest.Optional[AddressesWrite] `json:"addresses,omitzero"`
+	AccountGroups                   rest.Optional[[]IDName]       `json:"accountgroups,omitzero"`
+	ExternalKey                     rest.Optional[string]         `json:"externalkey,omitzero"`
+	Tags                            rest.Optional[[]IDObject]     `json:"tags,omitzero"`
 }
 
 // AccountQuery filters GET /accounts.

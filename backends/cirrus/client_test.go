@@ -192,33 +192,34 @@ func TestBearerAuth(t *testing.T) {
 func TestWrites(t *testing.T) {
 	c := newClient(t, false)
 	ctx := context.Background()
-	a, err := c.CreateAccount(ctx, cirrus.AccountWrite{Name: "Client Test AB", TypeID: 2, UserID: 4, ExternalKey: "ct-1"})
+	a, err := c.CreateAccount(ctx, cirrus.AccountWrite{Name: rest.Some("Client Test AB"), TypeID: rest.Some(2), UserID: rest.Some(4), ExternalKey: rest.Some("ct-1")})
 	if err != nil || a == nil || a.ID == 0 || a.Type.ID != 2 || a.User.ID != 4 {
 		t.Fatalf("create account: %+v %v", a, err)
 	}
-	if a, err = c.UpdateAccount(ctx, a.ID, cirrus.AccountWrite{Phone: "+46 8 123"}); err != nil || a.Phone != "+46 8 123" || a.Name != "Client Test AB" {
+	if a, err = c.UpdateAccount(ctx, a.ID, cirrus.AccountWrite{Phone: rest.Some("+46 8 123")}); err != nil || a.Phone != "+46 8 123" || a.Name != "Client Test AB" {
 		t.Fatalf("update account: %+v %v", a, err)
 	}
-	ct, err := c.CreateContact(ctx, cirrus.ContactWrite{Name: "Ada", Surname: "Lovelace", AccountID: a.ID, Email: "ada@example.com"})
+	ct, err := c.CreateContact(ctx, cirrus.ContactWrite{Name: rest.Some("Ada"), Surname: rest.Some("Lovelace"), AccountID: rest.Some(a.ID), Email: rest.Some("ada@example.com")})
 	if err != nil || ct.Account.ID != a.ID {
 		t.Fatalf("create contact: %+v %v", ct, err)
 	}
-	if ct, err = c.UpdateContact(ctx, ct.ID, cirrus.ContactWrite{Title: "CTO", AccountID: 1}); err != nil || ct.Title != "CTO" || ct.Account.ID != a.ID {
+	if ct, err = c.UpdateContact(ctx, ct.ID, cirrus.ContactWrite{Title: rest.Some("CTO"), AccountID: rest.Some(1)}); err != nil || ct.Title != "CTO" || ct.Account.ID != a.ID {
 		t.Fatalf("update contact: %+v %v", ct, err)
 	}
-	ow := cirrus.OpportunityWrite{AccountID: a.ID, ContactID: ct.ID, Title: "Deal", Description: "d", UserID: 4, StatusID: 1,
-		EstimatedEndDate: "2026-09-30", TypeID: 1, Value: "12500.50", SourceID: "2"}
+	ow := cirrus.OpportunityWrite{AccountID: rest.Some(a.ID), ContactID: rest.Some(ct.ID), Title: rest.Some("Deal"),
+		Description: rest.Some("d"), UserID: rest.Some(4), StatusID: rest.Some(1), EstimatedEndDate: rest.Some("2026-09-30"),
+		TypeID: rest.Some(1), Value: rest.Some(json.Number("12500.50")), SourceID: rest.Some("2")}
 	o, err := c.CreateOpportunity(ctx, ow)
 	if err != nil || o.Value.String() != "12500.5" || o.SourceID != 2 || o.AccountID != a.ID {
 		t.Fatalf("create opportunity: %+v %v", o, err)
 	}
-	ow.StatusID, ow.WinReasonID = 5, 1
+	ow.StatusID, ow.WinReasonID = rest.Some(5), rest.Some(1)
 	if o, err = c.UpdateOpportunity(ctx, o.ID, ow); err != nil || o.Status.Won != 1 || o.WinReason == nil {
 		t.Fatalf("update opportunity: %+v %v", o, err)
 	}
-	ord, err := c.CreateOrder(ctx, cirrus.OrderWrite{PlaceDate: "2026-05-02T00:00:00.000Z", Account: cirrus.Ref(a.ID), User: cirrus.Ref(4),
+	ord, err := c.CreateOrder(ctx, cirrus.OrderWrite{PlaceDate: rest.Some("2026-05-02T00:00:00.000Z"), Account: cirrus.Ref(a.ID), User: cirrus.Ref(4),
 		Contact: cirrus.Ref(ct.ID), Status: cirrus.Ref(1), Opportunity: cirrus.Ref(o.ID),
-		Rows: []cirrus.OrderRowWrite{{Article: cirrus.Ref(1), QuantityOrdered: "3", Price: "100.10"}}})
+		Rows: rest.Some([]cirrus.OrderRowWrite{{Article: cirrus.Ref(1), QuantityOrdered: rest.Some(json.Number("3")), Price: rest.Some(json.Number("100.10"))}})})
 	if err != nil || len(ord.Rows) != 1 || ord.Price.String() != "300.3" || ord.Opportunity.ID != o.ID || !strings.HasPrefix(ord.PlaceDate, "2026-05-02") {
 		t.Fatalf("create order: %+v %v", ord, err)
 	}
@@ -229,17 +230,42 @@ func TestWrites(t *testing.T) {
 	if err != nil || p.Total != 1 {
 		t.Fatalf("order by opportunity: %+v %v", p, err)
 	}
-	l, err := c.CreateLead(ctx, cirrus.LeadWrite{Title: "Web lead", ContactCompany: "Prospect AB", Value: "999.99", User: cirrus.Ref(3), Status: cirrus.Ref(2)})
+	l, err := c.CreateLead(ctx, cirrus.LeadWrite{Title: rest.Some("Web lead"), ContactCompany: rest.Some("Prospect AB"), Value: rest.Some(json.Number("999.99")), User: cirrus.Ref(3), Status: cirrus.Ref(2)})
 	if err != nil || l.Value.String() != "999.99" || l.Status.ID != 2 || l.User.ID != 3 {
 		t.Fatalf("create lead: %+v %v", l, err)
 	}
-	if l, err = c.UpdateLead(ctx, l.ID, cirrus.LeadWrite{Rating: 5}); err != nil || l.Rating != 5 {
+	if l, err = c.UpdateLead(ctx, l.ID, cirrus.LeadWrite{Rating: rest.Some(5)}); err != nil || l.Rating != 5 {
 		t.Fatalf("update lead: %+v %v", l, err)
 	}
-	_, err = c.CreateAccount(ctx, cirrus.AccountWrite{Name: "x"})
+	_, err = c.CreateAccount(ctx, cirrus.AccountWrite{Name: rest.Some("x")})
 	var he *rest.HTTPError
 	if !errors.Is(err, rest.ErrBadRequest) || !errors.As(err, &he) || he.Fields["typeid"] == "" || he.Message != "Input payload validation failed" {
 		t.Fatalf("validation error: %v %+v", err, he)
+	}
+}
+
+// TestWritesSendZeroNullAndAbsent: a set zero is sent and kept, an absent field is not
+// sent (the record keeps it), null reaches the nullable address leaves.
+func TestWritesSendZeroNullAndAbsent(t *testing.T) {
+	c := newClient(t, false)
+	ctx := context.Background()
+	l, err := c.UpdateLead(ctx, 1, cirrus.LeadWrite{Rating: rest.Some(0), Value: rest.Some(json.Number("0")), Title: rest.Some("")})
+	if err != nil || l.Rating != 0 || l.Value.String() != "0.0" || l.Title != "" || l.Description == "" {
+		t.Fatalf("lead after zeroing: %+v %v", l, err)
+	}
+	city := rest.Some("Kiruna")
+	a, err := c.UpdateAccount(ctx, 1, cirrus.AccountWrite{Addresses: rest.Some(cirrus.AddressesWrite{
+		Delivery: rest.Some(cirrus.AddressWrite{City: city}), Invoice: rest.Some(cirrus.AddressWrite{Street: rest.Null[string]()})})})
+	if err != nil || *a.Addresses.Delivery.City != "Kiruna" || a.Addresses.Invoice.Street != nil || *a.Addresses.Postal.City == "Kiruna" ||
+		a.Addresses.Invoice.City == nil {
+		t.Fatalf("addresses: %+v %v", a.Addresses, err)
+	}
+	o, err := c.UpdateOrder(ctx, 1, cirrus.OrderWrite{Discounted: rest.Some(false), Price: rest.Some(json.Number("0")),
+		Rows: rest.Some([]cirrus.OrderRowWrite{{Specification: rest.Some("Text only"), QuantityOrdered: rest.Some(json.Number("2.5")),
+			Price: rest.Some(json.Number("10")), ExternalKey: rest.Null[string]()}})})
+	if err != nil || o.Price.String() != "0.0" || len(o.Rows) != 1 || (o.Rows[0].Article != nil && o.Rows[0].Article.ID != 0) || o.Rows[0].TotalPrice.String() != "25.0" ||
+		o.Rows[0].ExternalKey != nil {
+		t.Fatalf("order: %+v %v", o, err)
 	}
 }
 

@@ -3,6 +3,8 @@ package cirrus
 import (
 	"context"
 	"net/http"
+
+	"crmgraph/backends/rest"
 )
 
 // Contact is the read model of GET /contacts/{id} and the contact list items.
@@ -45,30 +47,32 @@ func (c *Contact) normalize() {
 	c.Superior = present(c.Superior, contactID)
 }
 
-// ContactWrite is the POST/PUT body. Name, Surname and AccountID are required on create;
-// AccountID is not part of the update body (a contact cannot move between accounts).
+// ContactWrite is the POST/PUT body (seed L2259, L2447). Name, Surname and AccountID
+// are required on create; AccountID is not part of the update body (a contact cannot
+// move between accounts). Absent fields are left out; texts are cleared with "" (the
+// seed types them as plain strings).
 type ContactWrite struct {
-	Name           string     `json:"name,omitempty"`
-	Surname        string     `json:"surname,omitempty"`
-	Function       string     `json:"function,omitempty"`
-	Department     string     `json:"department,omitempty"`
-	Email          string     `json:"email,omitempty"`
-	Officephone    string     `json:"officephone,omitempty"`
-	Cellphone      string     `json:"cellphone,omitempty"`
-	Title          string     `json:"title,omitempty"`
-	Street         string     `json:"street,omitempty"`
-	City           string     `json:"city,omitempty"`
-	Zip            string     `json:"zip,omitempty"`
-	AccountID      int        `json:"accountid,omitempty"`
-	PrimaryContact *Flag      `json:"primarycontact,omitempty"`
-	SocialmediaFB  string     `json:"socialmedia_fb,omitempty"`
-	SocialmediaTW  string     `json:"socialmedia_tw,omitempty"`
-	SocialmediaLI  string     `json:"socialmedia_li,omitempty"`
-	IDNumber       string     `json:"idnumber,omitempty"`
-	ExternalKey    string     `json:"externalkey,omitempty"`
-	Active         *Flag      `json:"active,omitempty"`
-	SuperiorID     int        `json:"superiorid,omitempty"`
-	Tags           []IDObject `json:"tags,omitempty"`
+	Name           rest.Optional[string]     `json:"name,omitzero"`
+	Surname        rest.Optional[string]     `json:"surname,omitzero"`
+	Function       rest.Optional[string]     `json:"function,omitzero"`
+	Department     rest.Optional[string]     `json:"department,omitzero"`
+	Email          rest.Optional[string]     `json:"email,omitzero"`
+	Officephone    rest.Optional[string]     `json:"officephone,omitzero"`
+	Cellphone      rest.Optional[string]     `json:"cellphone,omitzero"`
+	Title          rest.Optional[string]     `json:"title,omitzero"`
+	Street         rest.Optional[string]     `json:"street,omitzero"`
+	City           rest.Optional[string]     `json:"city,omitzero"`
+	Zip            rest.Optional[string]     `json:"zip,omitzero"`
+	AccountID      rest.Optional[int]        `json:"accountid,omitzero"`
+	PrimaryContact rest.Optional[Flag]       `json:"primarycontact,omitzero"`
+	SocialmediaFB  rest.Optional[string]     `json:"socialmedia_fb,omitzero"`
+	SocialmediaTW  rest.Optional[string]     `json:"socialmedia_tw,omitzero"`
+	SocialmediaLI  rest.Optional[string]     `json:"socialmedia_li,omitzero"`
+	IDNumber       rest.Optional[string]     `json:"idnumber,omitzero"`
+	ExternalKey    rest.Optional[string]     `json:"externalkey,omitzero"`
+	Active         rest.Optional[Flag]       `json:"active,omitzero"`
+	SuperiorID     rest.Optional[int]        `json:"superiorid,omitzero"`
+	Tags           rest.Optional[[]IDObject] `json:"tags,omitzero"`
 }
 
 // ContactQuery filters GET /contacts.
@@ -125,7 +129,7 @@ func (c *Client) CreateContact(ctx context.Context, w ContactWrite) (*Contact, e
 
 // UpdateContact changes the properties set in w (AccountID is ignored by the API).
 func (c *Client) UpdateContact(ctx context.Context, id int, w ContactWrite) (*Contact, error) {
-	w.AccountID = 0
+	w.AccountID = rest.Optional[int]{} // not part of the update model
 	var out *Contact
 	if err := c.send(ctx, "contacts.update", http.MethodPut, itemPath(PathContacts, id), w, &out); err != nil {
 		return nil, errorf(err, "update contact %d", id)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+
+	"crmgraph/backends/rest"
 )
 
 // Lead is the read model of GET /leads/{id} and the list items. A lead has no account
@@ -66,28 +68,29 @@ func (l *Lead) normalize() {
 	l.Status = present(l.Status, func(s *LeadStatus) int { return s.ID })
 }
 
-// LeadWrite is the POST/PUT body; no field is required. created/updated are ignored by
-// the API on write and therefore not offered.
+// LeadWrite is the POST/PUT body (seed L3923, L4098); no field is required.
+// created/updated are ignored by the API on write and therefore not offered. Absent
+// fields are left out; texts are cleared with "" (plain strings in the seed).
 type LeadWrite struct {
-	ContactTitle     string      `json:"contacttitle,omitempty"`
-	ContactName      string      `json:"contactname,omitempty"`
-	ContactSurname   string      `json:"contactsurname,omitempty"`
-	ContactCompany   string      `json:"contactcompany,omitempty"`
-	ContactStreet    string      `json:"contactstreet,omitempty"`
-	ContactCity      string      `json:"contactcity,omitempty"`
-	ContactZip       string      `json:"contactzip,omitempty"`
-	ContactPhone     string      `json:"contactphone,omitempty"`
-	ContactCellphone string      `json:"contactcellphone,omitempty"`
-	ContactEmail     string      `json:"contactemail,omitempty"`
-	ContactVatNo     string      `json:"contactvatno,omitempty"`
-	Value            json.Number `json:"value,omitempty"`
-	Title            string      `json:"title,omitempty"`
-	Description      string      `json:"description,omitempty"`
-	Rating           int         `json:"rating,omitempty"`
-	User             *IDObject   `json:"user,omitempty"`
-	Source           *IDObject   `json:"source,omitempty"`
-	Status           *IDObject   `json:"status,omitempty"`
-	Tags             []IDObject  `json:"tags,omitempty"`
+	ContactTitle     rest.Optional[string]      `json:"contacttitle,omitzero"`
+	ContactName      rest.Optional[string]      `json:"contactname,omitzero"`
+	ContactSurname   rest.Optional[string]      `json:"contactsurname,omitzero"`
+	ContactCompany   rest.Optional[string]      `json:"contactcompany,omitzero"`
+	ContactStreet    rest.Optional[string]      `json:"contactstreet,omitzero"`
+	ContactCity      rest.Optional[string]      `json:"contactcity,omitzero"`
+	ContactZip       rest.Optional[string]      `json:"contactzip,omitzero"`
+	ContactPhone     rest.Optional[string]      `json:"contactphone,omitzero"`
+	ContactCellphone rest.Optional[string]      `json:"contactcellphone,omitzero"`
+	ContactEmail     rest.Optional[string]      `json:"contactemail,omitzero"`
+	ContactVatNo     rest.Optional[string]      `json:"contactvatno,omitzero"`
+	Value            rest.Optional[json.Number] `json:"value,omitzero"`
+	Title            rest.Optional[string]      `json:"title,omitzero"`
+	Description      rest.Optional[string]      `json:"description,omitzero"`
+	Rating           rest.Optional[int]         `json:"rating,omitzero"`
+	User             rest.Optional[IDObject]    `json:"user,omitzero"`
+	Source           rest.Optional[IDObject]    `json:"source,omitzero"`
+	Status           rest.Optional[IDObject]    `json:"status,omitzero"`
+	Tags             rest.Optional[[]IDObject]  `json:"tags,omitzero"`
 }
 
 // LeadQuery filters GET /leads.

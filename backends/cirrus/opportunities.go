@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+
+	"crmgraph/backends/rest"
 )
 
 // Opportunity is the read model of GET /opportunities/{id} and the list items. Unlike
@@ -129,31 +131,32 @@ func (o *Opportunity) normalize() {
 	o.Type = present(o.Type, func(t *OpportunityType) int { return t.ID })
 }
 
-// OpportunityWrite is the POST/PUT body. AccountID, ContactID, Title, Description,
-// UserID, StatusID, EstimatedEndDate and TypeID are required on create and on update.
+// OpportunityWrite is the POST/PUT body (seed L4255, L4662). AccountID, ContactID,
+// Title, Description, UserID, StatusID, EstimatedEndDate and TypeID are required on
+// create and on update. Absent fields are left out; texts are cleared with "".
 type OpportunityWrite struct {
-	AccountID        int         `json:"accountid,omitempty"`
-	AltAccountID     int         `json:"altaccountid,omitempty"`
-	ContactID        int         `json:"contactid,omitempty"`
-	Phone            string      `json:"phone,omitempty"`
-	Title            string      `json:"title,omitempty"`
-	Description      string      `json:"description,omitempty"`
-	UserID           int         `json:"userid,omitempty"`
-	Result           string      `json:"result,omitempty"`
-	Value            json.Number `json:"value,omitempty"`
-	AltValue         string      `json:"altvalue,omitempty"`
-	AltValueLabel    string      `json:"altvaluelabel,omitempty"`
-	StatusID         int         `json:"statusid,omitempty"`
-	EstimatedEndDate string      `json:"estimatedenddate,omitempty"`
-	LostReasonID     int         `json:"lostreasonid,omitempty"`
-	TypeID           int         `json:"typeid,omitempty"`
-	WinReasonID      int         `json:"winreasonid,omitempty"`
-	EndDate          string      `json:"enddate,omitempty"` // "YYYY-MM-DD", the actual end date
-	StateID          int         `json:"stateid,omitempty"`
-	EstimateID       int         `json:"estimateid,omitempty"`
-	SourceID         string      `json:"sourceid,omitempty"` // a string on write (sic)
-	Closed           *Flag       `json:"closed,omitempty"`
-	Tags             []IDObject  `json:"tags,omitempty"`
+	AccountID        rest.Optional[int]         `json:"accountid,omitzero"`
+	AltAccountID     rest.Optional[int]         `json:"altaccountid,omitzero"`
+	ContactID        rest.Optional[int]         `json:"contactid,omitzero"`
+	Phone            rest.Optional[string]      `json:"phone,omitzero"`
+	Title            rest.Optional[string]      `json:"title,omitzero"`
+	Description      rest.Optional[string]      `json:"description,omitzero"`
+	UserID           rest.Optional[int]         `json:"userid,omitzero"`
+	Result           rest.Optional[string]      `json:"result,omitzero"`
+	Value            rest.Optional[json.Number] `json:"value,omitzero"`
+	AltValue         rest.Optional[string]      `json:"altvalue,omitzero"` // a string on write (sic)
+	AltValueLabel    rest.Optional[string]      `json:"altvaluelabel,omitzero"`
+	StatusID         rest.Optional[int]         `json:"statusid,omitzero"`
+	EstimatedEndDate rest.Optional[string]      `json:"estimatedenddate,omitzero"`
+	LostReasonID     rest.Optional[int]         `json:"lostreasonid,omitzero"`
+	TypeID           rest.Optional[int]         `json:"typeid,omitzero"`
+	WinReasonID      rest.Optional[int]         `json:"winreasonid,omitzero"`
+	EndDate          rest.Optional[string]      `json:"enddate,omitzero"` // "YYYY-MM-DD", the actual end date
+	StateID          rest.Optional[int]         `json:"stateid,omitzero"`
+	EstimateID       rest.Optional[int]         `json:"estimateid,omitzero"`
+	SourceID         rest.Optional[string]      `json:"sourceid,omitzero"` // a string on write (sic)
+	Closed           rest.Optional[Flag]        `json:"closed,omitzero"`
+	Tags             rest.Optional[[]IDObject]  `json:"tags,omitzero"`
 }
 
 // OpportunityQuery filters GET /opportunities.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+
+	"crmgraph/backends/rest"
 )
 
 // Order is the read model of GET /orders/{id} and the list items. References are
@@ -160,65 +162,72 @@ func (o *Order) normalize() {
 	o.Pricelist = present(o.Pricelist, func(p *Pricelist) int { return p.ID })
 }
 
-// OrderWrite is the POST/PUT body. PlaceDate, Account, User, Contact and Status are
-// required on create. BuyPrice and Discounted are only in the update body.
+// OrderWrite is the POST/PUT body (seed L4893, L5353). PlaceDate, Account, User,
+// Contact and Status are required on create. BuyPrice and Discounted are only in the
+// update body. Absent fields are left out; texts are cleared with "" (plain strings
+// in the seed); Rows, when sent, replace the order's rows.
 type OrderWrite struct {
-	PlaceDate        string          `json:"placedate,omitempty"` // only the date part is used
-	Account          *IDObject       `json:"account,omitempty"`
-	User             *IDObject       `json:"user,omitempty"`
-	Contact          *IDObject       `json:"contact,omitempty"`
-	Status           *IDObject       `json:"status,omitempty"`
-	DeliveryTerm     *IDObject       `json:"deliveryterm,omitempty"`
-	PaymentTerm      *IDObject       `json:"paymentterm,omitempty"`
-	DeliveryType     *IDObject       `json:"deliverytype,omitempty"`
-	Price            json.Number     `json:"price,omitempty"`
-	CurrencyCode     string          `json:"currencycode,omitempty"`
-	CurrencyRate     json.Number     `json:"currencyrate,omitempty"`
-	StatisticsPrice  json.Number     `json:"statisticsprice,omitempty"`
-	AlternativeValue json.Number     `json:"alternativevalue,omitempty"`
-	BuyPrice         json.Number     `json:"buyprice,omitempty"`
-	Discounted       *bool           `json:"discounted,omitempty"`
-	AlternateID      string          `json:"alternateid,omitempty"`
-	ExternalComment  string          `json:"externalcomment,omitempty"`
-	Delivered        *Flag           `json:"delivered,omitempty"`
-	DeliveryDate     string          `json:"deliverydate,omitempty"`
-	DeliveryName     string          `json:"deliveryname,omitempty"`
-	DeliveryStreet   string          `json:"deliverystreet,omitempty"`
-	DeliveryZip      string          `json:"deliveryzip,omitempty"`
-	DeliveryCity     string          `json:"deliverycity,omitempty"`
-	DeliveryCountry  string          `json:"deliverycountry,omitempty"`
-	InvoiceName      string          `json:"invoicename,omitempty"`
-	InvoiceStreet    string          `json:"invoicestreet,omitempty"`
-	InvoiceZip       string          `json:"invoicezip,omitempty"`
-	InvoiceCity      string          `json:"invoicecity,omitempty"`
-	InvoiceCountry   string          `json:"invoicecountry,omitempty"`
-	InvoiceEmail     string          `json:"invoiceemail,omitempty"`
-	InvoiceNumber    string          `json:"invoicenumber,omitempty"`
-	InvoiceDate      string          `json:"invoicedate,omitempty"`
-	ExternalKey      string          `json:"externalkey,omitempty"`
-	InternalComment  string          `json:"internalcomment,omitempty"`
-	Marking          string          `json:"marking,omitempty"`
-	ReferenceCode    string          `json:"referencecode,omitempty"`
-	ExtraCode        string          `json:"extracode,omitempty"`
-	User2            *IDObject       `json:"user2,omitempty"`
-	Opportunity      *IDObject       `json:"opportunity,omitempty"`
-	Type             *IDObject       `json:"type,omitempty"`
-	Tags             []IDObject      `json:"tags,omitempty"`
-	Rows             []OrderRowWrite `json:"rows,omitempty"`
+	PlaceDate        rest.Optional[string]          `json:"placedate,omitzero"` // only the date part is used
+	Account          rest.Optional[IDObject]        `json:"account,omitzero"`
+	User             rest.Optional[IDObject]        `json:"user,omitzero"`
+	Contact          rest.Optional[IDObject]        `json:"contact,omitzero"`
+	Status           rest.Optional[IDObject]        `json:"status,omitzero"`
+	DeliveryTerm     rest.Optional[IDObject]        `json:"deliveryterm,omitzero"`
+	PaymentTerm      rest.Optional[IDObject]        `json:"paymentterm,omitzero"`
+	DeliveryType     rest.Optional[IDObject]        `json:"deliverytype,omitzero"`
+	Price            rest.Optional[json.Number]     `json:"price,omitzero"`
+	CurrencyCode     rest.Optional[string]          `json:"currencycode,omitzero"`
+	CurrencyRate     rest.Optional[json.Number]     `json:"currencyrate,omitzero"`
+	StatisticsPrice  rest.Optional[json.Number]     `json:"statisticsprice,omitzero"`
+	AlternativeValue rest.Optional[json.Number]     `json:"alternativevalue,omitzero"`
+	BuyPrice         rest.Optional[json.Number]     `json:"buyprice,omitzero"`
+	Discounted       rest.Optional[bool]            `json:"discounted,omitzero"`
+	AlternateID      rest.Optional[string]          `json:"alternateid,omitzero"`
+	ExternalComment  rest.Optional[string]          `json:"externalcomment,omitzero"`
+	Delivered        rest.Optional[Flag]            `json:"delivered,omitzero"`
+	DeliveryDate     rest.Optional[string]          `json:"deliverydate,omitzero"`
+	DeliveryName     rest.Optional[string]          `json:"deliveryname,omitzero"`
+	DeliveryStreet   rest.Optional[string]          `json:"deliverystreet,omitzero"`
+	DeliveryZip      rest.Optional[string]          `json:"deliveryzip,omitzero"`
+	DeliveryCity     rest.Optional[string]          `json:"deliverycity,omitzero"`
+	DeliveryCountry  rest.Optional[string]          `json:"deliverycountry,omitzero"`
+	InvoiceName      rest.Optional[string]          `json:"invoicename,omitzero"`
+	InvoiceStreet    rest.Optional[string]          `json:"invoicestreet,omitzero"`
+	InvoiceZip       rest.Optional[string]          `json:"invoicezip,omitzero"`
+	InvoiceCity      rest.Optional[string]          `json:"invoicecity,omitzero"`
+	InvoiceCountry   rest.Optional[string]          `json:"invoicecountry,omitzero"`
+	InvoiceEmail     rest.Optional[string]          `json:"invoiceemail,omitzero"`
+	InvoiceNumber    rest.Optional[string]          `json:"invoicenumber,omitzero"`
+	InvoiceDate      rest.Optional[string]          `json:"invoicedate,omitzero"`
+	ExternalKey      rest.Optional[string]          `json:"externalkey,omitzero"`
+	InternalComment  rest.Optional[string]          `json:"internalcomment,omitzero"`
+	Marking          rest.Optional[string]          `json:"marking,omitzero"`
+	ReferenceCode    rest.Optional[string]          `json:"referencecode,omitzero"`
+	ExtraCode        rest.Optional[string]          `json:"extracode,omitzero"`
+	User2            rest.Optional[IDObject]        `json:"user2,omitzero"`
+	Opportunity      rest.Optional[IDObject]        `json:"opportunity,omitzero"`
+	Type             rest.Optional[IDObject]        `json:"type,omitzero"`
+	Tags             rest.Optional[[]IDObject]      `json:"tags,omitzero"`
+	Rows             rest.Optional[[]OrderRowWrite] `json:"rows,omitzero"`
 }
 
-// OrderRowWrite is an order line in a POST/PUT body.
+// OrderRowWrite is an order line in a POST/PUT body (the OrderRow model, seed L4893).
+// A row without an article is a text row. ExternalKey is the row's one nullable string.
 type OrderRowWrite struct {
-	ID              int         `json:"id,omitempty"`
-	QuantityOrdered json.Number `json:"quantityordered,omitempty"`
-	Price           json.Number `json:"price,omitempty"`
-	DiscountPercent json.Number `json:"discountpercent,omitempty"`
-	DiscountAmount  json.Number `json:"discountamount,omitempty"`
-	Specification   string      `json:"specification,omitempty"`
-	SortOrder       int         `json:"sortorder,omitempty"`
-	ExternalKey     string      `json:"externalkey,omitempty"`
-	Article         *IDObject   `json:"article,omitempty"`
-	ArticleUnit     *IDObject   `json:"articleunit,omitempty"`
+	ID                rest.Optional[int]         `json:"id,omitzero"`
+	QuantityOrdered   rest.Optional[json.Number] `json:"quantityordered,omitzero"`
+	QuantityDelivered rest.Optional[json.Number] `json:"quantitydelivered,omitzero"`
+	Price             rest.Optional[json.Number] `json:"price,omitzero"`
+	BuyPrice          rest.Optional[json.Number] `json:"buyprice,omitzero"`
+	DiscountPercent   rest.Optional[json.Number] `json:"discountpercent,omitzero"`
+	DiscountAmount    rest.Optional[json.Number] `json:"discountamount,omitzero"`
+	Specification     rest.Optional[string]      `json:"specification,omitzero"`
+	SortOrder         rest.Optional[int]         `json:"sortorder,omitzero"`
+	ExternalKey       rest.Optional[string]      `json:"externalkey,omitzero"`
+	NoPrint           rest.Optional[Flag]        `json:"noprint,omitzero"`
+	Article           rest.Optional[IDObject]    `json:"article,omitzero"`
+	ArticleUnit       rest.Optional[IDObject]    `json:"articleunit,omitzero"`
+	Tags              rest.Optional[[]IDObject]  `json:"tags,omitzero"`
 }
 
 // OrderQuery filters GET /orders.

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"strconv"
+
+	"crmgraph/backends/rest"
 )
 
 // Flag is the API's integer boolean (0/1; accounts' active filter also knows 2 = both).
@@ -50,13 +52,9 @@ type IDObject struct {
 	ID int `json:"id"`
 }
 
-// Ref returns a reference to id, or nil for 0 (so omitempty drops it).
-func Ref(id int) *IDObject {
-	if id == 0 {
-		return nil
-	}
-	return &IDObject{ID: id}
-}
+// Ref is a reference to id, sent even for 0 (the API then answers that the record does
+// not exist rather than keeping the old reference).
+func Ref(id int) rest.Optional[IDObject] { return rest.Some(IDObject{ID: id}) }
 
 // IDName is the {id,name} shape of many embedded references (account type, order status…).
 type IDName struct {
@@ -119,26 +117,56 @@ type ListedContact struct {
 	Number      string `json:"number"`
 }
 
-// Address is one of an account's four addresses; every leaf is a nullable string.
+// Address is one of an account's four addresses as read; every leaf is a nullable string.
 type Address struct {
-	Careof      *string      `json:"careof,omitempty"`
-	Name        *string      `json:"name,omitempty"`
-	Street      *string      `json:"street,omitempty"`
-	Zip         *string      `json:"zip,omitempty"`
-	City        *string      `json:"city,omitempty"`
-	Country     *string      `json:"country,omitempty"`
-	Email       *string      `json:"email,omitempty"`
-	Coordinates *Coordinates `json:"coordinates,omitempty"`
-	Number      *string      `json:"number,omitempty"`
-	Letter      *string      `json:"letter,omitempty"`
+	Careof      *string      `json:"careof"`
+	Name        *string      `json:"name"`
+	Street      *string      `json:"street"`
+	Zip         *string      `json:"zip"`
+	City        *string      `json:"city"`
+	Country     *string      `json:"country"`
+	Email       *string      `json:"email"`
+	Coordinates *Coordinates `json:"coordinates"`
+	Number      *string      `json:"number"`
+	Letter      *string      `json:"letter"`
 }
 
-// Addresses are an account's nested addresses.
+// Addresses are an account's nested addresses as read.
 type Addresses struct {
-	Visiting *Address `json:"visiting,omitempty"`
-	Delivery *Address `json:"delivery,omitempty"`
-	Invoice  *Address `json:"invoice,omitempty"`
-	Postal   *Address `json:"postal,omitempty"`
+	Visiting *Address `json:"visiting"`
+	Delivery *Address `json:"delivery"`
+	Invoice  *Address `json:"invoice"`
+	Postal   *Address `json:"postal"`
+}
+
+// AddressWrite is one address in a write body. Its leaves are nullable strings in the
+// seed (L4 sample), so null clears one.
+type AddressWrite struct {
+	Careof      rest.Optional[string]           `json:"careof,omitzero"`
+	Name        rest.Optional[string]           `json:"name,omitzero"`
+	Street      rest.Optional[string]           `json:"street,omitzero"`
+	Zip         rest.Optional[string]           `json:"zip,omitzero"`
+	City        rest.Optional[string]           `json:"city,omitzero"`
+	Country     rest.Optional[string]           `json:"country,omitzero"`
+	Email       rest.Optional[string]           `json:"email,omitzero"`
+	Coordinates rest.Optional[CoordinatesWrite] `json:"coordinates,omitzero"`
+	Number      rest.Optional[string]           `json:"number,omitzero"`
+	Letter      rest.Optional[string]           `json:"letter,omitzero"`
+}
+
+// CoordinatesWrite are an address's coordinates in a write body (nullable strings).
+type CoordinatesWrite struct {
+	Latitude  rest.Optional[string] `json:"latitude,omitzero"`
+	Longitude rest.Optional[string] `json:"longitude,omitzero"`
+	Distance  rest.Optional[string] `json:"distance,omitzero"`
+}
+
+// AddressesWrite are the addresses of an account write body; an absent one is kept.
+type AddressesWrite struct {
+	Visiting rest.Optional[AddressWrite] `json:"visiting,omitzero"`
+	Delivery rest.Optional[AddressWrite] `json:"delivery,omitzero"`
+	Invoice  rest.Optional[AddressWrite] `json:"invoice,omitzero"`
+	Postal   rest.Optional[AddressWrite] `json:"postal,omitzero"`
 }
 
 // OneOrMany decodes a value the spec renders as one object although it is probably a

@@ -316,17 +316,15 @@ func TestMutations(t *testing.T) {
 	w := world()
 	contactID := w.PeopleWhere(func(p *dataset.Person) bool { return p.ConeID != "" })[0].ConeID
 	user := w.Users[2].ConeID
-	str := func(s string) *string { return &s }
-
-	acc, err := c.CreateAccount(ctx, cone.AccountInput{Name: str("Client AB"), City: str("Umeå"),
-		Contacts: []cone.Contact{{Customer: cone.Customer{ID: contactID}}}})
+	acc, err := c.CreateAccount(ctx, cone.AccountInput{Name: rest.Some("Client AB"), City: rest.Some("Umeå"),
+		Contacts: rest.Some([]cone.Contact{{Customer: cone.Customer{ID: contactID}}})})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if acc.ID == "" || acc.Name != "Client AB" || acc.PrimaryContact == nil || acc.PrimaryContact.ID != contactID {
 		t.Fatalf("created account = %+v", acc)
 	}
-	upd, err := c.UpdateAccount(ctx, acc.ID, cone.AccountInput{City: str("Luleå")})
+	upd, err := c.UpdateAccount(ctx, acc.ID, cone.AccountInput{City: rest.Some("Luleå")})
 	if err != nil || upd.City != "Luleå" || upd.Name != "Client AB" {
 		t.Fatalf("updated = %+v, %v", upd, err)
 	}
@@ -351,7 +349,7 @@ func TestMutations(t *testing.T) {
 	if !errors.As(err, &herr) || herr.Status != 400 || herr.Fields["subject"] == "" {
 		t.Fatalf("invalid lead: %v, want 400 with a subject field error", err)
 	}
-	cp, err := c.CopyLead(ctx, lead.ID, cone.CopyLeadData{Contact: cone.Contact{Customer: cone.Customer{ID: contactID}}, Subject: str("Copy")})
+	cp, err := c.CopyLead(ctx, lead.ID, cone.CopyLeadData{Contact: cone.Contact{Customer: cone.Customer{ID: contactID}}, Subject: new("Copy")})
 	if err != nil || cp.ID == lead.ID || cp.Subject != "Copy" {
 		t.Fatalf("copy = %+v, %v", cp, err)
 	}

@@ -32,7 +32,7 @@ func TestQueryBuilderReadsAreRetried(t *testing.T) {
 		{name: "account create (POST) is not", wantHits: 1,
 			call: func(ctx context.Context, c *cone.Client) error {
 				name := "Acme"
-				_, err := c.CreateAccount(ctx, cone.AccountInput{Name: &name})
+				_, err := c.CreateAccount(ctx, cone.AccountInput{Name: rest.Some(name)})
 				if !errors.Is(err, rest.ErrUnavailable) {
 					return err
 				}

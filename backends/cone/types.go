@@ -3,6 +3,8 @@ package cone
 import (
 	"encoding/json"
 	"time"
+
+	"crmgraph/backends/rest"
 )
 
 // Ref is the seed's reference shape: a nested object holding only the id.
@@ -92,25 +94,27 @@ type AccountList struct {
 }
 
 // AccountInput is the body of POST /api/account and PATCH /api/account/{account}: the
-// Account fields minus id and thirdPartyIds, all optional. Nil fields are not sent, so
-// a PATCH changes only what is set.
+// Account fields minus id and thirdPartyIds, all optional (seed L1089, L2562). Absent
+// fields are left out, so a PATCH changes only what is set; a set zero ("" or false)
+// is sent. The seed types these strings as plain (not nullable) strings, so a text is
+// cleared by sending "".
 type AccountInput struct {
-	Name               *string   `json:"name,omitempty"`
-	PrimaryEmail       *string   `json:"primaryEmail,omitempty"`
-	SecondaryEmail     *string   `json:"secondaryEmail,omitempty"`
-	HomePhone          *string   `json:"homePhone,omitempty"`
-	WorkPhone          *string   `json:"workPhone,omitempty"`
-	WorkPhoneExtension *string   `json:"workPhoneExtension,omitempty"`
-	MobilePhone        *string   `json:"mobilePhone,omitempty"`
-	Address            *string   `json:"address,omitempty"`
-	City               *string   `json:"city,omitempty"`
-	Province           *string   `json:"province,omitempty"`
-	PostalCode         *string   `json:"postalCode,omitempty"`
-	Country            *string   `json:"country,omitempty"`
-	Language           *string   `json:"language,omitempty"`
-	IsActive           *bool     `json:"isActive,omitempty"`
-	PrimaryContact     *Contact  `json:"primaryContact,omitempty"`
-	Contacts           []Contact `json:"contacts,omitempty"`
+	Name               rest.Optional[string]    `json:"name,omitzero"`
+	PrimaryEmail       rest.Optional[string]    `json:"primaryEmail,omitzero"`
+	SecondaryEmail     rest.Optional[string]    `json:"secondaryEmail,omitzero"`
+	HomePhone          rest.Optional[string]    `json:"homePhone,omitzero"`
+	WorkPhone          rest.Optional[string]    `json:"workPhone,omitzero"`
+	WorkPhoneExtension rest.Optional[string]    `json:"workPhoneExtension,omitzero"`
+	MobilePhone        rest.Optional[string]    `json:"mobilePhone,omitzero"`
+	Address            rest.Optional[string]    `json:"address,omitzero"`
+	City               rest.Optional[string]    `json:"city,omitzero"`
+	Province           rest.Optional[string]    `json:"province,omitzero"`
+	PostalCode         rest.Optional[string]    `json:"postalCode,omitzero"`
+	Country            rest.Optional[string]    `json:"country,omitzero"`
+	Language           rest.Optional[string]    `json:"language,omitzero"`
+	IsActive           rest.Optional[bool]      `json:"isActive,omitzero"`
+	PrimaryContact     rest.Optional[Contact]   `json:"primaryContact,omitzero"`
+	Contacts           rest.Optional[[]Contact] `json:"contacts,omitzero"`
 }
 
 // Connection is the deal-like record (the seed has no opportunity); Lead extends it.

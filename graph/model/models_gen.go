@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // An object with a global id, fetchable with `node`.
@@ -41,21 +43,21 @@ type AccountFilter struct {
 }
 
 type AccountInput struct {
-	Name      *string `json:"name,omitempty"`
-	Number    *string `json:"number,omitempty"`
-	Email     *string `json:"email,omitempty"`
-	Phone     *string `json:"phone,omitempty"`
-	Mobile    *string `json:"mobile,omitempty"`
-	Website   *string `json:"website,omitempty"`
-	VatNumber *string `json:"vatNumber,omitempty"`
-	Active    *bool   `json:"active,omitempty"`
-	Info      *string `json:"info,omitempty"`
+	Name      graphql.Omittable[*string] `json:"name,omitempty"`
+	Number    graphql.Omittable[*string] `json:"number,omitempty"`
+	Email     graphql.Omittable[*string] `json:"email,omitempty"`
+	Phone     graphql.Omittable[*string] `json:"phone,omitempty"`
+	Mobile    graphql.Omittable[*string] `json:"mobile,omitempty"`
+	Website   graphql.Omittable[*string] `json:"website,omitempty"`
+	VatNumber graphql.Omittable[*string] `json:"vatNumber,omitempty"`
+	Active    graphql.Omittable[*bool]   `json:"active,omitempty"`
+	Info      graphql.Omittable[*string] `json:"info,omitempty"`
 	// Cirrus: account type id (required on create).
-	TypeID *string `json:"typeId,omitempty"`
+	TypeID graphql.Omittable[*string] `json:"typeId,omitempty"`
 	// Cirrus: owner, a User global id or Cirrus user id (required on create).
-	OwnerID *string `json:"ownerId,omitempty"`
+	OwnerID graphql.Omittable[*string] `json:"ownerId,omitempty"`
 	// Cirrus: the external key (crmgraph reads a ConeCRM uuid there as a link).
-	ExternalKey *string `json:"externalKey,omitempty"`
+	ExternalKey graphql.Omittable[*string] `json:"externalKey,omitempty"`
 }
 
 type AccountType struct {
@@ -146,17 +148,17 @@ type ContactFilter struct {
 }
 
 type ContactInput struct {
-	FirstName *string `json:"firstName,omitempty"`
-	LastName  *string `json:"lastName,omitempty"`
-	Title     *string `json:"title,omitempty"`
-	Email     *string `json:"email,omitempty"`
-	Phone     *string `json:"phone,omitempty"`
-	Mobile    *string `json:"mobile,omitempty"`
-	Active    *bool   `json:"active,omitempty"`
+	FirstName graphql.Omittable[*string] `json:"firstName,omitempty"`
+	LastName  graphql.Omittable[*string] `json:"lastName,omitempty"`
+	Title     graphql.Omittable[*string] `json:"title,omitempty"`
+	Email     graphql.Omittable[*string] `json:"email,omitempty"`
+	Phone     graphql.Omittable[*string] `json:"phone,omitempty"`
+	Mobile    graphql.Omittable[*string] `json:"mobile,omitempty"`
+	Active    graphql.Omittable[*bool]   `json:"active,omitempty"`
 	// Cirrus: the external key.
-	ExternalKey *string `json:"externalKey,omitempty"`
+	ExternalKey graphql.Omittable[*string] `json:"externalKey,omitempty"`
 	// Cirrus: the contact's account (global id), required on create; it cannot change later.
-	AccountID *string `json:"accountId,omitempty"`
+	AccountID graphql.Omittable[*string] `json:"accountId,omitempty"`
 }
 
 type CreateAccountInput struct {
@@ -259,13 +261,13 @@ type LeadFilter struct {
 }
 
 type LeadInput struct {
-	Title       *string        `json:"title,omitempty"`
-	Description *string        `json:"description,omitempty"`
-	Value       *Decimal       `json:"value,omitempty"`
-	Rating      *int           `json:"rating,omitempty"`
-	StatusID    *string        `json:"statusId,omitempty"`
-	OwnerID     *string        `json:"ownerId,omitempty"`
-	Prospect    *ProspectInput `json:"prospect,omitempty"`
+	Title       graphql.Omittable[*string]        `json:"title,omitempty"`
+	Description graphql.Omittable[*string]        `json:"description,omitempty"`
+	Value       graphql.Omittable[*Decimal]       `json:"value,omitempty"`
+	Rating      graphql.Omittable[*int]           `json:"rating,omitempty"`
+	StatusID    graphql.Omittable[*string]        `json:"statusId,omitempty"`
+	OwnerID     graphql.Omittable[*string]        `json:"ownerId,omitempty"`
+	Prospect    graphql.Omittable[*ProspectInput] `json:"prospect,omitempty"`
 }
 
 type LeadStatus struct {
@@ -315,18 +317,18 @@ type OpportunityFilter struct {
 }
 
 type OpportunityInput struct {
-	Title       *string  `json:"title,omitempty"`
-	Description *string  `json:"description,omitempty"`
-	Value       *Decimal `json:"value,omitempty"`
+	Title       graphql.Omittable[*string]  `json:"title,omitempty"`
+	Description graphql.Omittable[*string]  `json:"description,omitempty"`
+	Value       graphql.Omittable[*Decimal] `json:"value,omitempty"`
 	// Account global id.
-	AccountID *string `json:"accountId,omitempty"`
+	AccountID graphql.Omittable[*string] `json:"accountId,omitempty"`
 	// Contact global id.
-	ContactID          *string `json:"contactId,omitempty"`
-	OwnerID            *string `json:"ownerId,omitempty"`
-	StatusID           *string `json:"statusId,omitempty"`
-	TypeID             *string `json:"typeId,omitempty"`
-	EstimatedCloseDate *Date   `json:"estimatedCloseDate,omitempty"`
-	Closed             *bool   `json:"closed,omitempty"`
+	ContactID          graphql.Omittable[*string] `json:"contactId,omitempty"`
+	OwnerID            graphql.Omittable[*string] `json:"ownerId,omitempty"`
+	StatusID           graphql.Omittable[*string] `json:"statusId,omitempty"`
+	TypeID             graphql.Omittable[*string] `json:"typeId,omitempty"`
+	EstimatedCloseDate graphql.Omittable[*Date]   `json:"estimatedCloseDate,omitempty"`
+	Closed             graphql.Omittable[*bool]   `json:"closed,omitempty"`
 }
 
 type OpportunityStatus struct {
@@ -369,15 +371,15 @@ type OrderFilter struct {
 
 type OrderInput struct {
 	// Account global id.
-	AccountID *string `json:"accountId,omitempty"`
+	AccountID graphql.Omittable[*string] `json:"accountId,omitempty"`
 	// Contact global id.
-	ContactID *string          `json:"contactId,omitempty"`
-	OwnerID   *string          `json:"ownerId,omitempty"`
-	StatusID  *string          `json:"statusId,omitempty"`
-	PlacedAt  *Date            `json:"placedAt,omitempty"`
-	Currency  *string          `json:"currency,omitempty"`
-	Marking   *string          `json:"marking,omitempty"`
-	Rows      []*OrderRowInput `json:"rows,omitempty"`
+	ContactID graphql.Omittable[*string]          `json:"contactId,omitempty"`
+	OwnerID   graphql.Omittable[*string]          `json:"ownerId,omitempty"`
+	StatusID  graphql.Omittable[*string]          `json:"statusId,omitempty"`
+	PlacedAt  graphql.Omittable[*Date]            `json:"placedAt,omitempty"`
+	Currency  graphql.Omittable[*string]          `json:"currency,omitempty"`
+	Marking   graphql.Omittable[*string]          `json:"marking,omitempty"`
+	Rows      graphql.Omittable[[]*OrderRowInput] `json:"rows,omitempty"`
 }
 
 type OrderRow struct {
@@ -399,11 +401,11 @@ type OrderRow struct {
 
 type OrderRowInput struct {
 	// The Cirrus article (product) id, as OrderRow.articleId gives it.
-	ArticleID       string   `json:"articleId"`
-	Specification   *string  `json:"specification,omitempty"`
-	Quantity        Decimal  `json:"quantity"`
-	Price           Decimal  `json:"price"`
-	DiscountPercent *Decimal `json:"discountPercent,omitempty"`
+	ArticleID       string                      `json:"articleId"`
+	Specification   graphql.Omittable[*string]  `json:"specification,omitempty"`
+	Quantity        Decimal                     `json:"quantity"`
+	Price           Decimal                     `json:"price"`
+	DiscountPercent graphql.Omittable[*Decimal] `json:"discountPercent,omitempty"`
 }
 
 type OrderStatus struct {
@@ -442,13 +444,13 @@ type Prospect struct {
 }
 
 type ProspectInput struct {
-	Title     *string `json:"title,omitempty"`
-	FirstName *string `json:"firstName,omitempty"`
-	LastName  *string `json:"lastName,omitempty"`
-	Company   *string `json:"company,omitempty"`
-	Email     *string `json:"email,omitempty"`
-	Phone     *string `json:"phone,omitempty"`
-	Mobile    *string `json:"mobile,omitempty"`
+	Title     graphql.Omittable[*string] `json:"title,omitempty"`
+	FirstName graphql.Omittable[*string] `json:"firstName,omitempty"`
+	LastName  graphql.Omittable[*string] `json:"lastName,omitempty"`
+	Company   graphql.Omittable[*string] `json:"company,omitempty"`
+	Email     graphql.Omittable[*string] `json:"email,omitempty"`
+	Phone     graphql.Omittable[*string] `json:"phone,omitempty"`
+	Mobile    graphql.Omittable[*string] `json:"mobile,omitempty"`
 }
 
 type Query struct {

@@ -2,24 +2,46 @@ package cirrus
 
 import (
 	"fmt"
+	"math/big"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 
 	"crmgraph/backends/sandbox/dataset"
 )
 
 // Records as the sandbox stores them. Ids are dense (record id n sits at index n-1), so
-// lookups are slice indexing and the foreign-key indexes are slices of ids.
+// lookups are slice indexing and the foreign-key indexes are slices of ids. A record
+// keeps every field its write model (seed) lets a client set; "" is an unset text
+// (rendered null), a nil *big.Rat an amount the sandbox derives (see render.go).
 
 type account struct {
 	id                                           int
 	name, altName, number, phone, cellphone, fax string
 	email, url, vatno, info, department, extKey  string
-	street, zip, city, country                   string
+	socialFB, socialTW, socialLI                 string
 	active, typeID, userID, altUserID, parentID  int
-	visitWeeks                                   int
+	visitWeeks, altVisitWeeks                    int
+	addresses                                    [4]address // addressKinds order
+	groupIDs, tagIDs, followerIDs                []int
 	contactIDs                                   []int
+}
+
+// addressKinds are the keys of Addresses, in the seed's order (L4 sample).
+var addressKinds = [4]string{"visiting", "delivery", "invoice", "postal"}
+
+const (
+	visiting = iota
+	delivery
+	invoice
+	postal
+)
+
+// address is one of the four; every leaf is a nullable string (seed L4 sample).
+type address struct {
+	careof, name, street, zip, city, country, email, number, letter string
+	latitude, longitude, distance                                   string
 }
 
 type contact struct {
@@ -27,16 +49,22 @@ type contact struct {
 	name, surname, function, department, email       string
 	officephone, cellphone, title, street, city, zip string
 	idnumber, extKey                                 string
+	socialFB, socialTW, socialLI                     string
+	tagIDs, followerIDs                              []int
 }
 
 type opportunity struct {
-	id, accountID, contactID, userID, statusID, typeID int
-	lostReasonID, winReasonID, sourceID, closed        int
-	regUserID, changeUserID                            int
-	title, description, result, phone                  string
-	value                                              int64 // cents
-	estimatedEnd                                       string
-	regDate, changeDate                                time.Time
+	id, accountID, altAccountID, contactID, userID   int
+	statusID, typeID, lostReasonID, winReasonID      int
+	sourceID, closed, stateID, estimateID            int
+	progressionStateID                               int // read-only in the seed: never set by a write
+	regUserID, changeUserID                          int
+	title, description, result, phone, altValueLabel string
+	value                                            *big.Rat
+	altValue                                         *big.Rat // a string on write, a number on read
+	estimatedEnd, endDate                            string   // YYYY-MM-DD; endDate is write-only (no read key)
+	regDate, changeDate                              time.Time
+	tagIDs, followerIDs                              []int
 }
 
 type order struct {
@@ -45,16 +73,29 @@ type order struct {
 	deliveryTypeID, delivered                                int
 	placed, delivery, created, updated                       time.Time
 	currency, alternateID, extKey, externalComment           string
-	internalComment, marking, referenceCode, invoiceNumber   string
-	rows                                                     []orderRow
+	internalComment, marking, referenceCode, extraCode       string
+	invoiceNumber, invoiceDate                               string
+	deliveryAddr                                             orderAddress
+	invoiceAddr                                              orderAddress
+	invoiceEmail                                             string
+	discounted                                               bool
+	// Written amounts; nil until written, the sandbox then derives them from the rows.
+	price, currencyRate, statisticsPrice, alternativeValue, buyPrice *big.Rat
+	tagIDs                                                           []int
+	rows                                                             []orderRow
 }
 
+// orderAddress is an order's flat delivery* or invoice* address.
+type orderAddress struct{ name, street, zip, city, country string }
+
 type orderRow struct {
-	id, articleID, sortOrder int
-	quantity                 int64 // whole units
-	price                    int64 // cents per unit
-	discountPercent          int64
-	specification            string
+	id, articleID, unitID, sortOrder, noPrint int // articleID 0: a text row
+	quantity, price, discountPercent          *big.Rat
+	quantityDelivered, buyPrice               *big.Rat // nil: derived
+	discountAmount                            *big.Rat // nil: from discountPercent
+	specification                             string
+	extKey                                    *string // the row's one nullable string
+	tagIDs                                    []int
 }
 
 type lead struct {
@@ -62,8 +103,9 @@ type lead struct {
 	title, description                         string
 	cTitle, cName, cSurname, cCompany, cStreet string
 	cCity, cZip, cPhone, cCell, cEmail, cVat   string
-	value                                      int64 // cents
+	value                                      *big.Rat
 	created, updated                           time.Time
+	tagIDs                                     []int
 }
 
 type user struct {
@@ -99,6 +141,18 @@ type refs struct {
 	departments   []namedRef
 	units         []namedRef
 	articles      []article
+	// Catalogues for references the seed names but serves no list of (sandbox readings):
+	// tags (Tag {id,name,type}, no tag endpoint), account groups (#3-6 are not served),
+	// opportunity states ({id,state,sortorder}, no endpoint) and estimates (#92 is not served).
+	tags          []tagRef
+	accountGroups []namedRef
+	oppStates     []namedRef
+	estimates     []namedRef // value in key
+}
+
+type tagRef struct {
+	id         int
+	name, kind string
 }
 
 type namedRef struct {
@@ -135,6 +189,14 @@ func newRefs() refs {
 		deliveryTypes: seq("Postal", "Courier", "Freight", "Pickup"),
 		departments:   seq("Sales Nordics", "Key Accounts", "Inside Sales", "Sales Central Europe"),
 		units:         seq("pcs", "hour", "month", "kg"),
+		accountGroups: seq("Key accounts", "Resellers", "Public sector", "Newsletter"),
+		oppStates:     seq("Open", "On hold", "Closed"),
+		estimates:     seq("10 %", "25 %", "50 %", "75 %", "90 %"),
+		tags: []tagRef{{1, "VIP", "company"}, {2, "Partner", "company"}, {3, "Prospect", "company"},
+			{4, "Decision maker", "contact"}, {5, "Newsletter", "contact"}, {6, "Urgent", "deal"}},
+	}
+	for i, v := range []string{"10", "25", "50", "75", "90"} {
+		r.estimates[i].key = v
 	}
 	for i := range r.orderStatuses {
 		r.orderStatuses[i].extra = i + 1 // step
@@ -196,9 +258,17 @@ func (s *Server) generate(w *dataset.World) {
 		a := &account{
 			id: c.CirrusID, name: c.Name, number: strconv.Itoa(10000 + c.CirrusID), phone: c.Phone,
 			email: c.Email, url: c.Website, vatno: c.VATNumber, extKey: c.ConeID,
-			street: c.Street, zip: c.PostalCode, city: c.City, country: c.Country,
 			active: flag(c.Active), typeID: c.TypeIndex + 1, userID: w.Users[c.OwnerUser].CirrusID,
 			visitWeeks: 4 + c.Size%8,
+		}
+		// The generated company has one street address; the account gets it four times,
+		// named and with the e-mail where the sample's delivery and invoice addresses have them.
+		base := address{street: c.Street, zip: c.PostalCode, city: c.City, country: c.Country, number: streetNo(c.Street)}
+		a.addresses = [4]address{base, base, base, base}
+		a.addresses[delivery].name = c.Name
+		a.addresses[invoice].name, a.addresses[invoice].email = c.Name, c.Email
+		if ll, ok := cityCoordinates[c.City]; ok {
+			a.addresses[visiting].latitude, a.addresses[visiting].longitude = ll[0], ll[1]
 		}
 		if c.ParentIndex >= 0 {
 			a.parentID = byIndex[c.ParentIndex]
@@ -206,6 +276,7 @@ func (s *Server) generate(w *dataset.World) {
 		if c.Size > 5 {
 			a.altUserID = 1 + (c.OwnerUser+7)%len(w.Users)
 			a.department = "Key accounts"
+			a.followerIDs = []int{a.altUserID} // the alternate owner follows the account
 		}
 		s.accounts = append(s.accounts, a)
 		for k, pi := range c.People {
@@ -221,6 +292,8 @@ func (s *Server) generate(w *dataset.World) {
 			}
 			if k > 0 && len(a.contactIDs) > 0 {
 				ct.superiorID = a.contactIDs[0]
+			} else {
+				ct.followerIDs = []int{a.userID} // the owner follows the primary contact
 			}
 			s.contacts = append(s.contacts, ct)
 			a.contactIDs = append(a.contactIDs, ct.id)
@@ -265,11 +338,12 @@ func (s *Server) generateOpportunities(w *dataset.World, companies []*dataset.Co
 				statusID: 1 + dataset.Skewed(r, len(s.refs.oppStatuses)), typeID: 1 + r.IntN(len(s.refs.oppTypes)),
 				sourceID: 1 + r.IntN(len(s.refs.sources)), regUserID: a.userID, changeUserID: a.userID,
 				title:       pick(r, oppTitles) + " " + strconv.Itoa(dataset.Epoch.Year()-r.IntN(3)),
-				description: "Opportunity for " + a.name, value: int64(1+r.IntN(500)) * 100 * int64(10+r.IntN(90)),
+				description: "Opportunity for " + a.name, value: cents(int64(1+r.IntN(500)) * 100 * int64(10+r.IntN(90))),
 				estimatedEnd: dataset.Epoch.AddDate(0, 0, r.IntN(360)-180).Format(time.DateOnly),
 				regDate:      dataset.Epoch.AddDate(0, 0, -r.IntN(700)).Add(time.Duration(r.IntN(36000)) * time.Second),
 			}
 			o.changeDate = o.regDate.AddDate(0, 0, r.IntN(60))
+			o.followerIDs = a.followerIDs
 			if len(a.contactIDs) > 0 {
 				o.contactID = pick(r, a.contactIDs)
 			}
@@ -302,11 +376,15 @@ func (s *Server) generateOrders(w *dataset.World, companies []*dataset.Company) 
 				deliveryTypeID: 1 + r.IntN(len(s.refs.deliveryTypes)),
 				placed:         placed, delivery: placed.AddDate(0, 0, 3+r.IntN(30)),
 				created:  placed.Add(9*time.Hour + time.Duration(r.IntN(28800))*time.Second),
-				currency: currencyOf(a.country),
+				currency: currencyOf(c.Country),
 			}
 			o.updated = o.created.Add(time.Duration(r.IntN(200)) * time.Hour)
 			o.alternateID = fmt.Sprintf("SO-%06d", 100000+o.id)
 			o.invoiceNumber = fmt.Sprintf("INV-%06d", 500000+o.id)
+			o.invoiceDate = placed.Format(time.DateOnly)
+			addr := a.addresses[delivery]
+			o.deliveryAddr = orderAddress{name: a.name, street: addr.street, zip: addr.zip, city: addr.city, country: addr.country}
+			o.invoiceAddr, o.invoiceEmail = o.deliveryAddr, a.email
 			o.delivered = flag(o.statusID >= 4 && o.statusID <= 5)
 			if len(a.contactIDs) > 0 {
 				o.contactID = pick(r, a.contactIDs)
@@ -323,8 +401,8 @@ func (s *Server) generateOrders(w *dataset.World, companies []*dataset.Company) 
 				art := pick(r, s.refs.articles)
 				rowID++
 				o.rows = append(o.rows, orderRow{
-					id: rowID, articleID: art.id, sortOrder: j + 1, quantity: int64(1 + r.IntN(20)),
-					price: art.price, discountPercent: int64([]int{0, 0, 0, 5, 10}[r.IntN(5)]),
+					id: rowID, articleID: art.id, unitID: art.unitID, sortOrder: j + 1, quantity: whole(int64(1 + r.IntN(20))),
+					price: cents(art.price), discountPercent: whole(int64([]int{0, 0, 0, 5, 10}[r.IntN(5)])),
 					specification: art.name,
 				})
 			}
@@ -381,11 +459,34 @@ func (s *Server) generateLeads(w *dataset.World) {
 				rating: 1 + r.IntN(5), title: pick(r, leadTitles),
 				cTitle: p.Title, cName: p.FirstName, cSurname: p.LastName, cCompany: c.Name, cStreet: p.Street,
 				cCity: p.City, cZip: p.PostalCode, cPhone: p.Phone, cCell: p.Mobile, cEmail: p.Email, cVat: c.VATNumber,
-				value: int64(r.IntN(200)) * 50000, created: created.Truncate(time.Second),
+				value: cents(int64(r.IntN(200)) * 50000), created: created.Truncate(time.Second),
 			}
 			l.description = l.title + " from " + c.Name
 			l.updated = l.created.Add(time.Duration(r.IntN(500)) * time.Hour)
 			s.leads = append(s.leads, l)
 		}
 	}
+}
+
+// streetNo is the house number at the end of a street ("Storgatan 12" → "12"), the
+// address's number leaf.
+func streetNo(street string) string {
+	if i := strings.LastIndexByte(street, ' '); i > 0 {
+		if _, err := strconv.Atoi(street[i+1:]); err == nil {
+			return street[i+1:]
+		}
+	}
+	return ""
+}
+
+// cityCoordinates place the generated visiting addresses (latitude, longitude as the
+// API's strings), so the nearto filter has something to measure.
+var cityCoordinates = map[string][2]string{
+	"Stockholm": {"59.3293", "18.0686"}, "Göteborg": {"57.7089", "11.9746"}, "Malmö": {"55.6050", "13.0038"},
+	"Uppsala": {"59.8586", "17.6389"}, "Linköping": {"58.4108", "15.6214"}, "Örebro": {"59.2753", "15.2134"},
+	"Oslo": {"59.9139", "10.7522"}, "Bergen": {"60.3913", "5.3221"}, "København": {"55.6761", "12.5683"},
+	"Aarhus": {"56.1629", "10.2039"}, "Helsinki": {"60.1699", "24.9384"}, "Berlin": {"52.5200", "13.4050"},
+	"Hamburg": {"53.5511", "9.9937"}, "München": {"48.1351", "11.5820"}, "Paris": {"48.8566", "2.3522"},
+	"Lyon": {"45.7640", "4.8357"}, "Montréal": {"45.5019", "-73.5674"}, "Toronto": {"43.6532", "-79.3832"},
+	"London": {"51.5072", "-0.1276"}, "Manchester": {"53.4808", "-2.2426"}, "Amsterdam": {"52.3676", "4.9041"},
 }

@@ -32,30 +32,6 @@ func (o obj) get(k string) (any, bool) {
 	return nil, false
 }
 
-// money renders cents the way Python prints the float flask-restx's fields.Float emits
-// ("1250.0", "99.95"), from integers only so no value ever goes through a float.
-func money(cents int64) num {
-	neg := cents < 0
-	if neg {
-		cents = -cents
-	}
-	s := strconv.FormatInt(cents/100, 10) + "."
-	switch frac := cents % 100; {
-	case frac == 0:
-		s += "0"
-	case frac%10 == 0:
-		s += strconv.FormatInt(frac/10, 10)
-	default:
-		s += strconv.FormatInt(frac/10, 10) + strconv.FormatInt(frac%10, 10)
-	}
-	if neg {
-		s = "-" + s
-	}
-	return num(s)
-}
-
-func floatOf(n int) num { return num(strconv.Itoa(n) + ".0") }
-
 func appendJSON(b []byte, v any) []byte {
 	switch x := v.(type) {
 	case nil:

@@ -51,6 +51,7 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 	p := newParams(r)
 	page, perPage := p.paging()
 	key, desc := p.sorting([]string{"name", "number", "userid", "postaladdress_number", "postaladdress_odd", "postaladdress_even"}, "name_asc")
+	dyn := p.dynamicFields()
 	userID, userIDs := p.int("userid"), p.ints("userids")
 	typeID, typeIDs := p.int("typeid"), p.ints("typeids") // typeids is declared integer but documented as a comma list
 	active := 1                                           // the documented default: active accounts only
@@ -59,7 +60,12 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 	}
 	number, name, extKey, vatno := p.str("accountnumber"), p.str("name"), p.str("externalkey"), p.str("vatno")
 	phone, cell, street := p.str("phone"), p.str("cellphone"), p.str("postal_street")
-	cities := []string{p.str("postal_city"), p.str("visitingaddress_city"), p.str("deliveryaddress_city"), p.str("invoiceaddress_city")}
+	cities := [4]string{visiting: p.str("visitingaddress_city"), delivery: p.str("deliveryaddress_city"),
+		invoice: p.str("invoiceaddress_city"), postal: p.str("postal_city")}
+	near := p.nearTo()
+	followedBy := p.int("followedby")
+	missions := p.missions("missionid", false)
+	activity := p.activity()
 	fulltext := p.str("fulltext")
 	if p.failed(s, w) {
 		return
@@ -67,6 +73,7 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 	s.mu.RLock()
 	less := func(a, b int) int {
 		x, y := s.accounts[a-1], s.accounts[b-1]
+		xs, ys := x.addresses[postal].street, y.addresses[postal].street
 		switch key {
 		case "name":
 			return strings.Compare(strings.ToLower(x.name), strings.ToLower(y.name))
@@ -79,7 +86,7 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 			if key == "postaladdress_even" {
 				want = 0
 			}
-			xo, yo := streetNumber(x.street)%2 == want, streetNumber(y.street)%2 == want
+			xo, yo := streetNumber(xs)%2 == want, streetNumber(ys)%2 == want
 			if xo != yo {
 				if xo {
 					return -1
@@ -87,7 +94,7 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 				return 1
 			}
 		}
-		return cmp.Compare(streetNumber(x.street), streetNumber(y.street))
+		return cmp.Compare(streetNumber(xs), streetNumber(ys))
 	}
 	var ids []int
 	presorted := extKey == ""
@@ -101,15 +108,22 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 		if (active != 2 && a.active != active) || (userID != 0 && a.userID != userID) || !inInts(userIDs, a.userID) ||
 			(typeID != 0 && a.typeID != typeID) || !inInts(typeIDs, a.typeID) || (number != "" && a.number != number) ||
 			!likeOpt(name, a.name) || !likeOpt(vatno, a.vatno) || !likeOpt(phone, a.phone) || !likeOpt(cell, a.cellphone) ||
-			!likeOpt(street, a.street) {
+			!likeOpt(street, a.addresses[postal].street) || (followedBy != 0 && !slices.Contains(a.followerIDs, followedBy)) ||
+			dyn.active() || missions || activity || (near != nil && !near.reaches(a)) {
 			return false
 		}
-		for _, c := range cities {
-			if !likeOpt(c, a.city) {
+		for i, c := range cities {
+			if !likeOpt(c, a.addresses[i].city) {
 				return false
 			}
 		}
-		return fulltext == "" || containsFold(fulltext, a.name, a.altName, a.number, a.phone, a.cellphone, a.email, a.vatno, a.street, a.zip, a.city)
+		if fulltext == "" {
+			return true
+		}
+		v, d, inv, po := a.addresses[visiting], a.addresses[delivery], a.addresses[invoice], a.addresses[postal]
+		return containsFold(fulltext, a.name, a.altName, a.number, a.phone, a.cellphone, a.email, a.vatno,
+			po.street, po.city, po.zip, v.careof, v.street, v.zip, v.city, d.name, d.street, d.zip, d.city,
+			inv.name, inv.street, inv.zip, inv.city)
 	})
 	if !presorted {
 		sortIDs(ids, desc, less)
@@ -123,6 +137,8 @@ func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) {
 	p := newParams(r)
 	page, perPage := p.paging()
 	key, desc := p.sorting([]string{"name", "surname", "email", "primarycontact"}, "name_asc")
+	dyn := p.dynamicFields()
+	followedBy := p.int("followedby")
 	accountID := p.int("accountid")
 	typeIDs, ownerIDs := p.ints("accounttypeids"), p.ints("accountuserids")
 	active, primary := p.intPtr("active", 0, 1), p.intPtr("primarycontact", 0, 1)
@@ -159,7 +175,8 @@ func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) {
 	ids = filterIDs(ids, func(id int) bool {
 		c := s.contacts[id-1]
 		if (accountID != 0 && c.accountID != accountID) || (extKey != "" && c.extKey != extKey) ||
-			!eqPtr(active, c.active) || !eqPtr(primary, c.primary) {
+			!eqPtr(active, c.active) || !eqPtr(primary, c.primary) || dyn.active() ||
+			(followedBy != 0 && !slices.Contains(c.followerIDs, followedBy)) {
 			return false
 		}
 		if len(typeIDs) > 0 || len(ownerIDs) > 0 {
@@ -195,10 +212,14 @@ func (s *Server) listOpportunities(w http.ResponseWriter, r *http.Request) {
 	p := newParams(r)
 	page, perPage := p.paging()
 	key, desc := p.sorting([]string{"date", "account", "userid"}, "date_asc")
+	dyn := p.dynamicFields()
 	userID, userIDs := p.int("userid"), p.ints("userids")
 	accountID, contactID := p.int("accountid"), p.int("contactid")
 	typeIDs, ownerIDs := p.ints("accounttypeids"), p.ints("accountuserids")
 	from, to := dateParam(p, "estimated_startdate"), dateParam(p, "estimated_enddate")
+	endFrom, endTo := dateParam(p, "actual_startdate"), dateParam(p, "actual_enddate")
+	estimateID, estimateIDs := p.int("estimateid"), p.ints("estimateids")
+	progressionID, followedBy := p.int("progressionstateid"), p.int("followedby")
 	statusID, statusIDs := p.int("statusid"), p.ints("statusids")
 	lostID, winID, typeID := p.int("lostreasonid"), p.int("winreasonid"), p.int("typeid")
 	closed := p.intPtr("closed", 0, 1)
@@ -234,7 +255,12 @@ func (s *Server) listOpportunities(w http.ResponseWriter, r *http.Request) {
 			(statusID != 0 && o.statusID != statusID) || !inInts(statusIDs, o.statusID) ||
 			(lostID != 0 && o.lostReasonID != lostID) || (winID != 0 && o.winReasonID != winID) ||
 			(typeID != 0 && o.typeID != typeID) || !eqPtr(closed, o.closed) ||
-			(from != "" && o.estimatedEnd < from) || (to != "" && o.estimatedEnd > to) {
+			(from != "" && o.estimatedEnd < from) || (to != "" && o.estimatedEnd > to) ||
+			((endFrom != "" || endTo != "") && o.endDate == "") || (endFrom != "" && o.endDate < endFrom) ||
+			(endTo != "" && o.endDate > endTo) || (estimateID != 0 && o.estimateID != estimateID) ||
+			(len(estimateIDs) > 0 && !slices.Contains(estimateIDs, o.estimateID)) ||
+			(progressionID != 0 && o.progressionStateID != progressionID) ||
+			(followedBy != 0 && !slices.Contains(o.followerIDs, followedBy)) || dyn.active() {
 			return false
 		}
 		if len(typeIDs) > 0 || len(ownerIDs) > 0 {
@@ -258,6 +284,8 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 	p := newParams(r)
 	page, perPage := p.paging()
 	key, desc := p.sorting([]string{"placedate", "deliverydate", "number", "accountid", "externalkey"}, "placedate_desc")
+	dyn := p.dynamicFields()
+	missions := p.missions("missionids", true)
 	accountIDs, statusIDs, userIDs, typeIDs := p.ints("accountids"), p.ints("statusids"), p.ints("userids"), p.ints("typeids")
 	ownerIDs, accTypeIDs := p.ints("accountresponsibleids"), p.ints("accounttypeids")
 	oppID, contactID := p.int("opportunityid"), p.int("contactid")
@@ -298,7 +326,8 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 		if !inInts(accountIDs, o.accountID) || (contactID != 0 && o.contactID != contactID) ||
 			(oppID != 0 && o.opportunityID != oppID) || !inInts(statusIDs, o.statusID) || !inInts(userIDs, o.userID) ||
 			!inInts(typeIDs, o.typeID) || (extKey != "" && o.extKey != extKey) ||
-			(altNumber != "" && o.alternateID != altNumber) || (number != "" && strconv.Itoa(o.id) != number) {
+			(altNumber != "" && o.alternateID != altNumber) || (number != "" && strconv.Itoa(o.id) != number) ||
+			dyn.active() || missions {
 			return false
 		}
 		placed := o.placed.Format(time.DateOnly)
@@ -325,6 +354,7 @@ func (s *Server) listLeads(w http.ResponseWriter, r *http.Request) {
 	p := newParams(r)
 	page, perPage := p.paging()
 	key, desc := p.sorting([]string{"age", "statusid", "userid", "sourceid", "value"}, "age_desc")
+	dyn := p.dynamicFields()
 	created := dateParam(p, "created")
 	status, source, rating := p.intPtr("status"), p.intPtr("source"), p.intPtr("rating")
 	userID, userIDs := p.int("userid"), p.ints("userids")
@@ -343,14 +373,14 @@ func (s *Server) listLeads(w http.ResponseWriter, r *http.Request) {
 		case "sourceid":
 			return cmp.Compare(x.sourceID, y.sourceID)
 		case "value":
-			return cmp.Compare(x.value, y.value)
+			return orZero(x.value).Cmp(orZero(y.value))
 		}
 		return y.created.Compare(x.created) // age grows as created goes back
 	}
 	ids := s.allSorted("leads", key, desc, len(s.leads), less)
 	ids = filterIDs(ids, func(id int) bool {
 		l := s.leads[id-1]
-		return (created == "" || l.created.Format(time.DateOnly) == created) && eqPtr(status, l.statusID) &&
+		return !dyn.active() && (created == "" || l.created.Format(time.DateOnly) == created) && eqPtr(status, l.statusID) &&
 			eqPtr(source, l.sourceID) && eqPtr(rating, l.rating) && (userID == 0 || l.userID == userID) &&
 			inInts(userIDs, l.userID) &&
 			(fulltext == "" || containsFold(fulltext, l.title, l.description, l.cName, l.cSurname, l.cCompany, l.cEmail))

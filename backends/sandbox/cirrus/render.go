@@ -1,9 +1,8 @@
 package cirrus
 
 import (
+	"math/big"
 	"strconv"
-	"strings"
-	"time"
 )
 
 // Rendering follows the seed's response samples key by key and flask-restx's marshal
@@ -78,15 +77,29 @@ func idName(refs []namedRef, id int) obj {
 	return obj{{"id", id}, {"name", refs[id-1].name}}
 }
 
-func address(name, street, zip, city, country, email string) obj {
-	var number any
-	if i := strings.LastIndexByte(street, ' '); i > 0 {
-		if _, err := strconv.Atoi(street[i+1:]); err == nil {
-			number = street[i+1:]
-		}
+func (ad address) render() obj {
+	return obj{{"careof", opt(ad.careof)}, {"name", opt(ad.name)}, {"street", opt(ad.street)}, {"zip", opt(ad.zip)},
+		{"city", opt(ad.city)}, {"country", opt(ad.country)}, {"email", opt(ad.email)},
+		{"coordinates", obj{{"latitude", opt(ad.latitude)}, {"longitude", opt(ad.longitude)}, {"distance", opt(ad.distance)}}},
+		{"number", opt(ad.number)}, {"letter", opt(ad.letter)}}
+}
+
+// tags renders Tag {id,name,type} (the sample's type is "company").
+func (s *Server) tags(ids []int) []obj {
+	out := make([]obj, 0, len(ids))
+	for _, id := range ids {
+		t := s.refs.tags[id-1]
+		out = append(out, obj{{"id", t.id}, {"name", t.name}, {"type", t.kind}})
 	}
-	return obj{{"careof", nil}, {"name", opt(name)}, {"street", opt(street)}, {"zip", opt(zip)}, {"city", opt(city)},
-		{"country", opt(country)}, {"email", opt(email)}, {"coordinates", coordinates()}, {"number", number}, {"letter", nil}}
+	return out
+}
+
+func (s *Server) followers(ids []int) []obj {
+	out := make([]obj, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, s.listedUser(id))
+	}
+	return out
 }
 
 func (s *Server) renderAccount(a *account) obj {
@@ -100,27 +113,29 @@ func (s *Server) renderAccount(a *account) obj {
 	if a.altUserID != 0 {
 		altUserID = strconv.Itoa(a.altUserID) // a string on read (seed L669)
 	}
-	parent := s.listedAccount(a.parentID)
+	addresses := make(obj, len(addressKinds))
+	for i, kind := range addressKinds {
+		addresses[i] = field{kind, a.addresses[i].render()}
+	}
+	groups := make([]obj, 0, len(a.groupIDs))
+	for _, id := range a.groupIDs {
+		groups = append(groups, idName(s.refs.accountGroups, id))
+	}
 	return obj{
 		{"id", a.id}, {"name", a.name}, {"alt_name", opt(a.altName)}, {"number", a.number}, {"phone", opt(a.phone)},
 		{"cellphone", opt(a.cellphone)}, {"fax", opt(a.fax)}, {"email", opt(a.email)}, {"url", opt(a.url)},
-		{"vatno", opt(a.vatno)}, {"active", a.active}, {"info", opt(a.info)}, {"socialmedia_fb", nil},
-		{"socialmedia_tw", nil}, {"socialmedia_li", nil}, {"department", opt(a.department)},
-		{"externalkey", opt(a.extKey)}, {"uservisitintervalweeks", a.visitWeeks}, {"alternateuservisitintervalweeks", 0},
-		{"addresses", obj{
-			{"visiting", address("", a.street, a.zip, a.city, a.country, "")},
-			{"delivery", address(a.name, a.street, a.zip, a.city, a.country, "")},
-			{"invoice", address(a.name, a.street, a.zip, a.city, a.country, a.email)},
-			{"postal", address("", a.street, a.zip, a.city, a.country, "")},
-		}},
+		{"vatno", opt(a.vatno)}, {"active", a.active}, {"info", opt(a.info)}, {"socialmedia_fb", opt(a.socialFB)},
+		{"socialmedia_tw", opt(a.socialTW)}, {"socialmedia_li", opt(a.socialLI)}, {"department", opt(a.department)},
+		{"externalkey", opt(a.extKey)}, {"uservisitintervalweeks", a.visitWeeks}, {"alternateuservisitintervalweeks", a.altVisitWeeks},
+		{"addresses", addresses},
 		{"files", noList},
 		{"type", s.accountTypeRef(a.typeID)},
 		{"user", s.listedUser(a.userID)},
-		{"parentaccount", parent},
+		{"parentaccount", s.listedAccount(a.parentID)},
 		{"contacts", contacts},
-		{"followers", noList},
-		{"accountgroups", noList},
-		{"tags", noList},
+		{"followers", s.followers(a.followerIDs)},
+		{"accountgroups", groups},
+		{"tags", s.tags(a.tagIDs)},
 		{"alternateuserid", altUserID},
 		{"alternateuser", s.listedUser(a.altUserID)},
 	}
@@ -139,9 +154,10 @@ func (s *Server) renderContact(c *contact) obj {
 		{"function", opt(c.function)}, {"department", opt(c.department)}, {"email", opt(c.email)},
 		{"officephone", opt(c.officephone)}, {"cellphone", opt(c.cellphone)}, {"title", opt(c.title)},
 		{"street", opt(c.street)}, {"city", opt(c.city)}, {"zip", opt(c.zip)}, {"primarycontact", c.primary},
-		{"socialmedia_fb", nil}, {"socialmedia_tw", nil}, {"socialmedia_li", nil}, {"idnumber", opt(c.idnumber)},
-		{"externalkey", opt(c.extKey)}, {"active", c.active}, {"superior", s.listedContact(c.superiorID)},
-		{"files", noList}, {"followers", noList}, {"photo", obj{{"avatar", nil}, {"photo", nil}}}, {"tags", noList},
+		{"socialmedia_fb", opt(c.socialFB)}, {"socialmedia_tw", opt(c.socialTW)}, {"socialmedia_li", opt(c.socialLI)},
+		{"idnumber", opt(c.idnumber)}, {"externalkey", opt(c.extKey)}, {"active", c.active},
+		{"superior", s.listedContact(c.superiorID)}, {"files", noList}, {"followers", s.followers(c.followerIDs)},
+		{"photo", obj{{"avatar", nil}, {"photo", nil}}}, {"tags", s.tags(c.tagIDs)},
 	}
 }
 
@@ -181,24 +197,43 @@ func (s *Server) sourceObj(id int) obj {
 	return obj{{"id", r.id}, {"name", r.name}, {"default", r.isDefault}}
 }
 
+func (s *Server) estimateObj(id int) obj {
+	if id < 1 || id > len(s.refs.estimates) {
+		return nulls("id", "description", "sortorder", "value", "visible")
+	}
+	e := s.refs.estimates[id-1]
+	return obj{{"id", e.id}, {"description", e.name}, {"sortorder", e.sortorder}, {"value", e.key}, {"visible", 1}}
+}
+
+func (s *Server) stateObj(id int) obj {
+	if id < 1 || id > len(s.refs.oppStates) {
+		return nulls("id", "state", "sortorder")
+	}
+	st := s.refs.oppStates[id-1]
+	return obj{{"id", st.id}, {"state", st.name}, {"sortorder", st.sortorder}}
+}
+
+// renderOpportunity follows the sample (L4723); enddate is written but has no read key
+// (it is what the actual_startdate/actual_enddate filters look at).
 func (s *Server) renderOpportunity(o *opportunity) obj {
 	return obj{
 		{"id", o.id}, {"account", s.listedAccount(o.accountID)}, {"accountid", o.accountID},
-		{"altaccount", s.listedAccount(0)}, {"altaccountid", nil}, {"altvalue", num("0.0")}, {"altvaluelabel", nil},
+		{"altaccount", s.listedAccount(o.altAccountID)}, {"altaccountid", optInt(o.altAccountID)},
+		{"altvalue", numText(orZero(o.altValue))}, {"altvaluelabel", opt(o.altValueLabel)},
 		{"changedate", o.changeDate.Format(isoTime)}, {"changeuserid", o.changeUserID}, {"changeuser", s.listedUser(o.changeUserID)},
 		{"closed", o.closed}, {"contact", s.listedContact(o.contactID)}, {"contactid", optInt(o.contactID)},
-		{"description", o.description}, {"estimate", nulls("id", "description", "sortorder", "value", "visible")},
-		{"estimatedenddate", o.estimatedEnd}, {"files", noList}, {"followers", noList},
+		{"description", o.description}, {"estimate", s.estimateObj(o.estimateID)},
+		{"estimatedenddate", o.estimatedEnd}, {"files", noList}, {"followers", s.followers(o.followerIDs)},
 		{"lostreason", reason(s.refs.lostReasons, o.lostReasonID)}, {"lostreasonid", optInt(o.lostReasonID)},
 		{"phone", opt(o.phone)}, {"progressionstate", nulls("id", "name")},
 		{"regdate", o.regDate.Format(isoTime)}, {"reguser", s.listedUser(o.regUserID)}, {"reguserid", o.regUserID},
 		{"result", opt(o.result)}, {"source", s.sourceObj(o.sourceID)}, {"sourceid", optInt(o.sourceID)},
-		{"state", nulls("id", "state", "sortorder")}, {"stateid", nil},
+		{"state", s.stateObj(o.stateID)}, {"stateid", optInt(o.stateID)},
 		{"status", s.oppStatusObj(o.statusID)}, {"statusid", o.statusID}, {"title", o.title},
 		{"type", s.oppTypeObj(o.typeID)}, {"typeid", o.typeID}, {"user", s.listedUser(o.userID)}, {"userid", o.userID},
-		{"value", money(o.value)}, {"businessarea", nulls("opportunityid", "businessareaid")},
+		{"value", numText(orZero(o.value))}, {"businessarea", nulls("opportunityid", "businessareaid")},
 		{"winreason", reason(s.refs.winReasons, o.winReasonID)}, {"winreasonid", optInt(o.winReasonID)},
-		{"tags", noList},
+		{"tags", s.tags(o.tagIDs)},
 	}
 }
 
@@ -208,26 +243,72 @@ func pricelist() obj {
 		{"description", "Standard price list"}, {"currencyid", 1}, {"prices", noList}}
 }
 
-func (o *order) total() int64 {
-	var t int64
+func (o *order) total() *big.Rat {
+	t := new(big.Rat)
 	for _, r := range o.rows {
-		t += r.lineTotal()
+		t = add(t, r.lineTotal())
 	}
 	return t
 }
 
-// lineTotal is quantity × price less the discount, rounded half up to whole cents.
-func (r orderRow) lineTotal() int64 {
-	gross := r.quantity * r.price
-	return gross - (gross*r.discountPercent+50)/100
+func (r orderRow) gross() *big.Rat { return mul(r.quantity, r.price) }
+
+// discount is the written discountamount, else quantity × price × discountpercent / 100
+// (the seed does not say which wins when both are written; the amount does here).
+func (r orderRow) discount() *big.Rat {
+	if r.discountAmount != nil {
+		return r.discountAmount
+	}
+	return mul(r.gross(), new(big.Rat).Quo(r.discountPercent, whole(100)))
 }
 
-func (s *Server) renderOrder(o *order) obj {
-	a := s.account(o.accountID)
-	var name, street, zip, city, country, email string
-	if a != nil {
-		name, street, zip, city, country, email = a.name, a.street, a.zip, a.city, a.country, a.email
+// lineTotal is quantity × price less the discount (itself rounded to cents), rounded
+// half up to whole cents.
+func (r orderRow) lineTotal() *big.Rat { return toCents(sub(r.gross(), toCents(r.discount()))) }
+
+// sixtyPercent is the sandbox's buy price where none is written.
+func sixtyPercent(r *big.Rat) *big.Rat { return toCents(mul(r, big.NewRat(6, 10))) }
+
+func or(r, derived *big.Rat) *big.Rat {
+	if r != nil {
+		return r
 	}
+	return derived
+}
+
+func (s *Server) renderRow(o *order, r orderRow) obj {
+	article := nulls("id", "name", "number") // a text row: flask-restx renders the missing nested object as nulls
+	if r.articleID != 0 {
+		art := s.refs.articles[r.articleID-1]
+		article = obj{{"id", art.id}, {"name", art.name}, {"number", art.number}}
+	}
+	total := r.lineTotal()
+	delivered := r.quantityDelivered
+	if delivered == nil {
+		delivered = mul(r.quantity, whole(int64(o.delivered)))
+	}
+	var extKey any
+	if r.extKey != nil {
+		extKey = *r.extKey
+	}
+	return obj{
+		{"id", r.id}, {"orderid", o.id}, {"accountid", o.accountID}, {"userid", o.userID},
+		{"opportunityid", optInt(o.opportunityID)}, {"quantityordered", numText(r.quantity)},
+		{"quantitydelivered", numText(delivered)}, {"discountspecial", num("0.0")},
+		{"sortorder", r.sortOrder}, {"price", numText(r.price)}, {"currencycode", o.currency}, {"currencyrate", num("1.0")},
+		{"statisticsprice", numText(r.price)}, {"alternatvievalue", num("0.0")}, {"buyprice", numText(or(r.buyPrice, sixtyPercent(r.price)))},
+		{"specification", opt(r.specification)}, {"discountpercent", numText(r.discountPercent)},
+		{"discountamount", numText(toCents(r.discount()))}, {"externalkey", extKey}, {"noprint", r.noPrint}, {"deleted", 0},
+		{"pricewarning", 0}, {"totalprice", numText(total)}, {"totalpricestatistics", numText(total)},
+		{"totalalternativevalue", num("0.0")}, {"pricelist", pricelist()},
+		{"pricegroup", obj{{"id", 1}, {"name", "Standard"}, {"unit", idName(s.refs.units, r.unitID)}, {"min", num("1.0")}, {"max", num("9999.0")}}},
+		{"sortgroup", 0}, {"article", article}, {"articleunit", idName(s.refs.units, r.unitID)}, {"tags", s.tags(r.tagIDs)},
+	}
+}
+
+// renderOrder follows the sample (L5546). Price, statistics price and buy price that
+// were never written follow the rows (the sandbox's reading: the seed does not say).
+func (s *Server) renderOrder(o *order) obj {
 	var opp obj
 	if p := s.opportunity(o.opportunityID); p != nil {
 		opp = obj{{"id", p.id}, {"title", p.title}, {"description", p.description}, {"estimatedenddate", p.estimatedEnd},
@@ -238,41 +319,28 @@ func (s *Server) renderOrder(o *order) obj {
 	}
 	rows := make([]obj, len(o.rows))
 	for i, r := range o.rows {
-		art := s.refs.articles[r.articleID-1]
-		total := r.lineTotal()
-		rows[i] = obj{
-			{"id", r.id}, {"orderid", o.id}, {"accountid", o.accountID}, {"userid", o.userID},
-			{"opportunityid", optInt(o.opportunityID)}, {"quantityordered", floatOf(int(r.quantity))},
-			{"quantitydelivered", floatOf(int(r.quantity) * o.delivered)}, {"discountspecial", num("0.0")},
-			{"sortorder", r.sortOrder}, {"price", money(r.price)}, {"currencycode", o.currency}, {"currencyrate", num("1.0")},
-			{"statisticsprice", money(r.price)}, {"alternatvievalue", num("0.0")}, {"buyprice", money(r.price * 6 / 10)},
-			{"specification", opt(r.specification)}, {"discountpercent", floatOf(int(r.discountPercent))},
-			{"discountamount", money(r.quantity*r.price - total)}, {"externalkey", nil}, {"noprint", 0}, {"deleted", 0},
-			{"pricewarning", 0}, {"totalprice", money(total)}, {"totalpricestatistics", money(total)},
-			{"totalalternativevalue", num("0.0")}, {"pricelist", pricelist()},
-			{"pricegroup", obj{{"id", 1}, {"name", "Standard"}, {"unit", idName(s.refs.units, art.unitID)}, {"min", num("1.0")}, {"max", num("9999.0")}}},
-			{"sortgroup", 0}, {"article", obj{{"id", art.id}, {"name", art.name}, {"number", art.number}}},
-			{"articleunit", idName(s.refs.units, art.unitID)}, {"tags", noList},
-		}
+		rows[i] = s.renderRow(o, r)
 	}
 	total := o.total()
+	d, inv := o.deliveryAddr, o.invoiceAddr
 	return obj{
-		{"id", o.id}, {"price", money(total)}, {"currencycode", o.currency}, {"currencyrate", num("1.0")},
-		{"statisticsprice", money(total)}, {"alternativevalue", num("0.0")}, {"buyprice", money(total * 6 / 10)},
-		{"discounted", false}, {"placedate", o.placed.Format(orderTime)}, {"alternateid", opt(o.alternateID)},
+		{"id", o.id}, {"price", numText(or(o.price, total))}, {"currencycode", opt(o.currency)},
+		{"currencyrate", numText(or(o.currencyRate, whole(1)))}, {"statisticsprice", numText(or(o.statisticsPrice, total))},
+		{"alternativevalue", numText(orZero(o.alternativeValue))}, {"buyprice", numText(or(o.buyPrice, sixtyPercent(total)))},
+		{"discounted", o.discounted}, {"placedate", o.placed.Format(orderTime)}, {"alternateid", opt(o.alternateID)},
 		{"externalcomment", opt(o.externalComment)}, {"deliverydate", o.delivery.Format(orderTime)},
-		{"deliveryname", opt(name)}, {"deliverystreet", opt(street)}, {"deliveryzip", opt(zip)}, {"deliverycity", opt(city)},
-		{"deliverycountry", opt(country)}, {"invoicename", opt(name)}, {"invoicestreet", opt(street)}, {"invoicezip", opt(zip)},
-		{"invoicecity", opt(city)}, {"invoicecountry", opt(country)}, {"invoiceemail", opt(email)},
-		{"invoicenumber", opt(o.invoiceNumber)}, {"invoicedate", o.placed.Format(time.DateOnly)},
+		{"deliveryname", opt(d.name)}, {"deliverystreet", opt(d.street)}, {"deliveryzip", opt(d.zip)}, {"deliverycity", opt(d.city)},
+		{"deliverycountry", opt(d.country)}, {"invoicename", opt(inv.name)}, {"invoicestreet", opt(inv.street)}, {"invoicezip", opt(inv.zip)},
+		{"invoicecity", opt(inv.city)}, {"invoicecountry", opt(inv.country)}, {"invoiceemail", opt(o.invoiceEmail)},
+		{"invoicenumber", opt(o.invoiceNumber)}, {"invoicedate", opt(o.invoiceDate)},
 		{"externalkey", opt(o.extKey)}, {"internalcomment", opt(o.internalComment)}, {"marking", opt(o.marking)},
-		{"referencecode", opt(o.referenceCode)}, {"extracode", nil}, {"pricelist", pricelist()},
+		{"referencecode", opt(o.referenceCode)}, {"extracode", opt(o.extraCode)}, {"pricelist", pricelist()},
 		{"tscreated", o.created.Format(isoTime)}, {"tsupdated", o.updated.Format(isoTime)},
 		{"account", s.listedAccount(o.accountID)}, {"user", s.listedUser(o.userID)}, {"user2", s.listedUser(o.user2ID)},
 		{"opportunity", opp}, {"contact", s.listedContact(o.contactID)}, {"status", idName(s.refs.orderStatuses, o.statusID)},
 		{"deliveryterm", idName(s.refs.deliveryTerms, o.deliveryTermID)}, {"paymentterm", idName(s.refs.paymentTerms, o.paymentTermID)},
 		{"deliverytype", idName(s.refs.deliveryTypes, o.deliveryTypeID)}, {"type", idName(s.refs.orderTypes, o.typeID)},
-		{"delivered", o.delivered}, {"tags", noList}, {"rows", rows},
+		{"delivered", o.delivered}, {"tags", s.tags(o.tagIDs)}, {"rows", rows},
 	}
 }
 
@@ -290,10 +358,10 @@ func (s *Server) renderLead(l *lead) obj {
 		{"id", l.id}, {"contacttitle", opt(l.cTitle)}, {"contactname", opt(l.cName)}, {"contactsurname", opt(l.cSurname)},
 		{"contactcompany", opt(l.cCompany)}, {"contactstreet", opt(l.cStreet)}, {"contactcity", opt(l.cCity)},
 		{"contactzip", opt(l.cZip)}, {"contactphone", opt(l.cPhone)}, {"contactcellphone", opt(l.cCell)},
-		{"contactemail", opt(l.cEmail)}, {"contactvatno", opt(l.cVat)}, {"value", money(l.value)},
+		{"contactemail", opt(l.cEmail)}, {"contactvatno", opt(l.cVat)}, {"value", numText(orZero(l.value))},
 		{"created", l.created.Format(isoTime)}, {"updated", l.updated.Format(isoTime)}, {"title", opt(l.title)},
 		{"description", opt(l.description)}, {"rating", l.rating}, {"user", s.listedUser(l.userID)},
-		{"source", s.sourceObj(l.sourceID)}, {"status", s.leadStatusObj(l.statusID)}, {"tags", noList}, {"activities", noList},
+		{"source", s.sourceObj(l.sourceID)}, {"status", s.leadStatusObj(l.statusID)}, {"tags", s.tags(l.tagIDs)}, {"activities", noList},
 	}
 }
 

@@ -1,5 +1,5 @@
 // Package cirrus simulates the Cirrus 2 REST API (a flask-restx app) over the shared
-// dataset: same inferred paths as the client (crmgraph/backends/cirrus), query
+// dataset: the seed digest's inferred paths (paths.go), query
 // parameters, page envelopes, X-Fields masks, int 0/1 booleans, date formats, auth
 // headers and flask-restx error bodies.
 package cirrus
@@ -14,8 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
-	api "crmgraph/backends/cirrus"
 	"crmgraph/backends/sandbox/dataset"
 )
 
@@ -54,6 +54,9 @@ type Server struct {
 	// sorted caches the full id list of an entity per sorting value, so an unfiltered
 	// page does not sort thousands of records. Mutations clear it under the write lock.
 	sorted sync.Map
+
+	// clock is the sandbox's time: the last timestamp a write was given (see now).
+	clock time.Time
 }
 
 // New builds the sandbox for world w. Requests must carry one of tokens as X-Token or
@@ -66,12 +69,47 @@ func New(w *dataset.World, tokens ...string) *Server {
 		}
 	}
 	s.generate(w)
+	s.clock = s.latest()
 	s.reindex()
 	s.routes()
 	return s
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// now is the time a write is stamped with: a logical clock that starts after the
+// latest generated timestamp and advances a second per write, so new and changed
+// records sort after the generated ones and the same sequence of requests gives the
+// same timestamps (the generated data set stays anchored at dataset.Epoch). Callers
+// hold the write lock.
+func (s *Server) now() time.Time {
+	s.clock = s.clock.Add(time.Second)
+	return s.clock
+}
+
+// latest is the latest timestamp in the generated records.
+func (s *Server) latest() time.Time {
+	t := dataset.Epoch
+	for _, o := range s.opps {
+		t = later(t, o.regDate, o.changeDate)
+	}
+	for _, o := range s.orders {
+		t = later(t, o.created, o.updated)
+	}
+	for _, l := range s.leads {
+		t = later(t, l.created, l.updated)
+	}
+	return t.Truncate(time.Second)
+}
+
+func later(t time.Time, ts ...time.Time) time.Time {
+	for _, x := range ts {
+		if x.After(t) {
+			t = x
+		}
+	}
+	return t
+}
 
 func (s *Server) reindex() {
 	s.contactsByExtKey = map[string][]int{}
@@ -127,41 +165,41 @@ func (s *Server) user(id int) *user               { return lookup(s.users, id) }
 
 func (s *Server) routes() {
 	item := func(p string) string { return p + "/{id}" }
-	s.handle(api.PathAccounts, map[string]http.HandlerFunc{"GET": s.listAccounts, "POST": s.createAccount})
-	s.handle(item(api.PathAccounts), map[string]http.HandlerFunc{"GET": s.getAccount, "PUT": s.updateAccount})
-	s.handle(api.PathContacts, map[string]http.HandlerFunc{"GET": s.listContacts, "POST": s.createContact})
-	s.handle(item(api.PathContacts), map[string]http.HandlerFunc{"GET": s.getContact, "PUT": s.updateContact})
-	s.handle(api.PathOpportunities, map[string]http.HandlerFunc{"GET": s.listOpportunities, "POST": s.createOpportunity})
-	s.handle(item(api.PathOpportunities), map[string]http.HandlerFunc{"GET": s.getOpportunity, "PUT": s.updateOpportunity})
-	s.handle(api.PathOrders, map[string]http.HandlerFunc{"GET": s.listOrders, "POST": s.createOrder})
-	s.handle(item(api.PathOrders), map[string]http.HandlerFunc{"GET": s.getOrder, "PUT": s.updateOrder})
-	s.handle(api.PathLeads, map[string]http.HandlerFunc{"GET": s.listLeads, "POST": s.createLead})
-	s.handle(item(api.PathLeads), map[string]http.HandlerFunc{"GET": s.getLead, "PUT": s.updateLead})
-	s.handle(api.PathUsers, map[string]http.HandlerFunc{"GET": s.listUsers})
-	s.handle(item(api.PathUsers), map[string]http.HandlerFunc{"GET": s.getUser})
+	s.handle(pathAccounts, map[string]http.HandlerFunc{"GET": s.listAccounts, "POST": s.createAccount})
+	s.handle(item(pathAccounts), map[string]http.HandlerFunc{"GET": s.getAccount, "PUT": s.updateAccount})
+	s.handle(pathContacts, map[string]http.HandlerFunc{"GET": s.listContacts, "POST": s.createContact})
+	s.handle(item(pathContacts), map[string]http.HandlerFunc{"GET": s.getContact, "PUT": s.updateContact})
+	s.handle(pathOpportunities, map[string]http.HandlerFunc{"GET": s.listOpportunities, "POST": s.createOpportunity})
+	s.handle(item(pathOpportunities), map[string]http.HandlerFunc{"GET": s.getOpportunity, "PUT": s.updateOpportunity})
+	s.handle(pathOrders, map[string]http.HandlerFunc{"GET": s.listOrders, "POST": s.createOrder})
+	s.handle(item(pathOrders), map[string]http.HandlerFunc{"GET": s.getOrder, "PUT": s.updateOrder})
+	s.handle(pathLeads, map[string]http.HandlerFunc{"GET": s.listLeads, "POST": s.createLead})
+	s.handle(item(pathLeads), map[string]http.HandlerFunc{"GET": s.getLead, "PUT": s.updateLead})
+	s.handle(pathUsers, map[string]http.HandlerFunc{"GET": s.listUsers})
+	s.handle(item(pathUsers), map[string]http.HandlerFunc{"GET": s.getUser})
 
-	s.handle(api.PathAccountTypes, get(s.bareList(func() []obj {
+	s.handle(pathAccountTypes, get(s.bareList(func() []obj {
 		out := make([]obj, len(s.refs.typeNames))
 		for i := range out {
 			out[i] = s.renderAccountType(i + 1)
 		}
 		return out
 	})))
-	s.handle(api.PathOpportunityStatuses, get(s.bareList(func() []obj {
+	s.handle(pathOpportunityStatuses, get(s.bareList(func() []obj {
 		out := make([]obj, len(s.refs.oppStatuses))
 		for i := range out {
 			out[i] = s.oppStatusObj(i + 1)
 		}
 		return out
 	})))
-	s.handle(api.PathOpportunityTypes, get(s.bareList(func() []obj {
+	s.handle(pathOpportunityTypes, get(s.bareList(func() []obj {
 		out := make([]obj, len(s.refs.oppTypes))
 		for i := range out {
 			out[i] = s.oppTypeObj(i + 1)
 		}
 		return out
 	})))
-	s.handle(api.PathOpportunitySources, get(s.bareList(func() []obj {
+	s.handle(pathOpportunitySources, get(s.bareList(func() []obj {
 		out := make([]obj, len(s.refs.sources))
 		for i := range out {
 			out[i] = s.sourceObj(i + 1)
@@ -177,28 +215,28 @@ func (s *Server) routes() {
 			return out
 		})
 	}
-	s.handle(api.PathLostReasons, get(reasons(s.refs.lostReasons)))
-	s.handle(api.PathWinReasons, get(reasons(s.refs.winReasons)))
+	s.handle(pathLostReasons, get(reasons(s.refs.lostReasons)))
+	s.handle(pathWinReasons, get(reasons(s.refs.winReasons)))
 
-	s.refList(api.PathOrderStatuses, s.refs.orderStatuses, []string{"name"}, "name_asc", []string{"name", "default", "step"},
+	s.refList(pathOrderStatuses, s.refs.orderStatuses, []string{"name"}, "name_asc", []string{"name", "default", "step"},
 		func(r namedRef) obj {
 			return obj{{"id", r.id}, {"default", r.isDefault}, {"name", r.name}, {"step", r.extra}}
 		})
-	s.refList(api.PathOrderTypes, s.refs.orderTypes, []string{"name", "sortorder"}, "sortorder_asc", []string{"name", "default", "sortorder"},
+	s.refList(pathOrderTypes, s.refs.orderTypes, []string{"name", "sortorder"}, "sortorder_asc", []string{"name", "default", "sortorder"},
 		func(r namedRef) obj {
 			return obj{{"id", r.id}, {"default", r.isDefault}, {"name", r.name}, {"sortorder", r.sortorder}}
 		})
-	s.refList(api.PathLeadStatuses, s.refs.leadStatuses, []string{"name", "sortorder"}, "sortorder_asc", []string{"name", "sortorder"},
+	s.refList(pathLeadStatuses, s.refs.leadStatuses, []string{"name", "sortorder"}, "sortorder_asc", []string{"name", "sortorder"},
 		func(r namedRef) obj { return obj{{"id", r.id}, {"name", r.name}, {"sortorder", r.sortorder}} })
-	s.refList(api.PathDeliveryTerms, s.refs.deliveryTerms, []string{"name", "id"}, "name_asc", []string{"name", "default", "externalkey"},
+	s.refList(pathDeliveryTerms, s.refs.deliveryTerms, []string{"name", "id"}, "name_asc", []string{"name", "default", "externalkey"},
 		func(r namedRef) obj {
 			return obj{{"id", r.id}, {"name", r.name}, {"default", r.isDefault}, {"externalkey", r.key}}
 		})
-	s.refList(api.PathPaymentTerms, s.refs.paymentTerms, []string{"name", "days"}, "name_asc", []string{"name", "default", "externalkey", "days"},
+	s.refList(pathPaymentTerms, s.refs.paymentTerms, []string{"name", "days"}, "name_asc", []string{"name", "default", "externalkey", "days"},
 		func(r namedRef) obj {
 			return obj{{"id", r.id}, {"name", r.name}, {"default", r.isDefault}, {"externalkey", r.key}, {"days", r.extra}}
 		})
-	s.refList(api.PathDeliveryTypes, s.refs.deliveryTypes, []string{"name", "id"}, "name_asc", []string{"name", "default"},
+	s.refList(pathDeliveryTypes, s.refs.deliveryTypes, []string{"name", "id"}, "name_asc", []string{"name", "default"},
 		func(r namedRef) obj { return obj{{"id", r.id}, {"name", r.name}, {"default", r.isDefault}} })
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -392,7 +430,7 @@ func (p *params) paging() (page, perPage int) {
 	}
 	if p.has("per_page") {
 		perPage = p.int("per_page")
-		if _, bad := p.errs["per_page"]; !bad && (perPage < 1 || perPage > api.MaxPerPage) {
+		if _, bad := p.errs["per_page"]; !bad && (perPage < 1 || perPage > maxPerPage) {
 			p.errs["per_page"] = "Results per page Invalid argument: " + p.q.Get("per_page") +
 				". argument must be within the range 1 - 50, max pagesize is 50"
 		}

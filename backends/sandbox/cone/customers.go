@@ -1,11 +1,14 @@
 package cone
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // defaultLimit applies when a list request has no limit; the seed documents neither a
@@ -249,24 +252,42 @@ func digits(s string) string {
 	return b.String()
 }
 
-// accountInput is the POST/PATCH /api/account body: Account minus id and thirdPartyIds.
+// accountInput is the POST/PATCH /api/account body: Account minus id and thirdPartyIds
+// (L1089, L2562; nothing is required, L1509-1524). A key left out keeps the stored
+// value. The seed types the texts as plain strings (not string¦null): the sandbox
+// reads null on one as clearing it, as "" does; isActive is a boolean and refuses null.
 type accountInput struct {
-	Name               *string         `json:"name"`
-	PrimaryEmail       *string         `json:"primaryEmail"`
-	SecondaryEmail     *string         `json:"secondaryEmail"`
-	HomePhone          *string         `json:"homePhone"`
-	WorkPhone          *string         `json:"workPhone"`
-	WorkPhoneExtension *string         `json:"workPhoneExtension"`
-	MobilePhone        *string         `json:"mobilePhone"`
-	Address            *string         `json:"address"`
-	City               *string         `json:"city"`
-	Province           *string         `json:"province"`
-	PostalCode         *string         `json:"postalCode"`
-	Country            *string         `json:"country"`
-	Language           *string         `json:"language"`
-	IsActive           *bool           `json:"isActive"`
-	PrimaryContact     *contactInput   `json:"primaryContact"`
-	Contacts           *[]contactInput `json:"contacts"`
+	Name               bodyKey[string]         `json:"name"`
+	PrimaryEmail       bodyKey[string]         `json:"primaryEmail"`
+	SecondaryEmail     bodyKey[string]         `json:"secondaryEmail"`
+	HomePhone          bodyKey[string]         `json:"homePhone"`
+	WorkPhone          bodyKey[string]         `json:"workPhone"`
+	WorkPhoneExtension bodyKey[string]         `json:"workPhoneExtension"`
+	MobilePhone        bodyKey[string]         `json:"mobilePhone"`
+	Address            bodyKey[string]         `json:"address"`
+	City               bodyKey[string]         `json:"city"`
+	Province           bodyKey[string]         `json:"province"`
+	PostalCode         bodyKey[string]         `json:"postalCode"`
+	Country            bodyKey[string]         `json:"country"`
+	Language           bodyKey[string]         `json:"language"`
+	IsActive           bodyKey[bool]           `json:"isActive"`
+	PrimaryContact     *contactInput           `json:"primaryContact"`
+	Contacts           bodyKey[[]contactInput] `json:"contacts"`
+}
+
+// bodyKey is one key of a PATCH body: whether it was sent, and whether as null.
+type bodyKey[T any] struct {
+	set, null bool
+	v         T
+}
+
+func (f *bodyKey[T]) UnmarshalJSON(b []byte) error {
+	f.set = true
+	if string(bytes.TrimSpace(b)) == "null" {
+		f.null = true
+		return nil
+	}
+	return json.Unmarshal(b, &f.v)
 }
 
 // contactInput is an embedded Contact in an account body: an existing contact by id,
@@ -284,19 +305,22 @@ func badAccount(w http.ResponseWriter, errs ...string) {
 	writeJSON(w, http.StatusBadRequest, validationErrorJSON{Errors: errs, Message: "Invalid input data"})
 }
 
-// validate checks in against the store; create requires a name.
-func (st *store) validateAccount(in *accountInput, create bool) []string {
+// validateAccount checks in against the store. The seed requires no field (L1510: name
+// is "false"), so a create needs no name.
+func (st *store) validateAccount(in *accountInput) []string {
 	var errs []string
-	if (create && in.Name == nil) || (in.Name != nil && strings.TrimSpace(*in.Name) == "") {
-		errs = append(errs, "name: This value should not be blank.")
-	}
-	for field, v := range map[string]*string{"primaryEmail": in.PrimaryEmail, "secondaryEmail": in.SecondaryEmail} {
-		if v != nil && *v != "" && !strings.Contains(*v, "@") {
+	for field, v := range map[string]bodyKey[string]{"primaryEmail": in.PrimaryEmail, "secondaryEmail": in.SecondaryEmail} {
+		if v.v != "" && !strings.Contains(v.v, "@") {
 			errs = append(errs, field+": This value is not a valid email address.")
 		}
 	}
-	if in.Province != nil && len(*in.Province) > 5 {
+	// The seed's example "strin" (L1099, field L1519) is read as a 5-character limit;
+	// characters, not bytes: "Skåne" is five.
+	if utf8.RuneCountInString(in.Province.v) > 5 {
 		errs = append(errs, "province: This value is too long. It should have 5 characters or less.")
+	}
+	if in.IsActive.null {
+		errs = append(errs, "isActive: This value should be of type bool.")
 	}
 	check := func(field string, c contactInput) {
 		if c.ID != "" && st.contacts[c.ID] == nil {
@@ -306,25 +330,22 @@ func (st *store) validateAccount(in *accountInput, create bool) []string {
 	if in.PrimaryContact != nil {
 		check("primaryContact", *in.PrimaryContact)
 	}
-	if in.Contacts != nil {
-		for _, c := range *in.Contacts {
-			check("contacts", c)
-		}
+	for _, c := range in.Contacts.v {
+		check("contacts", c)
 	}
 	sort.Strings(errs)
 	return errs
 }
 
-// apply writes in onto a (already validated).
+// applyAccount writes in onto a (already validated): every key sent is applied, a null
+// text as "".
 func (st *store) applyAccount(a *account, in *accountInput) {
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = *v
+	set := func(dst *string, f bodyKey[string]) {
+		if f.set {
+			*dst = f.v
 		}
 	}
-	if in.Name != nil {
-		a.name = *in.Name
-	}
+	set(&a.name, in.Name)
 	b := &a.base
 	set(&b.PrimaryEmail, in.PrimaryEmail)
 	set(&b.SecondaryEmail, in.SecondaryEmail)
@@ -338,17 +359,17 @@ func (st *store) applyAccount(a *account, in *accountInput) {
 	set(&b.PostalCode, in.PostalCode)
 	set(&b.Country, in.Country)
 	set(&b.Language, in.Language)
-	if in.IsActive != nil {
-		b.IsActive = *in.IsActive
+	if in.IsActive.set {
+		b.IsActive = in.IsActive.v
 	}
-	if in.Contacts != nil {
+	if in.Contacts.set {
 		for _, id := range a.contacts {
 			if c := st.contacts[id]; c != nil {
 				c.accounts = without(c.accounts, a.base.ID)
 			}
 		}
 		a.contacts = nil
-		for _, ci := range *in.Contacts {
+		for _, ci := range in.Contacts.v {
 			st.linkContact(a, ci)
 		}
 		if !contains(a.contacts, a.primary) {
@@ -412,7 +433,7 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	if errs := st.validateAccount(&in, true); len(errs) > 0 {
+	if errs := st.validateAccount(&in); len(errs) > 0 {
 		badAccount(w, errs...)
 		return
 	}
@@ -439,7 +460,7 @@ func (s *Server) updateAccount(w http.ResponseWriter, r *http.Request) {
 		notFound(w, "Account")
 		return
 	}
-	if errs := st.validateAccount(&in, false); len(errs) > 0 {
+	if errs := st.validateAccount(&in); len(errs) > 0 {
 		badAccount(w, errs...)
 		return
 	}

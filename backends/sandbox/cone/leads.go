@@ -3,6 +3,7 @@ package cone
 import (
 	"net/http"
 	"strings"
+	"unicode/utf8"
 )
 
 type idInput struct {
@@ -60,7 +61,7 @@ func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
 	if !blankRef(in.Account) && st.accounts[in.Account.ID] == nil {
 		errs["account"] = "This value is not valid."
 	}
-	if in.YearStr != nil && len(*in.YearStr) > 4 {
+	if in.YearStr != nil && utf8.RuneCountInString(*in.YearStr) > 4 { // characters, as for the province
 		errs["yearStr"] = "This value is too long. It should have 4 characters or less."
 	}
 	for _, a := range in.Assignees {

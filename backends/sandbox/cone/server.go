@@ -16,7 +16,6 @@ import (
 	"strings"
 	"sync"
 
-	"crmgraph/backends/cone"
 	"crmgraph/backends/sandbox/dataset"
 )
 
@@ -41,25 +40,25 @@ func New(w *dataset.World, tokens ...string) *Server {
 		method, path string
 		h            http.HandlerFunc
 	}{
-		{http.MethodGet, cone.PathAccounts, s.listAccounts},
-		{http.MethodPost, cone.PathAccounts, s.createAccount},
-		{http.MethodPatch, cone.PathAccount, s.updateAccount},
-		{http.MethodDelete, cone.PathAccount, s.deleteAccount},
-		{http.MethodGet, cone.PathContacts, s.listContacts},
-		{http.MethodGet, cone.PathContactOpenLeads, s.contactOpenLeads},
-		{http.MethodGet, cone.PathContactByPhone, s.contactByPhone},
-		{http.MethodPost, cone.PathLeads, s.createLead},
-		{http.MethodPost, cone.PathLeadCopy, s.copyLead},
-		{http.MethodGet, cone.PathStages, s.listStages},
-		{http.MethodPost, cone.PathStages, s.createStage},
-		{http.MethodGet, cone.PathStage, s.getStage},
-		{http.MethodPatch, cone.PathStage, s.updateStage},
-		{http.MethodDelete, cone.PathStage, s.deleteStage},
-		{http.MethodPost, cone.PathTasks, s.createTask},
-		{http.MethodPatch, cone.PathTask, s.updateTask},
-		{http.MethodDelete, cone.PathTask, s.deleteTask},
-		{http.MethodGet, cone.PathQueryBuilderConfig, s.queryBuilderConfig},
-		{http.MethodPost, cone.PathQueryBuilderFilter, s.queryBuilderFilter},
+		{http.MethodGet, pathAccounts, s.listAccounts},
+		{http.MethodPost, pathAccounts, s.createAccount},
+		{http.MethodPatch, pathAccount, s.updateAccount},
+		{http.MethodDelete, pathAccount, s.deleteAccount},
+		{http.MethodGet, pathContacts, s.listContacts},
+		{http.MethodGet, pathContactOpenLeads, s.contactOpenLeads},
+		{http.MethodGet, pathContactByPhone, s.contactByPhone},
+		{http.MethodPost, pathLeads, s.createLead},
+		{http.MethodPost, pathLeadCopy, s.copyLead},
+		{http.MethodGet, pathStages, s.listStages},
+		{http.MethodPost, pathStages, s.createStage},
+		{http.MethodGet, pathStage, s.getStage},
+		{http.MethodPatch, pathStage, s.updateStage},
+		{http.MethodDelete, pathStage, s.deleteStage},
+		{http.MethodPost, pathTasks, s.createTask},
+		{http.MethodPatch, pathTask, s.updateTask},
+		{http.MethodDelete, pathTask, s.deleteTask},
+		{http.MethodGet, pathQueryBuilderConfig, s.queryBuilderConfig},
+		{http.MethodPost, pathQueryBuilderFilter, s.queryBuilderFilter},
 	}
 	for _, r := range routes {
 		s.mux.HandleFunc(r.method+" "+r.path, r.h)
