@@ -15,6 +15,8 @@ import (
 	"syscall"
 
 	"github.com/redis/go-redis/v9"
+
+	"crmgraph/probe"
 )
 
 // quietRedis drops go-redis's own log lines: they print server addresses, and the cache
@@ -50,6 +52,9 @@ func exitCode(err error) int {
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "probe" {
+		return runProbe(ctx, args[1:], getenv, stdout)
+	}
 	cfg, err := LoadConfig(args, getenv)
 	if err != nil {
 		return err
@@ -61,4 +66,42 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	defer app.Close()
 	return app.ListenAndServe(ctx)
+}
+
+// errDiffers is probe's exit status 1: an assumption does not hold.
+var errDiffers = errors.New("some assumptions do not hold against the configured backends")
+
+// runProbe is `crmgraph probe [-json] [-writes] [settings…]`: with the server's
+// configuration (unconfigured backends are the embedded sandboxes), check every
+// assumption the seeds leave open and print holds / differs / unknown per backend.
+func runProbe(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	asJSON, writes := false, false
+	var rest []string
+	for _, a := range args {
+		switch a {
+		case "-json", "--json":
+			asJSON = true
+		case "-writes", "--writes":
+			writes = true
+		default:
+			rest = append(rest, a)
+		}
+	}
+	cfg, err := LoadConfig(rest, getenv)
+	if err != nil {
+		return err
+	}
+	app, err := NewApp(ctx, cfg, newLogger(io.Discard, cfg.LogLevel))
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	findings := probe.Run(ctx, probe.Checks(app.ProbeTargets()), probe.Options{Writes: writes})
+	if err := probe.Print(stdout, findings, asJSON); err != nil {
+		return err
+	}
+	if probe.AnyDiffers(findings) {
+		return errDiffers
+	}
+	return nil
 }

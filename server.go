@@ -43,6 +43,7 @@ import (
 	"crmgraph/limits"
 	"crmgraph/persisted"
 	"crmgraph/playground"
+	"crmgraph/probe"
 	"crmgraph/resolvers"
 	"crmgraph/transport"
 )
@@ -57,6 +58,7 @@ type App struct {
 	cache    *cache.Cache
 	tracer   *sdktrace.TracerProvider
 	health   *health
+	deps     resolvers.Deps
 	sandbox  *http.Server
 	// SandboxURL is the loopback URL of the embedded sandboxes ("" when none runs).
 	SandboxURL string
@@ -160,6 +162,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 	go a.cache.Run(ctx)
 	deps.Cache = a.cache
 
+	a.deps = deps
 	a.addProbes(deps)
 	res := resolvers.New(deps)
 	gql, err := a.graphQL(res, prop)
@@ -386,6 +389,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return srv.Close()
 	}
 	return nil
+}
+
+// ProbeTargets are the backend clients, for crmgraph probe.
+func (a *App) ProbeTargets() probe.Targets {
+	return probe.Targets{Cirrus: a.deps.Cirrus, Cone: a.deps.Cone, ClientData: a.deps.ClientData, Support: a.deps.Support}
 }
 
 // Handler is the whole HTTP surface (for tests and embedding).
