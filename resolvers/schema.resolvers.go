@@ -294,7 +294,7 @@ func (r *opportunityResolver) Contact(ctx context.Context, obj *model.Opportunit
 
 // Owner is the resolver for the owner field.
 func (r *opportunityResolver) Owner(ctx context.Context, obj *model.Opportunity) (*model.User, error) {
-	return obj.OwnerRef, nil
+	return r.cirrusOwner(ctx, obj.OwnerRef)
 }
 
 // Orders is the resolver for the orders field.
@@ -314,7 +314,7 @@ func (r *orderResolver) Contact(ctx context.Context, obj *model.Order) (*model.C
 
 // Owner is the resolver for the owner field.
 func (r *orderResolver) Owner(ctx context.Context, obj *model.Order) (*model.User, error) {
-	return obj.OwnerRef, nil
+	return r.cirrusOwner(ctx, obj.OwnerRef)
 }
 
 // Opportunity is the resolver for the opportunity field.
