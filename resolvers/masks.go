@@ -30,7 +30,7 @@ var cirrusMaskFields = map[string]map[string][]string{
 		"email": {"email"}, "phone": {"officephone"}, "mobile": {"cellphone"}, "active": {"active"},
 		"primary": {"primarycontact"}, "address": {"street", "city", "zip"}, "externalKey": {"externalkey"},
 		"externalIds": {"externalkey"}, "links": {"externalkey"}, "account": {"account{id}"},
-		"accounts": {"account{id}"}, "companyName": {"account{name}"},
+		"accounts": {"account{id}"}, "companyName": {"account{id,name}"},
 	},
 	"Opportunity": {
 		"title": {"title"}, "description": {"description"}, "value": {"value"}, "status": {"status"},
