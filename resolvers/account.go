@@ -57,19 +57,26 @@ func (r *Resolver) prefetchAccounts(ctx context.Context, accounts []*model.Accou
 }
 
 func (r *Resolver) accountType(ctx context.Context, a *model.Account) (*model.AccountType, error) {
-	if a.TypeRef == nil {
-		return nil, nil
+	return listItem(ctx, "AccountType", a.TypeRef, func(x *model.AccountType) string { return x.ID }, r.cirrusAccountTypes)
+}
+
+// listItem answers a reference a record embeds ({id,name}) with the item of its cached
+// reference list when the selection asks for more than the id and name, so the item
+// reads the same here as in referenceData; with the embedded one when that is enough,
+// or when the list cannot be read or lacks the item.
+func listItem[T any](ctx context.Context, typ string, ref *T, id func(*T) string, list func(context.Context) ([]*T, error)) (*T, error) {
+	if ref == nil || summaryServesAs(ctx, idNameSummary, typ) {
+		return ref, nil
 	}
-	// The embedded type has id and name; the cached list adds the flags.
-	types, err := r.cirrusAccountTypes(ctx)
+	items, err := list(ctx)
 	if err == nil {
-		for _, t := range types {
-			if t.ID == a.TypeRef.ID {
-				return t, nil
+		for _, x := range items {
+			if id(x) == id(ref) {
+				return x, nil
 			}
 		}
 	}
-	return a.TypeRef, nil
+	return ref, nil
 }
 
 func (r *Resolver) accountOwner(ctx context.Context, a *model.Account) (*model.User, error) {

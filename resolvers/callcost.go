@@ -227,7 +227,7 @@ func callTable() map[string]pricer {
 			if !f.Sources.Has(fromCirrus) {
 				return limits.Price{} // ConeCRM accounts have no type
 			}
-			return limits.Price{Loads: []limits.Load{once("cirrus/accountTypes")}}
+			return referenceList("AccountType", "cirrus/accountTypes")(f)
 		},
 		"Account.owner":  cirrusOwnerPrice,
 		"Account.parent": cirrusOnly(byID, cirrusRecord),
@@ -351,6 +351,12 @@ func callTable() map[string]pricer {
 		"Opportunity.owner": cirrusOwnerPrice,
 		"Lead.owner":        cirrusOwnerPrice,
 		"Order.opportunity": cirrusOnly(byID, cirrusRecord),
+		// An order embeds {id,name}; the reference list (read once) adds the rest.
+		"Order.status":       referenceList("OrderStatus", "cirrus/orderStatuses"),
+		"Order.type":         referenceList("NamedItem", "cirrus/orderTypes"),
+		"Order.deliveryTerm": referenceList("DeliveryTerm", "cirrus/deliveryTerms"),
+		"Order.paymentTerm":  referenceList("PaymentTerm", "cirrus/paymentTerms"),
+		"Order.deliveryType": referenceList("NamedItem", "cirrus/deliveryTypes"),
 
 		"Lead.stage": func(f limits.Field) limits.Price {
 			if !f.Sources.Has(fromCone) {
@@ -423,6 +429,17 @@ func accountContactsPrice(f limits.Field, selected map[string]bool, children fun
 		return limits.Price{NoChildren: true}
 	}
 	return limits.Price{Loads: loads, Children: children(out)}
+}
+
+// referenceList prices a reference a record embeds as {id,name}: free when that is all
+// the selection asks for, else one read of its reference list per operation at most.
+func referenceList(typ, name string) pricer {
+	return func(f limits.Field) limits.Price {
+		if idNameSummary.coversAll(f.Selects(typ)) {
+			return limits.Price{}
+		}
+		return limits.Price{Loads: []limits.Load{once(name)}}
+	}
 }
 
 // cirrusOwnerPrice: the ListedUser a Cirrus record embeds is free when it carries the

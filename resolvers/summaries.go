@@ -77,6 +77,14 @@ var (
 		"email": {"email"}, "phone": {"phone"}, "mobile": {"cellphone"},
 	})}
 
+	// idNameSummary: a Cirrus reference a record embeds as {id,name} (an account's
+	// type, an order's status, type, terms and delivery type); the reference list adds
+	// the item's other fields. It stands for several types, so typ is left empty and
+	// callers name the type they read.
+	idNameSummary = &recordSummary{name: "Cirrus {id,name} reference", carries: map[string][]string{
+		"__typename": nil, "id": {"id"}, "name": {"name"},
+	}}
+
 	// coneContactSummary: a ConeCRM account's contacts and primaryContact, full Contacts
 	// whose own accounts the API does not expand again.
 	coneContactSummary = &recordSummary{name: "ConeCRM embedded contact", typ: "Contact",
@@ -141,7 +149,12 @@ func objectSelection(ctx context.Context, typ string) ([]graphql.CollectedField,
 // summaryServes reports whether s answers the current object-valued field's selection.
 // Without an operation to read (a resolver called directly) it does not.
 func summaryServes(ctx context.Context, s *recordSummary) bool {
-	fields, ok := objectSelection(ctx, s.typ)
+	return summaryServesAs(ctx, s, s.typ)
+}
+
+// summaryServesAs is summaryServes for a summary that stands for several types.
+func summaryServesAs(ctx context.Context, s *recordSummary, typ string) bool {
+	fields, ok := objectSelection(ctx, typ)
 	return ok && s.covers(fields)
 }
 

@@ -95,7 +95,6 @@ type Opportunity struct {
 	Value              *Decimal
 	OpportunitySource  *NamedItem
 	EstimatedCloseDate *Date
-	ClosedDate         *Date
 	Closed             *bool
 	Result             *string
 	CreatedAt          *time.Time
