@@ -22,7 +22,38 @@ type (
 	decimal   string // an exact number: "1299" equals "1299.0"
 	instant   string // a timestamp in any of the backends' layouts
 	reference string // the global id of an edge's record ("" for none)
+	// listOf is a list of objects compared on keys only, in order.
+	listOf struct {
+		keys  []string
+		items []map[string]any
+	}
 )
+
+// externalKeys are the external ids a record holds, as ExternalId {system, externalId}
+// (system "" when the record does not name it: compared on the id alone).
+func externalKeys(pairs ...[2]any) listOf {
+	out := listOf{keys: []string{"externalId"}, items: []map[string]any{}}
+	for _, p := range pairs {
+		if p[1] == nil {
+			continue
+		}
+		item := map[string]any{"externalId": p[1]}
+		if p[0] != nil {
+			item["system"] = p[0]
+			out.keys = []string{"system", "externalId"}
+		}
+		out.items = append(out.items, item)
+	}
+	return out
+}
+
+func thirdPartyIDs(r map[string]any) listOf {
+	var pairs [][2]any
+	for _, tp := range list(r, "thirdPartyIds") {
+		pairs = append(pairs, [2]any{text(tp, "systemName"), text(tp, "thirdPartyId")})
+	}
+	return externalKeys(pairs...)
+}
 
 // backendRecord reads one record; expect maps fields (dotted for value objects:
 // "type.name") to what they must be.
@@ -39,7 +70,7 @@ var backendSources = map[typeSource]backendSource{
 			"vatNumber": text(r, "vatno"), "active": flagOf(r, "active"), "info": text(r, "info"), "externalKey": text(r, "externalkey"),
 			"owner": ref("User", "CIRRUS", r, "user", "id"), "parent": ref("Account", "CIRRUS", r, "parentaccount", "id"),
 			"type.id": idText(r, "type", "id"), "type.name": text(r, "type", "name"),
-			"primaryContact": reference(""),
+			"primaryContact": reference(""), "externalIds": externalKeys([2]any{nil, text(r, "externalkey")}),
 		}
 		for _, c := range list(r, "contacts") {
 			if flagOf(c, "primary") == true {
@@ -54,6 +85,7 @@ var backendSources = map[typeSource]backendSource{
 			"name": text(r, "name"), "email": text(r, "primaryEmail"), "secondaryEmail": text(r, "secondaryEmail"),
 			"phone": firstText(r, "workPhone", "homePhone"), "mobile": text(r, "mobilePhone"), "active": flagOf(r, "isActive"),
 			"language": text(r, "language"), "primaryContact": ref("Contact", "CONE", r, "primaryContact", "id"),
+			"externalIds": thirdPartyIDs(r),
 		}
 	}},
 	{"Contact", "CIRRUS"}: {read: cirrusRecord("/contacts/"), expect: func(r map[string]any) map[string]any {
@@ -63,6 +95,7 @@ var backendSources = map[typeSource]backendSource{
 			"companyName": text(r, "account", "name"), "active": flagOf(r, "active"), "primary": flagOf(r, "primarycontact"),
 			"externalKey": text(r, "externalkey"), "account": ref("Account", "CIRRUS", r, "account", "id"),
 			"address.street": text(r, "street"), "address.city": text(r, "city"), "address.postalCode": text(r, "zip"),
+			"externalIds": externalKeys([2]any{nil, text(r, "externalkey")}),
 		}
 	}},
 	{"Contact", "CONE"}: {read: coneRecord("contact"), expect: func(r map[string]any) map[string]any {
@@ -72,6 +105,7 @@ var backendSources = map[typeSource]backendSource{
 			"companyName": text(r, "companyName"), "active": flagOf(r, "isActive"), "language": text(r, "language"),
 			"account": reference(""), "address.street": text(r, "address"), "address.city": text(r, "city"),
 			"address.postalCode": text(r, "postalCode"), "address.country": text(r, "country"),
+			"externalIds": thirdPartyIDs(r),
 		}
 		if as := list(r, "accounts"); len(as) > 0 {
 			m["account"] = ref("Account", "CONE", as[0], "id")
@@ -93,6 +127,19 @@ var backendSources = map[typeSource]backendSource{
 		}
 		if m["name"] == nil {
 			m["name"] = joined(m["firstName"], m["lastName"])
+		}
+		var pairs [][2]any
+		m["supportCustomer"] = reference("")
+		for _, c := range list(r, "externalConnections") {
+			pairs = append(pairs, [2]any{text(c, "system"), text(c, "externalId")})
+			if c["system"] == "SUPPORT" {
+				m["supportCustomer"] = ref("SupportCustomer", "SUPPORT", c, "externalId")
+			}
+		}
+		m["externalIds"] = externalKeys(pairs...)
+		m["pendingChangeRequest"] = reference("")
+		if cr, ok := at(r, "pending", "changeRequest").(map[string]any); ok {
+			m["pendingChangeRequest"] = reference(globalID("ChangeRequest", "CLIENT_DATA", fmt.Sprintf("%v/%v", r["id"], cr["id"])))
 		}
 		return m
 	}},
@@ -208,6 +255,8 @@ func cdContactRecord(t *testing.T, id string) map[string]any {
 	cd := sandboxClientData(t)
 	r := cd.get(t, "/v1.0/contacts/"+url.PathEscape(id)+"/details")
 	r["username"] = cd.get(t, "/v1.0/contacts/"+url.PathEscape(id)+"/username")["username"]
+	r["externalConnections"] = cd.get(t, "/v1.0/contacts/"+url.PathEscape(id)+"/external-connections")["connections"]
+	r["pending"] = cd.get(t, "/v1.1/contacts/"+url.PathEscape(id)+"/pending-change-request/check")
 	return r
 }
 
@@ -400,6 +449,20 @@ func matches(got, want any) bool {
 		return m != nil && m["id"] == string(w)
 	case nil:
 		return !filled(got)
+	case listOf:
+		xs, _ := got.([]any)
+		if len(xs) != len(w.items) {
+			return false
+		}
+		for i, x := range xs {
+			m, _ := x.(map[string]any)
+			for _, k := range w.keys {
+				if m == nil || m[k] != w.items[i][k] {
+					return false
+				}
+			}
+		}
+		return true
 	}
 	return reflect.DeepEqual(normalizeJSON(got), normalizeJSON(want))
 }
@@ -464,7 +527,11 @@ func (d *differential) checkBackends(t *testing.T) {
 			got := valueAt(rec, field)
 			d.compared["backend"]++
 			if !matches(got, want[field]) {
-				t.Errorf("%s %s: the gateway says %s, the backend record %s", id, field, jsonText(got), jsonText(want[field]))
+				w := want[field]
+				if l, ok := w.(listOf); ok {
+					w = l.items
+				}
+				t.Errorf("%s %s: the gateway says %s, the backend record %s", id, field, jsonText(got), jsonText(w))
 			}
 		}
 	}
