@@ -410,7 +410,12 @@ func TestDifferential(t *testing.T) {
 	_, srv := newGateway(t, env)
 	d := &differential{t: t, srv: srv, canonical: map[string]map[string]any{}, reached: map[string]map[string]bool{},
 		compared: map[string]int{}}
-	start := time.Now()
+	start, last := time.Now(), time.Now()
+	var phases []string
+	phase := func(name string) {
+		phases = append(phases, fmt.Sprintf("%s %s", name, time.Since(last).Round(10*time.Millisecond)))
+		last = time.Now()
+	}
 
 	// Samples: the first records of every root list.
 	samples := map[typeSource][]string{}
@@ -430,11 +435,13 @@ func TestDifferential(t *testing.T) {
 			}
 		}
 	}
+	phase("root lists")
 	for _, k := range sortedTypeSources(backendSeeds) {
 		for _, sid := range backendSeeds[k](t) {
 			samples[k] = append(samples[k], globalID(k.typ, k.source, sid))
 		}
 	}
+	phase("seeds")
 	d.loadCanonical(byType(samples))
 	// Candidates for parents: the samples and a few of the records they lead to.
 	hop := map[typeSource][]string{}
@@ -450,6 +457,7 @@ func TestDifferential(t *testing.T) {
 		}
 	}
 	d.loadCanonical(byType(hop))
+	phase("records by id")
 	// Users are reached through the owners of the samples.
 	for _, id := range sortedStrings(d.canonical) {
 		if owner, ok := d.canonical[id]["owner"].(map[string]any); ok {
@@ -504,21 +512,27 @@ func TestDifferential(t *testing.T) {
 			}
 		})
 	}
+	phase("paths")
 	t.Run("parents from the lists", d.checkListParents)
+	phase("parents from the lists")
 	t.Run("masks", func(t *testing.T) { d.checkMasks(t, samples) })
+	phase("fields alone")
 	t.Run("pages", func(t *testing.T) { d.walkPages(t, roots, rootOrder) })
+	phase("pages")
 	t.Run("backends", func(t *testing.T) { d.checkBackends(t) })
+	phase("backends")
 	t.Run("no field always null", func(t *testing.T) { d.checkFilled(t) })
 	t.Run("reference items", func(t *testing.T) { d.checkReferenceItems(t) })
+	phase("the rest")
 
 	perType := map[typeSource]int{}
 	for id := range d.canonical {
 		k, _ := recordKey(t, id)
 		perType[k]++
 	}
-	t.Logf("%d records (%v), %d paths, %d queries; %d path field comparisons, %d order comparisons, %d backend field comparisons, %d reference item comparisons; %s",
+	t.Logf("%d records (%v), %d paths, %d queries; %d path field comparisons, %d order comparisons, %d backend field comparisons, %d reference item comparisons; %s (%s)",
 		len(d.canonical), perType, len(paths), d.queries, d.compared["path"], d.compared["order"], d.compared["backend"], d.compared["reference"],
-		time.Since(start).Round(time.Millisecond))
+		time.Since(start).Round(time.Millisecond), strings.Join(phases, ", "))
 }
 
 func contains(xs []string, x string) bool {
