@@ -174,6 +174,14 @@ var backendSources = map[typeSource]backendSource{
 			"type.id": idText(r, "type", "id"), "deliveryType.id": idText(r, "deliverytype", "id"),
 			"invoiceAddress.email": text(r, "invoiceemail"), "deliveryAddress.city": text(r, "deliverycity"),
 		}
+		items := listOf{keys: []string{"sourceId", "articleId", "articleName", "specification", "quantity", "price", "total", "sortOrder"}}
+		for _, row := range rows {
+			items.items = append(items.items, map[string]any{"sourceId": idText(row, "id"), "articleId": idText(row, "article", "id"),
+				"articleName": text(row, "article", "name"), "specification": text(row, "specification"),
+				"quantity": number(row, "quantityordered"), "price": number(row, "price"), "total": number(row, "totalprice"),
+				"sortOrder": integer(row, "sortorder")})
+		}
+		m["rows"] = items
 		if len(rows) == 0 {
 			m["total"] = m["price"]
 		}
@@ -199,12 +207,18 @@ var backendSources = map[typeSource]backendSource{
 		}
 	}},
 	{"ChangeRequest", "CLIENT_DATA"}: {read: cdChangeRequestRecord, expect: func(r map[string]any) map[string]any {
+		changes := listOf{keys: []string{"path", "originalValue", "targetValue", "approvalRequired"}}
+		for _, d := range list(r, "details") {
+			changes.items = append(changes.items, map[string]any{"path": d["path"], "originalValue": text(d, "originalValue"),
+				"targetValue": text(d, "targetValue"), "approvalRequired": flagOf(d, "isApprovalRequired")})
+		}
 		return map[string]any{
 			"uid": text(r, "uId"), "createdAt": when(r, "createDate"), "initiatorComment": text(r, "initiatorComment"),
 			"reviewedAt": when(r, "reviewDate"), "reviewComment": text(r, "reviewComment"),
 			"contact": ref("Contact", "CLIENT_DATA", r, "contact", "id"), "status.sourceId": idText(r, "status", "id"),
 			"initiator.uid": text(r, "initiatorMember", "uId"), "initiator.name": text(r, "initiatorMember", "name"),
 			"reviewer.uid": text(r, "reviewMember", "uId"), "reviewer.name": text(r, "reviewMember", "name"),
+			"status.name": text(r, "status", "name"), "changes": changes,
 		}
 	}},
 	{"SupportCustomer", "SUPPORT"}: {read: supportCustomerRecord, expect: func(r map[string]any) map[string]any {
@@ -457,7 +471,7 @@ func matches(got, want any) bool {
 		for i, x := range xs {
 			m, _ := x.(map[string]any)
 			for _, k := range w.keys {
-				if m == nil || m[k] != w.items[i][k] {
+				if m == nil || !matches(m[k], w.items[i][k]) {
 					return false
 				}
 			}
