@@ -3185,7 +3185,7 @@ type Address {
   email: String
 }
 
-"A CRM user: a sales rep (Cirrus), a ConeCRM user, or a client-data member."
+"A CRM user: a sales rep (Cirrus), a ConeCRM user (known by its id alone: ConeCRM has no user endpoint), or a client-data member."
 type User implements Node {
   id: ID!
   source: Source!
@@ -3342,6 +3342,7 @@ type Account implements Node {
   parent: Account
   addresses: [Address!]!
   primaryContact: Contact
+  "In the order the account lists its contacts, whatever the selection."
   contacts(first: Int = 20, after: String): ContactConnection
   "Cirrus only (null for ConeCRM accounts, which have no opportunities)."
   opportunities(first: Int = 20, after: String): OpportunityConnection
@@ -3496,6 +3497,7 @@ type Lead implements Node {
   leadSource: NamedItem
   "The source's raw lead-source id (ConeCRM exposes only a reference)."
   leadSourceId: ID
+  "Cirrus: the lead's user. ConeCRM: the user who created the lead (the only user a lead read names)."
   owner: User
   value: Decimal
   rating: Int
