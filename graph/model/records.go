@@ -67,8 +67,9 @@ type Contact struct {
 	Language    *string
 	ExternalKey *string
 
-	// Partial is true for a contact built from an embedded summary (Cirrus account
-	// contacts[]); fields outside EmbeddedFields need the full record.
+	// Partial is true for a contact built from what another record embeds (a Cirrus
+	// account's or order's contact, a ConeCRM account's, a change request's reference):
+	// it is not primed into the loaders as a full record.
 	Partial bool
 	// Summary tells which fields an embedded contact carries (nil: the full record, or
 	// a client-data reference, which Partial marks).
