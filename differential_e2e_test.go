@@ -527,13 +527,23 @@ func TestDifferential(t *testing.T) {
 	phase("the rest")
 
 	perType := map[typeSource]int{}
+	fields := map[string]bool{}
 	for id := range d.canonical {
 		k, _ := recordKey(t, id)
 		perType[k]++
+		for _, f := range fieldsOf(t, k.typ) {
+			fields[k.typ+"."+f.name] = true
+		}
 	}
-	t.Logf("%d records (%v), %d paths, %d queries; %d path field comparisons, %d order comparisons, %d backend field comparisons, %d reference item comparisons; %s (%s)",
-		len(d.canonical), perType, len(paths), d.queries, d.compared["path"], d.compared["order"], d.compared["backend"], d.compared["reference"],
-		time.Since(start).Round(time.Millisecond), strings.Join(phases, ", "))
+	pathNames := map[string]bool{}
+	for _, ps := range d.reached {
+		for p := range ps {
+			pathNames[p] = true
+		}
+	}
+	t.Logf("%d records (%v) of %d fields, through %d paths, in %d queries; %d path field comparisons, %d order comparisons, %d backend field comparisons, %d reference item comparisons; %s (%s)",
+		len(d.canonical), perType, len(fields), len(pathNames), d.queries, d.compared["path"], d.compared["order"], d.compared["backend"],
+		d.compared["reference"], time.Since(start).Round(time.Millisecond), strings.Join(phases, ", "))
 }
 
 func contains(xs []string, x string) bool {
@@ -673,7 +683,7 @@ func (d *differential) checkMasks(t *testing.T, samples map[typeSource][]string)
 			sel := v.text(k.typ)
 			q := fmt.Sprintf(`query($ids: [ID!]!) { n: nodes(ids: $ids) { ... on %s { %s } }`, k.typ, sel)
 			if roots := rootLists[k]; len(roots) > 0 {
-				q += fmt.Sprintf(` l: %s { edges { node { %s } } }`, fmt.Sprintf(roots[0], 2), sel)
+				q += fmt.Sprintf(` l: %s { edges { node { %s } } }`, fmt.Sprintf(roots[0], 1), sel)
 			}
 			var got []map[string]any
 			collectTargets(d.run(q+" }", map[string]any{"ids": samples[k][:1]}), &got)
