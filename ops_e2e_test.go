@@ -37,7 +37,7 @@ func get(t *testing.T, srv *httptest.Server, path string) (int, string) {
 func TestMetricsAndHealth(t *testing.T) {
 	srv := gateway(t)
 	post(t, srv, request{Query: `{ accounts(first: 2 { edges } }`}) // rejected by the parser
-	query(t, `query Canonical { accounts(first: 3, filter: {sources: [CIRRUS]}) { edges { node { name type { name } orders(first: 1) { totalCount } } } } }`, nil, nil)
+	query(t, `query Canonical { accounts(first: 3, filter: {sources: [CIRRUS]}) { edges { node { name type { name isCustomer } orders(first: 1) { totalCount } } } } }`, nil, nil)
 	code, body := get(t, srv, "/metrics")
 	if code != http.StatusOK {
 		t.Fatalf("/metrics = %d", code)

@@ -31,12 +31,12 @@ import (
 type kind int
 
 const (
-	text      kind = iota // null and "" clear it: the graph reads null, the backend its empty text
-	decimal               // compared exactly (a Decimal is a string: "2.5")
-	integer               // zero is 0
-	boolean               // zero is false
-	reference             // an id: no zero value
-	date                  // no zero value
+	kindText      kind = iota // null and "" clear it: the graph reads null, the backend its empty text
+	kindDecimal               // compared exactly (a Decimal is a string: "2.5")
+	kindInteger               // zero is 0
+	kindBoolean               // zero is false
+	kindReference             // an id: no zero value
+	kindDate                  // no zero value
 )
 
 // field is the round-trip case of one input field.
@@ -258,20 +258,22 @@ func cirrusFlag(v any) any {
 func orderDate(v any) any { return v.(string) + "T00:00:00.000Z" }
 
 func (e *roundTripEnv) cases() []recordCase {
-	txt := func(graph, wire, a, b string) field { return field{kind: text, graph: graph, wire: wire, a: a, b: b} }
+	txt := func(graph, wire, a, b string) field {
+		return field{kind: kindText, graph: graph, wire: wire, a: a, b: b}
+	}
 	name := func(graph, wire, a, b string) field {
 		f := txt(graph, wire, a, b)
 		f.zeroRefused = true // "This field can not be empty." (Cirrus L10, L2265-2266)
 		return f
 	}
 	dec := func(graph, wire, a, b string) field {
-		return field{kind: decimal, graph: graph, wire: wire, a: a, b: b, nullRefused: true}
+		return field{kind: kindDecimal, graph: graph, wire: wire, a: a, b: b, nullRefused: true}
 	}
 	flag := func(graph, wire string) field {
-		return field{kind: boolean, graph: graph, wire: wire, a: true, b: false, nullRefused: true, wireOf: cirrusFlag}
+		return field{kind: kindBoolean, graph: graph, wire: wire, a: true, b: false, nullRefused: true, wireOf: cirrusFlag}
 	}
 	ref := func(graph, wire string, a, b any) field {
-		return field{kind: reference, graph: graph, wire: wire, a: a, b: b, nullRefused: true, wireOf: cirrusInt}
+		return field{kind: kindReference, graph: graph, wire: wire, a: a, b: b, nullRefused: true, wireOf: cirrusInt}
 	}
 	user := func(n int) string { return cirrusGlobal("User", n) }
 	cirrusRead := func(path string) func(t *testing.T, id string) any {
@@ -310,7 +312,7 @@ func (e *roundTripEnv) cases() []recordCase {
 				"email":  txt("email", "primaryEmail", "a@kotte.example", "b@kotte.example"),
 				"phone":  txt("phone", "workPhone", "+46 31 100", "+46 31 200"),
 				"mobile": txt("mobile", "mobilePhone", "+46 73 100", "+46 73 200"),
-				"active": {kind: boolean, graph: "active", wire: "isActive", a: true, b: false, nullRefused: true},
+				"active": {kind: kindBoolean, graph: "active", wire: "isActive", a: true, b: false, nullRefused: true},
 			},
 		},
 		{
@@ -322,7 +324,7 @@ func (e *roundTripEnv) cases() []recordCase {
 				"phone": txt("phone", "officephone", "+46 8 300", "+46 8 400"), "mobile": txt("mobile", "cellphone", "+46 70 300", "+46 70 400"),
 				"active": flag("active", "active"), "externalKey": txt("externalKey", "externalkey", "C-1", "C-2"),
 				// accountid is not in the update model (seed L2447): a contact cannot move.
-				"accountId": {kind: reference, graph: "account.id", wire: "account.id", a: cirrusGlobal("Account", 1), nullRefused: true,
+				"accountId": {kind: kindReference, graph: "account.id", wire: "account.id", a: cirrusGlobal("Account", 1), nullRefused: true,
 					createOnly: true, wireOf: cirrusInt},
 			},
 		},
@@ -331,7 +333,7 @@ func (e *roundTripEnv) cases() []recordCase {
 			key: "lead", inputType: "LeadInput", wireRead: cirrusRead("/leads"), objects: map[string]string{"prospect": "clear"},
 			fields: map[string]field{
 				"title": txt("title", "title", "Inbound", "Qualified inbound"), "description": txt("description", "description", "Web form", "Phone call"),
-				"value": dec("value", "value", "900.5", "1250.25"), "rating": {kind: integer, graph: "rating", wire: "rating", a: 3, b: 5, nullRefused: true},
+				"value": dec("value", "value", "900.5", "1250.25"), "rating": {kind: kindInteger, graph: "rating", wire: "rating", a: 3, b: 5, nullRefused: true},
 				"statusId": ref("status.id", "status.id", "2", "3"), "ownerId": ref("owner.id", "user.id", user(2), user(4)),
 				"prospect.title":     txt("prospect.title", "contacttitle", "Dr", "Prof"),
 				"prospect.firstName": txt("prospect.firstName", "contactname", "Per", "Pia"),
@@ -351,7 +353,7 @@ func (e *roundTripEnv) cases() []recordCase {
 				"contactId": ref("contact.id", "contactid", cirrusGlobal("Contact", 1), cirrusGlobal("Contact", 2)),
 				"ownerId":   ref("owner.id", "userid", user(2), user(3)), "statusId": ref("status.id", "statusid", "2", "3"),
 				"typeId":             ref("type.id", "typeid", "1", "2"),
-				"estimatedCloseDate": {kind: date, graph: "estimatedCloseDate", wire: "estimatedenddate", a: "2026-12-31", b: "2027-01-15", nullRefused: true},
+				"estimatedCloseDate": {kind: kindDate, graph: "estimatedCloseDate", wire: "estimatedenddate", a: "2026-12-31", b: "2027-01-15", nullRefused: true},
 				"closed":             flag("closed", "closed"),
 			},
 		},
@@ -362,13 +364,13 @@ func (e *roundTripEnv) cases() []recordCase {
 				"accountId": ref("account.id", "account.id", cirrusGlobal("Account", 1), cirrusGlobal("Account", 2)),
 				"contactId": ref("contact.id", "contact.id", cirrusGlobal("Contact", 1), cirrusGlobal("Contact", 2)),
 				"ownerId":   ref("owner.id", "user.id", user(2), user(3)), "statusId": ref("status.id", "status.id", "1", "2"),
-				"placedAt": {kind: date, graph: "placedAt", wire: "placedate", a: "2026-11-30", b: "2026-12-01", nullRefused: true, wireOf: orderDate},
+				"placedAt": {kind: kindDate, graph: "placedAt", wire: "placedate", a: "2026-11-30", b: "2026-12-01", nullRefused: true, wireOf: orderDate},
 				"currency": txt("currency", "currencycode", "SEK", "EUR"), "marking": txt("marking", "marking", "PO 1", "PO 2"),
-				"rows.articleId":     {kind: reference, graph: "rows.0.articleId", wire: "rows.0.article.id", a: "1", b: "2", wireOf: cirrusInt},
+				"rows.articleId":     {kind: kindReference, graph: "rows.0.articleId", wire: "rows.0.article.id", a: "1", b: "2", wireOf: cirrusInt},
 				"rows.specification": txt("rows.0.specification", "rows.0.specification", "Seat", "Seat, extra"),
-				"rows.quantity":      {kind: decimal, graph: "rows.0.quantity", wire: "rows.0.quantityordered", a: "2.5", b: "3"},
-				"rows.price":         {kind: decimal, graph: "rows.0.price", wire: "rows.0.price", a: "19.99", b: "0.03"},
-				"rows.discountPercent": {kind: decimal, graph: "rows.0.discountPercent", wire: "rows.0.discountpercent", a: "12.5", b: "5",
+				"rows.quantity":      {kind: kindDecimal, graph: "rows.0.quantity", wire: "rows.0.quantityordered", a: "2.5", b: "3"},
+				"rows.price":         {kind: kindDecimal, graph: "rows.0.price", wire: "rows.0.price", a: "19.99", b: "0.03"},
+				"rows.discountPercent": {kind: kindDecimal, graph: "rows.0.discountPercent", wire: "rows.0.discountpercent", a: "12.5", b: "5",
 					nullReads: "0"},
 			},
 		},
@@ -376,7 +378,7 @@ func (e *roundTripEnv) cases() []recordCase {
 			name: "ConeCRM stage", create: "createStage", update: "updateStage", record: "Stage", key: "stage", inputType: "StageInput",
 			fields: map[string]field{
 				// The sandbox refuses a blank stage name (its reading; ConnectionStage L11767 names no constraint).
-				"name": {kind: text, graph: "name", wire: "name", a: "Test drive booked", b: "Test drive done", zeroRefused: true},
+				"name": {kind: kindText, graph: "name", wire: "name", a: "Test drive booked", b: "Test drive done", zeroRefused: true},
 			},
 			wireRead: func(t *testing.T, id string) any { return e.coneGet(t, "/api/stage/"+id) },
 			graphRead: func(t *testing.T, id, selection string) any {
@@ -410,7 +412,7 @@ func (e *roundTripEnv) run(t *testing.T, schema *ast.Schema, c recordCase) {
 	nonNull := func(path string) bool { return inputField(schema, c.inputType, path).Type.NonNull }
 
 	// Create with one field null or zero: it reads back empty, or is refused.
-	for _, path := range sortedKeys(c.fields) {
+	for _, path := range keysSorted(c.fields) {
 		f := c.fields[path]
 		for _, step := range []string{"null", "zero"} {
 			v, ok := f.step(step)
@@ -428,7 +430,7 @@ func (e *roundTripEnv) run(t *testing.T, schema *ast.Schema, c recordCase) {
 			})
 		}
 	}
-	for _, path := range sortedKeys(c.refused) {
+	for _, path := range keysSorted(c.refused) {
 		for _, v := range []any{"x", nil} {
 			in := maps(all)
 			in[path] = v
@@ -440,7 +442,7 @@ func (e *roundTripEnv) run(t *testing.T, schema *ast.Schema, c recordCase) {
 
 	// Update one field at a time: null, another value, zero. After each step every
 	// field reads what was last written.
-	for _, path := range sortedKeys(c.fields) {
+	for _, path := range keysSorted(c.fields) {
 		f := c.fields[path]
 		if f.createOnly {
 			for _, v := range []any{f.a, nil} {
@@ -484,10 +486,10 @@ func (e *roundTripEnv) run(t *testing.T, schema *ast.Schema, c recordCase) {
 			}
 			g := e.readGraph(t, c, id, path+" { sourceId }")
 			w := c.wireRead(t, id)
-			if n := len(at(g, path).([]any)); n != 0 {
+			if n := len(rtAt(g, path).([]any)); n != 0 {
 				t.Errorf("%s null: graph has %d %s", path, n, path)
 			}
-			if n := len(at(w, path).([]any)); n != 0 {
+			if n := len(rtAt(w, path).([]any)); n != 0 {
 				t.Errorf("%s null: the backend has %d %s", path, n, path)
 			}
 		}
@@ -504,13 +506,13 @@ func (f field) step(step string) (any, bool) {
 		return f.b, f.b != nil
 	}
 	switch f.kind {
-	case text:
+	case kindText:
 		return "", true
-	case decimal:
+	case kindDecimal:
 		return "0", true
-	case integer:
+	case kindInteger:
 		return 0, true
-	case boolean:
+	case kindBoolean:
 		return false, true
 	}
 	return nil, false
@@ -526,9 +528,9 @@ func (f field) expected(v any) (graph, wire any) {
 		v = f.nullReads
 	}
 	switch {
-	case f.kind == text && (v == nil || v == ""):
+	case f.kind == kindText && (v == nil || v == ""):
 		return nil, ""
-	case f.kind == decimal:
+	case f.kind == kindDecimal:
 		d, _ := model.ParseDecimal(v.(string))
 		return string(d), v
 	case f.wireOf != nil:
@@ -541,13 +543,13 @@ func (e *roundTripEnv) check(t *testing.T, c recordCase, id string, s state, ste
 	t.Helper()
 	g := e.readGraph(t, c, id, selection(c, s))
 	w := c.wireRead(t, id)
-	for _, path := range sortedKeys(s) {
+	for _, path := range keysSorted(s) {
 		f := c.fields[path]
 		wantGraph, wantWire := f.expected(s[path])
-		if got := at(g, f.graph); !sameValue(f.kind, got, wantGraph) {
+		if got := rtAt(g, f.graph); !sameValue(f.kind, got, wantGraph) {
 			t.Errorf("%s: graph %s = %v, want %v (written %v)", step, f.graph, show(got), show(wantGraph), show(s[path]))
 		}
-		if got := at(w, f.wire); !sameValue(f.kind, got, wantWire) {
+		if got := rtAt(w, f.wire); !sameValue(f.kind, got, wantWire) {
 			t.Errorf("%s: backend %s = %v, want %v (written %v)", step, f.wire, show(got), show(wantWire), show(s[path]))
 		}
 	}
@@ -556,10 +558,10 @@ func (e *roundTripEnv) check(t *testing.T, c recordCase, id string, s state, ste
 // sameValue compares a read value with an expected one: decimals exactly, a backend's
 // empty text as "" whether it sends "" or null.
 func sameValue(k kind, got, want any) bool {
-	if k == text && want == "" && got == nil {
+	if k == kindText && want == "" && got == nil {
 		return true
 	}
-	if k == decimal && got != nil && want != nil {
+	if k == kindDecimal && got != nil && want != nil {
 		g, ok1 := new(big.Rat).SetString(fmt.Sprint(got))
 		w, ok2 := new(big.Rat).SetString(fmt.Sprint(want))
 		if ok1 && ok2 {
@@ -600,7 +602,7 @@ func selection(c recordCase, s state) string {
 	var render func(n node) string
 	render = func(n node) string {
 		var parts []string
-		for _, k := range sortedKeys(n) {
+		for _, k := range keysSorted(n) {
 			if len(n[k]) == 0 {
 				parts = append(parts, k)
 			} else {
@@ -681,7 +683,7 @@ func setIn(m map[string]any, path string, v any) {
 func (e *roundTripEnv) create(t *testing.T, c recordCase, s state) string {
 	t.Helper()
 	data := e.mutate(t, c.create, e.createInput(c, s))
-	id, _ := at(data, c.create+"."+c.key+".id").(string)
+	id, _ := rtAt(data, c.create+"."+c.key+".id").(string)
 	if id == "" {
 		t.Fatalf("%s returned no id: %v", c.create, data)
 	}
@@ -776,8 +778,8 @@ func decodeJSON(t *testing.T, v any) any {
 	return out
 }
 
-// at walks a decoded JSON value by a dotted path ("rows.0.article.id").
-func at(v any, path string) any {
+// rtAt walks a decoded JSON value by a dotted path ("rows.0.article.id").
+func rtAt(v any, path string) any {
 	for _, p := range strings.Split(path, ".") {
 		switch x := v.(type) {
 		case map[string]any:
@@ -803,7 +805,7 @@ func maps(s state) state {
 	return out
 }
 
-func sortedKeys[V any](m map[string]V) []string {
+func keysSorted[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -837,7 +839,7 @@ func (e *roundTripEnv) orderDecimals(t *testing.T) {
 	w := e.cirrusGet(t, "/orders/"+p.SourceID)
 	for path, want := range map[string]string{"price": "231.35", "rows.0.quantityordered": "2.5", "rows.0.discountpercent": "12.5",
 		"rows.0.totalprice": "87.5", "rows.1.totalprice": "143.85"} {
-		if got := fmt.Sprint(at(w, path)); got != want {
+		if got := fmt.Sprint(rtAt(w, path)); got != want {
 			t.Errorf("sandbox %s = %s, want %s", path, got, want)
 		}
 	}

@@ -305,7 +305,6 @@ type ComplexityRoot struct {
 	Opportunity struct {
 		Account            func(childComplexity int) int
 		Closed             func(childComplexity int) int
-		ClosedDate         func(childComplexity int) int
 		Contact            func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
 		Description        func(childComplexity int) int
@@ -480,9 +479,7 @@ type ComplexityRoot struct {
 	}
 
 	Stage struct {
-		Color     func(childComplexity int) int
 		ID        func(childComplexity int) int
-		IsActive  func(childComplexity int) int
 		Name      func(childComplexity int) int
 		SortOrder func(childComplexity int) int
 	}
@@ -656,6 +653,10 @@ type OrderResolver interface {
 	Owner(ctx context.Context, obj *model.Order) (*model.User, error)
 	Opportunity(ctx context.Context, obj *model.Order) (*model.Opportunity, error)
 	Status(ctx context.Context, obj *model.Order) (*model.OrderStatus, error)
+	Type(ctx context.Context, obj *model.Order) (*model.NamedItem, error)
+	DeliveryTerm(ctx context.Context, obj *model.Order) (*model.DeliveryTerm, error)
+	PaymentTerm(ctx context.Context, obj *model.Order) (*model.PaymentTerm, error)
+	DeliveryType(ctx context.Context, obj *model.Order) (*model.NamedItem, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -1886,12 +1887,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Opportunity.Closed(childComplexity), true
-	case "Opportunity.closedDate":
-		if e.ComplexityRoot.Opportunity.ClosedDate == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Opportunity.ClosedDate(childComplexity), true
 	case "Opportunity.contact":
 		if e.ComplexityRoot.Opportunity.Contact == nil {
 			break
@@ -2720,24 +2715,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReviewChangeRequestPayload.ChangeRequest(childComplexity), true
 
-	case "Stage.color":
-		if e.ComplexityRoot.Stage.Color == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Stage.Color(childComplexity), true
 	case "Stage.id":
 		if e.ComplexityRoot.Stage.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Stage.ID(childComplexity), true
-	case "Stage.isActive":
-		if e.ComplexityRoot.Stage.IsActive == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Stage.IsActive(childComplexity), true
 	case "Stage.name":
 		if e.ComplexityRoot.Stage.Name == nil {
 			break
@@ -3202,7 +3185,7 @@ type Address {
   email: String
 }
 
-"A CRM user: a sales rep (Cirrus), a ConeCRM user, or a client-data member."
+"A CRM user: a sales rep (Cirrus), a ConeCRM user (known by its id alone: ConeCRM has no user endpoint), or a client-data member."
 type User implements Node {
   id: ID!
   source: Source!
@@ -3292,9 +3275,8 @@ type PaymentTerm {
 type Stage {
   id: ID!
   name: String!
+  "The stage's position in GET /api/stage (ConeCRM gives stages only an id and a name)."
   sortOrder: Int
-  color: String
-  isActive: Boolean
 }
 
 enum ChangeRequestStatusCode {
@@ -3360,6 +3342,7 @@ type Account implements Node {
   parent: Account
   addresses: [Address!]!
   primaryContact: Contact
+  "In the order the account lists its contacts, whatever the selection."
   contacts(first: Int = 20, after: String): ContactConnection
   "Cirrus only (null for ConeCRM accounts, which have no opportunities)."
   opportunities(first: Int = 20, after: String): OpportunityConnection
@@ -3421,7 +3404,6 @@ type Opportunity implements Node {
   type: OpportunityType
   opportunitySource: NamedItem
   estimatedCloseDate: Date
-  closedDate: Date
   closed: Boolean
   result: String
   createdAt: DateTime
@@ -3515,6 +3497,7 @@ type Lead implements Node {
   leadSource: NamedItem
   "The source's raw lead-source id (ConeCRM exposes only a reference)."
   leadSourceId: ID
+  "Cirrus: the lead's user. ConeCRM: the user who created the lead (the only user a lead read names)."
   owner: User
   value: Decimal
   rating: Int
@@ -4500,8 +4483,6 @@ func (ec *executionContext) childFields_Opportunity(ctx context.Context, field g
 		return ec.fieldContext_Opportunity_opportunitySource(ctx, field)
 	case "estimatedCloseDate":
 		return ec.fieldContext_Opportunity_estimatedCloseDate(ctx, field)
-	case "closedDate":
-		return ec.fieldContext_Opportunity_closedDate(ctx, field)
 	case "closed":
 		return ec.fieldContext_Opportunity_closed(ctx, field)
 	case "result":
@@ -4814,10 +4795,6 @@ func (ec *executionContext) childFields_Stage(ctx context.Context, field graphql
 		return ec.fieldContext_Stage_name(ctx, field)
 	case "sortOrder":
 		return ec.fieldContext_Stage_sortOrder(ctx, field)
-	case "color":
-		return ec.fieldContext_Stage_color(ctx, field)
-	case "isActive":
-		return ec.fieldContext_Stage_isActive(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Stage", field.Name)
 }
@@ -10909,29 +10886,6 @@ func (ec *executionContext) fieldContext_Opportunity_estimatedCloseDate(_ contex
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
-func (ec *executionContext) _Opportunity_closedDate(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_closedDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClosedDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Opportunity_closedDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, errors.New("field of type Date does not have child fields"))
-}
-
 func (ec *executionContext) _Opportunity_closed(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11953,7 +11907,7 @@ func (ec *executionContext) _Order_type(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Order_type(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
+			return ec.Resolvers.Order().Type(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NamedItem) graphql.Marshaler {
@@ -11967,8 +11921,8 @@ func (ec *executionContext) fieldContext_Order_type(_ context.Context, field gra
 	fc = &graphql.FieldContext{
 		Object:     "Order",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NamedItem(ctx, field)
 		},
@@ -11985,7 +11939,7 @@ func (ec *executionContext) _Order_deliveryTerm(ctx context.Context, field graph
 			return ec.fieldContext_Order_deliveryTerm(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DeliveryTerm, nil
+			return ec.Resolvers.Order().DeliveryTerm(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DeliveryTerm) graphql.Marshaler {
@@ -11999,8 +11953,8 @@ func (ec *executionContext) fieldContext_Order_deliveryTerm(_ context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "Order",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DeliveryTerm(ctx, field)
 		},
@@ -12017,7 +11971,7 @@ func (ec *executionContext) _Order_paymentTerm(ctx context.Context, field graphq
 			return ec.fieldContext_Order_paymentTerm(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PaymentTerm, nil
+			return ec.Resolvers.Order().PaymentTerm(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PaymentTerm) graphql.Marshaler {
@@ -12031,8 +11985,8 @@ func (ec *executionContext) fieldContext_Order_paymentTerm(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "Order",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PaymentTerm(ctx, field)
 		},
@@ -12049,7 +12003,7 @@ func (ec *executionContext) _Order_deliveryType(ctx context.Context, field graph
 			return ec.fieldContext_Order_deliveryType(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DeliveryType, nil
+			return ec.Resolvers.Order().DeliveryType(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NamedItem) graphql.Marshaler {
@@ -12063,8 +12017,8 @@ func (ec *executionContext) fieldContext_Order_deliveryType(_ context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "Order",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NamedItem(ctx, field)
 		},
@@ -14362,52 +14316,6 @@ func (ec *executionContext) _Stage_sortOrder(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Stage_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stage", field, false, false, errors.New("field of type Int does not have child fields"))
-}
-
-func (ec *executionContext) _Stage_color(ctx context.Context, field graphql.CollectedField, obj *model.Stage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stage_color(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Color, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Stage_color(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stage", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Stage_isActive(ctx context.Context, field graphql.CollectedField, obj *model.Stage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stage_isActive(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsActive, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Stage_isActive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stage", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _SupportCustomer_id(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
@@ -21361,11 +21269,6 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "closedDate":
-			out.Values[i] = ec._Opportunity_closedDate(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "closed":
 			out.Values[i] = ec._Opportunity_closed(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -22019,25 +21922,157 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "type":
-			out.Values[i] = ec._Order_type(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Order_type(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "deliveryTerm":
-			out.Values[i] = ec._Order_deliveryTerm(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Order_deliveryTerm(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "paymentTerm":
-			out.Values[i] = ec._Order_paymentTerm(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Order_paymentTerm(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "deliveryType":
-			out.Values[i] = ec._Order_deliveryType(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Order_deliveryType(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "currency":
 			out.Values[i] = ec._Order_currency(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -23447,16 +23482,6 @@ func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "sortOrder":
 			out.Values[i] = ec._Stage_sortOrder(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "color":
-			out.Values[i] = ec._Stage_color(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "isActive":
-			out.Values[i] = ec._Stage_isActive(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

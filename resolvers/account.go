@@ -57,23 +57,30 @@ func (r *Resolver) prefetchAccounts(ctx context.Context, accounts []*model.Accou
 }
 
 func (r *Resolver) accountType(ctx context.Context, a *model.Account) (*model.AccountType, error) {
-	if a.TypeRef == nil {
-		return nil, nil
+	return listItem(ctx, "AccountType", a.TypeRef, func(x *model.AccountType) string { return x.ID }, r.cirrusAccountTypes)
+}
+
+// listItem answers a reference a record embeds ({id,name}) with the item of its cached
+// reference list when the selection asks for more than the id and name, so the item
+// reads the same here as in referenceData; with the embedded one when that is enough,
+// or when the list cannot be read or lacks the item.
+func listItem[T any](ctx context.Context, typ string, ref *T, id func(*T) string, list func(context.Context) ([]*T, error)) (*T, error) {
+	if ref == nil || summaryServesAs(ctx, idNameSummary, typ) {
+		return ref, nil
 	}
-	// The embedded type has id and name; the cached list adds the flags.
-	types, err := r.cirrusAccountTypes(ctx)
+	items, err := list(ctx)
 	if err == nil {
-		for _, t := range types {
-			if t.ID == a.TypeRef.ID {
-				return t, nil
+		for _, x := range items {
+			if id(x) == id(ref) {
+				return x, nil
 			}
 		}
 	}
-	return a.TypeRef, nil
+	return ref, nil
 }
 
 func (r *Resolver) accountOwner(ctx context.Context, a *model.Account) (*model.User, error) {
-	return a.OwnerRef, nil
+	return r.cirrusOwner(ctx, a.OwnerRef)
 }
 
 func (r *Resolver) accountParent(ctx context.Context, a *model.Account) (*model.Account, error) {
@@ -83,34 +90,113 @@ func (r *Resolver) accountParent(ctx context.Context, a *model.Account) (*model.
 	return load(ctx, r.loaders(ctx).Cirrus.AccountByID, cirrusKey(a.ParentID))
 }
 
-func (r *Resolver) accountPrimaryContact(ctx context.Context, a *model.Account) (*model.Contact, error) {
-	return a.PrimaryRef, nil
+// fullAccount returns a itself unless it is a summary that lacks one of fields.
+func (r *Resolver) fullAccount(ctx context.Context, a *model.Account, fields ...string) (*model.Account, error) {
+	if a.Summary == nil {
+		return a, nil
+	}
+	for _, f := range fields {
+		if !a.Summary.Answers(f) {
+			return r.accountByID(ctx, a)
+		}
+	}
+	return a, nil
 }
 
+func (r *Resolver) accountByID(ctx context.Context, a *model.Account) (*model.Account, error) {
+	if a.Source == model.SourceCone {
+		return load(ctx, r.loaders(ctx).Cone.AccountByID, a.SourceID)
+	}
+	return load(ctx, r.loaders(ctx).Cirrus.AccountByID, cirrusKey(a.SourceID))
+}
+
+// accountEmbeds returns the account's embedded contacts (summaries) and the summary
+// they are, reading the full account when a is itself a summary without them.
+func (r *Resolver) accountEmbeds(ctx context.Context, a *model.Account) (*model.Account, *recordSummary, error) {
+	a, err := r.fullAccount(ctx, a, "contacts", "primaryContact")
+	if err != nil {
+		return nil, nil, err
+	}
+	if a.Source == model.SourceCone {
+		return a, coneContactSummary, nil
+	}
+	if a.Contacts == nil {
+		// Read without its contacts (no operation to derive the mask from).
+		if a, err = r.accountByID(ctx, a); err != nil {
+			return nil, nil, err
+		}
+	}
+	return a, accountContactSummary, nil
+}
+
+func (r *Resolver) accountPrimaryContact(ctx context.Context, a *model.Account) (*model.Contact, error) {
+	a, s, err := r.accountEmbeds(ctx, a)
+	if err != nil || a.PrimaryRef == nil || summaryServes(ctx, s) {
+		return a.PrimaryRef, err
+	}
+	full, err := r.fullContacts(ctx, a, []*model.Contact{a.PrimaryRef})
+	if err != nil {
+		return nil, err
+	}
+	return full[0], nil
+}
+
+// accountContacts lists the contacts in the order the account embeds them, whatever the
+// selection: the summaries when they carry it, else the full records in that order.
 func (r *Resolver) accountContacts(ctx context.Context, a *model.Account, first *int, after *string) (*model.ContactConnection, error) {
 	w, err := parseWindow(first, after)
 	if err != nil {
 		return nil, err
 	}
-	if a.Contacts != nil && (a.Source == model.SourceCone || embeddedCovers(ctx, "Contact", embeddedContactFields)) {
-		items := sliceWindow(a.Contacts, w)
-		return contactConnection(items, w.Offset, len(a.Contacts)), nil
+	a, s, err := r.accountEmbeds(ctx, a)
+	if err != nil {
+		return nil, err
 	}
-	if a.Source != model.SourceCirrus {
-		return contactConnection(nil, w.Offset, 0), nil
-	}
-	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.ContactsByAccount, a.SourceID, first, after, contactConnection)
-}
-
-// embeddedCovers reports whether the node selection of the current connection field
-// asks only for fields an embedded summary carries.
-func embeddedCovers(ctx context.Context, typename string, covered map[string]bool) bool {
-	for _, f := range nodeFields(ctx, typename) {
-		if !covered[f.Name] {
-			return false
+	items := sliceWindow(a.Contacts, w)
+	if len(items) > 0 && !summaryServesNodes(ctx, s) {
+		if items, err = r.fullContacts(ctx, a, items); err != nil {
+			return nil, err
 		}
 	}
-	return true
+	return contactConnection(items, w.Offset, len(a.Contacts)), nil
+}
+
+// fullContacts replaces contact summaries of account a with the full records, in order.
+func (r *Resolver) fullContacts(ctx context.Context, a *model.Account, summaries []*model.Contact) ([]*model.Contact, error) {
+	l := r.loaders(ctx)
+	out := make([]*model.Contact, len(summaries))
+	if a.Source == model.SourceCone {
+		ids := make([]string, len(summaries))
+		for i, c := range summaries {
+			ids[i] = c.SourceID
+		}
+		xs, errs := l.Cone.ContactByID.LoadMany(ctx, ids)()
+		for i := range xs {
+			if len(errs) > i && errs[i] != nil {
+				return nil, errs[i]
+			}
+			out[i] = xs[i]
+		}
+		return out, nil
+	}
+	// Cirrus: one walk of the account's contact list (usually a page) serves them all.
+	all, err := load(ctx, l.Cirrus.ContactsByAccountID, cirrusKey(a.SourceID))
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*model.Contact, len(all))
+	for _, c := range all {
+		byID[c.SourceID] = c
+	}
+	for i, c := range summaries {
+		if out[i] = byID[c.SourceID]; out[i] == nil {
+			// Not in the list (e.g. created since): by id.
+			if out[i], err = load(ctx, l.Cirrus.ContactByID, cirrusKey(c.SourceID)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
 }
 
 func (r *Resolver) accountOpportunities(ctx context.Context, a *model.Account, first *int, after *string) (*model.OpportunityConnection, error) {

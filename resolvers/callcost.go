@@ -106,7 +106,6 @@ func cirrusPages(f limits.Field) float64 {
 }
 
 func callTable() map[string]pricer {
-	free := func(limits.Field) limits.Price { return limits.Price{} }
 	cirrusOnly := func(load func(limits.Field) limits.Load, children func(limits.Field) []limits.Children) pricer {
 		return func(f limits.Field) limits.Price {
 			if !f.Sources.Has(fromCirrus) {
@@ -228,20 +227,17 @@ func callTable() map[string]pricer {
 			if !f.Sources.Has(fromCirrus) {
 				return limits.Price{} // ConeCRM accounts have no type
 			}
-			return limits.Price{Loads: []limits.Load{once("cirrus/accountTypes")}}
+			return referenceList("AccountType", "cirrus/accountTypes")(f)
 		},
-		"Account.owner":  free, // embedded
+		"Account.owner":  cirrusOwnerPrice,
 		"Account.parent": cirrusOnly(byID, cirrusRecord),
 		"Account.primaryContact": func(f limits.Field) limits.Price {
-			return limits.Price{Children: singleOf(embeddedContacts(f.Sources))}
+			return accountContactsPrice(f, f.Selects("Contact"), singleOf)
 		},
 		"Account.contacts": func(f limits.Field) limits.Price {
-			// Both CRMs embed an account's contacts; a Cirrus summary serves only the
-			// fields it carries, else each account reads its contacts page.
-			if !f.Sources.Has(fromCirrus) || coveredBy(f.Selects("Contact", "edges", "node"), embeddedContactFields) {
-				return limits.Price{Children: pageOf(embeddedContacts(f.Sources), firstArg(f))}
-			}
-			return limits.Price{Loads: []limits.Load{edgePages(f)}, Children: pageOf(f.Sources&^summary, firstArg(f))}
+			return accountContactsPrice(f, f.Selects("Contact", "edges", "node"), func(s limits.Sources) []limits.Children {
+				return pageOf(s, firstArg(f))
+			})
 		},
 		"Account.opportunities": cirrusOnly(edgePages, cirrusPage),
 		"Account.orders": cirrusOnly(func(f limits.Field) limits.Load {
@@ -340,18 +336,27 @@ func callTable() map[string]pricer {
 		"Opportunity.orders":  cirrusOnly(edgePages, cirrusPage),
 
 		"Order.account": func(f limits.Field) limits.Price {
-			if coveredBy(f.Selects("Account"), listedAccountFields) {
-				return limits.Price{Children: singleOf(fromCirrus)} // the order's summary of it
+			if listedAccountSummary.coversAll(f.Selects("Account")) {
+				return limits.Price{Children: singleOf(fromCirrus | summary)} // the order's summary of it
 			}
 			return limits.Price{Loads: []limits.Load{fanOut(1)}, Children: singleOf(fromCirrus)}
 		},
 		"Order.contact": func(f limits.Field) limits.Price {
-			if coveredBy(f.Selects("Contact"), embeddedContactFields) {
+			if listedContactSummary.coversAll(f.Selects("Contact")) {
 				return limits.Price{Children: singleOf(fromCirrus | summary)}
 			}
 			return limits.Price{Loads: []limits.Load{fanOut(1)}, Children: singleOf(fromCirrus)}
 		},
+		"Order.owner":       cirrusOwnerPrice,
+		"Opportunity.owner": cirrusOwnerPrice,
+		"Lead.owner":        cirrusOwnerPrice,
 		"Order.opportunity": cirrusOnly(byID, cirrusRecord),
+		// An order embeds {id,name}; the reference list (read once) adds the rest.
+		"Order.status":       referenceList("OrderStatus", "cirrus/orderStatuses"),
+		"Order.type":         referenceList("NamedItem", "cirrus/orderTypes"),
+		"Order.deliveryTerm": referenceList("DeliveryTerm", "cirrus/deliveryTerms"),
+		"Order.paymentTerm":  referenceList("PaymentTerm", "cirrus/paymentTerms"),
+		"Order.deliveryType": referenceList("NamedItem", "cirrus/deliveryTypes"),
 
 		"Lead.stage": func(f limits.Field) limits.Price {
 			if !f.Sources.Has(fromCone) {
@@ -401,14 +406,49 @@ func callTable() map[string]pricer {
 	return t
 }
 
-// embeddedContacts are the sources of the contacts an account of sources embeds: Cirrus
-// embeds summaries.
-func embeddedContacts(sources limits.Sources) limits.Sources {
-	out := sources &^ summary
-	if sources.Has(fromCirrus) {
-		out |= summary
+// accountContactsPrice prices an account's contacts: both CRMs embed them, and the
+// summaries serve the fields the summary table says they carry; otherwise a Cirrus
+// account reads its contact list and ConeCRM accounts read their contacts in one batch.
+func accountContactsPrice(f limits.Field, selected map[string]bool, children func(limits.Sources) []limits.Children) limits.Price {
+	var loads []limits.Load
+	out := limits.Sources(0)
+	if f.Sources.Has(fromCirrus) {
+		if accountContactSummary.coversAll(selected) {
+			out |= fromCirrus | summary
+		} else {
+			loads, out = append(loads, fanOut(1)), out|fromCirrus
+		}
 	}
-	return out
+	if f.Sources.Has(fromCone) {
+		if !coneContactSummary.coversAll(selected) {
+			loads = append(loads, batchOf(cone.MaxFilterIDs))
+		}
+		out |= fromCone
+	}
+	if out == 0 {
+		return limits.Price{NoChildren: true}
+	}
+	return limits.Price{Loads: loads, Children: children(out)}
+}
+
+// referenceList prices a reference a record embeds as {id,name}: free when that is all
+// the selection asks for, else one read of its reference list per operation at most.
+func referenceList(typ, name string) pricer {
+	return func(f limits.Field) limits.Price {
+		if idNameSummary.coversAll(f.Selects(typ)) {
+			return limits.Price{}
+		}
+		return limits.Price{Loads: []limits.Load{once(name)}}
+	}
+}
+
+// cirrusOwnerPrice: the ListedUser a Cirrus record embeds is free when it carries the
+// selection, else the user is read by id.
+func cirrusOwnerPrice(f limits.Field) limits.Price {
+	if !f.Sources.Has(fromCirrus) || listedUserSummary.coversAll(f.Selects("User")) {
+		return limits.Price{}
+	}
+	return limits.Price{Loads: []limits.Load{fanOut(1)}}
 }
 
 func clientDataOnly(l limits.Load) pricer {
@@ -421,7 +461,7 @@ func clientDataOnly(l limits.Load) pricer {
 }
 
 // contactAccount prices Contact.account(s): a Cirrus contact's account by id; a ConeCRM
-// contact embeds its accounts.
+// contact embeds its accounts, which lack their own contacts.
 func contactAccount(count float64) pricer {
 	return func(f limits.Field) limits.Price {
 		var loads []limits.Load
@@ -431,6 +471,9 @@ func contactAccount(count float64) pricer {
 			children |= fromCirrus
 		}
 		if f.Sources.Has(fromCone) {
+			if !coneAccountSummary.coversAll(f.Selects("Account")) {
+				loads = append(loads, batchOf(cone.MaxFilterIDs)) // the full accounts
+			}
 			children |= fromCone
 		}
 		if children == 0 {

@@ -81,8 +81,10 @@ func TestCallEstimate(t *testing.T) {
 		want  int
 	}{
 		// 1 account page, 20 opportunity pages, the orders walk (≈ 20·5 orders, 50 a
-		// page: 2 + 1), the account types once.
-		{"canonical query", canonicalQuery, "", 1 + 20 + 3 + 1},
+		// page: 2 + 1); type { name } and status { name } are in the records' {id,name}
+		// references, so no reference list is read.
+		{"canonical query", canonicalQuery, "", 1 + 20 + 3},
+		{"a reference item beyond its name reads its list once", `{ orders(first: 10) { edges { node { status { step } type { sortOrder } } } } }`, "", 1 + 2},
 		{"49 × nodes(100 Cirrus ids)", fanOut.String(), "", 4900},
 		{"nodes: one call per Cirrus id", `{ nodes(ids: ` + cirrus100 + `) { id } }`, "", 100},
 		{"nodes: ids from variables", `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, `{"ids": ` + cirrus100 + `}`, 100},

@@ -27,7 +27,7 @@ type federatedPage[T any] struct {
 	Total   int
 }
 
-func federate[K ~string, T any](ctx context.Context, sources []K, listers map[K]lister[T], after *string, first int) (federatedPage[T], error) {
+func federate[K ~string, T any](ctx context.Context, sources []K, listers map[K]lister[T], after *string, first int, wantTotal bool) (federatedPage[T], error) {
 	var out federatedPage[T]
 	pos, err := parseFederatedCursor(after)
 	if err != nil {
@@ -38,6 +38,7 @@ func federate[K ~string, T any](ctx context.Context, sources []K, listers map[K]
 			return out, badInput("cursor does not belong to this list")
 		}
 	}
+	ctx = context.WithValue(ctx, totalWantedKey{}, wantTotal)
 	cur := federatedCursor{}
 	for s, n := range pos {
 		cur[s] = n
@@ -81,6 +82,16 @@ func federate[K ~string, T any](ctx context.Context, sources []K, listers map[K]
 		}
 	}
 	return out, nil
+}
+
+type totalWantedKey struct{}
+
+// totalWanted tells a lister whether the connection asks for its total: a source that
+// can only count by reading everything (ConeCRM contacts) counts only then, and answers
+// "at least one more" otherwise.
+func totalWanted(ctx context.Context) bool {
+	w, ok := ctx.Value(totalWantedKey{}).(bool)
+	return !ok || w
 }
 
 // resolveSources validates the requested sources against what the entity supports.

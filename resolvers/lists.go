@@ -147,7 +147,7 @@ func (r *Resolver) accounts(ctx context.Context, f *model.AccountFilter, first *
 			return out, res.Total, nil
 		},
 	}
-	fp, err := federate(ctx, sources, listers, after, w.First)
+	fp, err := federate(ctx, sources, listers, after, w.First, selects(ctx, "totalCount"))
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func (r *Resolver) contacts(ctx context.Context, f *model.ContactFilter, first *
 		model.SourceCone:       r.coneContactLister(f.Search),
 		model.SourceClientData: r.clientDataContactLister(f.Search),
 	}
-	fp, err := federate(ctx, sources, listers, after, w.First)
+	fp, err := federate(ctx, sources, listers, after, w.First, selects(ctx, "totalCount"))
 	if err != nil {
 		return nil, err
 	}
@@ -229,19 +229,17 @@ func (r *Resolver) contacts(ctx context.Context, f *model.ContactFilter, first *
 }
 
 // coneContactLister pages GET /api/contact (start/limit, a bare array without total).
-// The total comes from the query-builder (every contact id) only when asked for.
+// One more row than asked tells whether more follow; the total comes from the
+// query-builder (every contact) only when the connection asks for it.
 func (r *Resolver) coneContactLister(search *string) lister[*model.Contact] {
 	return func(ctx context.Context, offset, limit int) ([]*model.Contact, int, error) {
 		q := cone.ContactQuery{Start: offset, Limit: limit + 1, SortField: "lastName", SortDirection: "ASC"}
 		if search != nil {
 			q.Search = *search
 		}
-		var rows []cone.Contact
-		if limit > 0 {
-			var err error
-			if rows, err = r.Cone.Contacts(ctx, q); err != nil {
-				return nil, 0, fromBackend("cone", err)
-			}
+		rows, err := r.Cone.Contacts(ctx, q)
+		if err != nil {
+			return nil, 0, fromBackend("cone", err)
 		}
 		more := len(rows) > limit
 		if more {
@@ -252,12 +250,15 @@ func (r *Resolver) coneContactLister(search *string) lister[*model.Contact] {
 			out[i] = coneContact(&rows[i])
 		}
 		total := offset + len(rows)
-		if more || limit == 0 {
-			n, err := r.coneContactCount(ctx, search)
-			if err != nil {
-				return nil, 0, err
+		if more {
+			total++ // at least one more
+			if totalWanted(ctx) {
+				n, err := r.coneContactCount(ctx, search)
+				if err != nil {
+					return nil, 0, err
+				}
+				total = max(n, total)
 			}
-			total = max(n, total+1)
 		}
 		return out, total, nil
 	}
@@ -393,10 +394,11 @@ func (r *Resolver) leads(ctx context.Context, f *model.LeadFilter, first *int, a
 			return r.Cirrus.Leads(ctx, q)
 		}, cirrusLead),
 		model.SourceCone: func(ctx context.Context, offset, limit int) ([]*model.Lead, int, error) {
-			// ConeCRM has no lead list: the query-builder answers every lead at once.
-			rows, err := r.Cone.Leads(ctx, cone.LeadFilter{})
+			// ConeCRM has no lead list: the query-builder answers every lead at once
+			// (read once per request, whatever asks for it).
+			rows, err := load(ctx, r.loaders(ctx).Cone.AllLeads, struct{}{})
 			if err != nil {
-				return nil, 0, fromBackend("cone", err)
+				return nil, 0, err
 			}
 			if f.Search != nil && *f.Search != "" {
 				rows = filterConeLeads(rows, *f.Search)
@@ -408,7 +410,7 @@ func (r *Resolver) leads(ctx context.Context, f *model.LeadFilter, first *int, a
 			return out, len(rows), nil
 		},
 	}
-	fp, err := federate(ctx, sources, listers, after, w.First)
+	fp, err := federate(ctx, sources, listers, after, w.First, selects(ctx, "totalCount"))
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ type cirrusLoaders struct {
 	UserByID               *dataloader.Loader[int, *model.User]
 	OrdersByAccountID      *dataloader.Loader[int, []*model.Order]
 	OpportunitiesByAccount *dataloader.Loader[pageKey, page[*model.Opportunity]]
-	ContactsByAccount      *dataloader.Loader[pageKey, page[*model.Contact]]
+	ContactsByAccountID    *dataloader.Loader[int, []*model.Contact]
 	OpportunitiesByContact *dataloader.Loader[pageKey, page[*model.Opportunity]]
 	OrdersByContact        *dataloader.Loader[pageKey, page[*model.Order]]
 	OrdersByOpportunity    *dataloader.Loader[pageKey, page[*model.Order]]
@@ -93,14 +93,8 @@ func (r *Resolver) newCirrusLoaders() cirrusLoaders {
 		OpportunitiesByContact: fanOutLoader(r, "OpportunitiesByContact", func(ctx context.Context, k pageKey) (page[*model.Opportunity], error) {
 			return r.cirrusOpportunities(ctx, cirrus.OpportunityQuery{ContactID: k.ID}, k)
 		}),
-		ContactsByAccount: fanOutLoader(r, "ContactsByAccount", func(ctx context.Context, k pageKey) (page[*model.Contact], error) {
-			q := cirrus.ContactQuery{AccountID: k.ID}
-			q.Page, q.PerPage, q.Mask = k.Page, k.PerPage, masks(ctx).cirrus("Contact")
-			p, err := c.Contacts(ctx, q)
-			if err != nil {
-				return page[*model.Contact]{}, wrap(err)
-			}
-			return mapPage(p, cirrusContact), nil
+		ContactsByAccountID: fanOutLoader(r, "ContactsByAccountID", func(ctx context.Context, id int) ([]*model.Contact, error) {
+			return r.cirrusContactsOfAccount(ctx, id)
 		}),
 		OrdersByContact: fanOutLoader(r, "OrdersByContact", func(ctx context.Context, k pageKey) (page[*model.Order], error) {
 			return r.cirrusOrders(ctx, cirrus.OrderQuery{ContactID: k.ID}, k)
@@ -108,6 +102,24 @@ func (r *Resolver) newCirrusLoaders() cirrusLoaders {
 		OrdersByOpportunity: fanOutLoader(r, "OrdersByOpportunity", func(ctx context.Context, k pageKey) (page[*model.Order], error) {
 			return r.cirrusOrders(ctx, cirrus.OrderQuery{OpportunityID: k.ID}, k)
 		}),
+	}
+}
+
+// cirrusContactsOfAccount walks `contacts?accountid=` (50 a page; one page for most
+// accounts). The order is the API's: callers order them as the account lists them.
+func (r *Resolver) cirrusContactsOfAccount(ctx context.Context, id int) ([]*model.Contact, error) {
+	q := cirrus.ContactQuery{AccountID: id}
+	q.PerPage, q.Mask = cirrus.MaxPerPage, masks(ctx).cirrus("Contact")
+	var out []*model.Contact
+	for q.Page = 1; ; q.Page++ {
+		p, err := r.Cirrus.Contacts(ctx, q)
+		if err != nil {
+			return nil, fromBackend("cirrus", err)
+		}
+		out = append(out, mapPage(p, cirrusContact).Items...)
+		if q.Page >= p.Pages || len(p.Items) == 0 {
+			return out, nil
+		}
 	}
 }
 

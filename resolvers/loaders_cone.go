@@ -6,6 +6,7 @@ import (
 
 	"github.com/graph-gophers/dataloader/v7"
 
+	"crmgraph/backends/cone"
 	"crmgraph/graph/model"
 )
 
@@ -16,6 +17,8 @@ type coneLoaders struct {
 	ContactByID          *dataloader.Loader[string, *model.Contact]
 	LeadByID             *dataloader.Loader[string, *model.Lead]
 	OpenLeadsByContactID *dataloader.Loader[string, []*model.Lead]
+	// AllLeads is every lead (the API has no lead list), read once per request.
+	AllLeads *dataloader.Loader[struct{}, []cone.Lead]
 	// Reverse lookups through thirdPartyIds: Cirrus id → ConeCRM records.
 	AccountsByCirrusID *dataloader.Loader[string, []*model.Account]
 	ContactsByCirrusID *dataloader.Loader[string, []*model.Contact]
@@ -77,6 +80,10 @@ func (r *Resolver) newConeLoaders() coneLoaders {
 			}
 			return out, nil
 		}, func(string) ([]*model.Lead, error) { return []*model.Lead{}, nil }),
+		AllLeads: fanOutLoader(r, "ConeAllLeads", func(ctx context.Context, _ struct{}) ([]cone.Lead, error) {
+			rows, err := c.Leads(ctx, cone.LeadFilter{})
+			return rows, wrap(err)
+		}),
 		AccountsByCirrusID: batchLoader(r, "ConeAccountsByCirrusID", func(ctx context.Context, ids []string) (map[string][]*model.Account, error) {
 			rows, err := c.AccountsByThirdPartyID(ctx, cirrusSystem, ids)
 			if err != nil {

@@ -139,16 +139,8 @@ func cirrusAccountContact(c *cirrus.AccountContact, accountID int) *model.Contac
 		ID: model.GlobalID("Contact", model.SourceCirrus, id), Source: model.SourceCirrus, SourceID: id,
 		FirstName: str(c.Name), LastName: str(c.Surname), Name: str(strings.TrimSpace(c.Name + " " + c.Surname)),
 		Title: str(c.Title), Email: str(c.Email), Phone: str(c.Phone), Mobile: str(c.Cellphone),
-		Primary: boolp(c.Primary.Bool()), Partial: true, AccountID: itoa(accountID),
+		Primary: boolp(c.Primary.Bool()), Partial: true, Summary: accountContactSummary, AccountID: itoa(accountID),
 	}
-}
-
-// embeddedContactFields are the Contact fields an account's contacts[] covers.
-var embeddedContactFields = map[string]bool{
-	"__typename": true, "id": true, "source": true, "sourceId": true, "firstName": true, "lastName": true,
-	"name": true, "title": true, "email": true, "phone": true, "mobile": true, "primary": true,
-	"account": true, "accounts": true, "opportunities": true, "orders": true, "links": true,
-	"leads": true, "details": true, "changeRequests": true, "pendingChangeRequest": true, "username": true,
 }
 
 func cirrusContact(c *cirrus.Contact) *model.Contact {
@@ -186,7 +178,7 @@ func cirrusListedAccount(a *cirrus.ListedAccount) *model.Account {
 	id := itoa(a.ID)
 	return &model.Account{ID: model.GlobalID("Account", model.SourceCirrus, id), Source: model.SourceCirrus,
 		SourceID: id, Name: str(a.Name), AltName: str(a.AltName), Number: str(a.Number), Email: str(a.Email),
-		Phone: str(a.Phone), Mobile: str(a.Cellphone), Addresses: []*model.Address{}}
+		Phone: str(a.Phone), Mobile: str(a.Cellphone), Summary: listedAccountSummary}
 }
 
 func cirrusOpportunityStatus(s *cirrus.OpportunityStatus) *model.OpportunityStatus {
@@ -288,7 +280,7 @@ func cirrusOrder(o *cirrus.Order) *model.Order {
 	}
 	if o.Contact != nil {
 		m.ContactID = nonZero(o.Contact.ID)
-		m.ContactRef = cirrusListedContact(o.Contact, m.AccountID)
+		m.ContactRef = cirrusListedContact(o.Contact)
 	}
 	if o.Opportunity != nil {
 		m.OpportunityID = nonZero(o.Opportunity.ID)
@@ -335,7 +327,7 @@ func orderAddress(kind, name, street, zip, city, country, email string) *model.A
 		Country: str(country), Email: str(email)}
 }
 
-func cirrusListedContact(c *cirrus.ListedContact, accountID string) *model.Contact {
+func cirrusListedContact(c *cirrus.ListedContact) *model.Contact {
 	if c == nil || c.ID == 0 {
 		return nil
 	}
@@ -343,7 +335,7 @@ func cirrusListedContact(c *cirrus.ListedContact, accountID string) *model.Conta
 	return &model.Contact{ID: model.GlobalID("Contact", model.SourceCirrus, id), Source: model.SourceCirrus, SourceID: id,
 		FirstName: str(c.Name), LastName: str(c.Surname), Name: str(strings.TrimSpace(c.Name + " " + c.Surname)),
 		Title: str(c.Title), Email: str(c.Email), Phone: str(c.Officephone), Mobile: str(c.Cellphone),
-		Partial: true, AccountID: accountID}
+		Partial: true, Summary: listedContactSummary}
 }
 
 func cirrusLead(l *cirrus.Lead) *model.Lead {

@@ -35,15 +35,29 @@ func coneAccount(a *cone.Account) *model.Account {
 	if ad := coneAddress(&a.Customer); ad != nil {
 		m.Addresses = append(m.Addresses, ad)
 	}
-	if a.Contacts != nil {
-		m.Contacts = make([]*model.Contact, 0, len(a.Contacts))
-		for i := range a.Contacts {
-			m.Contacts = append(m.Contacts, coneContact(&a.Contacts[i]))
-		}
+	m.Contacts = make([]*model.Contact, 0, len(a.Contacts))
+	for i := range a.Contacts {
+		m.Contacts = append(m.Contacts, coneEmbeddedContact(&a.Contacts[i]))
 	}
 	if a.PrimaryContact != nil && a.PrimaryContact.ID != "" {
-		m.PrimaryRef = coneContact(a.PrimaryContact)
+		m.PrimaryRef = coneEmbeddedContact(a.PrimaryContact)
 	}
+	return m
+}
+
+// coneEmbeddedContact maps a contact an account embeds: the API does not expand its
+// accounts again.
+func coneEmbeddedContact(c *cone.Contact) *model.Contact {
+	m := coneContact(c)
+	m.AccountRefs, m.Partial, m.Summary = nil, true, coneContactSummary
+	return m
+}
+
+// coneEmbeddedAccount maps an account a contact embeds: the API does not expand its
+// contacts again.
+func coneEmbeddedAccount(a *cone.Account) *model.Account {
+	m := coneAccount(a)
+	m.Contacts, m.PrimaryRef, m.Summary = nil, nil, coneAccountSummary
 	return m
 }
 
@@ -55,11 +69,9 @@ func coneContact(c *cone.Contact) *model.Contact {
 		CompanyName: str(c.CompanyName), Active: boolp(c.IsActive), Address: coneAddress(&c.Customer),
 		Language: str(c.Language), ExternalIDs: coneExternalIDs(c.ThirdPartyIDs),
 	}
-	if c.Accounts != nil {
-		m.AccountRefs = make([]*model.Account, 0, len(c.Accounts))
-		for i := range c.Accounts {
-			m.AccountRefs = append(m.AccountRefs, coneAccount(&c.Accounts[i]))
-		}
+	m.AccountRefs = make([]*model.Account, 0, len(c.Accounts))
+	for i := range c.Accounts {
+		m.AccountRefs = append(m.AccountRefs, coneEmbeddedAccount(&c.Accounts[i]))
 	}
 	return m
 }
@@ -86,10 +98,16 @@ func coneLead(l *cone.Lead) *model.Lead {
 	if l.Account != nil {
 		m.AccountID = l.Account.ID
 	}
-	if l.CreatedBy != nil {
-		m.OwnerID = l.CreatedBy.ID
+	if l.CreatedBy != nil && l.CreatedBy.ID != "" {
+		// The seed's only user on a lead read (assignees are write-only): its creator.
+		m.OwnerRef = coneUser(l.CreatedBy.ID)
 	}
 	return m
+}
+
+// coneUser is a ConeCRM user: the API has no user endpoint, so only the id is known.
+func coneUser(id string) *model.User {
+	return &model.User{ID: model.GlobalID("User", model.SourceCone, id), Source: model.SourceCone, SourceID: id}
 }
 
 func utc(t *time.Time) *time.Time {

@@ -22,27 +22,27 @@ var cirrusMaskFields = map[string]map[string][]string{
 		"name": {"name"}, "altName": {"alt_name"}, "number": {"number"}, "email": {"email"},
 		"phone": {"phone"}, "mobile": {"cellphone"}, "fax": {"fax"}, "website": {"url"}, "vatNumber": {"vatno"},
 		"active": {"active"}, "info": {"info"}, "externalKey": {"externalkey"}, "externalIds": {"externalkey"},
-		"links": {"externalkey"}, "addresses": {"addresses"}, "type": {"type"}, "owner": {"user"},
-		"parent": {"parentaccount{id}"}, "contacts": {"contacts"}, "primaryContact": {"contacts"},
+		"links": {"externalkey"}, "addresses": {"addresses"}, "type": {"type"},
+		"parent": {"parentaccount{id}"},
 	},
 	"Contact": {
 		"firstName": {"name"}, "lastName": {"surname"}, "name": {"name", "surname"}, "title": {"title"},
 		"email": {"email"}, "phone": {"officephone"}, "mobile": {"cellphone"}, "active": {"active"},
 		"primary": {"primarycontact"}, "address": {"street", "city", "zip"}, "externalKey": {"externalkey"},
-		"externalIds": {"externalkey"}, "links": {"externalkey"}, "account": {"account{id,name}"},
-		"accounts": {"account{id,name}"}, "companyName": {"account{id,name}"},
+		"externalIds": {"externalkey"}, "links": {"externalkey"}, "account": {"account{id}"},
+		"accounts": {"account{id}"}, "companyName": {"account{id,name}"},
 	},
 	"Opportunity": {
 		"title": {"title"}, "description": {"description"}, "value": {"value"}, "status": {"status"},
 		"type": {"type"}, "opportunitySource": {"source"}, "estimatedCloseDate": {"estimatedenddate"},
 		"closed": {"closed"}, "result": {"result"}, "createdAt": {"regdate"}, "updatedAt": {"changedate"},
-		"account": {"accountid"}, "contact": {"contactid"}, "owner": {"user"}, "lostReason": {"lostreason"},
+		"account": {"accountid"}, "contact": {"contactid"}, "lostReason": {"lostreason"},
 		"winReason": {"winreason"},
 	},
 	"Order": {
 		"alternateId": {"alternateid"}, "placedAt": {"placedate"}, "deliveryDate": {"deliverydate"},
-		"account": {"account{id,name}"}, "contact": {"contact"}, "owner": {"user"}, "opportunity": {"opportunity{id}"},
-		"status": {"status"}, "type": {"type"}, "deliveryTerm": {"deliveryterm"}, "paymentTerm": {"paymentterm"},
+		"opportunity": {"opportunity{id}"},
+		"status":      {"status"}, "type": {"type"}, "deliveryTerm": {"deliveryterm"}, "paymentTerm": {"paymentterm"},
 		"deliveryType": {"deliverytype"}, "currency": {"currencycode"}, "total": {"rows", "price"}, "price": {"price"},
 		"delivered": {"delivered"}, "marking": {"marking"}, "externalComment": {"externalcomment"}, "rows": {"rows"},
 		"deliveryAddress": {"deliveryname", "deliverystreet", "deliveryzip", "deliverycity", "deliverycountry"},
@@ -51,11 +51,36 @@ var cirrusMaskFields = map[string]map[string][]string{
 	},
 	"Lead": {
 		"title": {"title"}, "description": {"description"}, "status": {"status"}, "statusId": {"status"},
-		"leadSource": {"source"}, "leadSourceId": {"source"}, "owner": {"user"}, "value": {"value"},
+		"leadSource": {"source"}, "leadSourceId": {"source"}, "value": {"value"},
 		"rating": {"rating"}, "createdAt": {"created"}, "updatedAt": {"updated"},
 		"prospect": {"contacttitle", "contactname", "contactsurname", "contactcompany", "contactstreet", "contactcity",
 			"contactzip", "contactphone", "contactcellphone", "contactemail", "contactvatno"},
 	},
+}
+
+// cirrusEmbed is a field answered from a summary the record embeds under key.
+type cirrusEmbed struct {
+	key     string
+	summary *recordSummary
+	always  []string // summary keys the parent needs whatever is selected
+}
+
+// cirrusEmbeds are the fields of each type that read an embedded summary. The mask asks
+// for key{…} with the keys the summary table lists for everything the operation selects
+// on the summary's type, which are exactly the fields the edge can answer from it.
+var cirrusEmbeds = map[string]map[string]cirrusEmbed{
+	"Account": {
+		"owner":          {key: "user", summary: listedUserSummary},
+		"contacts":       {key: "contacts", summary: accountContactSummary},
+		"primaryContact": {key: "contacts", summary: accountContactSummary, always: []string{"primary"}},
+	},
+	"Opportunity": {"owner": {key: "user", summary: listedUserSummary}},
+	"Order": {
+		"account": {key: "account", summary: listedAccountSummary},
+		"contact": {key: "contact", summary: listedContactSummary},
+		"owner":   {key: "user", summary: listedUserSummary},
+	},
+	"Lead": {"owner": {key: "user", summary: listedUserSummary}},
 }
 
 // maskSet computes, once per operation, the fields selected per GraphQL type.
@@ -135,6 +160,11 @@ func (m *maskSet) cirrusWith(typ string, extra ...string) string {
 	for f := range m.selected[typ] {
 		for _, k := range fields[f] {
 			keys[k] = true
+		}
+		if e, ok := cirrusEmbeds[typ][f]; ok {
+			inner := append([]string{"id"}, e.always...)
+			inner = append(inner, e.summary.keys(m.selected[e.summary.typ])...)
+			keys[e.key+"{"+strings.Join(inner, ",")+"}"] = true
 		}
 	}
 	// "account" (the whole object) wins over "account{id}"; nested forms are merged.

@@ -101,7 +101,7 @@ func TestFederateWalksEverySourceOnce(t *testing.T) {
 	var got []string
 	var after *string
 	for range 10 {
-		fp, err := federate(context.Background(), sources, listers, after, 3)
+		fp, err := federate(context.Background(), sources, listers, after, 3, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +119,7 @@ func TestFederateWalksEverySourceOnce(t *testing.T) {
 		t.Fatalf("walk = %v, want %s", got, want)
 	}
 	bad := "not-a-cursor"
-	if _, err := federate(context.Background(), sources, listers, &bad, 3); err == nil {
+	if _, err := federate(context.Background(), sources, listers, &bad, 3, true); err == nil {
 		t.Fatal("malformed cursor accepted")
 	}
 }
@@ -180,9 +180,11 @@ func TestClassify(t *testing.T) {
 
 func TestCirrusMask(t *testing.T) {
 	m := &maskSet{selected: map[string]map[string]bool{
-		"Order": {"number": true, "status": true, "account": true, "total": true},
+		"Order":   {"number": true, "status": true, "account": true, "total": true},
+		"Account": {"name": true, "number": true, "links": true},
 	}, built: map[string]string{}}
-	if got, want := m.cirrusWith("Order", "account{id}"), "{account{id,name},id,price,rows,status}"; got != want {
+	// links is not in the order's summary of the account: that account is read in full.
+	if got, want := m.cirrusWith("Order", "account{id}"), "{account{id,name,number},id,price,rows,status}"; got != want {
 		t.Fatalf("mask = %s, want %s", got, want)
 	}
 	if got := (&maskSet{}).cirrus("Order"); got != "" {

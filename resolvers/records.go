@@ -13,29 +13,45 @@ import (
 
 // Contact, Opportunity, Order and Lead edges.
 
-// fullContact returns c itself when it carries every field, else the full record
-// (a contact embedded in an account is a summary).
-func (r *Resolver) fullContact(ctx context.Context, c *model.Contact) (*model.Contact, error) {
-	if !c.Partial || c.Source != model.SourceCirrus {
+// fullContact returns c itself unless it is a summary lacking one of fields, else the
+// full record. (A client-data contact reference is completed by its own resolvers.)
+func (r *Resolver) fullContact(ctx context.Context, c *model.Contact, fields ...string) (*model.Contact, error) {
+	if c.Summary == nil {
 		return c, nil
+	}
+	for _, f := range fields {
+		if !c.Summary.Answers(f) {
+			return r.contactByID(ctx, c)
+		}
+	}
+	return c, nil
+}
+
+func (r *Resolver) contactByID(ctx context.Context, c *model.Contact) (*model.Contact, error) {
+	if c.Source == model.SourceCone {
+		return load(ctx, r.loaders(ctx).Cone.ContactByID, c.SourceID)
 	}
 	return load(ctx, r.loaders(ctx).Cirrus.ContactByID, cirrusKey(c.SourceID))
 }
 
 func (r *Resolver) contactAccount(ctx context.Context, c *model.Contact) (*model.Account, error) {
+	c, err := r.fullContact(ctx, c, "account")
+	if err != nil {
+		return nil, err
+	}
 	switch c.Source {
 	case model.SourceCirrus:
 		if c.AccountID == "" {
-			full, err := r.fullContact(ctx, c)
-			if err != nil || full.AccountID == "" {
-				return nil, err
-			}
-			c = full
+			return nil, nil
 		}
 		return load(ctx, r.loaders(ctx).Cirrus.AccountByID, cirrusKey(c.AccountID))
 	case model.SourceCone:
 		if len(c.AccountRefs) > 0 {
-			return c.AccountRefs[0], nil
+			xs, err := r.coneAccounts(ctx, c.AccountRefs[:1])
+			if err != nil {
+				return nil, err
+			}
+			return xs[0], nil
 		}
 	}
 	return nil, nil
@@ -43,16 +59,39 @@ func (r *Resolver) contactAccount(ctx context.Context, c *model.Contact) (*model
 
 func (r *Resolver) contactAccounts(ctx context.Context, c *model.Contact) ([]*model.Account, error) {
 	if c.Source == model.SourceCone {
-		if c.AccountRefs == nil {
-			return []*model.Account{}, nil
+		c, err := r.fullContact(ctx, c, "accounts")
+		if err != nil {
+			return nil, err
 		}
-		return c.AccountRefs, nil
+		return r.coneAccounts(ctx, c.AccountRefs)
 	}
 	a, err := r.contactAccount(ctx, c)
 	if err != nil || a == nil {
 		return []*model.Account{}, err
 	}
 	return []*model.Account{a}, nil
+}
+
+// coneAccounts answers a ConeCRM contact's accounts with the ones it embeds when they
+// carry the selection, else with the full records (one batch).
+func (r *Resolver) coneAccounts(ctx context.Context, embedded []*model.Account) ([]*model.Account, error) {
+	if len(embedded) == 0 {
+		return []*model.Account{}, nil
+	}
+	if summaryServes(ctx, coneAccountSummary) {
+		return embedded, nil
+	}
+	ids := make([]string, len(embedded))
+	for i, a := range embedded {
+		ids[i] = a.SourceID
+	}
+	xs, errs := r.loaders(ctx).Cone.AccountByID.LoadMany(ctx, ids)()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return xs, nil
 }
 
 // cirrusEdge reads a connection window of a Cirrus list filtered by one parent id
@@ -95,12 +134,9 @@ func (r *Resolver) contactLeads(ctx context.Context, c *model.Contact) ([]*model
 }
 
 func (r *Resolver) contactExternalIDs(ctx context.Context, c *model.Contact) ([]*model.ExternalID, error) {
-	if c.Partial {
-		full, err := r.fullContact(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		c = full
+	c, err := r.fullContact(ctx, c, "externalIds")
+	if err != nil {
+		return nil, err
 	}
 	return r.Systems.resolve(c.ExternalIDs), nil
 }
@@ -131,40 +167,29 @@ func (r *Resolver) orderAccount(ctx context.Context, o *model.Order) (*model.Acc
 	if o.AccountID == "" {
 		return nil, nil
 	}
-	if o.AccountRef != nil && embeddedSelectionCovers(ctx, "Account", listedAccountFields) {
+	if o.AccountRef != nil && summaryServes(ctx, listedAccountSummary) {
 		return o.AccountRef, nil
 	}
 	return load(ctx, r.loaders(ctx).Cirrus.AccountByID, cirrusKey(o.AccountID))
-}
-
-// listedAccountFields are the Account fields a Cirrus ListedAccount carries.
-var listedAccountFields = map[string]bool{"__typename": true, "id": true, "source": true, "sourceId": true,
-	"name": true, "altName": true, "number": true, "email": true, "phone": true, "mobile": true,
-	"opportunities": true, "orders": true, "links": true}
-
-// embeddedSelectionCovers reports whether the current field's own selection (an object
-// field, not a connection) asks only for covered fields.
-func embeddedSelectionCovers(ctx context.Context, typename string, covered map[string]bool) bool {
-	if !graphql.HasOperationContext(ctx) {
-		return false
-	}
-	fc := graphql.GetFieldContext(ctx)
-	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, []string{typename, "Node"}) {
-		if !covered[f.Name] {
-			return false
-		}
-	}
-	return true
 }
 
 func (r *Resolver) orderContact(ctx context.Context, o *model.Order) (*model.Contact, error) {
 	if o.ContactID == "" {
 		return nil, nil
 	}
-	if o.ContactRef != nil && embeddedSelectionCovers(ctx, "Contact", embeddedContactFields) {
+	if o.ContactRef != nil && summaryServes(ctx, listedContactSummary) {
 		return o.ContactRef, nil
 	}
 	return load(ctx, r.loaders(ctx).Cirrus.ContactByID, cirrusKey(o.ContactID))
+}
+
+// cirrusOwner answers a record's owner from the ListedUser it embeds when that carries
+// the selection, else from the user record.
+func (r *Resolver) cirrusOwner(ctx context.Context, u *model.User) (*model.User, error) {
+	if u == nil || u.Source != model.SourceCirrus || summaryServes(ctx, listedUserSummary) {
+		return u, nil
+	}
+	return load(ctx, r.loaders(ctx).Cirrus.UserByID, cirrusKey(u.SourceID))
 }
 
 func (r *Resolver) orderOpportunity(ctx context.Context, o *model.Order) (*model.Opportunity, error) {
@@ -179,7 +204,7 @@ func (r *Resolver) leadStatus(ctx context.Context, l *model.Lead) (*model.LeadSt
 }
 
 func (r *Resolver) leadOwner(ctx context.Context, l *model.Lead) (*model.User, error) {
-	return l.OwnerRef, nil
+	return r.cirrusOwner(ctx, l.OwnerRef)
 }
 
 func (r *Resolver) leadContact(ctx context.Context, l *model.Lead) (*model.Contact, error) {
@@ -260,6 +285,10 @@ func (r *Resolver) queueNode(ctx context.Context, id string) nodeThunk {
 			return nodeOf(ctx, l.Cone.ContactByID, p.SourceID)
 		case "Lead":
 			return nodeOf(ctx, l.Cone.LeadByID, p.SourceID)
+		case "User":
+			// ConeCRM has no user endpoint: a user is known by its id alone.
+			u := coneUser(p.SourceID)
+			return func() (model.Node, error) { return u, nil }
 		}
 	case model.SourceClientData:
 		switch p.Type {

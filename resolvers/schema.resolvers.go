@@ -294,7 +294,7 @@ func (r *opportunityResolver) Contact(ctx context.Context, obj *model.Opportunit
 
 // Owner is the resolver for the owner field.
 func (r *opportunityResolver) Owner(ctx context.Context, obj *model.Opportunity) (*model.User, error) {
-	return obj.OwnerRef, nil
+	return r.cirrusOwner(ctx, obj.OwnerRef)
 }
 
 // Orders is the resolver for the orders field.
@@ -314,7 +314,7 @@ func (r *orderResolver) Contact(ctx context.Context, obj *model.Order) (*model.C
 
 // Owner is the resolver for the owner field.
 func (r *orderResolver) Owner(ctx context.Context, obj *model.Order) (*model.User, error) {
-	return obj.OwnerRef, nil
+	return r.cirrusOwner(ctx, obj.OwnerRef)
 }
 
 // Opportunity is the resolver for the opportunity field.
@@ -324,7 +324,27 @@ func (r *orderResolver) Opportunity(ctx context.Context, obj *model.Order) (*mod
 
 // Status is the resolver for the status field.
 func (r *orderResolver) Status(ctx context.Context, obj *model.Order) (*model.OrderStatus, error) {
-	return obj.StatusRef, nil
+	return listItem(ctx, "OrderStatus", obj.StatusRef, func(x *model.OrderStatus) string { return x.ID }, r.cirrusOrderStatuses)
+}
+
+// Type is the resolver for the type field.
+func (r *orderResolver) Type(ctx context.Context, obj *model.Order) (*model.NamedItem, error) {
+	return listItem(ctx, "NamedItem", obj.Type, func(x *model.NamedItem) string { return x.ID }, r.cirrusOrderTypes)
+}
+
+// DeliveryTerm is the resolver for the deliveryTerm field.
+func (r *orderResolver) DeliveryTerm(ctx context.Context, obj *model.Order) (*model.DeliveryTerm, error) {
+	return listItem(ctx, "DeliveryTerm", obj.DeliveryTerm, func(x *model.DeliveryTerm) string { return x.ID }, r.cirrusDeliveryTerms)
+}
+
+// PaymentTerm is the resolver for the paymentTerm field.
+func (r *orderResolver) PaymentTerm(ctx context.Context, obj *model.Order) (*model.PaymentTerm, error) {
+	return listItem(ctx, "PaymentTerm", obj.PaymentTerm, func(x *model.PaymentTerm) string { return x.ID }, r.cirrusPaymentTerms)
+}
+
+// DeliveryType is the resolver for the deliveryType field.
+func (r *orderResolver) DeliveryType(ctx context.Context, obj *model.Order) (*model.NamedItem, error) {
+	return listItem(ctx, "NamedItem", obj.DeliveryType, func(x *model.NamedItem) string { return x.ID }, r.cirrusDeliveryTypes)
 }
 
 // Node is the resolver for the node field.

@@ -468,11 +468,10 @@ type ReviewChangeRequestPayload struct {
 
 // A ConeCRM pipeline stage (connection stage).
 type Stage struct {
-	ID        string  `json:"id"`
-	Name      string  `json:"name"`
-	SortOrder *int    `json:"sortOrder,omitempty"`
-	Color     *string `json:"color,omitempty"`
-	IsActive  *bool   `json:"isActive,omitempty"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// The stage's position in GET /api/stage (ConeCRM gives stages only an id and a name).
+	SortOrder *int `json:"sortOrder,omitempty"`
 }
 
 type StageInput struct {

@@ -28,13 +28,20 @@ type Account struct {
 	Addresses      []*Address
 
 	// Edge data.
-	TypeRef          *AccountType // embedded type (Cirrus)
-	OwnerRef         *User        // embedded owner (Cirrus ListedUser)
-	ParentID         string       // source id of the parent account
-	Contacts         []*Contact   // embedded contacts (partial records), nil when not embedded
-	PrimaryContactID string
-	PrimaryRef       *Contact // embedded primary contact (ConeCRM)
-	ExternalIDs      []*ExternalID
+	TypeRef     *AccountType // embedded type (Cirrus)
+	OwnerRef    *User        // embedded owner (Cirrus ListedUser)
+	ParentID    string       // source id of the parent account
+	Contacts    []*Contact   // embedded contacts (partial records), nil when not embedded
+	PrimaryRef  *Contact     // the embedded primary contact
+	ExternalIDs []*ExternalID
+	// Summary is set on an account another record embeds: it tells which fields the
+	// summary carries (nil: the full record).
+	Summary Summary
+}
+
+// Summary describes a partial record embedded in another: the fields it answers.
+type Summary interface {
+	Answers(field string) bool
 }
 
 func (Account) IsNode()           {}
@@ -60,9 +67,13 @@ type Contact struct {
 	Language    *string
 	ExternalKey *string
 
-	// Partial is true for a contact built from an embedded summary (Cirrus account
-	// contacts[]); fields outside EmbeddedFields need the full record.
-	Partial     bool
+	// Partial is true for a contact built from what another record embeds (a Cirrus
+	// account's or order's contact, a ConeCRM account's, a change request's reference):
+	// it is not primed into the loaders as a full record.
+	Partial bool
+	// Summary tells which fields an embedded contact carries (nil: the full record, or
+	// a client-data reference, which Partial marks).
+	Summary     Summary
 	AccountID   string     // source id of the contact's account (Cirrus)
 	AccountRefs []*Account // embedded accounts (ConeCRM Contact.accounts)
 	ExternalIDs []*ExternalID
@@ -85,7 +96,6 @@ type Opportunity struct {
 	Value              *Decimal
 	OpportunitySource  *NamedItem
 	EstimatedCloseDate *Date
-	ClosedDate         *Date
 	Closed             *bool
 	Result             *string
 	CreatedAt          *time.Time
@@ -166,7 +176,6 @@ type Lead struct {
 	StatusRef *LeadStatus
 	StageID   string
 	OwnerRef  *User
-	OwnerID   string
 	ContactID string
 	AccountID string
 }
