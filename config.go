@@ -97,6 +97,7 @@ type Config struct {
 	SandboxLatency time.Duration
 	SandboxFaults  float64
 	SandboxToken   string
+	SandboxVariant string
 
 	RedisURL       string
 	RedisKeyPrefix string
@@ -171,6 +172,7 @@ var settings = []setting{
 	{"SANDBOX_LATENCY", "sandbox-latency", "0s", "latency added to every sandbox response"},
 	{"SANDBOX_FAULTS", "sandbox-faults", "0", "share of sandbox requests that fail (0.05 or 5%)"},
 	{"SANDBOX_TOKEN", "sandbox-token", "sandbox", "token the embedded sandboxes accept"},
+	{"SANDBOX_VARIANT", "sandbox-variant", "", "alt: the sandboxes take the other plausible reading of every point their seeds leave open"},
 	{"REDIS_URL", "redis-url", "", "Redis URL (unset: in-memory cache only)"},
 	{"REDIS_KEY_PREFIX", "redis-key-prefix", "crmgraph", "prefix of every Redis key and channel (replicas sharing a cache share it)"},
 	{"LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
@@ -355,6 +357,9 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 	}
 	if cfg.Systems, err = resolvers.ParseSystems(get("EXTERNAL_SYSTEMS"), get("CIRRUS_EXTERNALKEY")); err != nil {
 		errs = append(errs, fmt.Errorf("EXTERNAL_SYSTEMS: %w", err))
+	}
+	if cfg.SandboxVariant, err = sandbox.ParseVariant(get("SANDBOX_VARIANT")); err != nil {
+		errs = append(errs, fmt.Errorf("SANDBOX_VARIANT: %w", err))
 	}
 	if cfg.SandboxFaults, err = sandbox.ParseFaults(get("SANDBOX_FAULTS")); err != nil {
 		errs = append(errs, fmt.Errorf("SANDBOX_FAULTS: %w", err))

@@ -197,7 +197,7 @@ func (a *App) startSandboxes() error {
 		return fmt.Errorf("sandbox listener: %w", err)
 	}
 	h := sandbox.New(sandbox.Config{Seed: cfg.SandboxSeed, Token: cfg.SandboxToken,
-		Latency: cfg.SandboxLatency, Faults: cfg.SandboxFaults})
+		Latency: cfg.SandboxLatency, Faults: cfg.SandboxFaults, Variant: cfg.SandboxVariant})
 	a.sandbox = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = a.sandbox.Serve(ln) }()
 	a.SandboxURL = "http://" + ln.Addr().String()

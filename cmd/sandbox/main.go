@@ -40,6 +40,7 @@ func run(ctx context.Context, args []string) error {
 	seedS := fs.String("seed", env("SANDBOX_SEED", "1"), "data set seed (env SANDBOX_SEED)")
 	latencyS := fs.String("latency", env("SANDBOX_LATENCY", "0s"), "latency per response (env SANDBOX_LATENCY)")
 	faultsS := fs.String("faults", env("SANDBOX_FAULTS", "0"), "failing share of requests (env SANDBOX_FAULTS)")
+	variantS := fs.String("variant", env("SANDBOX_VARIANT", ""), "alt: the other reading of every point the seeds leave open (env SANDBOX_VARIANT)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,9 +56,13 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("faults: %w", err)
 	}
+	variant, err := sandbox.ParseVariant(*variantS)
+	if err != nil {
+		return err
+	}
 	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
 	srv := &http.Server{Addr: *addr, ReadHeaderTimeout: 10 * time.Second,
-		Handler: sandbox.New(sandbox.Config{Seed: seed, Token: *token, Latency: latency, Faults: faults})}
+		Handler: sandbox.New(sandbox.Config{Seed: seed, Token: *token, Latency: latency, Faults: faults, Variant: variant})}
 	log.Info("sandbox listening", "addr", *addr, "cirrus", sandbox.CirrusPath, "cone", sandbox.ConePath,
 		"clientdata", sandbox.ClientDataPath, "seed", seed)
 	errc := make(chan error, 1)
