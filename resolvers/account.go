@@ -87,19 +87,14 @@ func (r *Resolver) accountPrimaryContact(ctx context.Context, a *model.Account) 
 	return a.PrimaryRef, nil
 }
 
-func (r *Resolver) accountContacts(ctx context.Context, a *model.Account, first *int, after *string) (*model.ContactConnection, error) {
-	w, err := parseWindow(first, after)
-	if err != nil {
-		return nil, err
-	}
+func (r *Resolver) accountContacts(ctx context.Context, a *model.Account, args pageArgs) (*model.ContactConnection, error) {
 	if a.Contacts != nil && (a.Source == model.SourceCone || embeddedCovers(ctx, "Contact", embeddedContactFields)) {
-		items := sliceWindow(a.Contacts, w)
-		return contactConnection(items, w.Offset, len(a.Contacts)), nil
+		return sliceConnection(ctx, a.Contacts, args, contactConnection)
 	}
 	if a.Source != model.SourceCirrus {
-		return contactConnection(nil, w.Offset, 0), nil
+		return sliceConnection(ctx, []*model.Contact(nil), args, contactConnection)
 	}
-	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.ContactsByAccount, a.SourceID, first, after, contactConnection)
+	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.ContactsByAccount, a.SourceID, args, contactConnection)
 }
 
 // embeddedCovers reports whether the node selection of the current connection field
@@ -113,16 +108,15 @@ func embeddedCovers(ctx context.Context, typename string, covered map[string]boo
 	return true
 }
 
-func (r *Resolver) accountOpportunities(ctx context.Context, a *model.Account, first *int, after *string) (*model.OpportunityConnection, error) {
+func (r *Resolver) accountOpportunities(ctx context.Context, a *model.Account, args pageArgs) (*model.OpportunityConnection, error) {
 	if a.Source != model.SourceCirrus {
 		return nil, nil // ConeCRM has no opportunities: not applicable
 	}
-	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.OpportunitiesByAccount, a.SourceID, first, after, opportunityConnection)
+	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.OpportunitiesByAccount, a.SourceID, args, opportunityConnection)
 }
 
-func (r *Resolver) accountOrders(ctx context.Context, a *model.Account, first *int, after *string) (*model.OrderConnection, error) {
-	w, err := parseWindow(first, after)
-	if err != nil {
+func (r *Resolver) accountOrders(ctx context.Context, a *model.Account, args pageArgs) (*model.OrderConnection, error) {
+	if err := args.check(); err != nil {
 		return nil, err
 	}
 	if a.Source != model.SourceCirrus {
@@ -132,7 +126,7 @@ func (r *Resolver) accountOrders(ctx context.Context, a *model.Account, first *i
 	if err != nil {
 		return nil, err
 	}
-	return orderConnection(sliceWindow(all, w), w.Offset, len(all)), nil
+	return sliceConnection(ctx, all, args, orderConnection)
 }
 
 // unsupported is the error for an operation a source does not offer.
