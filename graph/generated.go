@@ -3819,8 +3819,8 @@ type Query {
   "Fetches objects by global id; each position answers the id at that position (null with an error when unknown)."
   nodes(ids: [ID!]!): [Node]!
   """
-  Accounts of the requested sources (default CIRRUS and CONE): every Cirrus account by name, then every
-  ConeCRM account by name. Pages forward and backward; the cursor holds each source's position, so walking
+  Accounts of the requested sources, one source after the other in the order filter.sources names them
+  (default CIRRUS, then CONE), each by name. Pages forward and backward; the cursor holds each source's position, so walking
   the pages either way returns every record once. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
   """
   accounts(
@@ -3835,8 +3835,8 @@ type Query {
     before: String
   ): AccountConnection
   """
-  Contacts of the requested sources (default CIRRUS and CONE), one source after the other in the order
-  CIRRUS, CONE, CLIENT_DATA. Pages forward and backward; the cursor holds each source's position. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
+  Contacts of the requested sources, one source after the other in the order filter.sources names them
+  (default CIRRUS, then CONE). Pages forward and backward; the cursor holds each source's position. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
   """
   contacts(
     filter: ContactFilter
@@ -3874,8 +3874,8 @@ type Query {
     before: String
   ): OrderConnection
   """
-  Leads of the requested sources (default CIRRUS and CONE): the Cirrus leads, then the ConeCRM leads. Pages
-  forward and backward; the cursor holds each source's position. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
+  Leads of the requested sources, one source after the other in the order filter.sources names them
+  (default CIRRUS, then CONE). Pages forward and backward; the cursor holds each source's position. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
   """
   leads(
     filter: LeadFilter
