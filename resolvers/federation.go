@@ -185,70 +185,11 @@ func (l parts[T]) page(ctx context.Context, a pageArgs) (listPage[T], error) {
 		reads[i] = &p.reads[i]
 	}
 	l.read(ctx, ps, reads)
-
-	// s is every part's position before the window's first record.
-	s := make([]int, n)
-	var seq []int
-	if !a.backward() {
-		for i := range ps {
-			ps[i].lo, ps[i].hi = p.start[i], p.start[i]+len(ps[i].items)
-			s[i] = p.start[i]
-		}
-		seq, _ = l.pick(ps, a.size(), true)
-		if a.Last != nil && len(seq) > *a.Last { // first, then the last of those
-			for _, i := range seq[:len(seq)-*a.Last] {
-				s[i]++
-			}
-			seq = seq[len(seq)-*a.Last:]
-		}
+	var seq, s []int
+	if a.backward() {
+		seq, s = l.backward(ctx, ps, p, *a.Last)
 	} else {
-		hi := p.end
-		if hi == nil {
-			hi = make([]int, n)
-			failed := make([]bool, n)
-			for i := range ps {
-				hi[i], failed[i] = max(ps[i].total, p.start[i]), ps[i].err != nil
-			}
-			lo := l.backFrom(p.start, hi, failed, *a.Last)
-			again := make([]*window, n)
-			for i := range ps {
-				covered := ps[i].from <= lo[i] && hi[i] <= ps[i].from+len(ps[i].items)
-				if ps[i].err == nil && lo[i] < hi[i] && !covered {
-					again[i] = &window{Offset: lo[i], First: hi[i] - lo[i]}
-				}
-			}
-			l.read(ctx, ps, again)
-			for i := range ps {
-				ps[i].lo = lo[i]
-			}
-		} else {
-			for i := range ps {
-				ps[i].lo = p.reads[i].Offset
-			}
-		}
-		for i := range ps {
-			// A part that shrank since the cursor was made ends where its records do.
-			ps[i].hi = hi[i]
-			if ps[i].err == nil {
-				ps[i].hi = min(ps[i].hi, ps[i].total)
-				if ps[i].lo < ps[i].hi {
-					ps[i].hi = min(ps[i].hi, ps[i].from+len(ps[i].items))
-				}
-			}
-			ps[i].lo = min(ps[i].lo, ps[i].hi)
-			s[i] = hi[i]
-			if p.end == nil && ps[i].err != nil {
-				s[i] = p.start[i]
-			}
-		}
-		var taken []int
-		seq, taken = l.pick(ps, *a.Last, false)
-		slices.Reverse(seq)
-		for i := range ps {
-			if ps[i].err == nil {
-				s[i] = ps[i].hi - taken[i]
-			}
-		}
+		seq, s = l.forward(ps, p, a)
 	}
 
 	var errs []error
@@ -288,6 +229,75 @@ func (l parts[T]) page(ctx context.Context, a pageArgs) (listPage[T], error) {
 		out.Start = s[0]
 	}
 	return out, nil
+}
+
+// forward takes the window from the front of what the parts read from their start
+// positions. It returns the part of each record in list order and every part's
+// position before the window's first record.
+func (l parts[T]) forward(ps []part[T], p plan, a pageArgs) (seq, s []int) {
+	s = slices.Clone(p.start)
+	for i := range ps {
+		ps[i].lo, ps[i].hi = p.start[i], p.start[i]+len(ps[i].items)
+	}
+	seq, _ = l.pick(ps, a.size(), true)
+	if a.Last != nil && len(seq) > *a.Last { // first, then the last of those
+		for _, i := range seq[:len(seq)-*a.Last] {
+			s[i]++
+		}
+		seq = seq[len(seq)-*a.Last:]
+	}
+	return seq, s
+}
+
+// backward takes the last records before the parts' bounds: the cursor's, or, without
+// one, the parts' ends, which the first read answered with the totals; then only the
+// parts whose share of the window that read did not hold are read again.
+func (l parts[T]) backward(ctx context.Context, ps []part[T], p plan, last int) (seq, s []int) {
+	n := len(ps)
+	hi, lo := p.end, make([]int, n)
+	if hi == nil {
+		hi = make([]int, n)
+		failed := make([]bool, n)
+		for i := range ps {
+			hi[i], failed[i] = max(ps[i].total, p.start[i]), ps[i].err != nil
+		}
+		lo = l.backFrom(p.start, hi, failed, last)
+		again := make([]*window, n)
+		for i := range ps {
+			covered := ps[i].from <= lo[i] && hi[i] <= ps[i].from+len(ps[i].items)
+			if ps[i].err == nil && lo[i] < hi[i] && !covered {
+				again[i] = &window{Offset: lo[i], First: hi[i] - lo[i]}
+			}
+		}
+		l.read(ctx, ps, again)
+	} else {
+		for i := range ps {
+			lo[i] = p.reads[i].Offset
+		}
+	}
+	s = make([]int, n)
+	for i := range ps {
+		ps[i].lo, ps[i].hi, s[i] = lo[i], hi[i], hi[i]
+		switch {
+		case ps[i].err == nil:
+			// A part that shrank since the cursor was made ends where its records do.
+			ps[i].hi = min(ps[i].hi, ps[i].total)
+			if ps[i].lo < ps[i].hi {
+				ps[i].hi = min(ps[i].hi, ps[i].from+len(ps[i].items))
+			}
+		case p.end == nil:
+			s[i] = p.start[i] // failed before its end was known
+		}
+		ps[i].lo = min(ps[i].lo, ps[i].hi)
+	}
+	seq, taken := l.pick(ps, last, false)
+	slices.Reverse(seq)
+	for i := range ps {
+		if ps[i].err == nil {
+			s[i] = ps[i].hi - taken[i]
+		}
+	}
+	return seq, s
 }
 
 // pick takes up to size records from the parts' ranges, from the front or from the back,
