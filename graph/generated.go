@@ -3189,9 +3189,9 @@ interface Node {
 }
 
 """
-A connection's window (Relay Cursor Connections). Both flags are exact: hasPreviousPage is true when the window
-does not start at the list's start, hasNextPage when it does not end at the list's end (supportCustomers: when Apideck names a next page),
-whichever way it was paged.
+A connection's window (Relay Cursor Connections). Both flags are exact, whichever way the window was paged:
+hasPreviousPage is true when the window does not start at the list's start, hasNextPage when it does not end
+at the list's end (supportCustomers: when Apideck names a next page).
 """
 type PageInfo {
   "Whether records follow the window."
@@ -3391,7 +3391,7 @@ type Account implements Node {
     first: Int
     "A cursor from this list: the window starts after its record."
     after: String
-    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `."
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
     last: Int
     "A cursor from this list: the window ends before its record."
     before: String
@@ -3402,7 +3402,7 @@ type Account implements Node {
     first: Int
     "A cursor from this list: the window starts after its record."
     after: String
-    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `."
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
     last: Int
     "A cursor from this list: the window ends before its record."
     before: String
@@ -3413,7 +3413,7 @@ type Account implements Node {
     first: Int
     "A cursor from this list: the window starts after its record."
     after: String
-    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `."
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
     last: Int
     "A cursor from this list: the window ends before its record."
     before: String
@@ -3452,7 +3452,7 @@ type Contact implements Node {
     first: Int
     "A cursor from this list: the window starts after its record."
     after: String
-    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `."
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
     last: Int
     "A cursor from this list: the window ends before its record."
     before: String
@@ -3463,7 +3463,7 @@ type Contact implements Node {
     first: Int
     "A cursor from this list: the window starts after its record."
     after: String
-    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `."
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
     last: Int
     "A cursor from this list: the window ends before its record."
     before: String
@@ -3479,7 +3479,7 @@ type Contact implements Node {
     first: Int
     "A cursor from this list: the window starts after its record."
     after: String
-    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `."
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
     last: Int
     "A cursor from this list: the window ends before its record."
     before: String
@@ -3518,7 +3518,7 @@ type Opportunity implements Node {
     first: Int
     "A cursor from this list: the window starts after its record."
     after: String
-    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `."
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
     last: Int
     "A cursor from this list: the window ends before its record."
     before: String
@@ -3829,7 +3829,7 @@ type Query {
     first: Int
     "A cursor from this list: the window starts after its record."
     after: String
-    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `."
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
     last: Int
     "A cursor from this list: the window ends before its record."
     before: String
@@ -3844,7 +3844,7 @@ type Query {
     first: Int
     "A cursor from this list: the window starts after its record."
     after: String
-    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `."
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
     last: Int
     "A cursor from this list: the window ends before its record."
     before: String
@@ -3856,7 +3856,7 @@ type Query {
     first: Int
     "A cursor from this list: the window starts after its record."
     after: String
-    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `."
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
     last: Int
     "A cursor from this list: the window ends before its record."
     before: String
@@ -3868,7 +3868,7 @@ type Query {
     first: Int
     "A cursor from this list: the window starts after its record."
     after: String
-    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `."
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
     last: Int
     "A cursor from this list: the window ends before its record."
     before: String
@@ -3883,7 +3883,7 @@ type Query {
     first: Int
     "A cursor from this list: the window starts after its record."
     after: String
-    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `."
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
     last: Int
     "A cursor from this list: the window ends before its record."
     before: String
@@ -3899,7 +3899,7 @@ type Query {
     first: Int
     "A cursor from this list: the window starts after its record."
     after: String
-    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `."
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
     last: Int
     "A cursor from this list: the window ends before its record."
     before: String

@@ -415,9 +415,9 @@ type OrderStatus struct {
 	IsDefault *bool  `json:"isDefault,omitempty"`
 }
 
-// A connection's window (Relay Cursor Connections). Both flags are exact: hasPreviousPage is true when the window
-// does not start at the list's start, hasNextPage when it does not end at the list's end (supportCustomers: when Apideck names a next page),
-// whichever way it was paged.
+// A connection's window (Relay Cursor Connections). Both flags are exact, whichever way the window was paged:
+// hasPreviousPage is true when the window does not start at the list's start, hasNextPage when it does not end
+// at the list's end (supportCustomers: when Apideck names a next page).
 type PageInfo struct {
 	// Whether records follow the window.
 	HasNextPage bool `json:"hasNextPage"`
