@@ -184,6 +184,7 @@ func TestOperationLimits(t *testing.T) {
 	}{
 		{"depth", `{ accounts { edges { node { contacts { edges { node { name } } } } } } }`, "DEPTH_LIMIT_EXCEEDED"},
 		{"complexity: a page of pages", `{ accounts(first: 100) { edges { node { orders(first: 100) { totalCount } } } } }`, "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"complexity: a page of pages, backward", `{ accounts(last: 100) { edges { node { orders(last: 100) { totalCount } } } } }`, "COMPLEXITY_LIMIT_EXCEEDED"},
 		{"token limit", "{" + strings.Repeat(" a: __typename", 200) + " }", "GRAPHQL_PARSE_FAILED"},
 		{"introspection off", `{ __schema { types { name } } }`, "INTROSPECTION_DISABLED"},
 	}
@@ -213,6 +214,10 @@ func TestBackendTimeout(t *testing.T) {
 	  cone: accounts(first: 1, filter: {sources: [CONE]}) { totalCount } }`})
 	if got := r.codes(); len(got) != 1 || got[0] != "UPSTREAM_TIMEOUT" || r.Errors[0].Extensions["source"] != "CIRRUS" {
 		t.Fatalf("got %s", r.raw)
+	}
+	// The list that timed out is null, not an empty list a client would show as "0 accounts".
+	if !strings.Contains(string(r.Data), `"cirrus":null`) {
+		t.Fatalf("the failed list is not null: %s", r.Data)
 	}
 	if !strings.Contains(string(r.Data), `"cone":{"totalCount":1000}`) {
 		t.Fatalf("the rest did not resolve: %s", r.Data)
@@ -308,6 +313,10 @@ func TestFaultyBackendsDegradeGracefully(t *testing.T) {
 			codes[code]++
 			if len(e.Path) == 0 || e.Extensions["source"] != "CIRRUS" {
 				t.Fatalf("error without path or source: %+v", e)
+			}
+			// A failed account list is null beside its error, never an empty page.
+			if len(e.Path) == 1 && !strings.Contains(string(r.Data), `"accounts":null`) {
+				t.Fatalf("accounts failed but answered: %s", r.Data)
 			}
 		}
 		if strings.Contains(string(r.Data), `"name"`) {

@@ -48,7 +48,7 @@ type ComplexityRoot struct {
 		Active         func(childComplexity int) int
 		Addresses      func(childComplexity int) int
 		AltName        func(childComplexity int) int
-		Contacts       func(childComplexity int, first *int, after *string) int
+		Contacts       func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Email          func(childComplexity int) int
 		ExternalIds    func(childComplexity int) int
 		ExternalKey    func(childComplexity int) int
@@ -60,8 +60,8 @@ type ComplexityRoot struct {
 		Mobile         func(childComplexity int) int
 		Name           func(childComplexity int) int
 		Number         func(childComplexity int) int
-		Opportunities  func(childComplexity int, first *int, after *string) int
-		Orders         func(childComplexity int, first *int, after *string) int
+		Opportunities  func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Orders         func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Owner          func(childComplexity int) int
 		Parent         func(childComplexity int) int
 		Phone          func(childComplexity int) int
@@ -147,7 +147,7 @@ type ComplexityRoot struct {
 		Accounts             func(childComplexity int) int
 		Active               func(childComplexity int) int
 		Address              func(childComplexity int) int
-		ChangeRequests       func(childComplexity int, filter *model.ContactChangeRequestFilter, first *int, after *string) int
+		ChangeRequests       func(childComplexity int, filter *model.ContactChangeRequestFilter, first *int, after *string, last *int, before *string) int
 		CompanyName          func(childComplexity int) int
 		Details              func(childComplexity int) int
 		Email                func(childComplexity int) int
@@ -161,8 +161,8 @@ type ComplexityRoot struct {
 		Links                func(childComplexity int) int
 		Mobile               func(childComplexity int) int
 		Name                 func(childComplexity int) int
-		Opportunities        func(childComplexity int, first *int, after *string) int
-		Orders               func(childComplexity int, first *int, after *string) int
+		Opportunities        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Orders               func(childComplexity int, first *int, after *string, last *int, before *string) int
 		PendingChangeRequest func(childComplexity int) int
 		Phone                func(childComplexity int) int
 		Primary              func(childComplexity int) int
@@ -312,7 +312,7 @@ type ComplexityRoot struct {
 		ID                 func(childComplexity int) int
 		LostReason         func(childComplexity int) int
 		OpportunitySource  func(childComplexity int) int
-		Orders             func(childComplexity int, first *int, after *string) int
+		Orders             func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Owner              func(childComplexity int) int
 		Result             func(childComplexity int) int
 		Source             func(childComplexity int) int
@@ -418,8 +418,10 @@ type ComplexityRoot struct {
 	}
 
 	PageInfo struct {
-		EndCursor   func(childComplexity int) int
-		HasNextPage func(childComplexity int) int
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
 	}
 
 	PaymentTerm struct {
@@ -445,16 +447,16 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Accounts         func(childComplexity int, filter *model.AccountFilter, first *int, after *string) int
-		ChangeRequests   func(childComplexity int, filter *model.ChangeRequestFilter, first *int, after *string) int
-		Contacts         func(childComplexity int, filter *model.ContactFilter, first *int, after *string) int
-		Leads            func(childComplexity int, filter *model.LeadFilter, first *int, after *string) int
+		Accounts         func(childComplexity int, filter *model.AccountFilter, first *int, after *string, last *int, before *string) int
+		ChangeRequests   func(childComplexity int, filter *model.ChangeRequestFilter, first *int, after *string, last *int, before *string) int
+		Contacts         func(childComplexity int, filter *model.ContactFilter, first *int, after *string, last *int, before *string) int
+		Leads            func(childComplexity int, filter *model.LeadFilter, first *int, after *string, last *int, before *string) int
 		Node             func(childComplexity int, id string) int
 		Nodes            func(childComplexity int, ids []string) int
-		Opportunities    func(childComplexity int, filter *model.OpportunityFilter, first *int, after *string) int
-		Orders           func(childComplexity int, filter *model.OrderFilter, first *int, after *string) int
+		Opportunities    func(childComplexity int, filter *model.OpportunityFilter, first *int, after *string, last *int, before *string) int
+		Orders           func(childComplexity int, filter *model.OrderFilter, first *int, after *string, last *int, before *string) int
 		ReferenceData    func(childComplexity int, language *string) int
-		SupportCustomers func(childComplexity int, first *int, after *string) int
+		SupportCustomers func(childComplexity int, first *int, after *string, last *int, before *string) int
 	}
 
 	ReferenceData struct {
@@ -578,9 +580,9 @@ type AccountResolver interface {
 	Parent(ctx context.Context, obj *model.Account) (*model.Account, error)
 
 	PrimaryContact(ctx context.Context, obj *model.Account) (*model.Contact, error)
-	Contacts(ctx context.Context, obj *model.Account, first *int, after *string) (*model.ContactConnection, error)
-	Opportunities(ctx context.Context, obj *model.Account, first *int, after *string) (*model.OpportunityConnection, error)
-	Orders(ctx context.Context, obj *model.Account, first *int, after *string) (*model.OrderConnection, error)
+	Contacts(ctx context.Context, obj *model.Account, first *int, after *string, last *int, before *string) (*model.ContactConnection, error)
+	Opportunities(ctx context.Context, obj *model.Account, first *int, after *string, last *int, before *string) (*model.OpportunityConnection, error)
+	Orders(ctx context.Context, obj *model.Account, first *int, after *string, last *int, before *string) (*model.OrderConnection, error)
 	ExternalIds(ctx context.Context, obj *model.Account) ([]*model.ExternalID, error)
 	Links(ctx context.Context, obj *model.Account) ([]*model.Account, error)
 }
@@ -598,11 +600,11 @@ type ContactResolver interface {
 	Username(ctx context.Context, obj *model.Contact) (*string, error)
 	Account(ctx context.Context, obj *model.Contact) (*model.Account, error)
 	Accounts(ctx context.Context, obj *model.Contact) ([]*model.Account, error)
-	Opportunities(ctx context.Context, obj *model.Contact, first *int, after *string) (*model.OpportunityConnection, error)
-	Orders(ctx context.Context, obj *model.Contact, first *int, after *string) (*model.OrderConnection, error)
+	Opportunities(ctx context.Context, obj *model.Contact, first *int, after *string, last *int, before *string) (*model.OpportunityConnection, error)
+	Orders(ctx context.Context, obj *model.Contact, first *int, after *string, last *int, before *string) (*model.OrderConnection, error)
 	Leads(ctx context.Context, obj *model.Contact) ([]*model.Lead, error)
 	Details(ctx context.Context, obj *model.Contact) (model.JSON, error)
-	ChangeRequests(ctx context.Context, obj *model.Contact, filter *model.ContactChangeRequestFilter, first *int, after *string) (*model.ChangeRequestConnection, error)
+	ChangeRequests(ctx context.Context, obj *model.Contact, filter *model.ContactChangeRequestFilter, first *int, after *string, last *int, before *string) (*model.ChangeRequestConnection, error)
 	PendingChangeRequest(ctx context.Context, obj *model.Contact) (*model.ChangeRequest, error)
 	SupportCustomer(ctx context.Context, obj *model.Contact) (*model.SupportCustomer, error)
 	ExternalIds(ctx context.Context, obj *model.Contact) ([]*model.ExternalID, error)
@@ -645,7 +647,7 @@ type OpportunityResolver interface {
 	Contact(ctx context.Context, obj *model.Opportunity) (*model.Contact, error)
 	Owner(ctx context.Context, obj *model.Opportunity) (*model.User, error)
 
-	Orders(ctx context.Context, obj *model.Opportunity, first *int, after *string) (*model.OrderConnection, error)
+	Orders(ctx context.Context, obj *model.Opportunity, first *int, after *string, last *int, before *string) (*model.OrderConnection, error)
 }
 type OrderResolver interface {
 	Account(ctx context.Context, obj *model.Order) (*model.Account, error)
@@ -661,13 +663,13 @@ type OrderResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
-	Accounts(ctx context.Context, filter *model.AccountFilter, first *int, after *string) (*model.AccountConnection, error)
-	Contacts(ctx context.Context, filter *model.ContactFilter, first *int, after *string) (*model.ContactConnection, error)
-	Opportunities(ctx context.Context, filter *model.OpportunityFilter, first *int, after *string) (*model.OpportunityConnection, error)
-	Orders(ctx context.Context, filter *model.OrderFilter, first *int, after *string) (*model.OrderConnection, error)
-	Leads(ctx context.Context, filter *model.LeadFilter, first *int, after *string) (*model.LeadConnection, error)
-	ChangeRequests(ctx context.Context, filter *model.ChangeRequestFilter, first *int, after *string) (*model.ChangeRequestConnection, error)
-	SupportCustomers(ctx context.Context, first *int, after *string) (*model.SupportCustomerConnection, error)
+	Accounts(ctx context.Context, filter *model.AccountFilter, first *int, after *string, last *int, before *string) (*model.AccountConnection, error)
+	Contacts(ctx context.Context, filter *model.ContactFilter, first *int, after *string, last *int, before *string) (*model.ContactConnection, error)
+	Opportunities(ctx context.Context, filter *model.OpportunityFilter, first *int, after *string, last *int, before *string) (*model.OpportunityConnection, error)
+	Orders(ctx context.Context, filter *model.OrderFilter, first *int, after *string, last *int, before *string) (*model.OrderConnection, error)
+	Leads(ctx context.Context, filter *model.LeadFilter, first *int, after *string, last *int, before *string) (*model.LeadConnection, error)
+	ChangeRequests(ctx context.Context, filter *model.ChangeRequestFilter, first *int, after *string, last *int, before *string) (*model.ChangeRequestConnection, error)
+	SupportCustomers(ctx context.Context, first *int, after *string, last *int, before *string) (*model.SupportCustomerConnection, error)
 	ReferenceData(ctx context.Context, language *string) (*model.ReferenceData, error)
 }
 type ReferenceDataResolver interface {
@@ -733,7 +735,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Account.Contacts(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Account.Contacts(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Account.email":
 		if e.ComplexityRoot.Account.Email == nil {
 			break
@@ -810,7 +812,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Account.Opportunities(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Account.Opportunities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Account.orders":
 		if e.ComplexityRoot.Account.Orders == nil {
 			break
@@ -821,7 +823,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Account.Orders(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Account.Orders(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Account.owner":
 		if e.ComplexityRoot.Account.Owner == nil {
 			break
@@ -1172,7 +1174,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Contact.ChangeRequests(childComplexity, args["filter"].(*model.ContactChangeRequestFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Contact.ChangeRequests(childComplexity, args["filter"].(*model.ContactChangeRequestFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Contact.companyName":
 		if e.ComplexityRoot.Contact.CompanyName == nil {
 			break
@@ -1261,7 +1263,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Contact.Opportunities(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Contact.Opportunities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Contact.orders":
 		if e.ComplexityRoot.Contact.Orders == nil {
 			break
@@ -1272,7 +1274,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Contact.Orders(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Contact.Orders(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Contact.pendingChangeRequest":
 		if e.ComplexityRoot.Contact.PendingChangeRequest == nil {
 			break
@@ -1939,7 +1941,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Opportunity.Orders(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Opportunity.Orders(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Opportunity.owner":
 		if e.ComplexityRoot.Opportunity.Owner == nil {
 			break
@@ -2412,6 +2414,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
+	case "PageInfo.startCursor":
+		if e.ComplexityRoot.PageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
 	case "PaymentTerm.days":
 		if e.ComplexityRoot.PaymentTerm.Days == nil {
@@ -2521,7 +2535,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Accounts(childComplexity, args["filter"].(*model.AccountFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Accounts(childComplexity, args["filter"].(*model.AccountFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.changeRequests":
 		if e.ComplexityRoot.Query.ChangeRequests == nil {
 			break
@@ -2532,7 +2546,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ChangeRequests(childComplexity, args["filter"].(*model.ChangeRequestFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.ChangeRequests(childComplexity, args["filter"].(*model.ChangeRequestFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.contacts":
 		if e.ComplexityRoot.Query.Contacts == nil {
 			break
@@ -2543,7 +2557,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Contacts(childComplexity, args["filter"].(*model.ContactFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Contacts(childComplexity, args["filter"].(*model.ContactFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "Query.leads":
 		if e.ComplexityRoot.Query.Leads == nil {
@@ -2555,7 +2569,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Leads(childComplexity, args["filter"].(*model.LeadFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Leads(childComplexity, args["filter"].(*model.LeadFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2588,7 +2602,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Opportunities(childComplexity, args["filter"].(*model.OpportunityFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Opportunities(childComplexity, args["filter"].(*model.OpportunityFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.orders":
 		if e.ComplexityRoot.Query.Orders == nil {
 			break
@@ -2599,7 +2613,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Orders(childComplexity, args["filter"].(*model.OrderFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Orders(childComplexity, args["filter"].(*model.OrderFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.referenceData":
 		if e.ComplexityRoot.Query.ReferenceData == nil {
 			break
@@ -2621,7 +2635,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SupportCustomers(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.SupportCustomers(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "ReferenceData.accountTypes":
 		if e.ComplexityRoot.ReferenceData.AccountTypes == nil {
@@ -3157,8 +3171,19 @@ interface Node {
   id: ID!
 }
 
+"""
+A connection's window (Relay Cursor Connections). Both flags are exact, whichever way the window was paged:
+hasPreviousPage is true when the window does not start at the list's start, hasNextPage when it does not end
+at the list's end (supportCustomers: when Apideck names a next page).
+"""
 type PageInfo {
+  "Whether records follow the window."
   hasNextPage: Boolean!
+  "Whether records precede the window."
+  hasPreviousPage: Boolean!
+  "The cursor of the window's first edge; null when the window is empty."
+  startCursor: String
+  "The cursor of the window's last edge; null when the window is empty."
   endCursor: String
 }
 
@@ -3342,12 +3367,39 @@ type Account implements Node {
   parent: Account
   addresses: [Address!]!
   primaryContact: Contact
-  "In the order the account lists its contacts, whatever the selection."
-  contacts(first: Int = 20, after: String): ContactConnection
-  "Cirrus only (null for ConeCRM accounts, which have no opportunities)."
-  opportunities(first: Int = 20, after: String): OpportunityConnection
-  "Cirrus only (null for ConeCRM accounts, which have no orders)."
-  orders(first: Int = 20, after: String): OrderConnection
+  "The account's contacts (both CRMs), in the order the account lists its contacts, whatever the selection; paging either way."
+  contacts(
+    "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
+    first: Int
+    "A cursor from this list: the window starts after its record."
+    after: String
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
+    last: Int
+    "A cursor from this list: the window ends before its record."
+    before: String
+  ): ContactConnection
+  "Cirrus only (null for ConeCRM accounts, which have no opportunities); paging either way."
+  opportunities(
+    "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
+    first: Int
+    "A cursor from this list: the window starts after its record."
+    after: String
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
+    last: Int
+    "A cursor from this list: the window ends before its record."
+    before: String
+  ): OpportunityConnection
+  "Cirrus only (null for ConeCRM accounts, which have no orders); paging either way."
+  orders(
+    "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
+    first: Int
+    "A cursor from this list: the window starts after its record."
+    after: String
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
+    last: Int
+    "A cursor from this list: the window ends before its record."
+    before: String
+  ): OrderConnection
   "Keys naming this account in other systems."
   externalIds: [ExternalId!]!
   "The same customer in the other CRMs, found through the external keys in both directions."
@@ -3376,16 +3428,44 @@ type Contact implements Node {
   username: String
   account: Account
   accounts: [Account!]!
-  "Cirrus only (null elsewhere)."
-  opportunities(first: Int = 20, after: String): OpportunityConnection
-  "Cirrus only (null elsewhere)."
-  orders(first: Int = 20, after: String): OrderConnection
+  "Cirrus only (null elsewhere); paging either way."
+  opportunities(
+    "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
+    first: Int
+    "A cursor from this list: the window starts after its record."
+    after: String
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
+    last: Int
+    "A cursor from this list: the window ends before its record."
+    before: String
+  ): OpportunityConnection
+  "Cirrus only (null elsewhere); paging either way."
+  orders(
+    "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
+    first: Int
+    "A cursor from this list: the window starts after its record."
+    after: String
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
+    last: Int
+    "A cursor from this list: the window ends before its record."
+    before: String
+  ): OrderConnection
   "ConeCRM: the contact's open leads (null elsewhere)."
   leads: [Lead!]
   "client-data: the schema-driven contact details."
   details: JSON
-  "client-data only (null elsewhere)."
-  changeRequests(filter: ContactChangeRequestFilter, first: Int = 20, after: String): ChangeRequestConnection
+  "client-data only (null elsewhere), newest first; paging either way."
+  changeRequests(
+    filter: ContactChangeRequestFilter
+    "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
+    first: Int
+    "A cursor from this list: the window starts after its record."
+    after: String
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
+    last: Int
+    "A cursor from this list: the window ends before its record."
+    before: String
+  ): ChangeRequestConnection
   pendingChangeRequest: ChangeRequest
   "The support customer a client-data contact is connected to (external connection SUPPORT)."
   supportCustomer: SupportCustomer
@@ -3413,7 +3493,17 @@ type Opportunity implements Node {
   owner: User
   lostReason: NamedItem
   winReason: NamedItem
-  orders(first: Int = 20, after: String): OrderConnection
+  "The opportunity's orders (Cirrus); paging either way."
+  orders(
+    "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
+    first: Int
+    "A cursor from this list: the window starts after its record."
+    after: String
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
+    last: Int
+    "A cursor from this list: the window ends before its record."
+    before: String
+  ): OrderConnection
 }
 
 type OrderRow {
@@ -3710,14 +3800,107 @@ type Query {
   node(id: ID!): Node
   "Fetches objects by global id; each position answers the id at that position (null with an error when unknown)."
   nodes(ids: [ID!]!): [Node]!
-  accounts(filter: AccountFilter, first: Int = 20, after: String): AccountConnection!
-  contacts(filter: ContactFilter, first: Int = 20, after: String): ContactConnection!
-  opportunities(filter: OpportunityFilter, first: Int = 20, after: String): OpportunityConnection!
-  orders(filter: OrderFilter, first: Int = 20, after: String): OrderConnection!
-  leads(filter: LeadFilter, first: Int = 20, after: String): LeadConnection!
-  changeRequests(filter: ChangeRequestFilter, first: Int = 20, after: String): ChangeRequestConnection!
-  "Apideck Customer Support customers (cursor paging; first at most 100)."
-  supportCustomers(first: Int = 20, after: String): SupportCustomerConnection!
+  """
+  Accounts of the requested sources, one source after the other in the order filter.sources names them
+  (default CIRRUS, then CONE), each by name. Pages forward and backward; the cursor holds each source's position, so walking
+  the pages either way returns every record once. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
+  """
+  accounts(
+    filter: AccountFilter
+    "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
+    first: Int
+    "A cursor from this list: the window starts after its record."
+    after: String
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
+    last: Int
+    "A cursor from this list: the window ends before its record."
+    before: String
+  ): AccountConnection
+  """
+  Contacts of the requested sources, one source after the other in the order filter.sources names them
+  (default CIRRUS, then CONE). Pages forward and backward; the cursor holds each source's position. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
+  """
+  contacts(
+    filter: ContactFilter
+    "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
+    first: Int
+    "A cursor from this list: the window starts after its record."
+    after: String
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
+    last: Int
+    "A cursor from this list: the window ends before its record."
+    before: String
+  ): ContactConnection
+  "Cirrus opportunities. Pages forward and backward. Null, with the coded error, when the list cannot be answered."
+  opportunities(
+    filter: OpportunityFilter
+    "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
+    first: Int
+    "A cursor from this list: the window starts after its record."
+    after: String
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
+    last: Int
+    "A cursor from this list: the window ends before its record."
+    before: String
+  ): OpportunityConnection
+  "Cirrus orders. Pages forward and backward. Null, with the coded error, when the list cannot be answered."
+  orders(
+    filter: OrderFilter
+    "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
+    first: Int
+    "A cursor from this list: the window starts after its record."
+    after: String
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
+    last: Int
+    "A cursor from this list: the window ends before its record."
+    before: String
+  ): OrderConnection
+  """
+  Leads of the requested sources, one source after the other in the order filter.sources names them
+  (default CIRRUS, then CONE). Pages forward and backward; the cursor holds each source's position. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
+  """
+  leads(
+    filter: LeadFilter
+    "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
+    first: Int
+    "A cursor from this list: the window starts after its record."
+    after: String
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
+    last: Int
+    "A cursor from this list: the window ends before its record."
+    before: String
+  ): LeadConnection
+  """
+  client-data change requests, newest first (with a status filter, a merge of one search per status; the cursor
+  holds each search's position). Pages forward and backward. Null, with the coded error, when any search fails:
+  a merge without one of its parts would be silently incomplete.
+  """
+  changeRequests(
+    filter: ChangeRequestFilter
+    "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
+    first: Int
+    "A cursor from this list: the window starts after its record."
+    after: String
+    "Backward paging: at most this many records (0–100) from the end or before ` + "`" + `before` + "`" + `; with ` + "`" + `first` + "`" + ` too, the last of those first records."
+    last: Int
+    "A cursor from this list: the window ends before its record."
+    before: String
+  ): ChangeRequestConnection
+  """
+  Apideck Customer Support customers, in Apideck's order. Forward paging only: Apideck pages by an opaque
+  next-page cursor and has no way back, so ` + "`" + `last` + "`" + ` and ` + "`" + `before` + "`" + ` answer BAD_USER_INPUT. Null, with the coded
+  error, when the list cannot be answered.
+  """
+  supportCustomers(
+    "At most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `; default 20."
+    first: Int
+    "A cursor from this list: the window starts after its record."
+    after: String
+    "Not served: Apideck's cursor paging runs forward only (BAD_USER_INPUT)."
+    last: Int
+    "Not served: Apideck's cursor paging runs forward only (BAD_USER_INPUT)."
+    before: String
+  ): SupportCustomerConnection
   "Reference lists. ` + "`" + `language` + "`" + ` (ISO 639-1) localizes what the backends localize; default: the request's Accept-Language."
   referenceData(language: String): ReferenceData!
 }
@@ -4695,6 +4878,10 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	switch field.Name {
 	case "hasNextPage":
 		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
 	case "endCursor":
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
@@ -5100,6 +5287,22 @@ func (ec *executionContext) field_Account_contacts_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5122,6 +5325,22 @@ func (ec *executionContext) field_Account_opportunities_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5144,6 +5363,22 @@ func (ec *executionContext) field_Account_orders_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5174,6 +5409,22 @@ func (ec *executionContext) field_Contact_changeRequests_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -5196,6 +5447,22 @@ func (ec *executionContext) field_Contact_opportunities_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5218,6 +5485,22 @@ func (ec *executionContext) field_Contact_orders_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5478,6 +5761,22 @@ func (ec *executionContext) field_Opportunity_orders_args(ctx context.Context, r
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5522,6 +5821,22 @@ func (ec *executionContext) field_Query_accounts_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -5552,6 +5867,22 @@ func (ec *executionContext) field_Query_changeRequests_args(ctx context.Context,
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -5582,6 +5913,22 @@ func (ec *executionContext) field_Query_contacts_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -5612,6 +5959,22 @@ func (ec *executionContext) field_Query_leads_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -5670,6 +6033,22 @@ func (ec *executionContext) field_Query_opportunities_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -5700,6 +6079,22 @@ func (ec *executionContext) field_Query_orders_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -5736,6 +6131,22 @@ func (ec *executionContext) field_Query_supportCustomers_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -6360,7 +6771,7 @@ func (ec *executionContext) _Account_contacts(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Account().Contacts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Account().Contacts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactConnection) graphql.Marshaler {
@@ -6404,7 +6815,7 @@ func (ec *executionContext) _Account_opportunities(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Account().Opportunities(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Account().Opportunities(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OpportunityConnection) graphql.Marshaler {
@@ -6448,7 +6859,7 @@ func (ec *executionContext) _Account_orders(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Account().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Account().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderConnection) graphql.Marshaler {
@@ -8071,7 +8482,7 @@ func (ec *executionContext) _Contact_opportunities(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Contact().Opportunities(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Contact().Opportunities(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OpportunityConnection) graphql.Marshaler {
@@ -8115,7 +8526,7 @@ func (ec *executionContext) _Contact_orders(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Contact().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Contact().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderConnection) graphql.Marshaler {
@@ -8214,7 +8625,7 @@ func (ec *executionContext) _Contact_changeRequests(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Contact().ChangeRequests(ctx, obj, fc.Args["filter"].(*model.ContactChangeRequestFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Contact().ChangeRequests(ctx, obj, fc.Args["filter"].(*model.ContactChangeRequestFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeRequestConnection) graphql.Marshaler {
@@ -11148,7 +11559,7 @@ func (ec *executionContext) _Opportunity_orders(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Opportunity().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Opportunity().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderConnection) graphql.Marshaler {
@@ -12862,6 +13273,52 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_startCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13351,14 +13808,14 @@ func (ec *executionContext) _Query_accounts(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Accounts(ctx, fc.Args["filter"].(*model.AccountFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Accounts(ctx, fc.Args["filter"].(*model.AccountFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AccountConnection) graphql.Marshaler {
-			return ec.marshalNAccountConnection2ᚖcrmgraphᚋgraphᚋmodelᚐAccountConnection(ctx, selections, v)
+			return ec.marshalOAccountConnection2ᚖcrmgraphᚋgraphᚋmodelᚐAccountConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_accounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -13395,14 +13852,14 @@ func (ec *executionContext) _Query_contacts(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Contacts(ctx, fc.Args["filter"].(*model.ContactFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Contacts(ctx, fc.Args["filter"].(*model.ContactFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactConnection) graphql.Marshaler {
-			return ec.marshalNContactConnection2ᚖcrmgraphᚋgraphᚋmodelᚐContactConnection(ctx, selections, v)
+			return ec.marshalOContactConnection2ᚖcrmgraphᚋgraphᚋmodelᚐContactConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_contacts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -13439,14 +13896,14 @@ func (ec *executionContext) _Query_opportunities(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Opportunities(ctx, fc.Args["filter"].(*model.OpportunityFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Opportunities(ctx, fc.Args["filter"].(*model.OpportunityFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OpportunityConnection) graphql.Marshaler {
-			return ec.marshalNOpportunityConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunityConnection(ctx, selections, v)
+			return ec.marshalOOpportunityConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunityConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_opportunities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -13483,14 +13940,14 @@ func (ec *executionContext) _Query_orders(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Orders(ctx, fc.Args["filter"].(*model.OrderFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Orders(ctx, fc.Args["filter"].(*model.OrderFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderConnection) graphql.Marshaler {
-			return ec.marshalNOrderConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOrderConnection(ctx, selections, v)
+			return ec.marshalOOrderConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOrderConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_orders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -13527,14 +13984,14 @@ func (ec *executionContext) _Query_leads(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Leads(ctx, fc.Args["filter"].(*model.LeadFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Leads(ctx, fc.Args["filter"].(*model.LeadFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LeadConnection) graphql.Marshaler {
-			return ec.marshalNLeadConnection2ᚖcrmgraphᚋgraphᚋmodelᚐLeadConnection(ctx, selections, v)
+			return ec.marshalOLeadConnection2ᚖcrmgraphᚋgraphᚋmodelᚐLeadConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_leads(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -13571,14 +14028,14 @@ func (ec *executionContext) _Query_changeRequests(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ChangeRequests(ctx, fc.Args["filter"].(*model.ChangeRequestFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().ChangeRequests(ctx, fc.Args["filter"].(*model.ChangeRequestFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeRequestConnection) graphql.Marshaler {
-			return ec.marshalNChangeRequestConnection2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequestConnection(ctx, selections, v)
+			return ec.marshalOChangeRequestConnection2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequestConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_changeRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -13615,14 +14072,14 @@ func (ec *executionContext) _Query_supportCustomers(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SupportCustomers(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().SupportCustomers(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SupportCustomerConnection) graphql.Marshaler {
-			return ec.marshalNSupportCustomerConnection2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomerConnection(ctx, selections, v)
+			return ec.marshalOSupportCustomerConnection2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomerConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_supportCustomers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22408,6 +22865,16 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -22654,7 +23121,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_accounts(ctx, field)
-				if res == graphql.Null {
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -22676,7 +23143,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_contacts(ctx, field)
-				if res == graphql.Null {
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -22698,7 +23165,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_opportunities(ctx, field)
-				if res == graphql.Null {
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -22720,7 +23187,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_orders(ctx, field)
-				if res == graphql.Null {
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -22742,7 +23209,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_leads(ctx, field)
-				if res == graphql.Null {
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -22764,7 +23231,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_changeRequests(ctx, field)
-				if res == graphql.Null {
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -22786,7 +23253,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_supportCustomers(ctx, field)
-				if res == graphql.Null {
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -24573,16 +25040,6 @@ func (ec *executionContext) marshalNAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccoun
 	return ec._Account(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAccountConnection2ᚖcrmgraphᚋgraphᚋmodelᚐAccountConnection(ctx context.Context, sel ast.SelectionSet, v *model.AccountConnection) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._AccountConnection(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNAccountEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAccountEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AccountEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -24707,16 +25164,6 @@ func (ec *executionContext) marshalNChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐ
 	return ec._ChangeRequest(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNChangeRequestConnection2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequestConnection(ctx context.Context, sel ast.SelectionSet, v *model.ChangeRequestConnection) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._ChangeRequestConnection(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNChangeRequestEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐChangeRequestEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChangeRequestEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -24803,16 +25250,6 @@ func (ec *executionContext) marshalNContact2ᚖcrmgraphᚋgraphᚋmodelᚐContac
 		return graphql.Null
 	}
 	return ec._Contact(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNContactConnection2ᚖcrmgraphᚋgraphᚋmodelᚐContactConnection(ctx context.Context, sel ast.SelectionSet, v *model.ContactConnection) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._ContactConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNContactEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐContactEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ContactEdge) graphql.Marshaler {
@@ -25111,16 +25548,6 @@ func (ec *executionContext) marshalNLead2ᚖcrmgraphᚋgraphᚋmodelᚐLead(ctx 
 	return ec._Lead(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNLeadConnection2ᚖcrmgraphᚋgraphᚋmodelᚐLeadConnection(ctx context.Context, sel ast.SelectionSet, v *model.LeadConnection) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._LeadConnection(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNLeadEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐLeadEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LeadEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -25224,16 +25651,6 @@ func (ec *executionContext) marshalNOpportunity2ᚖcrmgraphᚋgraphᚋmodelᚐOp
 	return ec._Opportunity(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNOpportunityConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunityConnection(ctx context.Context, sel ast.SelectionSet, v *model.OpportunityConnection) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._OpportunityConnection(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNOpportunityEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOpportunityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OpportunityEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -25325,16 +25742,6 @@ func (ec *executionContext) marshalNOrder2ᚖcrmgraphᚋgraphᚋmodelᚐOrder(ct
 		return graphql.Null
 	}
 	return ec._Order(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNOrderConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOrderConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrderConnection) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._OrderConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOrderEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOrderEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrderEdge) graphql.Marshaler {
@@ -25580,16 +25987,6 @@ func (ec *executionContext) marshalNSupportCustomer2ᚖcrmgraphᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._SupportCustomer(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNSupportCustomerConnection2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomerConnection(ctx context.Context, sel ast.SelectionSet, v *model.SupportCustomerConnection) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._SupportCustomerConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSupportCustomerEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomerEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SupportCustomerEdge) graphql.Marshaler {
@@ -25910,6 +26307,13 @@ func (ec *executionContext) marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccoun
 	return ec._Account(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOAccountConnection2ᚖcrmgraphᚋgraphᚋmodelᚐAccountConnection(ctx context.Context, sel ast.SelectionSet, v *model.AccountConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AccountConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOAccountFilter2ᚖcrmgraphᚋgraphᚋmodelᚐAccountFilter(ctx context.Context, v any) (*model.AccountFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -26227,6 +26631,13 @@ func (ec *executionContext) marshalOLead2ᚖcrmgraphᚋgraphᚋmodelᚐLead(ctx 
 	return ec._Lead(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOLeadConnection2ᚖcrmgraphᚋgraphᚋmodelᚐLeadConnection(ctx context.Context, sel ast.SelectionSet, v *model.LeadConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeadConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOLeadFilter2ᚖcrmgraphᚋgraphᚋmodelᚐLeadFilter(ctx context.Context, v any) (*model.LeadFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -26484,6 +26895,13 @@ func (ec *executionContext) marshalOSupportCustomer2ᚖcrmgraphᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._SupportCustomer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSupportCustomerConnection2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomerConnection(ctx context.Context, sel ast.SelectionSet, v *model.SupportCustomerConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SupportCustomerConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOUser2ᚖcrmgraphᚋgraphᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v *model.User) graphql.Marshaler {

@@ -143,22 +143,25 @@ func (r *Resolver) accountPrimaryContact(ctx context.Context, a *model.Account) 
 
 // accountContacts lists the contacts in the order the account embeds them, whatever the
 // selection: the summaries when they carry it, else the full records in that order.
-func (r *Resolver) accountContacts(ctx context.Context, a *model.Account, first *int, after *string) (*model.ContactConnection, error) {
-	w, err := parseWindow(first, after)
-	if err != nil {
+func (r *Resolver) accountContacts(ctx context.Context, a *model.Account, args pageArgs) (*model.ContactConnection, error) {
+	if err := args.check(); err != nil {
 		return nil, err
 	}
 	a, s, err := r.accountEmbeds(ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	items := sliceWindow(a.Contacts, w)
-	if len(items) > 0 && !summaryServesNodes(ctx, s) {
-		if items, err = r.fullContacts(ctx, a, items); err != nil {
-			return nil, err
+	return offsetConnection(ctx, args, func(ctx context.Context, offset, limit int) ([]*model.Contact, int, error) {
+		items := sliceWindow(a.Contacts, window{Offset: offset, First: limit})
+		if len(items) > 0 && !summaryServesNodes(ctx, s) {
+			full, err := r.fullContacts(ctx, a, items)
+			if err != nil {
+				return nil, 0, err
+			}
+			items = full
 		}
-	}
-	return contactConnection(items, w.Offset, len(a.Contacts)), nil
+		return items, len(a.Contacts), nil
+	}, contactConnection)
 }
 
 // fullContacts replaces contact summaries of account a with the full records, in order.
@@ -199,16 +202,15 @@ func (r *Resolver) fullContacts(ctx context.Context, a *model.Account, summaries
 	return out, nil
 }
 
-func (r *Resolver) accountOpportunities(ctx context.Context, a *model.Account, first *int, after *string) (*model.OpportunityConnection, error) {
+func (r *Resolver) accountOpportunities(ctx context.Context, a *model.Account, args pageArgs) (*model.OpportunityConnection, error) {
 	if a.Source != model.SourceCirrus {
 		return nil, nil // ConeCRM has no opportunities: not applicable
 	}
-	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.OpportunitiesByAccount, a.SourceID, first, after, opportunityConnection)
+	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.OpportunitiesByAccount, a.SourceID, args, opportunityConnection)
 }
 
-func (r *Resolver) accountOrders(ctx context.Context, a *model.Account, first *int, after *string) (*model.OrderConnection, error) {
-	w, err := parseWindow(first, after)
-	if err != nil {
+func (r *Resolver) accountOrders(ctx context.Context, a *model.Account, args pageArgs) (*model.OrderConnection, error) {
+	if err := args.check(); err != nil {
 		return nil, err
 	}
 	if a.Source != model.SourceCirrus {
@@ -218,7 +220,7 @@ func (r *Resolver) accountOrders(ctx context.Context, a *model.Account, first *i
 	if err != nil {
 		return nil, err
 	}
-	return orderConnection(sliceWindow(all, w), w.Offset, len(all)), nil
+	return sliceConnection(ctx, all, args, orderConnection)
 }
 
 // unsupported is the error for an operation a source does not offer.

@@ -95,14 +95,39 @@ func pageOf(sources limits.Sources, first int) []limits.Children {
 
 // cirrusPages is how many page-numbered calls fetchWindow makes for a window: one per
 // MaxPerPage records, and one more when a cursor's offset can make the window straddle
-// a page boundary.
+// a page boundary (a window that ends at a cursor or at the list's end starts
+// anywhere). `last` with no `before` reads twice: from the start, which answers the
+// total, then the end the total names.
 func cirrusPages(f limits.Field) float64 {
-	first := firstArg(f)
-	n := max(1, (first+cirrus.MaxPerPage-1)/cirrus.MaxPerPage)
-	if after, _ := f.Args["after"].(string); after != "" && first > 0 {
-		n++
+	size := pageSize(f)
+	per := max(1, (size+cirrus.MaxPerPage-1)/cirrus.MaxPerPage)
+	straddle := 0
+	if after, _ := f.Args["after"].(string); after != "" && size > 0 {
+		straddle = 1
 	}
-	return float64(n)
+	switch before, _ := f.Args["before"].(string); {
+	case !backwardArgs(f):
+		return float64(per + straddle)
+	case before != "":
+		return float64(per + 1)
+	}
+	return float64(per + straddle + per + 1)
+}
+
+// listReads is how many times a window reads each part of a list: `last` with no
+// `before` reads from the start first, for the totals.
+func listReads(f limits.Field) float64 {
+	if before, _ := f.Args["before"].(string); backwardArgs(f) && before == "" {
+		return 2
+	}
+	return 1
+}
+
+// backwardArgs reports whether the window hugs its end: last without first.
+func backwardArgs(f limits.Field) bool {
+	_, first := intValue(f.Args["first"])
+	_, last := intValue(f.Args["last"])
+	return last && !first
 }
 
 func callTable() map[string]pricer {
@@ -115,7 +140,7 @@ func callTable() map[string]pricer {
 		}
 	}
 	cirrusRecord := func(limits.Field) []limits.Children { return singleOf(fromCirrus) }
-	cirrusPage := func(f limits.Field) []limits.Children { return pageOf(fromCirrus, firstArg(f)) }
+	cirrusPage := func(f limits.Field) []limits.Children { return pageOf(fromCirrus, pageSize(f)) }
 	byID := func(limits.Field) limits.Load { return fanOut(1) }
 	edgePages := func(f limits.Field) limits.Load { return fanOut(cirrusPages(f)) }
 
@@ -143,9 +168,9 @@ func callTable() map[string]pricer {
 				loads = append(loads, limits.Load{Batch: cirrusPages(f)})
 			}
 			if src.Has(fromCone) {
-				loads = append(loads, limits.Load{Batch: 1})
+				loads = append(loads, limits.Load{Batch: listReads(f)})
 			}
-			return limits.Price{Loads: loads, Children: pageOf(src, firstArg(f))}
+			return limits.Price{Loads: loads, Children: pageOf(src, pageSize(f))}
 		},
 		"Query.contacts": func(f limits.Field) limits.Price {
 			filter := objArg(f.Args, "filter")
@@ -165,18 +190,18 @@ func callTable() map[string]pricer {
 				if s, _ := filter["search"].(string); s != "" {
 					count = assumedWalkPages
 				}
-				loads = append(loads, limits.Load{Batch: 1 + count})
+				loads = append(loads, limits.Load{Batch: listReads(f) + count})
 			}
 			if src.Has(fromClientData) {
-				loads = append(loads, limits.Load{Batch: 2}) // the export job and its CSV
+				loads = append(loads, limits.Load{Batch: 2 * listReads(f)}) // the export job and its CSV
 			}
-			return limits.Price{Loads: loads, Children: pageOf(src, firstArg(f))}
+			return limits.Price{Loads: loads, Children: pageOf(src, pageSize(f))}
 		},
 		"Query.opportunities": func(f limits.Field) limits.Price {
-			return limits.Price{Loads: []limits.Load{{Batch: cirrusPages(f)}}, Children: pageOf(fromCirrus, firstArg(f))}
+			return limits.Price{Loads: []limits.Load{{Batch: cirrusPages(f)}}, Children: pageOf(fromCirrus, pageSize(f))}
 		},
 		"Query.orders": func(f limits.Field) limits.Price {
-			return limits.Price{Loads: []limits.Load{{Batch: cirrusPages(f)}}, Children: pageOf(fromCirrus, firstArg(f))}
+			return limits.Price{Loads: []limits.Load{{Batch: cirrusPages(f)}}, Children: pageOf(fromCirrus, pageSize(f))}
 		},
 		"Query.leads": func(f limits.Field) limits.Price {
 			filter := objArg(f.Args, "filter")
@@ -190,17 +215,20 @@ func callTable() map[string]pricer {
 				loads = append(loads, limits.Load{Batch: cirrusPages(f)})
 			}
 			if src.Has(fromCone) {
-				loads = append(loads, limits.Load{Batch: 1}) // every lead from the query-builder
+				loads = append(loads, limits.Load{Batch: listReads(f)}) // every lead from the query-builder
 			}
-			return limits.Price{Loads: loads, Children: pageOf(src, firstArg(f))}
+			return limits.Price{Loads: loads, Children: pageOf(src, pageSize(f))}
 		},
 		"Query.changeRequests": func(f limits.Field) limits.Price {
 			// One search per status: the API filters one status at a time.
 			lists := max(1, len(distinct(listArg(objArg(f.Args, "filter")["status"]))))
-			return limits.Price{Loads: []limits.Load{{Batch: float64(lists)}}, Children: pageOf(fromClientData|summary, firstArg(f))}
+			return limits.Price{Loads: []limits.Load{{Batch: float64(lists) * listReads(f)}}, Children: pageOf(fromClientData|summary, pageSize(f))}
 		},
 		"Query.supportCustomers": func(f limits.Field) limits.Price {
-			first := firstArg(f)
+			if before, _ := f.Args["before"].(string); f.Args["last"] != nil || before != "" {
+				return limits.Price{NoChildren: true} // refused before any call: Apideck pages forward only
+			}
+			first := pageSize(f)
 			calls := 0
 			if first > 0 {
 				calls = (first + support.MaxLimit - 1) / support.MaxLimit
@@ -236,14 +264,14 @@ func callTable() map[string]pricer {
 		},
 		"Account.contacts": func(f limits.Field) limits.Price {
 			return accountContactsPrice(f, f.Selects("Contact", "edges", "node"), func(s limits.Sources) []limits.Children {
-				return pageOf(s, firstArg(f))
+				return pageOf(s, pageSize(f))
 			})
 		},
 		"Account.opportunities": cirrusOnly(edgePages, cirrusPage),
 		"Account.orders": cirrusOnly(func(f limits.Field) limits.Load {
 			// One `orders?accountids=` walk for the whole batch, 50 orders a page; it reads
 			// every order of the accounts, assumed to be first per account.
-			return limits.Load{PerParent: float64(max(firstArg(f), 1)) / cirrus.MaxPerPage, Batch: 1}
+			return limits.Load{PerParent: float64(max(pageSize(f), 1)) / cirrus.MaxPerPage, Batch: 1}
 		}, cirrusPage),
 		"Account.links": func(f limits.Field) limits.Price {
 			var loads []limits.Load
@@ -277,11 +305,11 @@ func callTable() map[string]pricer {
 			if !f.Sources.Has(fromClientData) {
 				return limits.Price{NoChildren: true}
 			}
-			load := changeRequestSearch(max(firstArg(f), assumedChangeRequests))
+			load := changeRequestSearch(max(pageSize(f), assumedChangeRequests))
 			if len(listArg(objArg(f.Args, "filter")["paths"])) > 0 {
 				load = fanOut(1) // paths: a search of its own per contact
 			}
-			return limits.Price{Loads: []limits.Load{load}, Children: pageOf(fromClientData|summary, firstArg(f))}
+			return limits.Price{Loads: []limits.Load{load}, Children: pageOf(fromClientData|summary, pageSize(f))}
 		},
 		"Contact.pendingChangeRequest": func(f limits.Field) limits.Price {
 			if !f.Sources.Has(fromClientData) {
@@ -599,12 +627,20 @@ func coveredBy(selected, covered map[string]bool) bool {
 
 // Arguments as limits.Field has them: literals and variables, defaults applied.
 
-// firstArg is a connection's page size (the schema default 20; out of range fails the
-// field, which then calls nothing, but pricing it as the cap is simpler and safe).
-func firstArg(f limits.Field) int {
-	n, ok := intValue(f.Args["first"])
-	if !ok {
-		return 20
+// pageSize is a connection's window: first, or last, or the smaller of both (the last
+// of the first); 20 without either. Out of range fails the field, which then calls
+// nothing, but pricing it as the cap is simpler and safe.
+func pageSize(f limits.Field) int {
+	first, hasFirst := intValue(f.Args["first"])
+	last, hasLast := intValue(f.Args["last"])
+	n := defaultPageSize
+	switch {
+	case hasFirst && hasLast:
+		n = min(first, last)
+	case hasFirst:
+		n = first
+	case hasLast:
+		n = last
 	}
 	return min(max(n, 0), MaxFirst)
 }

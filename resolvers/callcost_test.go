@@ -112,6 +112,17 @@ func TestCallEstimate(t *testing.T) {
 		{"client-data contacts: the export", `{ contacts(first: 20, filter: {sources: [CLIENT_DATA]}) { edges { node { name } } } }`, "", 2},
 		{"pending checks: one a contact", `{ contacts(first: 20, filter: {sources: [CLIENT_DATA]}) { edges { node { pendingChangeRequest { id } } } } }`, "", 2 + 20},
 		{"support totalCount walks every page", `{ supportCustomers(first: 10) { totalCount } }`, "", 1 + assumedWalkPages},
+		// Backward windows: before a cursor, one read (it may straddle a page); last alone
+		// reads from the start for the total, then the end.
+		{"orders: last", `{ orders(last: 5) { totalCount } }`, "", 1 + 2},
+		{"orders: last before a cursor", `{ orders(last: 5, before: "x") { totalCount } }`, "", 2},
+		{"orders: last from variables", `query($n: Int) { orders(last: $n) { totalCount } }`, `{"n": 100}`, 2 + 3},
+		{"orders: first and last read forward", `{ orders(first: 10, last: 3) { totalCount } }`, "", 1},
+		{"accounts: last reads every source twice", `{ accounts(last: 10) { totalCount } }`, "", 3 + 2},
+		{"nested: last per account", `{ accounts(first: 20, filter: {sources: [CIRRUS]}) { edges { node { opportunities(last: 2) { totalCount } } } } }`, "", 1 + 20*3},
+		{"support: backward paging is refused before any call", `{ supportCustomers(last: 3) { totalCount } }`, "", 0},
+		{"support: before is refused too", `{ supportCustomers(before: "x") { totalCount } }`, "", 0},
+		{"change requests: last reads each search twice", `{ changeRequests(last: 10, filter: {status: [PENDING, APPROVED]}) { totalCount } }`, "", 4},
 		{"ConeCRM leads' contacts and stages", `{ leads(first: 10, filter: {sources: [CONE]}) { edges { node { stage { name } contact { name leads { title } } } } } }`, "",
 			5}, // the lead list, two batches of 10/250 ids (⌈2.08⌉), the stages once
 		{"a mutation", `mutation { updateOpportunity(input: {id: "x", opportunity: {title: "t"}}) { opportunity { id } } }`, "", 3},
@@ -136,5 +147,35 @@ func TestCallTableNamesSchemaFields(t *testing.T) {
 		if def == nil || def.Fields.ForName(field) == nil {
 			t.Errorf("call table prices %s, which the schema does not have", key)
 		}
+	}
+}
+
+func TestComplexityPricesLastLikeFirst(t *testing.T) {
+	c := Complexity()
+	tests := []struct {
+		name        string
+		first, last *int
+		want        int
+	}{
+		{"neither: the default 20", nil, nil, 1 + 20*2},
+		{"first", intp(50), nil, 1 + 50*2},
+		{"last", nil, intp(50), 1 + 50*2},
+		{"both: the last of the first", intp(50), intp(10), 1 + 10*2},
+		{"zero still prices the selection once", intp(0), nil, 1 + 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := []int{
+				c.Query.Accounts(2, nil, tt.first, nil, tt.last, nil),
+				c.Query.SupportCustomers(2, tt.first, nil, tt.last, nil),
+				c.Account.Orders(2, tt.first, nil, tt.last, nil),
+				c.Contact.ChangeRequests(2, nil, tt.first, nil, tt.last, nil),
+			}
+			for i, n := range got {
+				if n != tt.want {
+					t.Fatalf("field %d: complexity %d, want %d", i, n, tt.want)
+				}
+			}
+		})
 	}
 }

@@ -165,9 +165,8 @@ func (r *Resolver) statusIDs(codes []model.ChangeRequestStatusCode) map[int32]bo
 	return out
 }
 
-func (r *Resolver) contactChangeRequests(ctx context.Context, c *model.Contact, f *model.ContactChangeRequestFilter, first *int, after *string) (*model.ChangeRequestConnection, error) {
-	w, err := parseWindow(first, after)
-	if err != nil {
+func (r *Resolver) contactChangeRequests(ctx context.Context, c *model.Contact, f *model.ContactChangeRequestFilter, args pageArgs) (*model.ChangeRequestConnection, error) {
+	if err := args.check(); err != nil {
 		return nil, err
 	}
 	if c.Source != model.SourceClientData {
@@ -184,16 +183,16 @@ func (r *Resolver) contactChangeRequests(ctx context.Context, c *model.Contact, 
 		if err != nil {
 			return nil, fromBackend("clientdata", err)
 		}
-		return r.filterCRConnection(all, f, w), nil
+		return r.filterCRConnection(ctx, all, f, args)
 	}
 	all, err := load(ctx, r.loaders(ctx).ClientData.ChangeRequestsByContactID, id)
 	if err != nil {
 		return nil, err
 	}
-	return r.filterCRConnection(all, f, w), nil
+	return r.filterCRConnection(ctx, all, f, args)
 }
 
-func (r *Resolver) filterCRConnection(all []*model.ChangeRequest, f *model.ContactChangeRequestFilter, w window) *model.ChangeRequestConnection {
+func (r *Resolver) filterCRConnection(ctx context.Context, all []*model.ChangeRequest, f *model.ContactChangeRequestFilter, args pageArgs) (*model.ChangeRequestConnection, error) {
 	var codes map[int32]bool
 	var after, before *time.Time
 	if f != nil {
@@ -205,7 +204,7 @@ func (r *Resolver) filterCRConnection(all []*model.ChangeRequest, f *model.Conta
 			kept = append(kept, cr)
 		}
 	}
-	return changeRequestConnection(sliceWindow(kept, w), w.Offset, len(kept))
+	return sliceConnection(ctx, kept, args, changeRequestConnection)
 }
 
 // contactPendingChangeRequest answers the API's pending check (v1.1, seed 004 L88–98).
@@ -270,14 +269,11 @@ func (r *Resolver) contactUsername(ctx context.Context, c *model.Contact) (*stri
 // for several ids (CLIENT_DATA_STATUS_CODES), so a status filter becomes one search per
 // distinct id, merged newest first, the cursor holding each search's position. A code
 // that no id maps to matches no change request: the answer is an empty list, not an
-// unfiltered one.
-func (r *Resolver) changeRequests(ctx context.Context, f *model.ChangeRequestFilter, first *int, after *string) (*model.ChangeRequestConnection, error) {
+// unfiltered one. A search that fails fails the list: a merge without one of its
+// parts would be silently incomplete.
+func (r *Resolver) changeRequests(ctx context.Context, f *model.ChangeRequestFilter, args pageArgs) (*model.ChangeRequestConnection, error) {
 	if f == nil {
 		f = &model.ChangeRequestFilter{}
-	}
-	w, err := parseWindow(first, nil)
-	if err != nil {
-		return nil, err
 	}
 	if _, err := resolveSources("change requests", f.Sources, []model.Source{model.SourceClientData}, []model.Source{model.SourceClientData}); err != nil {
 		return nil, err
@@ -318,11 +314,11 @@ func (r *Resolver) changeRequests(ctx context.Context, f *model.ChangeRequestFil
 			return r.searchWindow(ctx, q, window{Offset: offset, First: limit})
 		}
 	}
-	fp, err := mergePage(ctx, keys, listers, newestFirst, after, w.First)
+	fp, err := parts[*model.ChangeRequest]{keys: keys, listers: listers, cmp: newestFirst}.page(ctx, args)
 	if err != nil {
 		return nil, err
 	}
-	edges, pi := fedEdges(fp, func(c string, n *model.ChangeRequest) *model.ChangeRequestEdge {
+	edges, pi := pageEdges(fp, func(c string, n *model.ChangeRequest) *model.ChangeRequestEdge {
 		return &model.ChangeRequestEdge{Cursor: c, Node: n}
 	})
 	r.prefetchChangeRequests(ctx, fp.Nodes)

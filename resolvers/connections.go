@@ -58,12 +58,28 @@ func edgesOf[T any, E any](items []T, offset int, mk func(cursor string, node T)
 }
 
 func pageInfo(offset, n, total int) *model.PageInfo {
-	pi := &model.PageInfo{HasNextPage: offset+n < total}
+	pi := &model.PageInfo{HasNextPage: offset+n < total, HasPreviousPage: offset > 0}
 	if n > 0 {
-		c := offsetCursor(offset + n)
-		pi.EndCursor = &c
+		start, end := offsetCursor(offset+1), offsetCursor(offset+n)
+		pi.StartCursor, pi.EndCursor = &start, &end
 	}
 	return pi
+}
+
+// offsetConnection pages an offset-addressed list into a connection.
+func offsetConnection[T any, C any](ctx context.Context, a pageArgs, list lister[T], mk func(items []T, offset, total int) *C) (*C, error) {
+	p, err := offsetList(ctx, a, list)
+	if err != nil {
+		return nil, err
+	}
+	return mk(p.Nodes, p.Start, p.Total), nil
+}
+
+// sliceConnection pages records already in hand.
+func sliceConnection[T any, C any](ctx context.Context, all []T, a pageArgs, mk func(items []T, offset, total int) *C) (*C, error) {
+	return offsetConnection(ctx, a, func(_ context.Context, offset, limit int) ([]T, int, error) {
+		return sliceWindow(all, window{Offset: offset, First: limit}), len(all), nil
+	}, mk)
 }
 
 func accountConnection(items []*model.Account, offset, total int) *model.AccountConnection {
@@ -141,23 +157,31 @@ func selects(ctx context.Context, name string) bool {
 	return false
 }
 
-// argWindow reads first/after of a collected child field (defaults applied).
+// argWindow is the first read a child offset connection makes for the arguments of a
+// collected field (variables applied), so a prefetch queues the very page it will load.
 func argWindow(ctx context.Context, f graphql.CollectedField) (window, bool) {
 	args := f.ArgumentMap(graphql.GetOperationContext(ctx).Variables)
-	var first *int
-	if v, ok := args["first"]; ok && v != nil {
-		switch n := v.(type) {
-		case int64:
-			i := int(n)
-			first = &i
-		case int:
-			first = &n
-		}
+	p, err := parts[struct{}]{keys: []string{"o"}, offset: true}.plan(relayArgs(intArg(args["first"]), strArg(args["after"]), intArg(args["last"]), strArg(args["before"])))
+	if err != nil {
+		return window{}, false
 	}
-	var after *string
-	if v, ok := args["after"].(string); ok {
-		after = &v
+	return p.reads[0], true
+}
+
+func intArg(v any) *int {
+	switch n := v.(type) {
+	case int64:
+		i := int(n)
+		return &i
+	case int:
+		return &n
 	}
-	w, err := parseWindow(first, after)
-	return w, err == nil
+	return nil
+}
+
+func strArg(v any) *string {
+	if s, ok := v.(string); ok {
+		return &s
+	}
+	return nil
 }

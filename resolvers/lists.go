@@ -86,14 +86,11 @@ func cirrusUserIDs(ids []string) ([]int, error) {
 	return out, nil
 }
 
-func (r *Resolver) accounts(ctx context.Context, f *model.AccountFilter, first *int, after *string) (*model.AccountConnection, error) {
+func (r *Resolver) accounts(ctx context.Context, f *model.AccountFilter, args pageArgs) (*model.AccountConnection, error) {
 	if f == nil {
 		f = &model.AccountFilter{}
 	}
-	w, err := parseWindow(first, nil)
-	if err != nil {
-		return nil, err
-	}
+	var err error
 	cirrusOnly := len(f.OwnerIds) > 0 || len(f.TypeIds) > 0 || f.Active != nil
 	def := []model.Source{model.SourceCirrus, model.SourceCone}
 	if cirrusOnly {
@@ -147,12 +144,12 @@ func (r *Resolver) accounts(ctx context.Context, f *model.AccountFilter, first *
 			return out, res.Total, nil
 		},
 	}
-	fp, err := federate(ctx, sources, listers, after, w.First, selects(ctx, "totalCount"))
+	fp, err := bySource(sources, listers).page(ctx, args)
 	if err != nil {
 		return nil, err
 	}
 	r.prefetchAccounts(ctx, fp.Nodes)
-	edges, pi := fedEdges(fp, func(c string, n *model.Account) *model.AccountEdge { return &model.AccountEdge{Cursor: c, Node: n} })
+	edges, pi := pageEdges(fp, func(c string, n *model.Account) *model.AccountEdge { return &model.AccountEdge{Cursor: c, Node: n} })
 	return &model.AccountConnection{Edges: edges, PageInfo: pi, TotalCount: fp.Total}, nil
 }
 
@@ -178,14 +175,11 @@ func cirrusLister[W any, M any](ctx context.Context, fetch func(ctx context.Cont
 	}
 }
 
-func (r *Resolver) contacts(ctx context.Context, f *model.ContactFilter, first *int, after *string) (*model.ContactConnection, error) {
+func (r *Resolver) contacts(ctx context.Context, f *model.ContactFilter, args pageArgs) (*model.ContactConnection, error) {
 	if f == nil {
 		f = &model.ContactFilter{}
 	}
-	w, err := parseWindow(first, nil)
-	if err != nil {
-		return nil, err
-	}
+	var err error
 	cirrusOnly := f.AccountID != nil || f.Email != nil
 	def := []model.Source{model.SourceCirrus, model.SourceCone}
 	if cirrusOnly {
@@ -219,12 +213,12 @@ func (r *Resolver) contacts(ctx context.Context, f *model.ContactFilter, first *
 		model.SourceCone:       r.coneContactLister(f.Search),
 		model.SourceClientData: r.clientDataContactLister(f.Search),
 	}
-	fp, err := federate(ctx, sources, listers, after, w.First, selects(ctx, "totalCount"))
+	fp, err := bySource(sources, listers).page(ctx, args)
 	if err != nil {
 		return nil, err
 	}
 	r.prefetchContacts(ctx, fp.Nodes)
-	edges, pi := fedEdges(fp, func(c string, n *model.Contact) *model.ContactEdge { return &model.ContactEdge{Cursor: c, Node: n} })
+	edges, pi := pageEdges(fp, func(c string, n *model.Contact) *model.ContactEdge { return &model.ContactEdge{Cursor: c, Node: n} })
 	return &model.ContactConnection{Edges: edges, PageInfo: pi, TotalCount: fp.Total}, nil
 }
 
@@ -264,14 +258,11 @@ func (r *Resolver) coneContactLister(search *string) lister[*model.Contact] {
 	}
 }
 
-func (r *Resolver) opportunities(ctx context.Context, f *model.OpportunityFilter, first *int, after *string) (*model.OpportunityConnection, error) {
+func (r *Resolver) opportunities(ctx context.Context, f *model.OpportunityFilter, args pageArgs) (*model.OpportunityConnection, error) {
 	if f == nil {
 		f = &model.OpportunityFilter{}
 	}
-	w, err := parseWindow(first, after)
-	if err != nil {
-		return nil, err
-	}
+	var err error
 	if _, err := resolveSources("opportunities", f.Sources, []model.Source{model.SourceCirrus}, []model.Source{model.SourceCirrus}); err != nil {
 		return nil, err
 	}
@@ -295,25 +286,18 @@ func (r *Resolver) opportunities(ctx context.Context, f *model.OpportunityFilter
 	if q.StatusIDs, err = cirrusIDs(f.StatusIds, "Cirrus opportunity status"); err != nil {
 		return nil, err
 	}
-	items, total, err := cirrusLister(ctx, func(ctx context.Context, pg, per int) (*cirrus.Page[cirrus.Opportunity], error) {
+	return offsetConnection(ctx, args, cirrusLister(ctx, func(ctx context.Context, pg, per int) (*cirrus.Page[cirrus.Opportunity], error) {
 		q := q
 		q.Page, q.PerPage, q.Mask = pg, per, masks(ctx).cirrus("Opportunity")
 		return r.Cirrus.Opportunities(ctx, q)
-	}, cirrusOpportunity)(ctx, w.Offset, w.First)
-	if err != nil {
-		return nil, err
-	}
-	return opportunityConnection(items, w.Offset, total), nil
+	}, cirrusOpportunity), opportunityConnection)
 }
 
-func (r *Resolver) orders(ctx context.Context, f *model.OrderFilter, first *int, after *string) (*model.OrderConnection, error) {
+func (r *Resolver) orders(ctx context.Context, f *model.OrderFilter, args pageArgs) (*model.OrderConnection, error) {
 	if f == nil {
 		f = &model.OrderFilter{}
 	}
-	w, err := parseWindow(first, after)
-	if err != nil {
-		return nil, err
-	}
+	var err error
 	if _, err := resolveSources("orders", f.Sources, []model.Source{model.SourceCirrus}, []model.Source{model.SourceCirrus}); err != nil {
 		return nil, err
 	}
@@ -344,25 +328,18 @@ func (r *Resolver) orders(ctx context.Context, f *model.OrderFilter, first *int,
 	if q.StatusIDs, err = cirrusIDs(f.StatusIds, "Cirrus order status"); err != nil {
 		return nil, err
 	}
-	items, total, err := cirrusLister(ctx, func(ctx context.Context, pg, per int) (*cirrus.Page[cirrus.Order], error) {
+	return offsetConnection(ctx, args, cirrusLister(ctx, func(ctx context.Context, pg, per int) (*cirrus.Page[cirrus.Order], error) {
 		q := q
 		q.Page, q.PerPage, q.Mask = pg, per, masks(ctx).cirrus("Order")
 		return r.Cirrus.Orders(ctx, q)
-	}, cirrusOrder)(ctx, w.Offset, w.First)
-	if err != nil {
-		return nil, err
-	}
-	return orderConnection(items, w.Offset, total), nil
+	}, cirrusOrder), orderConnection)
 }
 
-func (r *Resolver) leads(ctx context.Context, f *model.LeadFilter, first *int, after *string) (*model.LeadConnection, error) {
+func (r *Resolver) leads(ctx context.Context, f *model.LeadFilter, args pageArgs) (*model.LeadConnection, error) {
 	if f == nil {
 		f = &model.LeadFilter{}
 	}
-	w, err := parseWindow(first, nil)
-	if err != nil {
-		return nil, err
-	}
+	var err error
 	cirrusOnly := f.StatusID != nil || len(f.OwnerIds) > 0
 	def := []model.Source{model.SourceCirrus, model.SourceCone}
 	if cirrusOnly {
@@ -410,12 +387,12 @@ func (r *Resolver) leads(ctx context.Context, f *model.LeadFilter, first *int, a
 			return out, len(rows), nil
 		},
 	}
-	fp, err := federate(ctx, sources, listers, after, w.First, selects(ctx, "totalCount"))
+	fp, err := bySource(sources, listers).page(ctx, args)
 	if err != nil {
 		return nil, err
 	}
 	r.prefetchLeads(ctx, fp.Nodes)
-	edges, pi := fedEdges(fp, func(c string, n *model.Lead) *model.LeadEdge { return &model.LeadEdge{Cursor: c, Node: n} })
+	edges, pi := pageEdges(fp, func(c string, n *model.Lead) *model.LeadEdge { return &model.LeadEdge{Cursor: c, Node: n} })
 	return &model.LeadConnection{Edges: edges, PageInfo: pi, TotalCount: fp.Total}, nil
 }
 

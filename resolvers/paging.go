@@ -5,12 +5,67 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
-// MaxFirst bounds `first` on every connection.
+// MaxFirst bounds `first` and `last` on every connection.
 const MaxFirst = 100
 
-// window is the slice of a list a connection asks for: skip Offset records, take First.
+// defaultPageSize is the window of a connection that names neither first nor last.
+const defaultPageSize = 20
+
+// pageArgs are a connection's Relay arguments: first/after page forward, last/before
+// backward. Both pairs may be given; the window is then what the Relay cursor
+// connections spec computes: the records between the cursors, the first `first` of
+// them, then the last `last` of those.
+type pageArgs struct {
+	First, Last   *int
+	After, Before *string
+}
+
+func relayArgs(first *int, after *string, last *int, before *string) pageArgs {
+	return pageArgs{First: first, Last: last, After: after, Before: before}
+}
+
+func (a pageArgs) check() error {
+	for _, n := range []struct {
+		name string
+		v    *int
+	}{{"first", a.First}, {"last", a.Last}} {
+		switch {
+		case n.v == nil:
+		case *n.v < 0:
+			return badInput(n.name + " must not be negative")
+		case *n.v > MaxFirst:
+			return badInput(fmt.Sprintf("%s must be at most %d", n.name, MaxFirst))
+		}
+	}
+	return nil
+}
+
+// backward reports whether the window hugs its end: last without first.
+func (a pageArgs) backward() bool { return a.Last != nil && a.First == nil }
+
+// size is how many records the first read of the window asks for.
+func (a pageArgs) size() int {
+	switch {
+	case a.First != nil:
+		return *a.First
+	case a.Last != nil:
+		return *a.Last
+	}
+	return defaultPageSize
+}
+
+// forwardOnly refuses backward paging for a list whose backend pages forward only.
+func (a pageArgs) forwardOnly(list, why string) error {
+	if a.Last != nil || (a.Before != nil && *a.Before != "") {
+		return badInput(list + " pages forward only (first/after): " + why + ", so last and before cannot be served")
+	}
+	return nil
+}
+
+// window is a range of a list: skip Offset records, take First.
 type window struct {
 	Offset int
 	First  int
@@ -21,29 +76,16 @@ func offsetCursor(offset int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset)))
 }
 
-func parseWindow(first *int, after *string) (window, error) {
-	w := window{First: 20}
-	if first != nil {
-		w.First = *first
+func parseOffsetCursor(c string) (int, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) < 3 || string(b[:2]) != "o:" {
+		return 0, badInput("malformed cursor")
 	}
-	if w.First < 0 {
-		return w, badInput("first must not be negative")
+	n, err := strconv.Atoi(string(b[2:]))
+	if err != nil || n < 0 {
+		return 0, badInput("malformed cursor")
 	}
-	if w.First > MaxFirst {
-		return w, badInput(fmt.Sprintf("first must be at most %d", MaxFirst))
-	}
-	if after != nil && *after != "" {
-		b, err := base64.RawURLEncoding.DecodeString(*after)
-		if err != nil || len(b) < 3 || string(b[:2]) != "o:" {
-			return w, badInput("malformed cursor")
-		}
-		n, err := strconv.Atoi(string(b[2:]))
-		if err != nil || n < 0 {
-			return w, badInput("malformed cursor")
-		}
-		w.Offset = n
-	}
-	return w, nil
+	return n, nil
 }
 
 // pageFor finds the page-number request that covers [offset, offset+first) with one call
@@ -72,30 +114,44 @@ func sliceWindow[T any](items []T, w window) []T {
 	return items[w.Offset:end]
 }
 
-// federatedCursor keeps each source's (or sub-list's) position in a merged list.
+// federatedCursor keeps each source's (or sub-list's) position in a list made of
+// several: how many of its records come at or before the cursor's record.
 type federatedCursor map[string]int
 
-func (c federatedCursor) encode() string {
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(append([]byte("f:"), b...))
+// encode writes the positions, zeros left out; edge names the part the cursor's own
+// record comes from when the positions alone cannot tell (a merge).
+func (c federatedCursor) encode(edge string) string {
+	nonzero := make(map[string]int, len(c))
+	for k, n := range c {
+		if n > 0 {
+			nonzero[k] = n
+		}
+	}
+	b, _ := json.Marshal(nonzero)
+	s := "f:" + string(b)
+	if edge != "" {
+		s += "@" + edge
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(s))
 }
 
-func parseFederatedCursor(after *string) (federatedCursor, error) {
-	c := federatedCursor{}
-	if after == nil || *after == "" {
-		return c, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(*after)
+func parseFederatedCursor(s string) (federatedCursor, string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || len(b) < 2 || string(b[:2]) != "f:" {
-		return nil, badInput("malformed cursor")
+		return nil, "", badInput("malformed cursor")
 	}
-	if err := json.Unmarshal(b[2:], &c); err != nil {
-		return nil, badInput("malformed cursor")
+	body, edge := string(b[2:]), ""
+	if i := strings.LastIndexByte(body, '@'); i > strings.LastIndexByte(body, '}') {
+		body, edge = body[:i], body[i+1:]
+	}
+	c := federatedCursor{}
+	if err := json.Unmarshal([]byte(body), &c); err != nil {
+		return nil, "", badInput("malformed cursor")
 	}
 	for _, n := range c {
 		if n < 0 {
-			return nil, badInput("malformed cursor")
+			return nil, "", badInput("malformed cursor")
 		}
 	}
-	return c, nil
+	return c, edge, nil
 }

@@ -1,7 +1,6 @@
 package resolvers
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -83,44 +82,6 @@ func TestFetchWindow(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestFederateWalksEverySourceOnce(t *testing.T) {
-	lists := map[model.Source][]string{
-		model.SourceCirrus: {"c1", "c2", "c3", "c4", "c5"},
-		model.SourceCone:   {"k1", "k2", "k3"},
-	}
-	listers := map[model.Source]lister[string]{}
-	for src, xs := range lists {
-		listers[src] = func(_ context.Context, offset, limit int) ([]string, int, error) {
-			return sliceWindow(xs, window{Offset: offset, First: limit}), len(xs), nil
-		}
-	}
-	sources := []model.Source{model.SourceCirrus, model.SourceCone}
-	var got []string
-	var after *string
-	for range 10 {
-		fp, err := federate(context.Background(), sources, listers, after, 3, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if fp.Total != 8 {
-			t.Fatalf("total %d", fp.Total)
-		}
-		got = append(got, fp.Nodes...)
-		if !fp.HasNext {
-			break
-		}
-		after = &fp.Cursors[len(fp.Cursors)-1]
-	}
-	want := "[c1 c2 c3 c4 c5 k1 k2 k3]"
-	if fmt.Sprint(got) != want {
-		t.Fatalf("walk = %v, want %s", got, want)
-	}
-	bad := "not-a-cursor"
-	if _, err := federate(context.Background(), sources, listers, &bad, 3, true); err == nil {
-		t.Fatal("malformed cursor accepted")
 	}
 }
 

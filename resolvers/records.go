@@ -96,34 +96,28 @@ func (r *Resolver) coneAccounts(ctx context.Context, embedded []*model.Account) 
 
 // cirrusEdge reads a connection window of a Cirrus list filtered by one parent id
 // (opportunities?contactid=…) through the loader that batches those calls.
-func cirrusEdge[T any, C any](ctx context.Context, l *dataloader.Loader[pageKey, page[T]], parentID string, first *int, after *string,
+func cirrusEdge[T any, C any](ctx context.Context, l *dataloader.Loader[pageKey, page[T]], parentID string, args pageArgs,
 	mk func(items []T, offset, total int) *C) (*C, error) {
-	w, err := parseWindow(first, after)
-	if err != nil {
-		return nil, err
-	}
 	id := cirrusKey(parentID)
-	items, total, err := fetchWindow(w, func(pg, per int) (page[T], error) {
-		return load(ctx, l, pageKey{ID: id, Page: pg, PerPage: per})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return mk(items, w.Offset, total), nil
+	return offsetConnection(ctx, args, func(ctx context.Context, offset, limit int) ([]T, int, error) {
+		return fetchWindow(window{Offset: offset, First: limit}, func(pg, per int) (page[T], error) {
+			return load(ctx, l, pageKey{ID: id, Page: pg, PerPage: per})
+		})
+	}, mk)
 }
 
-func (r *Resolver) contactOpportunities(ctx context.Context, c *model.Contact, first *int, after *string) (*model.OpportunityConnection, error) {
+func (r *Resolver) contactOpportunities(ctx context.Context, c *model.Contact, args pageArgs) (*model.OpportunityConnection, error) {
 	if c.Source != model.SourceCirrus {
 		return nil, nil // Cirrus only: not applicable
 	}
-	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.OpportunitiesByContact, c.SourceID, first, after, opportunityConnection)
+	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.OpportunitiesByContact, c.SourceID, args, opportunityConnection)
 }
 
-func (r *Resolver) contactOrders(ctx context.Context, c *model.Contact, first *int, after *string) (*model.OrderConnection, error) {
+func (r *Resolver) contactOrders(ctx context.Context, c *model.Contact, args pageArgs) (*model.OrderConnection, error) {
 	if c.Source != model.SourceCirrus {
 		return nil, nil // Cirrus only: not applicable
 	}
-	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.OrdersByContact, c.SourceID, first, after, orderConnection)
+	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.OrdersByContact, c.SourceID, args, orderConnection)
 }
 
 func (r *Resolver) contactLeads(ctx context.Context, c *model.Contact) ([]*model.Lead, error) {
@@ -159,8 +153,8 @@ func (r *Resolver) opportunityStatus(ctx context.Context, o *model.Opportunity) 
 	return o.StatusRef, nil
 }
 
-func (r *Resolver) opportunityOrders(ctx context.Context, o *model.Opportunity, first *int, after *string) (*model.OrderConnection, error) {
-	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.OrdersByOpportunity, o.SourceID, first, after, orderConnection)
+func (r *Resolver) opportunityOrders(ctx context.Context, o *model.Opportunity, args pageArgs) (*model.OrderConnection, error) {
+	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.OrdersByOpportunity, o.SourceID, args, orderConnection)
 }
 
 func (r *Resolver) orderAccount(ctx context.Context, o *model.Order) (*model.Account, error) {

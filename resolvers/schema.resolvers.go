@@ -32,18 +32,18 @@ func (r *accountResolver) PrimaryContact(ctx context.Context, obj *model.Account
 }
 
 // Contacts is the resolver for the contacts field.
-func (r *accountResolver) Contacts(ctx context.Context, obj *model.Account, first *int, after *string) (*model.ContactConnection, error) {
-	return r.accountContacts(ctx, obj, first, after)
+func (r *accountResolver) Contacts(ctx context.Context, obj *model.Account, first *int, after *string, last *int, before *string) (*model.ContactConnection, error) {
+	return r.accountContacts(ctx, obj, relayArgs(first, after, last, before))
 }
 
 // Opportunities is the resolver for the opportunities field.
-func (r *accountResolver) Opportunities(ctx context.Context, obj *model.Account, first *int, after *string) (*model.OpportunityConnection, error) {
-	return r.accountOpportunities(ctx, obj, first, after)
+func (r *accountResolver) Opportunities(ctx context.Context, obj *model.Account, first *int, after *string, last *int, before *string) (*model.OpportunityConnection, error) {
+	return r.accountOpportunities(ctx, obj, relayArgs(first, after, last, before))
 }
 
 // Orders is the resolver for the orders field.
-func (r *accountResolver) Orders(ctx context.Context, obj *model.Account, first *int, after *string) (*model.OrderConnection, error) {
-	return r.accountOrders(ctx, obj, first, after)
+func (r *accountResolver) Orders(ctx context.Context, obj *model.Account, first *int, after *string, last *int, before *string) (*model.OrderConnection, error) {
+	return r.accountOrders(ctx, obj, relayArgs(first, after, last, before))
 }
 
 // ExternalIds is the resolver for the externalIds field.
@@ -118,13 +118,13 @@ func (r *contactResolver) Accounts(ctx context.Context, obj *model.Contact) ([]*
 }
 
 // Opportunities is the resolver for the opportunities field.
-func (r *contactResolver) Opportunities(ctx context.Context, obj *model.Contact, first *int, after *string) (*model.OpportunityConnection, error) {
-	return r.contactOpportunities(ctx, obj, first, after)
+func (r *contactResolver) Opportunities(ctx context.Context, obj *model.Contact, first *int, after *string, last *int, before *string) (*model.OpportunityConnection, error) {
+	return r.contactOpportunities(ctx, obj, relayArgs(first, after, last, before))
 }
 
 // Orders is the resolver for the orders field.
-func (r *contactResolver) Orders(ctx context.Context, obj *model.Contact, first *int, after *string) (*model.OrderConnection, error) {
-	return r.contactOrders(ctx, obj, first, after)
+func (r *contactResolver) Orders(ctx context.Context, obj *model.Contact, first *int, after *string, last *int, before *string) (*model.OrderConnection, error) {
+	return r.contactOrders(ctx, obj, relayArgs(first, after, last, before))
 }
 
 // Leads is the resolver for the leads field.
@@ -138,8 +138,8 @@ func (r *contactResolver) Details(ctx context.Context, obj *model.Contact) (mode
 }
 
 // ChangeRequests is the resolver for the changeRequests field.
-func (r *contactResolver) ChangeRequests(ctx context.Context, obj *model.Contact, filter *model.ContactChangeRequestFilter, first *int, after *string) (*model.ChangeRequestConnection, error) {
-	return r.contactChangeRequests(ctx, obj, filter, first, after)
+func (r *contactResolver) ChangeRequests(ctx context.Context, obj *model.Contact, filter *model.ContactChangeRequestFilter, first *int, after *string, last *int, before *string) (*model.ChangeRequestConnection, error) {
+	return r.contactChangeRequests(ctx, obj, filter, relayArgs(first, after, last, before))
 }
 
 // PendingChangeRequest is the resolver for the pendingChangeRequest field.
@@ -298,8 +298,8 @@ func (r *opportunityResolver) Owner(ctx context.Context, obj *model.Opportunity)
 }
 
 // Orders is the resolver for the orders field.
-func (r *opportunityResolver) Orders(ctx context.Context, obj *model.Opportunity, first *int, after *string) (*model.OrderConnection, error) {
-	return r.opportunityOrders(ctx, obj, first, after)
+func (r *opportunityResolver) Orders(ctx context.Context, obj *model.Opportunity, first *int, after *string, last *int, before *string) (*model.OrderConnection, error) {
+	return r.opportunityOrders(ctx, obj, relayArgs(first, after, last, before))
 }
 
 // Account is the resolver for the account field.
@@ -358,47 +358,38 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 }
 
 // Accounts is the resolver for the accounts field.
-func (r *queryResolver) Accounts(ctx context.Context, filter *model.AccountFilter, first *int, after *string) (*model.AccountConnection, error) {
-	conn, err := r.accounts(ctx, filter, first, after)
-	return softConnection(ctx, conn, err, func() *model.AccountConnection { return accountConnection(nil, 0, 0) })
+func (r *queryResolver) Accounts(ctx context.Context, filter *model.AccountFilter, first *int, after *string, last *int, before *string) (*model.AccountConnection, error) {
+	return r.accounts(ctx, filter, relayArgs(first, after, last, before))
 }
 
 // Contacts is the resolver for the contacts field.
-func (r *queryResolver) Contacts(ctx context.Context, filter *model.ContactFilter, first *int, after *string) (*model.ContactConnection, error) {
-	conn, err := r.contacts(ctx, filter, first, after)
-	return softConnection(ctx, conn, err, func() *model.ContactConnection { return contactConnection(nil, 0, 0) })
+func (r *queryResolver) Contacts(ctx context.Context, filter *model.ContactFilter, first *int, after *string, last *int, before *string) (*model.ContactConnection, error) {
+	return r.contacts(ctx, filter, relayArgs(first, after, last, before))
 }
 
 // Opportunities is the resolver for the opportunities field.
-func (r *queryResolver) Opportunities(ctx context.Context, filter *model.OpportunityFilter, first *int, after *string) (*model.OpportunityConnection, error) {
-	conn, err := r.opportunities(ctx, filter, first, after)
-	return softConnection(ctx, conn, err, func() *model.OpportunityConnection { return opportunityConnection(nil, 0, 0) })
+func (r *queryResolver) Opportunities(ctx context.Context, filter *model.OpportunityFilter, first *int, after *string, last *int, before *string) (*model.OpportunityConnection, error) {
+	return r.opportunities(ctx, filter, relayArgs(first, after, last, before))
 }
 
 // Orders is the resolver for the orders field.
-func (r *queryResolver) Orders(ctx context.Context, filter *model.OrderFilter, first *int, after *string) (*model.OrderConnection, error) {
-	conn, err := r.orders(ctx, filter, first, after)
-	return softConnection(ctx, conn, err, func() *model.OrderConnection { return orderConnection(nil, 0, 0) })
+func (r *queryResolver) Orders(ctx context.Context, filter *model.OrderFilter, first *int, after *string, last *int, before *string) (*model.OrderConnection, error) {
+	return r.orders(ctx, filter, relayArgs(first, after, last, before))
 }
 
 // Leads is the resolver for the leads field.
-func (r *queryResolver) Leads(ctx context.Context, filter *model.LeadFilter, first *int, after *string) (*model.LeadConnection, error) {
-	conn, err := r.leads(ctx, filter, first, after)
-	return softConnection(ctx, conn, err, func() *model.LeadConnection { return leadConnection(nil, 0, 0) })
+func (r *queryResolver) Leads(ctx context.Context, filter *model.LeadFilter, first *int, after *string, last *int, before *string) (*model.LeadConnection, error) {
+	return r.leads(ctx, filter, relayArgs(first, after, last, before))
 }
 
 // ChangeRequests is the resolver for the changeRequests field.
-func (r *queryResolver) ChangeRequests(ctx context.Context, filter *model.ChangeRequestFilter, first *int, after *string) (*model.ChangeRequestConnection, error) {
-	conn, err := r.changeRequests(ctx, filter, first, after)
-	return softConnection(ctx, conn, err, func() *model.ChangeRequestConnection { return changeRequestConnection(nil, 0, 0) })
+func (r *queryResolver) ChangeRequests(ctx context.Context, filter *model.ChangeRequestFilter, first *int, after *string, last *int, before *string) (*model.ChangeRequestConnection, error) {
+	return r.changeRequests(ctx, filter, relayArgs(first, after, last, before))
 }
 
 // SupportCustomers is the resolver for the supportCustomers field.
-func (r *queryResolver) SupportCustomers(ctx context.Context, first *int, after *string) (*model.SupportCustomerConnection, error) {
-	conn, err := r.supportCustomers(ctx, first, after)
-	return softConnection(ctx, conn, err, func() *model.SupportCustomerConnection {
-		return &model.SupportCustomerConnection{Edges: []*model.SupportCustomerEdge{}, PageInfo: &model.PageInfo{}}
-	})
+func (r *queryResolver) SupportCustomers(ctx context.Context, first *int, after *string, last *int, before *string) (*model.SupportCustomerConnection, error) {
+	return r.supportCustomers(ctx, relayArgs(first, after, last, before))
 }
 
 // ReferenceData is the resolver for the referenceData field.

@@ -153,27 +153,34 @@ func parseSupportCursor(after *string) (pageCursor string, index int, err error)
 	return parts[2], n, nil
 }
 
-// supportCustomers pages Apideck customers from the position the cursor names.
-func (r *Resolver) supportCustomers(ctx context.Context, first *int, after *string) (*model.SupportCustomerConnection, error) {
+// supportCustomers pages Apideck customers from the position the cursor names. Apideck
+// answers a page and the cursor of the next one, nothing else: there is no way back and
+// no total, so the list pages forward only.
+func (r *Resolver) supportCustomers(ctx context.Context, args pageArgs) (*model.SupportCustomerConnection, error) {
+	if err := args.check(); err != nil {
+		return nil, err
+	}
+	if err := args.forwardOnly("supportCustomers", "Apideck pages by an opaque next-page cursor and has no way back"); err != nil {
+		return nil, err
+	}
 	if r.Support == nil {
 		return nil, errSupportOff
 	}
-	w, err := parseWindow(first, nil)
-	if err != nil {
-		return nil, err
-	}
-	cur, index, err := parseSupportCursor(after)
+	cur, index, err := parseSupportCursor(args.After)
 	if err != nil {
 		return nil, err
 	}
 	conn := &model.SupportCustomerConnection{Edges: []*model.SupportCustomerEdge{}, PageInfo: &model.PageInfo{}}
+	// The window starts at the list's start only without a cursor (or with one that
+	// names the first page's start).
+	conn.PageInfo.HasPreviousPage = cur != "" || index > 0
 	fields := supportFields(ctx)
-	for w.First > 0 {
+	for want := args.size(); want > 0; {
 		p, err := r.Support.Customers(ctx, support.ListQuery{Cursor: cur, Limit: support.MaxLimit, Fields: fields})
 		if err != nil {
 			return nil, fromBackend("support", err)
 		}
-		for ; index < len(p.Customers) && len(conn.Edges) < w.First; index++ {
+		for ; index < len(p.Customers) && len(conn.Edges) < want; index++ {
 			pos := supportCursor(cur, index+1)
 			if index+1 == len(p.Customers) && p.Next != "" {
 				pos = supportCursor(p.Next, 0) // the page ends here: resume on the next one
@@ -181,13 +188,13 @@ func (r *Resolver) supportCustomers(ctx context.Context, first *int, after *stri
 			conn.Edges = append(conn.Edges, &model.SupportCustomerEdge{Cursor: pos, Node: supportCustomer(&p.Customers[index])})
 		}
 		conn.PageInfo.HasNextPage = index < len(p.Customers) || p.Next != ""
-		if len(conn.Edges) == w.First || p.Next == "" {
+		if len(conn.Edges) == want || p.Next == "" {
 			break
 		}
 		cur, index = p.Next, 0
 	}
 	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
+		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &conn.Edges[0].Cursor, &conn.Edges[n-1].Cursor
 	}
 	if selects(ctx, "totalCount") {
 		if conn.TotalCount, err = r.countSupportCustomers(ctx); err != nil {

@@ -415,9 +415,18 @@ type OrderStatus struct {
 	IsDefault *bool  `json:"isDefault,omitempty"`
 }
 
+// A connection's window (Relay Cursor Connections). Both flags are exact, whichever way the window was paged:
+// hasPreviousPage is true when the window does not start at the list's start, hasNextPage when it does not end
+// at the list's end (supportCustomers: when Apideck names a next page).
 type PageInfo struct {
-	HasNextPage bool    `json:"hasNextPage"`
-	EndCursor   *string `json:"endCursor,omitempty"`
+	// Whether records follow the window.
+	HasNextPage bool `json:"hasNextPage"`
+	// Whether records precede the window.
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// The cursor of the window's first edge; null when the window is empty.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// The cursor of the window's last edge; null when the window is empty.
+	EndCursor *string `json:"endCursor,omitempty"`
 }
 
 type PaymentTerm struct {
