@@ -3152,14 +3152,30 @@ schema {
   mutation: Mutation
 }
 
-"An RFC 3339 timestamp, always in UTC."
-scalar DateTime
-"A calendar date, YYYY-MM-DD."
-scalar Date
-"An exact decimal number, as a string (\"1234.50\"); never a float."
-scalar Decimal
-"Arbitrary JSON."
-scalar JSON
+"""
+A point in time: an RFC 3339 ` + "`" + `date-time` + "`" + ` (section 5.6) with a time-zone offset, e.g.
+"2026-11-30T09:15:00Z". Output is always in UTC ("Z"); input takes any offset.
+"""
+scalar DateTime @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6")
+"""
+A calendar date without a time or time zone: an RFC 3339 ` + "`" + `full-date` + "`" + ` (section 5.6, the ISO 8601
+extended calendar date), YYYY-MM-DD, e.g. "2026-11-30".
+"""
+scalar Date @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6")
+"""
+An exact decimal number carried as a JSON string, never a float, e.g. "1234.5".
+Input: a string (or a number) in the finite numeric-string syntax of the General Decimal
+Arithmetic Specification: [sign] digits [. digits] [e [sign] digits]; NaN and Infinity are
+refused, as is anything beyond 30 significant digits or a magnitude outside 1e-30 to 1e30.
+Output: the canonical plain form: no exponent, no leading or trailing zeros ("0010.50" reads
+"10.5", "1e3" reads "1000").
+"""
+scalar Decimal @specifiedBy(url: "https://speleotrove.com/decimal/daconvs.html#reffromstr")
+"""
+Any JSON value (RFC 8259): an object, array, string, number, boolean or null, passed
+through verbatim.
+"""
+scalar JSON @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc8259")
 
 "The CRM a record comes from."
 enum Source {
