@@ -658,12 +658,14 @@ func (r *Resolver) updateOrder(ctx context.Context, in model.UpdateOrderInput) (
 func (r *Resolver) invalidateStages(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
-	if err := r.Cache.Invalidate(ctx, "cone", listName("stages")); err != nil && r.Log != nil {
+	if err := r.Cache.Invalidate(ctx, "cone", "stages"); err != nil && r.Log != nil {
 		r.Log.WarnContext(ctx, "stage cache invalidation failed; replicas serve the old list until it expires", slog.String("error", err.Error()))
 	}
 }
 
-var stageWire = &wireNames{at: recordAt("stage"), fields: coneStageWire}
+// stageWire: ConeCRM's stage refusals list messages without fields; a StageInput has
+// only its name.
+var stageWire = &wireNames{at: recordAt("stage"), fields: coneStageWire, whole: recordAt("stage").with("name")}
 
 // coneStageID reads a stage's id: its global id, or the bare ConeCRM uuid (sourceId).
 func coneStageID(id string) (string, error) {

@@ -16,19 +16,28 @@ import (
 // scope, language and list name.
 
 // listFormat versions what the cache holds: the mapped model, which changes with the
-// schema (v2: reference items carry global ids). Replicas of another version read and
-// write other keys instead of decoding each other's lists into the wrong shape.
+// schema (v2: reference items carry global ids). It is part of the key's scope, so
+// replicas of another version read and write other entries instead of decoding each
+// other's lists into the wrong shape, while the list's name (the metrics' label, what
+// Invalidate addresses) stays the same.
 const listFormat = "v2"
 
-// listName is the cache name of a reference list, the one Invalidate takes.
-func listName(name string) string { return name + "@" + listFormat }
-
 func cached[T any](ctx context.Context, r *Resolver, backend, language, name string, load func(ctx context.Context) (T, error)) (T, error) {
+	return cachedPart(ctx, r, backend, language, name, "", load)
+}
+
+// cachedPart caches one part of a list (part "" is the whole list): a list read item by
+// item keeps one name, for the metrics and for Invalidate.
+func cachedPart[T any](ctx context.Context, r *Resolver, backend, language, name, part string, load func(ctx context.Context) (T, error)) (T, error) {
 	scope := r.Scopes[backend]
 	if c := callerScope(ctx); c != "" && backend == "clientdata" {
 		scope += "/" + c // lists read with a forwarded caller token are that caller's
 	}
-	key := cache.Key{Backend: backend, Scope: scope, Language: language, Name: listName(name)}
+	scope += "@" + listFormat
+	if part != "" {
+		scope += "#" + part
+	}
+	key := cache.Key{Backend: backend, Scope: scope, Language: language, Name: name}
 	// One request reads a list once: twenty accounts resolving their type share one
 	// decoded copy instead of twenty trips through the cache.
 	memo := r.loaders(ctx).lists
@@ -171,7 +180,7 @@ func (r *Resolver) cirrusLeadStatuses(ctx context.Context) ([]*model.LeadStatus,
 // sources, but GET /leads filters by one and embeds it. The answer, none included, is
 // cached like a list.
 func (r *Resolver) cirrusLeadSource(ctx context.Context, id int) (*model.LeadSource, error) {
-	return cached(ctx, r, "cirrus", "", "leadSource/"+itoa(id), func(ctx context.Context) (*model.LeadSource, error) {
+	return cachedPart(ctx, r, "cirrus", "", "leadSources", itoa(id), func(ctx context.Context) (*model.LeadSource, error) {
 		q := cirrus.LeadQuery{Source: id}
 		q.Page, q.PerPage, q.Mask = 1, 1, "{id,source}"
 		p, err := r.Cirrus.Leads(ctx, q)
