@@ -468,7 +468,8 @@ type nodeKey struct {
 }
 
 // nodesPrice prices node lookups as queueNode makes them: Cirrus, client-data and
-// Apideck fan out one call per id; ConeCRM batches MaxFilterIDs ids per call and type.
+// Apideck fan out one call per id; ConeCRM batches MaxFilterIDs ids per call and type;
+// reference items read their list once per type (a lead source once per id).
 // An id that does not decode, or names nothing queueNode can load, costs nothing (it
 // fails as BAD_USER_INPUT or NOT_FOUND).
 func nodesPrice(ids []any) limits.Price {
@@ -482,7 +483,7 @@ func nodesPrice(ids []any) limits.Price {
 	for _, v := range ids {
 		id, _ := v.(string)
 		p, err := model.ParseGlobalID(id)
-		if err != nil || !loadable(p) {
+		if err != nil || !loadable(p) && !isReference(p) {
 			continue
 		}
 		k := nodeKey{p.Type, p.Source, p.SourceID}
@@ -503,7 +504,10 @@ func nodesPrice(ids []any) limits.Price {
 	for _, g := range order {
 		n := counts[g]
 		calls := float64(n)
-		if g.source == model.SourceCone {
+		switch {
+		case isReference(model.ParsedID{Type: g.typ, Source: g.source}) && g.typ != typename[model.LeadSource]():
+			calls = 1 // the items' list, at most (reference.go)
+		case g.source == model.SourceCone:
 			calls = math.Ceil(float64(n) / cone.MaxFilterIDs)
 		}
 		price.Loads = append(price.Loads, limits.Load{Batch: calls})

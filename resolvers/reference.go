@@ -257,6 +257,24 @@ func findIn[T refItem](list func(context.Context) ([]T, error)) finder {
 	}
 }
 
+// referenceSources are the reference item types and their sources. Each is answered
+// from one cached list, but for LeadSource (one read per item: see cirrusLeadSource).
+var referenceSources = map[string]model.Source{
+	typename[model.AccountType](): model.SourceCirrus, typename[model.OpportunityStatus](): model.SourceCirrus,
+	typename[model.OpportunityType](): model.SourceCirrus, typename[model.OpportunitySource](): model.SourceCirrus,
+	typename[model.LostReason](): model.SourceCirrus, typename[model.WinReason](): model.SourceCirrus,
+	typename[model.OrderStatus](): model.SourceCirrus, typename[model.OrderType](): model.SourceCirrus,
+	typename[model.DeliveryTerm](): model.SourceCirrus, typename[model.DeliveryType](): model.SourceCirrus,
+	typename[model.PaymentTerm](): model.SourceCirrus, typename[model.LeadStatus](): model.SourceCirrus,
+	typename[model.LeadSource](): model.SourceCirrus, typename[model.Stage](): model.SourceCone,
+}
+
+// isReference reports whether p names a reference item.
+func isReference(p model.ParsedID) bool {
+	src, ok := referenceSources[p.Type]
+	return ok && src == p.Source
+}
+
 // referenceList is the backend of a reference type and how to find its items; find is
 // nil for a type that is no reference type.
 func (r *Resolver) referenceList(typ string) (backend string, find finder) {
@@ -307,10 +325,10 @@ func (r *Resolver) referenceList(typ string) (backend string, find finder) {
 // read per request however many of its items are asked for, and no call per item.
 // ok is false when p names no reference type.
 func (r *Resolver) referenceNode(ctx context.Context, p model.ParsedID) (nodeThunk, bool) {
-	backend, find := r.referenceList(p.Type)
-	if find == nil || p.Source != backendSources[backend] {
+	if !isReference(p) {
 		return nil, false
 	}
+	backend, find := r.referenceList(p.Type)
 	// Started now, so that nodes() reads the lists it needs concurrently.
 	var (
 		n    model.Node
