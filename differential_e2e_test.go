@@ -29,6 +29,12 @@ func (k typeSource) String() string { return k.typ + "/" + k.source }
 // unavailable lists, per type and source, the fields that source has no data for (the
 // seed has no such property, or the schema documents the edge as null there), with why.
 var unavailable = map[typeSource]map[string]string{
+	// Reference items share the NamedItem fields; each Cirrus list has only some.
+	{"LostReason", "CIRRUS"}:        {"isDefault": "Cirrus reasons have no default flag (id, name, sortorder)"},
+	{"WinReason", "CIRRUS"}:         {"isDefault": "Cirrus reasons have no default flag (id, name, sortorder)"},
+	{"OpportunitySource", "CIRRUS"}: {"sortOrder": "Cirrus sources have no sortorder (id, name, default)"},
+	{"LeadSource", "CIRRUS"}:        {"sortOrder": "Cirrus sources have no sortorder (id, name, default)"},
+	{"DeliveryType", "CIRRUS"}:      {"sortOrder": "Cirrus delivery types have no sortorder (id, name, default)"},
 	{"Account", "CIRRUS"}: {
 		"secondaryEmail": "Cirrus accounts have one email",
 		"language":       "Cirrus accounts have no language",

@@ -24,6 +24,10 @@ func TestGoldenResponses(t *testing.T) {
 		  changes { path originalValue targetValue approvalRequired } } } } }`},
 		{"support_customers", `{ supportCustomers(first: 3) { edges { node { id name companyName individual emails phones status currency
 		  addresses { kind street postalCode city country } } } pageInfo { hasNextPage } } }`},
+		{"reference_ids", `{ referenceData { accountTypes { __typename id sourceId name } leadStatuses { __typename id sourceId name }
+		  lostReasons { __typename id sourceId name } stages { __typename id source sourceId name } }
+		  orders(first: 2) { edges { node { type { __typename id sourceId name } deliveryType { __typename id sourceId }
+		  status { __typename id sourceId name } } } } }`},
 		{"order_money", `{ orders(first: 3) { edges { node { number placedAt currency total price rows { articleName quantity price discountPercent total } } } } }`},
 	}
 	for _, tt := range tests {

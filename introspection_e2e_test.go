@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -60,4 +61,36 @@ func deepest(set ast.SelectionSet, doc *ast.QueryDocument) int {
 		}
 	}
 	return d
+}
+
+// TestCustomScalarsAreSpecified: every custom scalar names its specification
+// (@specifiedBy, read by code generators to type it) and says what it carries.
+func TestCustomScalarsAreSpecified(t *testing.T) {
+	var out struct {
+		Schema struct {
+			Types []struct {
+				Kind, Name     string
+				Description    *string
+				SpecifiedByURL *string
+			}
+		} `json:"__schema"`
+	}
+	query(t, `{ __schema { types { kind name description specifiedByURL } } }`, nil, &out)
+	builtin := map[string]bool{"String": true, "Int": true, "Float": true, "Boolean": true, "ID": true}
+	seen := 0
+	for _, typ := range out.Schema.Types {
+		if typ.Kind != "SCALAR" || builtin[typ.Name] {
+			continue
+		}
+		seen++
+		if typ.SpecifiedByURL == nil || !strings.HasPrefix(*typ.SpecifiedByURL, "https://") {
+			t.Errorf("scalar %s has no https specifiedByURL", typ.Name)
+		}
+		if typ.Description == nil || len(*typ.Description) < 40 {
+			t.Errorf("scalar %s has no description worth the name", typ.Name)
+		}
+	}
+	if seen != 4 {
+		t.Errorf("%d custom scalars, want DateTime, Date, Decimal and JSON", seen)
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -158,15 +159,51 @@ func TestRecordMutations(t *testing.T) {
 		t.Fatalf("cone account %+v", coneAcc.CreateAccount.Account)
 	}
 
-	// Refused combinations are errors, not silent drops.
-	for _, q := range []string{
-		`mutation { createAccount(input: {source: CONE, account: {name: "X", vatNumber: "SE1"}}) { account { id } } }`,
-		`mutation { createLead(input: {source: CONE, lead: {title: "X"}}) { lead { id } } }`,
-		`mutation { createAccount(input: {source: CIRRUS, account: {name: "No type"}}) { account { id } } }`,
+	// Refused combinations are refusals, not silent drops: user errors at each field
+	// concerned when the mutation selects userErrors, else top-level BAD_USER_INPUT.
+	for _, tc := range []struct {
+		mutation, input string
+		fields          [][]string
+	}{
+		{"createAccount", `{source: CONE, account: {name: "X", vatNumber: "SE1"}}`, [][]string{{"input", "account", "vatNumber"}}},
+		{"createLead", `{source: CONE, lead: {title: "X"}}`, [][]string{{"input", "source"}}},
+		{"createAccount", `{source: CIRRUS, account: {name: "No type"}}`,
+			[][]string{{"input", "account", "typeId"}, {"input", "account", "ownerId"}}},
 	} {
+		record := strings.ToLower(tc.mutation[6:7]) + tc.mutation[7:] // createAccount → account
+		q := `mutation { ` + tc.mutation + `(input: ` + tc.input + `) { ` + record + ` { id } userErrors { field message code } } }`
+		var out map[string]struct {
+			UserErrors []struct {
+				Field         []string
+				Message, Code string
+			}
+		}
 		r := post(t, srv, request{Query: q})
-		if got := r.codes(); len(got) != 1 || got[0] != "BAD_USER_INPUT" {
-			t.Fatalf("%s: %s", q, r.raw)
+		if len(r.Errors) > 0 || json.Unmarshal(r.Data, &out) != nil {
+			t.Fatalf("%s: want user errors only: %s", q, r.raw)
+		}
+		if !strings.Contains(string(r.Data), `"`+record+`":null`) {
+			t.Errorf("%s: a refused mutation answers no record: %s", q, r.raw)
+		}
+		var got [][]string
+		for _, ue := range out[tc.mutation].UserErrors {
+			if ue.Message == "" || ue.Code == "" {
+				t.Errorf("%s: user error without message or code: %s", q, r.raw)
+			}
+			got = append(got, ue.Field)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tc.fields) {
+			t.Errorf("%s: user errors at %v, want %v", q, got, tc.fields)
+		}
+		q = `mutation { ` + tc.mutation + `(input: ` + tc.input + `) { ` + record + ` { id } } }`
+		r = post(t, srv, request{Query: q})
+		if codes := r.codes(); len(codes) != len(tc.fields) || len(r.Errors) != len(tc.fields) {
+			t.Fatalf("%s without userErrors: want %d top-level errors: %s", q, len(tc.fields), r.raw)
+		}
+		for i, e := range r.Errors {
+			if e.Extensions["code"] != "BAD_USER_INPUT" || fmt.Sprint(e.Extensions["field"]) != fmt.Sprint(tc.fields[i]) {
+				t.Errorf("%s without userErrors: error %d is %v, want BAD_USER_INPUT at %v", q, i, e, tc.fields[i])
+			}
 		}
 	}
 }

@@ -57,6 +57,7 @@ type field struct {
 	// createOnly: on update, any value (null included) is a BAD_USER_INPUT.
 	createOnly bool
 	wireOf     func(v any) any // the backend's form of an input value (ids, flags, dates)
+	graphOf    func(v any) any // the graph's form of an input value (a bare reference id reads as its global id)
 }
 
 // recordCase is a create/update pair over one record type.
@@ -275,6 +276,13 @@ func (e *roundTripEnv) cases() []recordCase {
 	ref := func(graph, wire string, a, b any) field {
 		return field{kind: kindReference, graph: graph, wire: wire, a: a, b: b, nullRefused: true, wireOf: cirrusInt}
 	}
+	// refItem is a reference item's id: a is its bare Cirrus id (sourceId), b its global
+	// id; both are accepted, and the graph reads the global id.
+	refItem := func(typ, graph, wire string, a, b int) field {
+		f := ref(graph, wire, strconv.Itoa(a), cirrusGlobal(typ, b))
+		f.graphOf = func(v any) any { return cirrusGlobal(typ, cirrusInt(v).(int)) }
+		return f
+	}
 	user := func(n int) string { return cirrusGlobal("User", n) }
 	cirrusRead := func(path string) func(t *testing.T, id string) any {
 		return func(t *testing.T, id string) any { return e.cirrusGet(t, path+"/"+sourceID(t, id)) }
@@ -293,7 +301,7 @@ func (e *roundTripEnv) cases() []recordCase {
 				"mobile": txt("mobile", "cellphone", "+46 70 100", "+46 70 200"), "website": txt("website", "url", "https://a.example", "https://b.example"),
 				"vatNumber": txt("vatNumber", "vatno", "SE100", "SE200"), "info": txt("info", "info", "First", "Second"),
 				"externalKey": txt("externalKey", "externalkey", "RT-1", "RT-2"), "active": flag("active", "active"),
-				"typeId": ref("type.id", "type.id", "2", "3"), "ownerId": ref("owner.id", "user.id", user(2), user(3)),
+				"typeId": refItem("AccountType", "type.id", "type.id", 2, 3), "ownerId": ref("owner.id", "user.id", user(2), user(3)),
 			},
 		},
 		{
@@ -334,7 +342,7 @@ func (e *roundTripEnv) cases() []recordCase {
 			fields: map[string]field{
 				"title": txt("title", "title", "Inbound", "Qualified inbound"), "description": txt("description", "description", "Web form", "Phone call"),
 				"value": dec("value", "value", "900.5", "1250.25"), "rating": {kind: kindInteger, graph: "rating", wire: "rating", a: 3, b: 5, nullRefused: true},
-				"statusId": ref("status.id", "status.id", "2", "3"), "ownerId": ref("owner.id", "user.id", user(2), user(4)),
+				"statusId": refItem("LeadStatus", "status.id", "status.id", 2, 3), "ownerId": ref("owner.id", "user.id", user(2), user(4)),
 				"prospect.title":     txt("prospect.title", "contacttitle", "Dr", "Prof"),
 				"prospect.firstName": txt("prospect.firstName", "contactname", "Per", "Pia"),
 				"prospect.lastName":  txt("prospect.lastName", "contactsurname", "Son", "Dotter"),
@@ -351,8 +359,8 @@ func (e *roundTripEnv) cases() []recordCase {
 				"title": txt("title", "title", "Pilot", "Pilot, phase 2"), "description": txt("description", "description", "Ten seats", "Twenty seats"),
 				"value": dec("value", "value", "12500.5", "0.05"), "accountId": ref("account.id", "accountid", cirrusGlobal("Account", 1), cirrusGlobal("Account", 2)),
 				"contactId": ref("contact.id", "contactid", cirrusGlobal("Contact", 1), cirrusGlobal("Contact", 2)),
-				"ownerId":   ref("owner.id", "userid", user(2), user(3)), "statusId": ref("status.id", "statusid", "2", "3"),
-				"typeId":             ref("type.id", "typeid", "1", "2"),
+				"ownerId":   ref("owner.id", "userid", user(2), user(3)), "statusId": refItem("OpportunityStatus", "status.id", "statusid", 2, 3),
+				"typeId":             refItem("OpportunityType", "type.id", "typeid", 1, 2),
 				"estimatedCloseDate": {kind: kindDate, graph: "estimatedCloseDate", wire: "estimatedenddate", a: "2026-12-31", b: "2027-01-15", nullRefused: true},
 				"closed":             flag("closed", "closed"),
 			},
@@ -363,7 +371,7 @@ func (e *roundTripEnv) cases() []recordCase {
 			fields: map[string]field{
 				"accountId": ref("account.id", "account.id", cirrusGlobal("Account", 1), cirrusGlobal("Account", 2)),
 				"contactId": ref("contact.id", "contact.id", cirrusGlobal("Contact", 1), cirrusGlobal("Contact", 2)),
-				"ownerId":   ref("owner.id", "user.id", user(2), user(3)), "statusId": ref("status.id", "status.id", "1", "2"),
+				"ownerId":   ref("owner.id", "user.id", user(2), user(3)), "statusId": refItem("OrderStatus", "status.id", "status.id", 1, 2),
 				"placedAt": {kind: kindDate, graph: "placedAt", wire: "placedate", a: "2026-11-30", b: "2026-12-01", nullRefused: true, wireOf: orderDate},
 				"currency": txt("currency", "currencycode", "SEK", "EUR"), "marking": txt("marking", "marking", "PO 1", "PO 2"),
 				"rows.articleId":     {kind: kindReference, graph: "rows.0.articleId", wire: "rows.0.article.id", a: "1", b: "2", wireOf: cirrusInt},
@@ -380,7 +388,7 @@ func (e *roundTripEnv) cases() []recordCase {
 				// The sandbox refuses a blank stage name (its reading; ConnectionStage L11767 names no constraint).
 				"name": {kind: kindText, graph: "name", wire: "name", a: "Test drive booked", b: "Test drive done", zeroRefused: true},
 			},
-			wireRead: func(t *testing.T, id string) any { return e.coneGet(t, "/api/stage/"+id) },
+			wireRead: func(t *testing.T, id string) any { return e.coneGet(t, "/api/stage/"+sourceID(t, id)) },
 			graphRead: func(t *testing.T, id, selection string) any {
 				var out struct {
 					ReferenceData struct{ Stages []map[string]any }
@@ -423,7 +431,7 @@ func (e *roundTripEnv) run(t *testing.T, schema *ast.Schema, c recordCase) {
 			in[path] = v
 			t.Run("create "+path+" "+step, func(t *testing.T) {
 				if f.refuses(step) {
-					e.expectRefused(t, c.create, e.createInput(c, in))
+					e.expectRefused(t, c, c.create, e.createInput(c, in), path)
 					return
 				}
 				e.check(t, c, e.create(t, c, in), in, "")
@@ -435,7 +443,7 @@ func (e *roundTripEnv) run(t *testing.T, schema *ast.Schema, c recordCase) {
 			in := maps(all)
 			in[path] = v
 			t.Run(fmt.Sprintf("create refuses %s=%s (%s)", path, show(v), c.refused[path]), func(t *testing.T) {
-				e.expectRefused(t, c.create, e.createInput(c, in))
+				e.expectRefused(t, c, c.create, e.createInput(c, in), path)
 			})
 		}
 	}
@@ -446,7 +454,7 @@ func (e *roundTripEnv) run(t *testing.T, schema *ast.Schema, c recordCase) {
 		f := c.fields[path]
 		if f.createOnly {
 			for _, v := range []any{f.a, nil} {
-				e.expectRefused(t, c.update, e.updateInput(c, id, all, path, v))
+				e.expectRefused(t, c, c.update, e.updateInput(c, id, all, path, v), path)
 			}
 			continue
 		}
@@ -457,7 +465,7 @@ func (e *roundTripEnv) run(t *testing.T, schema *ast.Schema, c recordCase) {
 			}
 			in := e.updateInput(c, id, all, path, v)
 			if f.refuses(step) {
-				e.expectRefused(t, c.update, in)
+				e.expectRefused(t, c, c.update, in, path)
 			} else {
 				e.mutate(t, c.update, in)
 				all[path] = v
@@ -467,7 +475,7 @@ func (e *roundTripEnv) run(t *testing.T, schema *ast.Schema, c recordCase) {
 	}
 	for path := range c.refused {
 		for _, v := range []any{"x", nil} {
-			e.expectRefused(t, c.update, e.updateInput(c, id, all, path, v))
+			e.expectRefused(t, c, c.update, e.updateInput(c, id, all, path, v), path)
 		}
 	}
 	// A nested input sent as null.
@@ -533,6 +541,8 @@ func (f field) expected(v any) (graph, wire any) {
 	case f.kind == kindDecimal:
 		d, _ := model.ParseDecimal(v.(string))
 		return string(d), v
+	case f.wireOf != nil && f.graphOf != nil:
+		return f.graphOf(v), f.wireOf(v)
 	case f.wireOf != nil:
 		return v, f.wireOf(v)
 	}
@@ -713,12 +723,40 @@ func payloadKey(mutation string) string {
 	return ""
 }
 
-func (e *roundTripEnv) expectRefused(t *testing.T, mutation string, input map[string]any) {
+// expectRefused: the mutation refuses the input field at path (a record input field,
+// "rows.price" for a row's) as a user error at that field, with no record and no
+// top-level error; without userErrors selected, as one top-level BAD_USER_INPUT.
+func (e *roundTripEnv) expectRefused(t *testing.T, c recordCase, mutation string, input map[string]any, path string) {
 	t.Helper()
-	r := post(t, e.srv, request{Query: mutationQuery(mutation), Variables: map[string]any{"input": input}})
+	in, _ := json.Marshal(input)
+	want := []string{"input", c.key}
+	for _, p := range strings.Split(path, ".") {
+		want = append(want, p)
+		if p == "rows" {
+			want = append(want, "0")
+		}
+	}
+	q := strings.TrimSuffix(mutationQuery(mutation), " } }") + " userErrors { field message code } } }"
+	r := post(t, e.srv, request{Query: q, Variables: map[string]any{"input": input}})
+	var out map[string]struct {
+		UserErrors []struct {
+			Field         []string
+			Message, Code string
+		}
+	}
+	if err := json.Unmarshal(r.Data, &out); err != nil || len(r.Errors) > 0 {
+		t.Fatalf("%s %s: want user errors only, got %s", mutation, in, r.raw)
+	}
+	if rec := rtAt(decodeJSON(t, json.RawMessage(r.Data)), mutation+"."+payloadKey(mutation)); rec != nil {
+		t.Errorf("%s %s: refused, but the payload has a record: %s", mutation, in, r.raw)
+	}
+	ues := out[mutation].UserErrors
+	if len(ues) != 1 || !slices.Equal(ues[0].Field, want) || ues[0].Message == "" || ues[0].Code == "" {
+		t.Errorf("%s %s: want one user error at %v, got %s", mutation, in, want, r.raw)
+	}
+	r = post(t, e.srv, request{Query: mutationQuery(mutation), Variables: map[string]any{"input": input}})
 	if got := r.codes(); len(got) != 1 || got[0] != "BAD_USER_INPUT" {
-		in, _ := json.Marshal(input)
-		t.Errorf("%s %s: want one BAD_USER_INPUT, got %s", mutation, in, r.raw)
+		t.Errorf("%s %s without userErrors: want one BAD_USER_INPUT, got %s", mutation, in, r.raw)
 	}
 }
 

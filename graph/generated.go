@@ -91,6 +91,8 @@ type ComplexityRoot struct {
 		IsDefault  func(childComplexity int) int
 		IsProspect func(childComplexity int) int
 		Name       func(childComplexity int) int
+		Source     func(childComplexity int) int
+		SourceID   func(childComplexity int) int
 	}
 
 	Address struct {
@@ -107,6 +109,7 @@ type ComplexityRoot struct {
 
 	CancelChangeRequestPayload struct {
 		ChangeRequest func(childComplexity int) int
+		UserErrors    func(childComplexity int) int
 	}
 
 	ChangeRequest struct {
@@ -185,27 +188,33 @@ type ComplexityRoot struct {
 	}
 
 	CreateAccountPayload struct {
-		Account func(childComplexity int) int
+		Account    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	CreateContactPayload struct {
-		Contact func(childComplexity int) int
+		Contact    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	CreateLeadPayload struct {
-		Lead func(childComplexity int) int
+		Lead       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	CreateOpportunityPayload struct {
 		Opportunity func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
 	}
 
 	CreateOrderPayload struct {
-		Order func(childComplexity int) int
+		Order      func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	CreateStagePayload struct {
-		Stage func(childComplexity int) int
+		Stage      func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	DeliveryTerm struct {
@@ -213,6 +222,17 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		IsDefault   func(childComplexity int) int
 		Name        func(childComplexity int) int
+		Source      func(childComplexity int) int
+		SourceID    func(childComplexity int) int
+	}
+
+	DeliveryType struct {
+		ID        func(childComplexity int) int
+		IsDefault func(childComplexity int) int
+		Name      func(childComplexity int) int
+		SortOrder func(childComplexity int) int
+		Source    func(childComplexity int) int
+		SourceID  func(childComplexity int) int
 	}
 
 	ExternalId struct {
@@ -264,10 +284,30 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LeadSource struct {
+		ID        func(childComplexity int) int
+		IsDefault func(childComplexity int) int
+		Name      func(childComplexity int) int
+		SortOrder func(childComplexity int) int
+		Source    func(childComplexity int) int
+		SourceID  func(childComplexity int) int
+	}
+
 	LeadStatus struct {
 		ID        func(childComplexity int) int
 		Name      func(childComplexity int) int
 		SortOrder func(childComplexity int) int
+		Source    func(childComplexity int) int
+		SourceID  func(childComplexity int) int
+	}
+
+	LostReason struct {
+		ID        func(childComplexity int) int
+		IsDefault func(childComplexity int) int
+		Name      func(childComplexity int) int
+		SortOrder func(childComplexity int) int
+		Source    func(childComplexity int) int
+		SourceID  func(childComplexity int) int
 	}
 
 	Member struct {
@@ -293,13 +333,6 @@ type ComplexityRoot struct {
 		UpdateOrder           func(childComplexity int, input model.UpdateOrderInput) int
 		UpdateStage           func(childComplexity int, input model.UpdateStageInput) int
 		VerifyContactChannel  func(childComplexity int, input model.VerifyContactChannelInput) int
-	}
-
-	NamedItem struct {
-		ID        func(childComplexity int) int
-		IsDefault func(childComplexity int) int
-		Name      func(childComplexity int) int
-		SortOrder func(childComplexity int) int
 	}
 
 	Opportunity struct {
@@ -336,6 +369,15 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	OpportunitySource struct {
+		ID        func(childComplexity int) int
+		IsDefault func(childComplexity int) int
+		Name      func(childComplexity int) int
+		SortOrder func(childComplexity int) int
+		Source    func(childComplexity int) int
+		SourceID  func(childComplexity int) int
+	}
+
 	OpportunityStatus struct {
 		Color       func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -343,6 +385,8 @@ type ComplexityRoot struct {
 		Lost        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		SortOrder   func(childComplexity int) int
+		Source      func(childComplexity int) int
+		SourceID    func(childComplexity int) int
 		Won         func(childComplexity int) int
 	}
 
@@ -351,6 +395,8 @@ type ComplexityRoot struct {
 		IsDefault func(childComplexity int) int
 		Name      func(childComplexity int) int
 		SortOrder func(childComplexity int) int
+		Source    func(childComplexity int) int
+		SourceID  func(childComplexity int) int
 	}
 
 	Order struct {
@@ -414,7 +460,18 @@ type ComplexityRoot struct {
 		ID        func(childComplexity int) int
 		IsDefault func(childComplexity int) int
 		Name      func(childComplexity int) int
+		Source    func(childComplexity int) int
+		SourceID  func(childComplexity int) int
 		Step      func(childComplexity int) int
+	}
+
+	OrderType struct {
+		ID        func(childComplexity int) int
+		IsDefault func(childComplexity int) int
+		Name      func(childComplexity int) int
+		SortOrder func(childComplexity int) int
+		Source    func(childComplexity int) int
+		SourceID  func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -430,6 +487,8 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		IsDefault   func(childComplexity int) int
 		Name        func(childComplexity int) int
+		Source      func(childComplexity int) int
+		SourceID    func(childComplexity int) int
 	}
 
 	Prospect struct {
@@ -478,12 +537,15 @@ type ComplexityRoot struct {
 
 	ReviewChangeRequestPayload struct {
 		ChangeRequest func(childComplexity int) int
+		UserErrors    func(childComplexity int) int
 	}
 
 	Stage struct {
 		ID        func(childComplexity int) int
 		Name      func(childComplexity int) int
 		SortOrder func(childComplexity int) int
+		Source    func(childComplexity int) int
+		SourceID  func(childComplexity int) int
 	}
 
 	SupportCustomer struct {
@@ -518,37 +580,45 @@ type ComplexityRoot struct {
 	}
 
 	UpdateAccountPayload struct {
-		Account func(childComplexity int) int
+		Account    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	UpdateContactDetailsPayload struct {
 		ApprovalRequired func(childComplexity int) int
 		ChangeRequest    func(childComplexity int) int
 		Contact          func(childComplexity int) int
+		UserErrors       func(childComplexity int) int
 	}
 
 	UpdateContactPayload struct {
-		Contact func(childComplexity int) int
+		Contact    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	UpdateContactUsernamePayload struct {
-		Contact func(childComplexity int) int
+		Contact    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	UpdateLeadPayload struct {
-		Lead func(childComplexity int) int
+		Lead       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	UpdateOpportunityPayload struct {
 		Opportunity func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
 	}
 
 	UpdateOrderPayload struct {
-		Order func(childComplexity int) int
+		Order      func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	UpdateStagePayload struct {
-		Stage func(childComplexity int) int
+		Stage      func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	User struct {
@@ -565,8 +635,24 @@ type ComplexityRoot struct {
 		Title     func(childComplexity int) int
 	}
 
+	UserError struct {
+		Code    func(childComplexity int) int
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
 	VerifyContactChannelPayload struct {
-		Contact func(childComplexity int) int
+		Contact    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	WinReason struct {
+		ID        func(childComplexity int) int
+		IsDefault func(childComplexity int) int
+		Name      func(childComplexity int) int
+		SortOrder func(childComplexity int) int
+		Source    func(childComplexity int) int
+		SourceID  func(childComplexity int) int
 	}
 }
 
@@ -655,10 +741,10 @@ type OrderResolver interface {
 	Owner(ctx context.Context, obj *model.Order) (*model.User, error)
 	Opportunity(ctx context.Context, obj *model.Order) (*model.Opportunity, error)
 	Status(ctx context.Context, obj *model.Order) (*model.OrderStatus, error)
-	Type(ctx context.Context, obj *model.Order) (*model.NamedItem, error)
+	Type(ctx context.Context, obj *model.Order) (*model.OrderType, error)
 	DeliveryTerm(ctx context.Context, obj *model.Order) (*model.DeliveryTerm, error)
 	PaymentTerm(ctx context.Context, obj *model.Order) (*model.PaymentTerm, error)
-	DeliveryType(ctx context.Context, obj *model.Order) (*model.NamedItem, error)
+	DeliveryType(ctx context.Context, obj *model.Order) (*model.DeliveryType, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -676,13 +762,13 @@ type ReferenceDataResolver interface {
 	AccountTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.AccountType, error)
 	OpportunityStatuses(ctx context.Context, obj *model.ReferenceData) ([]*model.OpportunityStatus, error)
 	OpportunityTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.OpportunityType, error)
-	OpportunitySources(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error)
-	LostReasons(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error)
-	WinReasons(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error)
+	OpportunitySources(ctx context.Context, obj *model.ReferenceData) ([]*model.OpportunitySource, error)
+	LostReasons(ctx context.Context, obj *model.ReferenceData) ([]*model.LostReason, error)
+	WinReasons(ctx context.Context, obj *model.ReferenceData) ([]*model.WinReason, error)
 	OrderStatuses(ctx context.Context, obj *model.ReferenceData) ([]*model.OrderStatus, error)
-	OrderTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error)
+	OrderTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.OrderType, error)
 	DeliveryTerms(ctx context.Context, obj *model.ReferenceData) ([]*model.DeliveryTerm, error)
-	DeliveryTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error)
+	DeliveryTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.DeliveryType, error)
 	PaymentTerms(ctx context.Context, obj *model.ReferenceData) ([]*model.PaymentTerm, error)
 	LeadStatuses(ctx context.Context, obj *model.ReferenceData) ([]*model.LeadStatus, error)
 	Stages(ctx context.Context, obj *model.ReferenceData) ([]*model.Stage, error)
@@ -947,6 +1033,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccountType.Name(childComplexity), true
+	case "AccountType.source":
+		if e.ComplexityRoot.AccountType.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountType.Source(childComplexity), true
+	case "AccountType.sourceId":
+		if e.ComplexityRoot.AccountType.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountType.SourceID(childComplexity), true
 
 	case "Address.careOf":
 		if e.ComplexityRoot.Address.CareOf == nil {
@@ -1009,6 +1107,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CancelChangeRequestPayload.ChangeRequest(childComplexity), true
+	case "CancelChangeRequestPayload.userErrors":
+		if e.ComplexityRoot.CancelChangeRequestPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelChangeRequestPayload.UserErrors(childComplexity), true
 
 	case "ChangeRequest.changes":
 		if e.ComplexityRoot.ChangeRequest.Changes == nil {
@@ -1362,6 +1466,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateAccountPayload.Account(childComplexity), true
+	case "CreateAccountPayload.userErrors":
+		if e.ComplexityRoot.CreateAccountPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAccountPayload.UserErrors(childComplexity), true
 
 	case "CreateContactPayload.contact":
 		if e.ComplexityRoot.CreateContactPayload.Contact == nil {
@@ -1369,6 +1479,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateContactPayload.Contact(childComplexity), true
+	case "CreateContactPayload.userErrors":
+		if e.ComplexityRoot.CreateContactPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateContactPayload.UserErrors(childComplexity), true
 
 	case "CreateLeadPayload.lead":
 		if e.ComplexityRoot.CreateLeadPayload.Lead == nil {
@@ -1376,6 +1492,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateLeadPayload.Lead(childComplexity), true
+	case "CreateLeadPayload.userErrors":
+		if e.ComplexityRoot.CreateLeadPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateLeadPayload.UserErrors(childComplexity), true
 
 	case "CreateOpportunityPayload.opportunity":
 		if e.ComplexityRoot.CreateOpportunityPayload.Opportunity == nil {
@@ -1383,6 +1505,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateOpportunityPayload.Opportunity(childComplexity), true
+	case "CreateOpportunityPayload.userErrors":
+		if e.ComplexityRoot.CreateOpportunityPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateOpportunityPayload.UserErrors(childComplexity), true
 
 	case "CreateOrderPayload.order":
 		if e.ComplexityRoot.CreateOrderPayload.Order == nil {
@@ -1390,6 +1518,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateOrderPayload.Order(childComplexity), true
+	case "CreateOrderPayload.userErrors":
+		if e.ComplexityRoot.CreateOrderPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateOrderPayload.UserErrors(childComplexity), true
 
 	case "CreateStagePayload.stage":
 		if e.ComplexityRoot.CreateStagePayload.Stage == nil {
@@ -1397,6 +1531,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateStagePayload.Stage(childComplexity), true
+	case "CreateStagePayload.userErrors":
+		if e.ComplexityRoot.CreateStagePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateStagePayload.UserErrors(childComplexity), true
 
 	case "DeliveryTerm.externalKey":
 		if e.ComplexityRoot.DeliveryTerm.ExternalKey == nil {
@@ -1422,6 +1562,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeliveryTerm.Name(childComplexity), true
+	case "DeliveryTerm.source":
+		if e.ComplexityRoot.DeliveryTerm.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryTerm.Source(childComplexity), true
+	case "DeliveryTerm.sourceId":
+		if e.ComplexityRoot.DeliveryTerm.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryTerm.SourceID(childComplexity), true
+
+	case "DeliveryType.id":
+		if e.ComplexityRoot.DeliveryType.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryType.ID(childComplexity), true
+	case "DeliveryType.isDefault":
+		if e.ComplexityRoot.DeliveryType.IsDefault == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryType.IsDefault(childComplexity), true
+	case "DeliveryType.name":
+		if e.ComplexityRoot.DeliveryType.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryType.Name(childComplexity), true
+	case "DeliveryType.sortOrder":
+		if e.ComplexityRoot.DeliveryType.SortOrder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryType.SortOrder(childComplexity), true
+	case "DeliveryType.source":
+		if e.ComplexityRoot.DeliveryType.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryType.Source(childComplexity), true
+	case "DeliveryType.sourceId":
+		if e.ComplexityRoot.DeliveryType.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryType.SourceID(childComplexity), true
 
 	case "ExternalId.externalId":
 		if e.ComplexityRoot.ExternalId.ExternalID == nil {
@@ -1632,6 +1821,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LeadEdge.Node(childComplexity), true
 
+	case "LeadSource.id":
+		if e.ComplexityRoot.LeadSource.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadSource.ID(childComplexity), true
+	case "LeadSource.isDefault":
+		if e.ComplexityRoot.LeadSource.IsDefault == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadSource.IsDefault(childComplexity), true
+	case "LeadSource.name":
+		if e.ComplexityRoot.LeadSource.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadSource.Name(childComplexity), true
+	case "LeadSource.sortOrder":
+		if e.ComplexityRoot.LeadSource.SortOrder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadSource.SortOrder(childComplexity), true
+	case "LeadSource.source":
+		if e.ComplexityRoot.LeadSource.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadSource.Source(childComplexity), true
+	case "LeadSource.sourceId":
+		if e.ComplexityRoot.LeadSource.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadSource.SourceID(childComplexity), true
+
 	case "LeadStatus.id":
 		if e.ComplexityRoot.LeadStatus.ID == nil {
 			break
@@ -1650,6 +1876,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LeadStatus.SortOrder(childComplexity), true
+	case "LeadStatus.source":
+		if e.ComplexityRoot.LeadStatus.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStatus.Source(childComplexity), true
+	case "LeadStatus.sourceId":
+		if e.ComplexityRoot.LeadStatus.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStatus.SourceID(childComplexity), true
+
+	case "LostReason.id":
+		if e.ComplexityRoot.LostReason.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LostReason.ID(childComplexity), true
+	case "LostReason.isDefault":
+		if e.ComplexityRoot.LostReason.IsDefault == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LostReason.IsDefault(childComplexity), true
+	case "LostReason.name":
+		if e.ComplexityRoot.LostReason.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LostReason.Name(childComplexity), true
+	case "LostReason.sortOrder":
+		if e.ComplexityRoot.LostReason.SortOrder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LostReason.SortOrder(childComplexity), true
+	case "LostReason.source":
+		if e.ComplexityRoot.LostReason.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LostReason.Source(childComplexity), true
+	case "LostReason.sourceId":
+		if e.ComplexityRoot.LostReason.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LostReason.SourceID(childComplexity), true
 
 	case "Member.name":
 		if e.ComplexityRoot.Member.Name == nil {
@@ -1852,31 +2127,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.VerifyContactChannel(childComplexity, args["input"].(model.VerifyContactChannelInput)), true
 
-	case "NamedItem.id":
-		if e.ComplexityRoot.NamedItem.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.NamedItem.ID(childComplexity), true
-	case "NamedItem.isDefault":
-		if e.ComplexityRoot.NamedItem.IsDefault == nil {
-			break
-		}
-
-		return e.ComplexityRoot.NamedItem.IsDefault(childComplexity), true
-	case "NamedItem.name":
-		if e.ComplexityRoot.NamedItem.Name == nil {
-			break
-		}
-
-		return e.ComplexityRoot.NamedItem.Name(childComplexity), true
-	case "NamedItem.sortOrder":
-		if e.ComplexityRoot.NamedItem.SortOrder == nil {
-			break
-		}
-
-		return e.ComplexityRoot.NamedItem.SortOrder(childComplexity), true
-
 	case "Opportunity.account":
 		if e.ComplexityRoot.Opportunity.Account == nil {
 			break
@@ -2035,6 +2285,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OpportunityEdge.Node(childComplexity), true
 
+	case "OpportunitySource.id":
+		if e.ComplexityRoot.OpportunitySource.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunitySource.ID(childComplexity), true
+	case "OpportunitySource.isDefault":
+		if e.ComplexityRoot.OpportunitySource.IsDefault == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunitySource.IsDefault(childComplexity), true
+	case "OpportunitySource.name":
+		if e.ComplexityRoot.OpportunitySource.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunitySource.Name(childComplexity), true
+	case "OpportunitySource.sortOrder":
+		if e.ComplexityRoot.OpportunitySource.SortOrder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunitySource.SortOrder(childComplexity), true
+	case "OpportunitySource.source":
+		if e.ComplexityRoot.OpportunitySource.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunitySource.Source(childComplexity), true
+	case "OpportunitySource.sourceId":
+		if e.ComplexityRoot.OpportunitySource.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunitySource.SourceID(childComplexity), true
+
 	case "OpportunityStatus.color":
 		if e.ComplexityRoot.OpportunityStatus.Color == nil {
 			break
@@ -2071,6 +2358,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OpportunityStatus.SortOrder(childComplexity), true
+	case "OpportunityStatus.source":
+		if e.ComplexityRoot.OpportunityStatus.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityStatus.Source(childComplexity), true
+	case "OpportunityStatus.sourceId":
+		if e.ComplexityRoot.OpportunityStatus.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityStatus.SourceID(childComplexity), true
 	case "OpportunityStatus.won":
 		if e.ComplexityRoot.OpportunityStatus.Won == nil {
 			break
@@ -2102,6 +2401,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OpportunityType.SortOrder(childComplexity), true
+	case "OpportunityType.source":
+		if e.ComplexityRoot.OpportunityType.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityType.Source(childComplexity), true
+	case "OpportunityType.sourceId":
+		if e.ComplexityRoot.OpportunityType.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityType.SourceID(childComplexity), true
 
 	case "Order.account":
 		if e.ComplexityRoot.Order.Account == nil {
@@ -2395,12 +2706,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrderStatus.Name(childComplexity), true
+	case "OrderStatus.source":
+		if e.ComplexityRoot.OrderStatus.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderStatus.Source(childComplexity), true
+	case "OrderStatus.sourceId":
+		if e.ComplexityRoot.OrderStatus.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderStatus.SourceID(childComplexity), true
 	case "OrderStatus.step":
 		if e.ComplexityRoot.OrderStatus.Step == nil {
 			break
 		}
 
 		return e.ComplexityRoot.OrderStatus.Step(childComplexity), true
+
+	case "OrderType.id":
+		if e.ComplexityRoot.OrderType.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderType.ID(childComplexity), true
+	case "OrderType.isDefault":
+		if e.ComplexityRoot.OrderType.IsDefault == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderType.IsDefault(childComplexity), true
+	case "OrderType.name":
+		if e.ComplexityRoot.OrderType.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderType.Name(childComplexity), true
+	case "OrderType.sortOrder":
+		if e.ComplexityRoot.OrderType.SortOrder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderType.SortOrder(childComplexity), true
+	case "OrderType.source":
+		if e.ComplexityRoot.OrderType.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderType.Source(childComplexity), true
+	case "OrderType.sourceId":
+		if e.ComplexityRoot.OrderType.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderType.SourceID(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2457,6 +2817,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PaymentTerm.Name(childComplexity), true
+	case "PaymentTerm.source":
+		if e.ComplexityRoot.PaymentTerm.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentTerm.Source(childComplexity), true
+	case "PaymentTerm.sourceId":
+		if e.ComplexityRoot.PaymentTerm.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentTerm.SourceID(childComplexity), true
 
 	case "Prospect.city":
 		if e.ComplexityRoot.Prospect.City == nil {
@@ -2728,6 +3100,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReviewChangeRequestPayload.ChangeRequest(childComplexity), true
+	case "ReviewChangeRequestPayload.userErrors":
+		if e.ComplexityRoot.ReviewChangeRequestPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewChangeRequestPayload.UserErrors(childComplexity), true
 
 	case "Stage.id":
 		if e.ComplexityRoot.Stage.ID == nil {
@@ -2747,6 +3125,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Stage.SortOrder(childComplexity), true
+	case "Stage.source":
+		if e.ComplexityRoot.Stage.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stage.Source(childComplexity), true
+	case "Stage.sourceId":
+		if e.ComplexityRoot.Stage.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stage.SourceID(childComplexity), true
 
 	case "SupportCustomer.addresses":
 		if e.ComplexityRoot.SupportCustomer.Addresses == nil {
@@ -2889,6 +3279,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateAccountPayload.Account(childComplexity), true
+	case "UpdateAccountPayload.userErrors":
+		if e.ComplexityRoot.UpdateAccountPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateAccountPayload.UserErrors(childComplexity), true
 
 	case "UpdateContactDetailsPayload.approvalRequired":
 		if e.ComplexityRoot.UpdateContactDetailsPayload.ApprovalRequired == nil {
@@ -2908,6 +3304,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateContactDetailsPayload.Contact(childComplexity), true
+	case "UpdateContactDetailsPayload.userErrors":
+		if e.ComplexityRoot.UpdateContactDetailsPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateContactDetailsPayload.UserErrors(childComplexity), true
 
 	case "UpdateContactPayload.contact":
 		if e.ComplexityRoot.UpdateContactPayload.Contact == nil {
@@ -2915,6 +3317,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateContactPayload.Contact(childComplexity), true
+	case "UpdateContactPayload.userErrors":
+		if e.ComplexityRoot.UpdateContactPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateContactPayload.UserErrors(childComplexity), true
 
 	case "UpdateContactUsernamePayload.contact":
 		if e.ComplexityRoot.UpdateContactUsernamePayload.Contact == nil {
@@ -2922,6 +3330,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateContactUsernamePayload.Contact(childComplexity), true
+	case "UpdateContactUsernamePayload.userErrors":
+		if e.ComplexityRoot.UpdateContactUsernamePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateContactUsernamePayload.UserErrors(childComplexity), true
 
 	case "UpdateLeadPayload.lead":
 		if e.ComplexityRoot.UpdateLeadPayload.Lead == nil {
@@ -2929,6 +3343,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateLeadPayload.Lead(childComplexity), true
+	case "UpdateLeadPayload.userErrors":
+		if e.ComplexityRoot.UpdateLeadPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateLeadPayload.UserErrors(childComplexity), true
 
 	case "UpdateOpportunityPayload.opportunity":
 		if e.ComplexityRoot.UpdateOpportunityPayload.Opportunity == nil {
@@ -2936,6 +3356,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateOpportunityPayload.Opportunity(childComplexity), true
+	case "UpdateOpportunityPayload.userErrors":
+		if e.ComplexityRoot.UpdateOpportunityPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateOpportunityPayload.UserErrors(childComplexity), true
 
 	case "UpdateOrderPayload.order":
 		if e.ComplexityRoot.UpdateOrderPayload.Order == nil {
@@ -2943,6 +3369,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateOrderPayload.Order(childComplexity), true
+	case "UpdateOrderPayload.userErrors":
+		if e.ComplexityRoot.UpdateOrderPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateOrderPayload.UserErrors(childComplexity), true
 
 	case "UpdateStagePayload.stage":
 		if e.ComplexityRoot.UpdateStagePayload.Stage == nil {
@@ -2950,6 +3382,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateStagePayload.Stage(childComplexity), true
+	case "UpdateStagePayload.userErrors":
+		if e.ComplexityRoot.UpdateStagePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateStagePayload.UserErrors(childComplexity), true
 
 	case "User.active":
 		if e.ComplexityRoot.User.Active == nil {
@@ -3018,12 +3456,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.User.Title(childComplexity), true
 
+	case "UserError.code":
+		if e.ComplexityRoot.UserError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserError.Code(childComplexity), true
+	case "UserError.field":
+		if e.ComplexityRoot.UserError.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserError.Field(childComplexity), true
+	case "UserError.message":
+		if e.ComplexityRoot.UserError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserError.Message(childComplexity), true
+
 	case "VerifyContactChannelPayload.contact":
 		if e.ComplexityRoot.VerifyContactChannelPayload.Contact == nil {
 			break
 		}
 
 		return e.ComplexityRoot.VerifyContactChannelPayload.Contact(childComplexity), true
+	case "VerifyContactChannelPayload.userErrors":
+		if e.ComplexityRoot.VerifyContactChannelPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerifyContactChannelPayload.UserErrors(childComplexity), true
+
+	case "WinReason.id":
+		if e.ComplexityRoot.WinReason.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WinReason.ID(childComplexity), true
+	case "WinReason.isDefault":
+		if e.ComplexityRoot.WinReason.IsDefault == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WinReason.IsDefault(childComplexity), true
+	case "WinReason.name":
+		if e.ComplexityRoot.WinReason.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WinReason.Name(childComplexity), true
+	case "WinReason.sortOrder":
+		if e.ComplexityRoot.WinReason.SortOrder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WinReason.SortOrder(childComplexity), true
+	case "WinReason.source":
+		if e.ComplexityRoot.WinReason.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WinReason.Source(childComplexity), true
+	case "WinReason.sourceId":
+		if e.ComplexityRoot.WinReason.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WinReason.SourceID(childComplexity), true
 
 	}
 	return 0, false
@@ -3149,14 +3649,30 @@ schema {
   mutation: Mutation
 }
 
-"An RFC 3339 timestamp, always in UTC."
-scalar DateTime
-"A calendar date, YYYY-MM-DD."
-scalar Date
-"An exact decimal number, as a string (\"1234.50\"); never a float."
-scalar Decimal
-"Arbitrary JSON."
-scalar JSON
+"""
+A point in time: an RFC 3339 ` + "`" + `date-time` + "`" + ` (section 5.6) with a time-zone offset, e.g.
+"2026-11-30T09:15:00Z". Output is always in UTC ("Z"); input takes any offset.
+"""
+scalar DateTime @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6")
+"""
+A calendar date without a time or time zone: an RFC 3339 ` + "`" + `full-date` + "`" + ` (section 5.6, the ISO 8601
+extended calendar date), YYYY-MM-DD, e.g. "2026-11-30".
+"""
+scalar Date @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6")
+"""
+An exact decimal number carried as a JSON string, never a float, e.g. "1234.5".
+Input: a string (or a number) in the finite numeric-string syntax of the General Decimal
+Arithmetic Specification: [sign] digits [. digits] [e [sign] digits]; NaN and Infinity are
+refused, as is anything beyond 30 significant digits or a magnitude outside 1e-30 to 1e30.
+Output: the canonical plain form: no exponent, no leading or trailing zeros ("0010.50" reads
+"10.5", "1e3" reads "1000").
+"""
+scalar Decimal @specifiedBy(url: "https://speleotrove.com/decimal/daconvs.html#reffromstr")
+"""
+Any JSON value (RFC 8259): an object, array, string, number, boolean or null, passed
+through verbatim.
+"""
+scalar JSON @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc8259")
 
 "The CRM a record comes from."
 enum Source {
@@ -3234,17 +3750,27 @@ type Member {
 
 # ---------------------------------------------------------------------------------------------
 # Reference data
+#
+# Every reference item is a Node: its id is a global id ("OpportunitySource:CIRRUS:1",
+# base64url) unique across the schema, so a normalized client cache never takes one list's
+# item "1" for another's; ` + "`" + `node` + "`" + ` answers it from the cached list. ` + "`" + `sourceId` + "`" + ` is the id the
+# backend gives it; mutation inputs and filters take either.
 
-type AccountType {
+type AccountType implements Node {
   id: ID!
+  source: Source!
+  "The account type's id in its source (Cirrus)."
+  sourceId: ID!
   name: String!
   isCustomer: Boolean
   isProspect: Boolean
   isDefault: Boolean
 }
 
-type OpportunityStatus {
+type OpportunityStatus implements Node {
   id: ID!
+  source: Source!
+  sourceId: ID!
   name: String!
   description: String
   color: String
@@ -3253,43 +3779,118 @@ type OpportunityStatus {
   sortOrder: Int
 }
 
-type OpportunityType {
+type OpportunityType implements Node {
   id: ID!
+  source: Source!
+  sourceId: ID!
   name: String!
   isDefault: Boolean
   sortOrder: Int
 }
 
-"A reference item with an id and a name (sources, lost/win reasons, order types, delivery types…)."
-type NamedItem {
+"A reference item with an id and a name; each list has its own type (OpportunitySource, LostReason…)."
+interface NamedItem {
   id: ID!
+  source: Source!
+  sourceId: ID!
   name: String!
   sortOrder: Int
   isDefault: Boolean
 }
 
-type OrderStatus {
+"A Cirrus opportunity source."
+type OpportunitySource implements Node & NamedItem {
   id: ID!
+  source: Source!
+  sourceId: ID!
+  name: String!
+  sortOrder: Int
+  isDefault: Boolean
+}
+
+"""
+A Cirrus lead source. Cirrus lists no lead sources (its opportunity sources have the same
+shape, but nothing says they are the same list), so ` + "`" + `node` + "`" + ` reads it from a lead that has it.
+"""
+type LeadSource implements Node & NamedItem {
+  id: ID!
+  source: Source!
+  sourceId: ID!
+  name: String!
+  sortOrder: Int
+  isDefault: Boolean
+}
+
+"Why a Cirrus opportunity was lost."
+type LostReason implements Node & NamedItem {
+  id: ID!
+  source: Source!
+  sourceId: ID!
+  name: String!
+  sortOrder: Int
+  isDefault: Boolean
+}
+
+"Why a Cirrus opportunity was won."
+type WinReason implements Node & NamedItem {
+  id: ID!
+  source: Source!
+  sourceId: ID!
+  name: String!
+  sortOrder: Int
+  isDefault: Boolean
+}
+
+"A Cirrus order type."
+type OrderType implements Node & NamedItem {
+  id: ID!
+  source: Source!
+  sourceId: ID!
+  name: String!
+  sortOrder: Int
+  isDefault: Boolean
+}
+
+"A Cirrus delivery type."
+type DeliveryType implements Node & NamedItem {
+  id: ID!
+  source: Source!
+  sourceId: ID!
+  name: String!
+  sortOrder: Int
+  isDefault: Boolean
+}
+
+type OrderStatus implements Node {
+  id: ID!
+  source: Source!
+  sourceId: ID!
   name: String!
   step: Int
   isDefault: Boolean
 }
 
-type LeadStatus {
+type LeadStatus implements Node {
   id: ID!
+  source: Source!
+  sourceId: ID!
   name: String!
   sortOrder: Int
 }
 
-type DeliveryTerm {
+type DeliveryTerm implements Node {
   id: ID!
+  source: Source!
+  sourceId: ID!
   name: String!
   externalKey: String
   isDefault: Boolean
 }
 
-type PaymentTerm {
+type PaymentTerm implements Node {
   id: ID!
+  source: Source!
+  sourceId: ID!
   name: String!
   days: Int
   externalKey: String
@@ -3297,8 +3898,11 @@ type PaymentTerm {
 }
 
 "A ConeCRM pipeline stage (connection stage)."
-type Stage {
+type Stage implements Node {
   id: ID!
+  source: Source!
+  "The stage's uuid in ConeCRM."
+  sourceId: ID!
   name: String!
   "The stage's position in GET /api/stage (ConeCRM gives stages only an id and a name)."
   sortOrder: Int
@@ -3311,6 +3915,11 @@ enum ChangeRequestStatusCode {
   CANCELLED
 }
 
+"""
+A client-data change-request status. It has no ` + "`" + `id` + "`" + `: its name is localized, so the same
+status reads differently per language, and a normalized cache must keep it with the list
+or record it was read with rather than under one id.
+"""
 type ChangeRequestStatus {
   "The client-data status id."
   sourceId: ID!
@@ -3324,13 +3933,13 @@ type ReferenceData {
   accountTypes: [AccountType!]!
   opportunityStatuses: [OpportunityStatus!]!
   opportunityTypes: [OpportunityType!]!
-  opportunitySources: [NamedItem!]!
-  lostReasons: [NamedItem!]!
-  winReasons: [NamedItem!]!
+  opportunitySources: [OpportunitySource!]!
+  lostReasons: [LostReason!]!
+  winReasons: [WinReason!]!
   orderStatuses: [OrderStatus!]!
-  orderTypes: [NamedItem!]!
+  orderTypes: [OrderType!]!
   deliveryTerms: [DeliveryTerm!]!
-  deliveryTypes: [NamedItem!]!
+  deliveryTypes: [DeliveryType!]!
   paymentTerms: [PaymentTerm!]!
   leadStatuses: [LeadStatus!]!
   "ConeCRM pipeline stages."
@@ -3482,7 +4091,7 @@ type Opportunity implements Node {
   value: Decimal
   status: OpportunityStatus
   type: OpportunityType
-  opportunitySource: NamedItem
+  opportunitySource: OpportunitySource
   estimatedCloseDate: Date
   closed: Boolean
   result: String
@@ -3491,8 +4100,8 @@ type Opportunity implements Node {
   account: Account
   contact: Contact
   owner: User
-  lostReason: NamedItem
-  winReason: NamedItem
+  lostReason: LostReason
+  winReason: WinReason
   "The opportunity's orders (Cirrus); paging either way."
   orders(
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
@@ -3537,10 +4146,10 @@ type Order implements Node {
   owner: User
   opportunity: Opportunity
   status: OrderStatus
-  type: NamedItem
+  type: OrderType
   deliveryTerm: DeliveryTerm
   paymentTerm: PaymentTerm
-  deliveryType: NamedItem
+  deliveryType: DeliveryType
   currency: String
   "Sum of the rows' totals."
   total: Decimal
@@ -3584,7 +4193,7 @@ type Lead implements Node {
   "ConeCRM pipeline stage."
   stage: Stage
   "Cirrus lead source."
-  leadSource: NamedItem
+  leadSource: LeadSource
   "The source's raw lead-source id (ConeCRM exposes only a reference)."
   leadSourceId: ID
   "Cirrus: the lead's user. ConeCRM: the user who created the lead (the only user a lead read names)."
@@ -3728,7 +4337,7 @@ input AccountFilter {
   search: String
   "Cirrus only."
   ownerIds: [ID!]
-  "Cirrus only."
+  "Cirrus only: AccountType ids (or their sourceIds)."
   typeIds: [ID!]
   "Cirrus only."
   active: Boolean
@@ -3751,6 +4360,7 @@ input OpportunityFilter {
   accountId: ID
   contactId: ID
   ownerIds: [ID!]
+  "OpportunityStatus ids (or their sourceIds)."
   statusIds: [ID!]
   closed: Boolean
 }
@@ -3762,6 +4372,7 @@ input OrderFilter {
   contactId: ID
   opportunityId: ID
   ownerIds: [ID!]
+  "OrderStatus ids (or their sourceIds)."
   statusIds: [ID!]
 }
 
@@ -3769,7 +4380,7 @@ input LeadFilter {
   "Default: CIRRUS and CONE."
   sources: [Source!]
   search: String
-  "Cirrus only."
+  "Cirrus only: a LeadStatus id (or its sourceId)."
   statusId: ID
   "Cirrus only."
   ownerIds: [ID!]
@@ -3907,6 +4518,40 @@ type Query {
 
 # ---------------------------------------------------------------------------------------------
 # Mutations
+#
+# A mutation that refuses its input answers a payload whose record is null and whose
+# ` + "`" + `userErrors` + "`" + ` say which input field is wrong and why: the gateway's own checks (a null the
+# backend cannot store, a malformed id or one of another type, a field the source has no
+# place for, a required field left out) and the backend's validation answers (HTTP 400/409/422,
+# per field where the backend names the field). Each refusal is reported once: in
+# ` + "`" + `userErrors` + "`" + ` when the mutation selects it, otherwise as a top-level BAD_USER_INPUT error,
+# so that a client that does not ask for userErrors never reads a refusal as success.
+# Everything else (credentials, outages, timeouts, an outcome that is unknown, a record that
+# does not exist) is a top-level error with its code, as for queries. Values the schema's
+# types refuse (a Decimal that is no number) are refused before the mutation runs: they are
+# top-level BAD_USER_INPUT errors.
+#
+# Reference ids in inputs and filters (typeId, statusId, typeIds, statusIds, a stage's id)
+# take the item's global id (` + "`" + `id` + "`" + `) or, as before, its id in the source (` + "`" + `sourceId` + "`" + `); a
+# global id of another type is refused.
+
+"""
+An input the mutation refused. Relay/Shopify style: ` + "`" + `field` + "`" + ` is the path of the input field,
+from the mutation's arguments (["input", "account", "typeId"]; list positions as numbers,
+["input", "order", "rows", "0", "price"]), null when the refusal concerns no one field.
+"""
+type UserError {
+  field: [String!]
+  "What is wrong, for a person to read."
+  message: String!
+  """
+  REQUIRED (left out, but needed), NOT_NULLABLE (null for a field the backend cannot empty),
+  UNSUPPORTED (a field or source the record's backend has no place for), INVALID_ID (malformed,
+  or of another type or source), INVALID (a value the backend refused), or the backend's own
+  error code when it gives one (client-data: UsernameNotUnique…).
+  """
+  code: String!
+}
 
 input AccountInput {
   name: String
@@ -3918,7 +4563,7 @@ input AccountInput {
   vatNumber: String
   active: Boolean
   info: String
-  "Cirrus: account type id (required on create)."
+  "Cirrus: the AccountType's id (or its sourceId), required on create."
   typeId: ID
   "Cirrus: owner, a User global id or Cirrus user id (required on create)."
   ownerId: ID
@@ -3932,6 +4577,8 @@ input CreateAccountInput {
 }
 type CreateAccountPayload {
   account: Account
+  "The refusals of the input (see UserError); empty when the mutation was applied."
+  userErrors: [UserError!]!
 }
 input UpdateAccountInput {
   id: ID!
@@ -3939,6 +4586,8 @@ input UpdateAccountInput {
 }
 type UpdateAccountPayload {
   account: Account
+  "The refusals of the input (see UserError); empty when the mutation was applied."
+  userErrors: [UserError!]!
 }
 
 input ContactInput {
@@ -3961,6 +4610,8 @@ input CreateContactInput {
 }
 type CreateContactPayload {
   contact: Contact
+  "The refusals of the input (see UserError); empty when the mutation was applied."
+  userErrors: [UserError!]!
 }
 input UpdateContactInput {
   id: ID!
@@ -3968,6 +4619,8 @@ input UpdateContactInput {
 }
 type UpdateContactPayload {
   contact: Contact
+  "The refusals of the input (see UserError); empty when the mutation was applied."
+  userErrors: [UserError!]!
 }
 
 input ProspectInput {
@@ -3984,7 +4637,9 @@ input LeadInput {
   description: String
   value: Decimal
   rating: Int
+  "Cirrus: the LeadStatus's id (or its sourceId)."
   statusId: ID
+  "A User global id or Cirrus user id."
   ownerId: ID
   prospect: ProspectInput
 }
@@ -3995,6 +4650,8 @@ input CreateLeadInput {
 }
 type CreateLeadPayload {
   lead: Lead
+  "The refusals of the input (see UserError); empty when the mutation was applied."
+  userErrors: [UserError!]!
 }
 input UpdateLeadInput {
   id: ID!
@@ -4002,6 +4659,8 @@ input UpdateLeadInput {
 }
 type UpdateLeadPayload {
   lead: Lead
+  "The refusals of the input (see UserError); empty when the mutation was applied."
+  userErrors: [UserError!]!
 }
 
 input OpportunityInput {
@@ -4012,8 +4671,11 @@ input OpportunityInput {
   accountId: ID
   "Contact global id."
   contactId: ID
+  "A User global id or Cirrus user id."
   ownerId: ID
+  "The OpportunityStatus's id (or its sourceId)."
   statusId: ID
+  "The OpportunityType's id (or its sourceId)."
   typeId: ID
   estimatedCloseDate: Date
   closed: Boolean
@@ -4023,6 +4685,8 @@ input CreateOpportunityInput {
 }
 type CreateOpportunityPayload {
   opportunity: Opportunity
+  "The refusals of the input (see UserError); empty when the mutation was applied."
+  userErrors: [UserError!]!
 }
 input UpdateOpportunityInput {
   id: ID!
@@ -4030,6 +4694,8 @@ input UpdateOpportunityInput {
 }
 type UpdateOpportunityPayload {
   opportunity: Opportunity
+  "The refusals of the input (see UserError); empty when the mutation was applied."
+  userErrors: [UserError!]!
 }
 
 input OrderRowInput {
@@ -4045,7 +4711,9 @@ input OrderInput {
   accountId: ID
   "Contact global id."
   contactId: ID
+  "A User global id or Cirrus user id."
   ownerId: ID
+  "The OrderStatus's id (or its sourceId)."
   statusId: ID
   placedAt: Date
   currency: String
@@ -4057,6 +4725,8 @@ input CreateOrderInput {
 }
 type CreateOrderPayload {
   order: Order
+  "The refusals of the input (see UserError); empty when the mutation was applied."
+  userErrors: [UserError!]!
 }
 input UpdateOrderInput {
   id: ID!
@@ -4064,6 +4734,8 @@ input UpdateOrderInput {
 }
 type UpdateOrderPayload {
   order: Order
+  "The refusals of the input (see UserError); empty when the mutation was applied."
+  userErrors: [UserError!]!
 }
 
 input StageInput {
@@ -4074,13 +4746,18 @@ input CreateStageInput {
 }
 type CreateStagePayload {
   stage: Stage
+  "The refusals of the input (see UserError); empty when the mutation was applied."
+  userErrors: [UserError!]!
 }
 input UpdateStageInput {
+  "The Stage's id (or its sourceId, the ConeCRM uuid)."
   id: ID!
   stage: StageInput!
 }
 type UpdateStagePayload {
   stage: Stage
+  "The refusals of the input (see UserError); empty when the mutation was applied."
+  userErrors: [UserError!]!
 }
 
 input UpdateContactDetailsInput {
@@ -4096,6 +4773,8 @@ type UpdateContactDetailsPayload {
   approvalRequired: Boolean!
   "The change request created when approval is required."
   changeRequest: ChangeRequest
+  "The refusals of the input (see UserError); empty when the mutation was applied."
+  userErrors: [UserError!]!
 }
 
 input ReviewChangeRequestInput {
@@ -4105,12 +4784,16 @@ input ReviewChangeRequestInput {
 }
 type ReviewChangeRequestPayload {
   changeRequest: ChangeRequest
+  "The refusals of the input (see UserError); empty when the mutation was applied."
+  userErrors: [UserError!]!
 }
 input CancelChangeRequestInput {
   id: ID!
 }
 type CancelChangeRequestPayload {
   changeRequest: ChangeRequest
+  "The refusals of the input (see UserError); empty when the mutation was applied."
+  userErrors: [UserError!]!
 }
 
 input UpdateContactUsernameInput {
@@ -4120,6 +4803,8 @@ input UpdateContactUsernameInput {
 }
 type UpdateContactUsernamePayload {
   contact: Contact
+  "The refusals of the input (see UserError); empty when the mutation was applied."
+  userErrors: [UserError!]!
 }
 
 enum VerificationChannel {
@@ -4135,6 +4820,8 @@ input VerifyContactChannelInput {
 }
 type VerifyContactChannelPayload {
   contact: Contact
+  "The refusals of the input (see UserError); empty when the mutation was applied."
+  userErrors: [UserError!]!
 }
 
 type Mutation {
@@ -4254,6 +4941,10 @@ func (ec *executionContext) childFields_AccountType(ctx context.Context, field g
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_AccountType_id(ctx, field)
+	case "source":
+		return ec.fieldContext_AccountType_source(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_AccountType_sourceId(ctx, field)
 	case "name":
 		return ec.fieldContext_AccountType_name(ctx, field)
 	case "isCustomer":
@@ -4294,6 +4985,8 @@ func (ec *executionContext) childFields_CancelChangeRequestPayload(ctx context.C
 	switch field.Name {
 	case "changeRequest":
 		return ec.fieldContext_CancelChangeRequestPayload_changeRequest(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CancelChangeRequestPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CancelChangeRequestPayload", field.Name)
 }
@@ -4452,6 +5145,8 @@ func (ec *executionContext) childFields_CreateAccountPayload(ctx context.Context
 	switch field.Name {
 	case "account":
 		return ec.fieldContext_CreateAccountPayload_account(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CreateAccountPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAccountPayload", field.Name)
 }
@@ -4460,6 +5155,8 @@ func (ec *executionContext) childFields_CreateContactPayload(ctx context.Context
 	switch field.Name {
 	case "contact":
 		return ec.fieldContext_CreateContactPayload_contact(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CreateContactPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateContactPayload", field.Name)
 }
@@ -4468,6 +5165,8 @@ func (ec *executionContext) childFields_CreateLeadPayload(ctx context.Context, f
 	switch field.Name {
 	case "lead":
 		return ec.fieldContext_CreateLeadPayload_lead(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CreateLeadPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateLeadPayload", field.Name)
 }
@@ -4476,6 +5175,8 @@ func (ec *executionContext) childFields_CreateOpportunityPayload(ctx context.Con
 	switch field.Name {
 	case "opportunity":
 		return ec.fieldContext_CreateOpportunityPayload_opportunity(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CreateOpportunityPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateOpportunityPayload", field.Name)
 }
@@ -4484,6 +5185,8 @@ func (ec *executionContext) childFields_CreateOrderPayload(ctx context.Context, 
 	switch field.Name {
 	case "order":
 		return ec.fieldContext_CreateOrderPayload_order(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CreateOrderPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateOrderPayload", field.Name)
 }
@@ -4492,6 +5195,8 @@ func (ec *executionContext) childFields_CreateStagePayload(ctx context.Context, 
 	switch field.Name {
 	case "stage":
 		return ec.fieldContext_CreateStagePayload_stage(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CreateStagePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateStagePayload", field.Name)
 }
@@ -4500,6 +5205,10 @@ func (ec *executionContext) childFields_DeliveryTerm(ctx context.Context, field 
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_DeliveryTerm_id(ctx, field)
+	case "source":
+		return ec.fieldContext_DeliveryTerm_source(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_DeliveryTerm_sourceId(ctx, field)
 	case "name":
 		return ec.fieldContext_DeliveryTerm_name(ctx, field)
 	case "externalKey":
@@ -4508,6 +5217,24 @@ func (ec *executionContext) childFields_DeliveryTerm(ctx context.Context, field 
 		return ec.fieldContext_DeliveryTerm_isDefault(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeliveryTerm", field.Name)
+}
+
+func (ec *executionContext) childFields_DeliveryType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DeliveryType_id(ctx, field)
+	case "source":
+		return ec.fieldContext_DeliveryType_source(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_DeliveryType_sourceId(ctx, field)
+	case "name":
+		return ec.fieldContext_DeliveryType_name(ctx, field)
+	case "sortOrder":
+		return ec.fieldContext_DeliveryType_sortOrder(ctx, field)
+	case "isDefault":
+		return ec.fieldContext_DeliveryType_isDefault(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeliveryType", field.Name)
 }
 
 func (ec *executionContext) childFields_ExternalId(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4608,16 +5335,56 @@ func (ec *executionContext) childFields_LeadEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type LeadEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_LeadSource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeadSource_id(ctx, field)
+	case "source":
+		return ec.fieldContext_LeadSource_source(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_LeadSource_sourceId(ctx, field)
+	case "name":
+		return ec.fieldContext_LeadSource_name(ctx, field)
+	case "sortOrder":
+		return ec.fieldContext_LeadSource_sortOrder(ctx, field)
+	case "isDefault":
+		return ec.fieldContext_LeadSource_isDefault(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadSource", field.Name)
+}
+
 func (ec *executionContext) childFields_LeadStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_LeadStatus_id(ctx, field)
+	case "source":
+		return ec.fieldContext_LeadStatus_source(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_LeadStatus_sourceId(ctx, field)
 	case "name":
 		return ec.fieldContext_LeadStatus_name(ctx, field)
 	case "sortOrder":
 		return ec.fieldContext_LeadStatus_sortOrder(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LeadStatus", field.Name)
+}
+
+func (ec *executionContext) childFields_LostReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LostReason_id(ctx, field)
+	case "source":
+		return ec.fieldContext_LostReason_source(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_LostReason_sourceId(ctx, field)
+	case "name":
+		return ec.fieldContext_LostReason_name(ctx, field)
+	case "sortOrder":
+		return ec.fieldContext_LostReason_sortOrder(ctx, field)
+	case "isDefault":
+		return ec.fieldContext_LostReason_isDefault(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LostReason", field.Name)
 }
 
 func (ec *executionContext) childFields_Member(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4628,20 +5395,6 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_name(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Member", field.Name)
-}
-
-func (ec *executionContext) childFields_NamedItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "id":
-		return ec.fieldContext_NamedItem_id(ctx, field)
-	case "name":
-		return ec.fieldContext_NamedItem_name(ctx, field)
-	case "sortOrder":
-		return ec.fieldContext_NamedItem_sortOrder(ctx, field)
-	case "isDefault":
-		return ec.fieldContext_NamedItem_isDefault(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type NamedItem", field.Name)
 }
 
 func (ec *executionContext) childFields_Opportunity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4712,10 +5465,32 @@ func (ec *executionContext) childFields_OpportunityEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type OpportunityEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_OpportunitySource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_OpportunitySource_id(ctx, field)
+	case "source":
+		return ec.fieldContext_OpportunitySource_source(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_OpportunitySource_sourceId(ctx, field)
+	case "name":
+		return ec.fieldContext_OpportunitySource_name(ctx, field)
+	case "sortOrder":
+		return ec.fieldContext_OpportunitySource_sortOrder(ctx, field)
+	case "isDefault":
+		return ec.fieldContext_OpportunitySource_isDefault(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpportunitySource", field.Name)
+}
+
 func (ec *executionContext) childFields_OpportunityStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_OpportunityStatus_id(ctx, field)
+	case "source":
+		return ec.fieldContext_OpportunityStatus_source(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_OpportunityStatus_sourceId(ctx, field)
 	case "name":
 		return ec.fieldContext_OpportunityStatus_name(ctx, field)
 	case "description":
@@ -4736,6 +5511,10 @@ func (ec *executionContext) childFields_OpportunityType(ctx context.Context, fie
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_OpportunityType_id(ctx, field)
+	case "source":
+		return ec.fieldContext_OpportunityType_source(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_OpportunityType_sourceId(ctx, field)
 	case "name":
 		return ec.fieldContext_OpportunityType_name(ctx, field)
 	case "isDefault":
@@ -4864,6 +5643,10 @@ func (ec *executionContext) childFields_OrderStatus(ctx context.Context, field g
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_OrderStatus_id(ctx, field)
+	case "source":
+		return ec.fieldContext_OrderStatus_source(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_OrderStatus_sourceId(ctx, field)
 	case "name":
 		return ec.fieldContext_OrderStatus_name(ctx, field)
 	case "step":
@@ -4872,6 +5655,24 @@ func (ec *executionContext) childFields_OrderStatus(ctx context.Context, field g
 		return ec.fieldContext_OrderStatus_isDefault(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OrderStatus", field.Name)
+}
+
+func (ec *executionContext) childFields_OrderType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_OrderType_id(ctx, field)
+	case "source":
+		return ec.fieldContext_OrderType_source(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_OrderType_sourceId(ctx, field)
+	case "name":
+		return ec.fieldContext_OrderType_name(ctx, field)
+	case "sortOrder":
+		return ec.fieldContext_OrderType_sortOrder(ctx, field)
+	case "isDefault":
+		return ec.fieldContext_OrderType_isDefault(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrderType", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4892,6 +5693,10 @@ func (ec *executionContext) childFields_PaymentTerm(ctx context.Context, field g
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_PaymentTerm_id(ctx, field)
+	case "source":
+		return ec.fieldContext_PaymentTerm_source(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_PaymentTerm_sourceId(ctx, field)
 	case "name":
 		return ec.fieldContext_PaymentTerm_name(ctx, field)
 	case "days":
@@ -4970,6 +5775,8 @@ func (ec *executionContext) childFields_ReviewChangeRequestPayload(ctx context.C
 	switch field.Name {
 	case "changeRequest":
 		return ec.fieldContext_ReviewChangeRequestPayload_changeRequest(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ReviewChangeRequestPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReviewChangeRequestPayload", field.Name)
 }
@@ -4978,6 +5785,10 @@ func (ec *executionContext) childFields_Stage(ctx context.Context, field graphql
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Stage_id(ctx, field)
+	case "source":
+		return ec.fieldContext_Stage_source(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_Stage_sourceId(ctx, field)
 	case "name":
 		return ec.fieldContext_Stage_name(ctx, field)
 	case "sortOrder":
@@ -5052,6 +5863,8 @@ func (ec *executionContext) childFields_UpdateAccountPayload(ctx context.Context
 	switch field.Name {
 	case "account":
 		return ec.fieldContext_UpdateAccountPayload_account(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UpdateAccountPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateAccountPayload", field.Name)
 }
@@ -5064,6 +5877,8 @@ func (ec *executionContext) childFields_UpdateContactDetailsPayload(ctx context.
 		return ec.fieldContext_UpdateContactDetailsPayload_approvalRequired(ctx, field)
 	case "changeRequest":
 		return ec.fieldContext_UpdateContactDetailsPayload_changeRequest(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UpdateContactDetailsPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateContactDetailsPayload", field.Name)
 }
@@ -5072,6 +5887,8 @@ func (ec *executionContext) childFields_UpdateContactPayload(ctx context.Context
 	switch field.Name {
 	case "contact":
 		return ec.fieldContext_UpdateContactPayload_contact(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UpdateContactPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateContactPayload", field.Name)
 }
@@ -5080,6 +5897,8 @@ func (ec *executionContext) childFields_UpdateContactUsernamePayload(ctx context
 	switch field.Name {
 	case "contact":
 		return ec.fieldContext_UpdateContactUsernamePayload_contact(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UpdateContactUsernamePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateContactUsernamePayload", field.Name)
 }
@@ -5088,6 +5907,8 @@ func (ec *executionContext) childFields_UpdateLeadPayload(ctx context.Context, f
 	switch field.Name {
 	case "lead":
 		return ec.fieldContext_UpdateLeadPayload_lead(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UpdateLeadPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateLeadPayload", field.Name)
 }
@@ -5096,6 +5917,8 @@ func (ec *executionContext) childFields_UpdateOpportunityPayload(ctx context.Con
 	switch field.Name {
 	case "opportunity":
 		return ec.fieldContext_UpdateOpportunityPayload_opportunity(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UpdateOpportunityPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateOpportunityPayload", field.Name)
 }
@@ -5104,6 +5927,8 @@ func (ec *executionContext) childFields_UpdateOrderPayload(ctx context.Context, 
 	switch field.Name {
 	case "order":
 		return ec.fieldContext_UpdateOrderPayload_order(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UpdateOrderPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateOrderPayload", field.Name)
 }
@@ -5112,6 +5937,8 @@ func (ec *executionContext) childFields_UpdateStagePayload(ctx context.Context, 
 	switch field.Name {
 	case "stage":
 		return ec.fieldContext_UpdateStagePayload_stage(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UpdateStagePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateStagePayload", field.Name)
 }
@@ -5144,12 +5971,44 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
 
+func (ec *executionContext) childFields_UserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_UserError_field(ctx, field)
+	case "message":
+		return ec.fieldContext_UserError_message(ctx, field)
+	case "code":
+		return ec.fieldContext_UserError_code(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserError", field.Name)
+}
+
 func (ec *executionContext) childFields_VerifyContactChannelPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "contact":
 		return ec.fieldContext_VerifyContactChannelPayload_contact(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_VerifyContactChannelPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VerifyContactChannelPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_WinReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WinReason_id(ctx, field)
+	case "source":
+		return ec.fieldContext_WinReason_source(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_WinReason_sourceId(ctx, field)
+	case "name":
+		return ec.fieldContext_WinReason_name(ctx, field)
+	case "sortOrder":
+		return ec.fieldContext_WinReason_sortOrder(ctx, field)
+	case "isDefault":
+		return ec.fieldContext_WinReason_isDefault(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WinReason", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7122,6 +7981,52 @@ func (ec *executionContext) fieldContext_AccountType_id(_ context.Context, field
 	return graphql.NewScalarFieldContext("AccountType", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _AccountType_source(ctx context.Context, field graphql.CollectedField, obj *model.AccountType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccountType_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
+			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccountType_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccountType", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _AccountType_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.AccountType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccountType_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccountType_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccountType", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _AccountType_name(ctx context.Context, field graphql.CollectedField, obj *model.AccountType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7448,6 +8353,38 @@ func (ec *executionContext) fieldContext_CancelChangeRequestPayload_changeReques
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ChangeRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CancelChangeRequestPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CancelChangeRequestPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelChangeRequestPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancelChangeRequestPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancelChangeRequestPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8961,6 +9898,38 @@ func (ec *executionContext) fieldContext_CreateAccountPayload_account(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateAccountPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAccountPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAccountPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateAccountPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreateContactPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.CreateContactPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8988,6 +9957,38 @@ func (ec *executionContext) fieldContext_CreateContactPayload_contact(_ context.
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateContactPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateContactPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateContactPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateContactPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9025,6 +10026,38 @@ func (ec *executionContext) fieldContext_CreateLeadPayload_lead(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateLeadPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateLeadPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateLeadPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateLeadPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateLeadPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreateOpportunityPayload_opportunity(ctx context.Context, field graphql.CollectedField, obj *model.CreateOpportunityPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9052,6 +10085,38 @@ func (ec *executionContext) fieldContext_CreateOpportunityPayload_opportunity(_ 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Opportunity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateOpportunityPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateOpportunityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateOpportunityPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateOpportunityPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateOpportunityPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9089,6 +10154,38 @@ func (ec *executionContext) fieldContext_CreateOrderPayload_order(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateOrderPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateOrderPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateOrderPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateOrderPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateOrderPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreateStagePayload_stage(ctx context.Context, field graphql.CollectedField, obj *model.CreateStagePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9121,6 +10218,38 @@ func (ec *executionContext) fieldContext_CreateStagePayload_stage(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateStagePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateStagePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateStagePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateStagePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateStagePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeliveryTerm_id(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryTerm) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9141,6 +10270,52 @@ func (ec *executionContext) _DeliveryTerm_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_DeliveryTerm_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryTerm", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _DeliveryTerm_source(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryTerm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryTerm_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
+			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryTerm_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryTerm", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _DeliveryTerm_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryTerm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryTerm_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryTerm_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryTerm", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
@@ -9211,6 +10386,144 @@ func (ec *executionContext) _DeliveryTerm_isDefault(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_DeliveryTerm_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryTerm", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _DeliveryType_id(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryType_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryType", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _DeliveryType_source(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryType_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
+			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryType_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryType", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _DeliveryType_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryType_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryType_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryType", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _DeliveryType_name(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryType_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryType", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _DeliveryType_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryType_sortOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SortOrder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryType_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryType", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _DeliveryType_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryType_isDefault(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsDefault, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryType_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryType", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _ExternalId_system(ctx context.Context, field graphql.CollectedField, obj *model.ExternalID) (ret graphql.Marshaler) {
@@ -9588,8 +10901,8 @@ func (ec *executionContext) _Lead_leadSource(ctx context.Context, field graphql.
 			return obj.LeadSource, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.NamedItem) graphql.Marshaler {
-			return ec.marshalONamedItem2ᚖcrmgraphᚋgraphᚋmodelᚐNamedItem(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LeadSource) graphql.Marshaler {
+			return ec.marshalOLeadSource2ᚖcrmgraphᚋgraphᚋmodelᚐLeadSource(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9602,7 +10915,7 @@ func (ec *executionContext) fieldContext_Lead_leadSource(_ context.Context, fiel
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_NamedItem(ctx, field)
+			return ec.childFields_LeadSource(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10085,6 +11398,144 @@ func (ec *executionContext) fieldContext_LeadEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _LeadSource_id(ctx context.Context, field graphql.CollectedField, obj *model.LeadSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadSource_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadSource_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadSource", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _LeadSource_source(ctx context.Context, field graphql.CollectedField, obj *model.LeadSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadSource_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
+			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadSource_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadSource", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _LeadSource_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.LeadSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadSource_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadSource_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadSource", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _LeadSource_name(ctx context.Context, field graphql.CollectedField, obj *model.LeadSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadSource_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadSource_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadSource", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LeadSource_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.LeadSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadSource_sortOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SortOrder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadSource_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadSource", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LeadSource_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.LeadSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadSource_isDefault(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsDefault, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadSource_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadSource", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _LeadStatus_id(ctx context.Context, field graphql.CollectedField, obj *model.LeadStatus) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10105,6 +11556,52 @@ func (ec *executionContext) _LeadStatus_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_LeadStatus_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadStatus", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _LeadStatus_source(ctx context.Context, field graphql.CollectedField, obj *model.LeadStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadStatus_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
+			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadStatus_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadStatus", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _LeadStatus_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.LeadStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadStatus_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadStatus_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadStatus", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
@@ -10152,6 +11649,144 @@ func (ec *executionContext) _LeadStatus_sortOrder(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_LeadStatus_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadStatus", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LostReason_id(ctx context.Context, field graphql.CollectedField, obj *model.LostReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LostReason_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LostReason_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LostReason", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _LostReason_source(ctx context.Context, field graphql.CollectedField, obj *model.LostReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LostReason_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
+			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LostReason_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LostReason", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _LostReason_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.LostReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LostReason_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LostReason_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LostReason", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _LostReason_name(ctx context.Context, field graphql.CollectedField, obj *model.LostReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LostReason_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LostReason_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LostReason", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LostReason_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.LostReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LostReason_sortOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SortOrder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LostReason_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LostReason", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LostReason_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.LostReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LostReason_isDefault(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsDefault, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LostReason_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LostReason", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Member_uid(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
@@ -10948,98 +12583,6 @@ func (ec *executionContext) fieldContext_Mutation_verifyContactChannel(ctx conte
 	return fc, nil
 }
 
-func (ec *executionContext) _NamedItem_id(ctx context.Context, field graphql.CollectedField, obj *model.NamedItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NamedItem_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_NamedItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NamedItem", field, false, false, errors.New("field of type ID does not have child fields"))
-}
-
-func (ec *executionContext) _NamedItem_name(ctx context.Context, field graphql.CollectedField, obj *model.NamedItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NamedItem_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_NamedItem_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NamedItem", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _NamedItem_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.NamedItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NamedItem_sortOrder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SortOrder, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_NamedItem_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NamedItem", field, false, false, errors.New("field of type Int does not have child fields"))
-}
-
-func (ec *executionContext) _NamedItem_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.NamedItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NamedItem_isDefault(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDefault, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_NamedItem_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NamedItem", field, false, false, errors.New("field of type Boolean does not have child fields"))
-}
-
 func (ec *executionContext) _Opportunity_id(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11254,8 +12797,8 @@ func (ec *executionContext) _Opportunity_opportunitySource(ctx context.Context, 
 			return obj.OpportunitySource, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.NamedItem) graphql.Marshaler {
-			return ec.marshalONamedItem2ᚖcrmgraphᚋgraphᚋmodelᚐNamedItem(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OpportunitySource) graphql.Marshaler {
+			return ec.marshalOOpportunitySource2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunitySource(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11268,7 +12811,7 @@ func (ec *executionContext) fieldContext_Opportunity_opportunitySource(_ context
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_NamedItem(ctx, field)
+			return ec.childFields_OpportunitySource(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11497,8 +13040,8 @@ func (ec *executionContext) _Opportunity_lostReason(ctx context.Context, field g
 			return obj.LostReason, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.NamedItem) graphql.Marshaler {
-			return ec.marshalONamedItem2ᚖcrmgraphᚋgraphᚋmodelᚐNamedItem(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LostReason) graphql.Marshaler {
+			return ec.marshalOLostReason2ᚖcrmgraphᚋgraphᚋmodelᚐLostReason(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11511,7 +13054,7 @@ func (ec *executionContext) fieldContext_Opportunity_lostReason(_ context.Contex
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_NamedItem(ctx, field)
+			return ec.childFields_LostReason(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11529,8 +13072,8 @@ func (ec *executionContext) _Opportunity_winReason(ctx context.Context, field gr
 			return obj.WinReason, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.NamedItem) graphql.Marshaler {
-			return ec.marshalONamedItem2ᚖcrmgraphᚋgraphᚋmodelᚐNamedItem(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WinReason) graphql.Marshaler {
+			return ec.marshalOWinReason2ᚖcrmgraphᚋgraphᚋmodelᚐWinReason(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11543,7 +13086,7 @@ func (ec *executionContext) fieldContext_Opportunity_winReason(_ context.Context
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_NamedItem(ctx, field)
+			return ec.childFields_WinReason(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11735,6 +13278,144 @@ func (ec *executionContext) fieldContext_OpportunityEdge_node(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _OpportunitySource_id(ctx context.Context, field graphql.CollectedField, obj *model.OpportunitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpportunitySource_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpportunitySource_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpportunitySource", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _OpportunitySource_source(ctx context.Context, field graphql.CollectedField, obj *model.OpportunitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpportunitySource_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
+			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpportunitySource_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpportunitySource", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _OpportunitySource_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.OpportunitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpportunitySource_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpportunitySource_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpportunitySource", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _OpportunitySource_name(ctx context.Context, field graphql.CollectedField, obj *model.OpportunitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpportunitySource_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpportunitySource_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpportunitySource", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OpportunitySource_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.OpportunitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpportunitySource_sortOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SortOrder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OpportunitySource_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpportunitySource", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _OpportunitySource_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.OpportunitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpportunitySource_isDefault(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsDefault, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OpportunitySource_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpportunitySource", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _OpportunityStatus_id(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityStatus) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11755,6 +13436,52 @@ func (ec *executionContext) _OpportunityStatus_id(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_OpportunityStatus_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpportunityStatus", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _OpportunityStatus_source(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpportunityStatus_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
+			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpportunityStatus_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpportunityStatus", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _OpportunityStatus_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpportunityStatus_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpportunityStatus_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityStatus", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
@@ -11916,6 +13643,52 @@ func (ec *executionContext) _OpportunityType_id(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_OpportunityType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpportunityType", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _OpportunityType_source(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpportunityType_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
+			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpportunityType_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpportunityType", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _OpportunityType_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpportunityType_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpportunityType_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityType", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
@@ -12321,8 +14094,8 @@ func (ec *executionContext) _Order_type(ctx context.Context, field graphql.Colle
 			return ec.Resolvers.Order().Type(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.NamedItem) graphql.Marshaler {
-			return ec.marshalONamedItem2ᚖcrmgraphᚋgraphᚋmodelᚐNamedItem(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderType) graphql.Marshaler {
+			return ec.marshalOOrderType2ᚖcrmgraphᚋgraphᚋmodelᚐOrderType(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12335,7 +14108,7 @@ func (ec *executionContext) fieldContext_Order_type(_ context.Context, field gra
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_NamedItem(ctx, field)
+			return ec.childFields_OrderType(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12417,8 +14190,8 @@ func (ec *executionContext) _Order_deliveryType(ctx context.Context, field graph
 			return ec.Resolvers.Order().DeliveryType(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.NamedItem) graphql.Marshaler {
-			return ec.marshalONamedItem2ᚖcrmgraphᚋgraphᚋmodelᚐNamedItem(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeliveryType) graphql.Marshaler {
+			return ec.marshalODeliveryType2ᚖcrmgraphᚋgraphᚋmodelᚐDeliveryType(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12431,7 +14204,7 @@ func (ec *executionContext) fieldContext_Order_deliveryType(_ context.Context, f
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_NamedItem(ctx, field)
+			return ec.childFields_DeliveryType(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13181,6 +14954,52 @@ func (ec *executionContext) fieldContext_OrderStatus_id(_ context.Context, field
 	return graphql.NewScalarFieldContext("OrderStatus", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _OrderStatus_source(ctx context.Context, field graphql.CollectedField, obj *model.OrderStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderStatus_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
+			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderStatus_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderStatus", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _OrderStatus_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.OrderStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderStatus_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderStatus_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderStatus", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _OrderStatus_name(ctx context.Context, field graphql.CollectedField, obj *model.OrderStatus) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13248,6 +15067,144 @@ func (ec *executionContext) _OrderStatus_isDefault(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_OrderStatus_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderStatus", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _OrderType_id(ctx context.Context, field graphql.CollectedField, obj *model.OrderType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderType_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderType", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _OrderType_source(ctx context.Context, field graphql.CollectedField, obj *model.OrderType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderType_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
+			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderType_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderType", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _OrderType_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.OrderType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderType_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderType_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderType", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _OrderType_name(ctx context.Context, field graphql.CollectedField, obj *model.OrderType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderType_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderType", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OrderType_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.OrderType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderType_sortOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SortOrder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrderType_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderType", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _OrderType_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.OrderType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderType_isDefault(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsDefault, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrderType_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderType", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -13362,6 +15319,52 @@ func (ec *executionContext) _PaymentTerm_id(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_PaymentTerm_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentTerm", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _PaymentTerm_source(ctx context.Context, field graphql.CollectedField, obj *model.PaymentTerm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentTerm_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
+			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentTerm_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentTerm", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _PaymentTerm_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.PaymentTerm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentTerm_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentTerm_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PaymentTerm", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
@@ -14334,8 +16337,8 @@ func (ec *executionContext) _ReferenceData_opportunitySources(ctx context.Contex
 			return ec.Resolvers.ReferenceData().OpportunitySources(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.NamedItem) graphql.Marshaler {
-			return ec.marshalNNamedItem2ᚕᚖcrmgraphᚋgraphᚋmodelᚐNamedItemᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OpportunitySource) graphql.Marshaler {
+			return ec.marshalNOpportunitySource2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOpportunitySourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14348,7 +16351,7 @@ func (ec *executionContext) fieldContext_ReferenceData_opportunitySources(_ cont
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_NamedItem(ctx, field)
+			return ec.childFields_OpportunitySource(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14366,8 +16369,8 @@ func (ec *executionContext) _ReferenceData_lostReasons(ctx context.Context, fiel
 			return ec.Resolvers.ReferenceData().LostReasons(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.NamedItem) graphql.Marshaler {
-			return ec.marshalNNamedItem2ᚕᚖcrmgraphᚋgraphᚋmodelᚐNamedItemᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LostReason) graphql.Marshaler {
+			return ec.marshalNLostReason2ᚕᚖcrmgraphᚋgraphᚋmodelᚐLostReasonᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14380,7 +16383,7 @@ func (ec *executionContext) fieldContext_ReferenceData_lostReasons(_ context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_NamedItem(ctx, field)
+			return ec.childFields_LostReason(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14398,8 +16401,8 @@ func (ec *executionContext) _ReferenceData_winReasons(ctx context.Context, field
 			return ec.Resolvers.ReferenceData().WinReasons(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.NamedItem) graphql.Marshaler {
-			return ec.marshalNNamedItem2ᚕᚖcrmgraphᚋgraphᚋmodelᚐNamedItemᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.WinReason) graphql.Marshaler {
+			return ec.marshalNWinReason2ᚕᚖcrmgraphᚋgraphᚋmodelᚐWinReasonᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14412,7 +16415,7 @@ func (ec *executionContext) fieldContext_ReferenceData_winReasons(_ context.Cont
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_NamedItem(ctx, field)
+			return ec.childFields_WinReason(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14462,8 +16465,8 @@ func (ec *executionContext) _ReferenceData_orderTypes(ctx context.Context, field
 			return ec.Resolvers.ReferenceData().OrderTypes(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.NamedItem) graphql.Marshaler {
-			return ec.marshalNNamedItem2ᚕᚖcrmgraphᚋgraphᚋmodelᚐNamedItemᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrderType) graphql.Marshaler {
+			return ec.marshalNOrderType2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOrderTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14476,7 +16479,7 @@ func (ec *executionContext) fieldContext_ReferenceData_orderTypes(_ context.Cont
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_NamedItem(ctx, field)
+			return ec.childFields_OrderType(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14526,8 +16529,8 @@ func (ec *executionContext) _ReferenceData_deliveryTypes(ctx context.Context, fi
 			return ec.Resolvers.ReferenceData().DeliveryTypes(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.NamedItem) graphql.Marshaler {
-			return ec.marshalNNamedItem2ᚕᚖcrmgraphᚋgraphᚋmodelᚐNamedItemᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DeliveryType) graphql.Marshaler {
+			return ec.marshalNDeliveryType2ᚕᚖcrmgraphᚋgraphᚋmodelᚐDeliveryTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14540,7 +16543,7 @@ func (ec *executionContext) fieldContext_ReferenceData_deliveryTypes(_ context.C
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_NamedItem(ctx, field)
+			return ec.childFields_DeliveryType(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14706,6 +16709,38 @@ func (ec *executionContext) fieldContext_ReviewChangeRequestPayload_changeReques
 	return fc, nil
 }
 
+func (ec *executionContext) _ReviewChangeRequestPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ReviewChangeRequestPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewChangeRequestPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewChangeRequestPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReviewChangeRequestPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Stage_id(ctx context.Context, field graphql.CollectedField, obj *model.Stage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14726,6 +16761,52 @@ func (ec *executionContext) _Stage_id(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Stage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Stage", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Stage_source(ctx context.Context, field graphql.CollectedField, obj *model.Stage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stage_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
+			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stage_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Stage", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _Stage_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.Stage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stage_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stage_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stage", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
@@ -15349,6 +17430,38 @@ func (ec *executionContext) fieldContext_UpdateAccountPayload_account(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _UpdateAccountPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateAccountPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateAccountPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateAccountPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateContactDetailsPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactDetailsPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15436,6 +17549,38 @@ func (ec *executionContext) fieldContext_UpdateContactDetailsPayload_changeReque
 	return fc, nil
 }
 
+func (ec *executionContext) _UpdateContactDetailsPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactDetailsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateContactDetailsPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateContactDetailsPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateContactDetailsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateContactPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15463,6 +17608,38 @@ func (ec *executionContext) fieldContext_UpdateContactPayload_contact(_ context.
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateContactPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateContactPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateContactPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateContactPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15500,6 +17677,38 @@ func (ec *executionContext) fieldContext_UpdateContactUsernamePayload_contact(_ 
 	return fc, nil
 }
 
+func (ec *executionContext) _UpdateContactUsernamePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactUsernamePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateContactUsernamePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateContactUsernamePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateContactUsernamePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateLeadPayload_lead(ctx context.Context, field graphql.CollectedField, obj *model.UpdateLeadPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15527,6 +17736,38 @@ func (ec *executionContext) fieldContext_UpdateLeadPayload_lead(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Lead(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateLeadPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateLeadPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateLeadPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateLeadPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateLeadPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15564,6 +17805,38 @@ func (ec *executionContext) fieldContext_UpdateOpportunityPayload_opportunity(_ 
 	return fc, nil
 }
 
+func (ec *executionContext) _UpdateOpportunityPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateOpportunityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateOpportunityPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateOpportunityPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateOpportunityPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateOrderPayload_order(ctx context.Context, field graphql.CollectedField, obj *model.UpdateOrderPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15596,6 +17869,38 @@ func (ec *executionContext) fieldContext_UpdateOrderPayload_order(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _UpdateOrderPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateOrderPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateOrderPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateOrderPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateOrderPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateStagePayload_stage(ctx context.Context, field graphql.CollectedField, obj *model.UpdateStagePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15623,6 +17928,38 @@ func (ec *executionContext) fieldContext_UpdateStagePayload_stage(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Stage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateStagePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateStagePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateStagePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateStagePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateStagePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15881,6 +18218,75 @@ func (ec *executionContext) fieldContext_User_active(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("User", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserError_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UserError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _UserError_message(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _VerifyContactChannelPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.VerifyContactChannelPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15911,6 +18317,176 @@ func (ec *executionContext) fieldContext_VerifyContactChannelPayload_contact(_ c
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _VerifyContactChannelPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.VerifyContactChannelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerifyContactChannelPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerifyContactChannelPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VerifyContactChannelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WinReason_id(ctx context.Context, field graphql.CollectedField, obj *model.WinReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WinReason_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WinReason_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WinReason", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _WinReason_source(ctx context.Context, field graphql.CollectedField, obj *model.WinReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WinReason_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
+			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WinReason_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WinReason", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _WinReason_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.WinReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WinReason_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WinReason_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WinReason", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _WinReason_name(ctx context.Context, field graphql.CollectedField, obj *model.WinReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WinReason_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WinReason_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WinReason", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _WinReason_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.WinReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WinReason_sortOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SortOrder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WinReason_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WinReason", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _WinReason_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.WinReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WinReason_isDefault(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsDefault, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WinReason_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WinReason", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -18615,10 +21191,107 @@ func (ec *executionContext) unmarshalInputVerifyContactChannelInput(ctx context.
 
 // region    ************************** interface.gotpl ***************************
 
+func (ec *executionContext) _NamedItem(ctx context.Context, sel ast.SelectionSet, obj model.NamedItem) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.WinReason:
+		return ec._WinReason(ctx, sel, &obj)
+	case *model.WinReason:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._WinReason(ctx, sel, obj)
+	case model.OrderType:
+		return ec._OrderType(ctx, sel, &obj)
+	case *model.OrderType:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._OrderType(ctx, sel, obj)
+	case model.OpportunitySource:
+		return ec._OpportunitySource(ctx, sel, &obj)
+	case *model.OpportunitySource:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._OpportunitySource(ctx, sel, obj)
+	case model.LostReason:
+		return ec._LostReason(ctx, sel, &obj)
+	case *model.LostReason:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LostReason(ctx, sel, obj)
+	case model.LeadSource:
+		return ec._LeadSource(ctx, sel, &obj)
+	case *model.LeadSource:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LeadSource(ctx, sel, obj)
+	case model.DeliveryType:
+		return ec._DeliveryType(ctx, sel, &obj)
+	case *model.DeliveryType:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DeliveryType(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of NamedItem must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj model.Node) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case model.WinReason:
+		return ec._WinReason(ctx, sel, &obj)
+	case *model.WinReason:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._WinReason(ctx, sel, obj)
+	case model.OrderType:
+		return ec._OrderType(ctx, sel, &obj)
+	case *model.OrderType:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._OrderType(ctx, sel, obj)
+	case model.OpportunitySource:
+		return ec._OpportunitySource(ctx, sel, &obj)
+	case *model.OpportunitySource:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._OpportunitySource(ctx, sel, obj)
+	case model.LostReason:
+		return ec._LostReason(ctx, sel, &obj)
+	case *model.LostReason:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LostReason(ctx, sel, obj)
+	case model.LeadSource:
+		return ec._LeadSource(ctx, sel, &obj)
+	case *model.LeadSource:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LeadSource(ctx, sel, obj)
+	case model.DeliveryType:
+		return ec._DeliveryType(ctx, sel, &obj)
+	case *model.DeliveryType:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DeliveryType(ctx, sel, obj)
 	case model.User:
 		return ec._User(ctx, sel, &obj)
 	case *model.User:
@@ -18633,6 +21306,27 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._SupportCustomer(ctx, sel, obj)
+	case model.Stage:
+		return ec._Stage(ctx, sel, &obj)
+	case *model.Stage:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Stage(ctx, sel, obj)
+	case model.PaymentTerm:
+		return ec._PaymentTerm(ctx, sel, &obj)
+	case *model.PaymentTerm:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PaymentTerm(ctx, sel, obj)
+	case model.OrderStatus:
+		return ec._OrderStatus(ctx, sel, &obj)
+	case *model.OrderStatus:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._OrderStatus(ctx, sel, obj)
 	case model.Order:
 		return ec._Order(ctx, sel, &obj)
 	case *model.Order:
@@ -18640,6 +21334,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Order(ctx, sel, obj)
+	case model.OpportunityType:
+		return ec._OpportunityType(ctx, sel, &obj)
+	case *model.OpportunityType:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._OpportunityType(ctx, sel, obj)
+	case model.OpportunityStatus:
+		return ec._OpportunityStatus(ctx, sel, &obj)
+	case *model.OpportunityStatus:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._OpportunityStatus(ctx, sel, obj)
 	case model.Opportunity:
 		return ec._Opportunity(ctx, sel, &obj)
 	case *model.Opportunity:
@@ -18647,6 +21355,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Opportunity(ctx, sel, obj)
+	case model.LeadStatus:
+		return ec._LeadStatus(ctx, sel, &obj)
+	case *model.LeadStatus:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LeadStatus(ctx, sel, obj)
 	case model.Lead:
 		return ec._Lead(ctx, sel, &obj)
 	case *model.Lead:
@@ -18654,6 +21369,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Lead(ctx, sel, obj)
+	case model.DeliveryTerm:
+		return ec._DeliveryTerm(ctx, sel, &obj)
+	case *model.DeliveryTerm:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DeliveryTerm(ctx, sel, obj)
 	case model.Contact:
 		return ec._Contact(ctx, sel, &obj)
 	case *model.Contact:
@@ -18668,6 +21390,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._ChangeRequest(ctx, sel, obj)
+	case model.AccountType:
+		return ec._AccountType(ctx, sel, &obj)
+	case *model.AccountType:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AccountType(ctx, sel, obj)
 	case model.Account:
 		return ec._Account(ctx, sel, &obj)
 	case *model.Account:
@@ -19244,7 +21973,7 @@ func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
-var accountTypeImplementors = []string{"AccountType"}
+var accountTypeImplementors = []string{"AccountType", "Node"}
 
 func (ec *executionContext) _AccountType(ctx context.Context, sel ast.SelectionSet, obj *model.AccountType) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountTypeImplementors)
@@ -19258,6 +21987,16 @@ func (ec *executionContext) _AccountType(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = graphql.MarshalString("AccountType")
 		case "id":
 			out.Values[i] = ec._AccountType_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._AccountType_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceId":
+			out.Values[i] = ec._AccountType_sourceId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19395,6 +22134,11 @@ func (ec *executionContext) _CancelChangeRequestPayload(ctx context.Context, sel
 		case "changeRequest":
 			out.Values[i] = ec._CancelChangeRequestPayload_changeRequest(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CancelChangeRequestPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -20530,6 +23274,11 @@ func (ec *executionContext) _CreateAccountPayload(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "userErrors":
+			out.Values[i] = ec._CreateAccountPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20566,6 +23315,11 @@ func (ec *executionContext) _CreateContactPayload(ctx context.Context, sel ast.S
 		case "contact":
 			out.Values[i] = ec._CreateContactPayload_contact(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CreateContactPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -20606,6 +23360,11 @@ func (ec *executionContext) _CreateLeadPayload(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "userErrors":
+			out.Values[i] = ec._CreateLeadPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20642,6 +23401,11 @@ func (ec *executionContext) _CreateOpportunityPayload(ctx context.Context, sel a
 		case "opportunity":
 			out.Values[i] = ec._CreateOpportunityPayload_opportunity(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CreateOpportunityPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -20682,6 +23446,11 @@ func (ec *executionContext) _CreateOrderPayload(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "userErrors":
+			out.Values[i] = ec._CreateOrderPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20720,6 +23489,11 @@ func (ec *executionContext) _CreateStagePayload(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "userErrors":
+			out.Values[i] = ec._CreateStagePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20741,7 +23515,7 @@ func (ec *executionContext) _CreateStagePayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
-var deliveryTermImplementors = []string{"DeliveryTerm"}
+var deliveryTermImplementors = []string{"DeliveryTerm", "Node"}
 
 func (ec *executionContext) _DeliveryTerm(ctx context.Context, sel ast.SelectionSet, obj *model.DeliveryTerm) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, deliveryTermImplementors)
@@ -20758,6 +23532,16 @@ func (ec *executionContext) _DeliveryTerm(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "source":
+			out.Values[i] = ec._DeliveryTerm_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceId":
+			out.Values[i] = ec._DeliveryTerm_sourceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "name":
 			out.Values[i] = ec._DeliveryTerm_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -20770,6 +23554,69 @@ func (ec *executionContext) _DeliveryTerm(ctx context.Context, sel ast.Selection
 			}
 		case "isDefault":
 			out.Values[i] = ec._DeliveryTerm_isDefault(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var deliveryTypeImplementors = []string{"DeliveryType", "Node", "NamedItem"}
+
+func (ec *executionContext) _DeliveryType(ctx context.Context, sel ast.SelectionSet, obj *model.DeliveryType) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deliveryTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeliveryType")
+		case "id":
+			out.Values[i] = ec._DeliveryType_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._DeliveryType_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceId":
+			out.Values[i] = ec._DeliveryType_sourceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._DeliveryType_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sortOrder":
+			out.Values[i] = ec._DeliveryType_sortOrder(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isDefault":
+			out.Values[i] = ec._DeliveryType_isDefault(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -21294,7 +24141,70 @@ func (ec *executionContext) _LeadEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
-var leadStatusImplementors = []string{"LeadStatus"}
+var leadSourceImplementors = []string{"LeadSource", "Node", "NamedItem"}
+
+func (ec *executionContext) _LeadSource(ctx context.Context, sel ast.SelectionSet, obj *model.LeadSource) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadSourceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadSource")
+		case "id":
+			out.Values[i] = ec._LeadSource_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._LeadSource_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceId":
+			out.Values[i] = ec._LeadSource_sourceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._LeadSource_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sortOrder":
+			out.Values[i] = ec._LeadSource_sortOrder(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isDefault":
+			out.Values[i] = ec._LeadSource_isDefault(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var leadStatusImplementors = []string{"LeadStatus", "Node"}
 
 func (ec *executionContext) _LeadStatus(ctx context.Context, sel ast.SelectionSet, obj *model.LeadStatus) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, leadStatusImplementors)
@@ -21311,6 +24221,16 @@ func (ec *executionContext) _LeadStatus(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "source":
+			out.Values[i] = ec._LeadStatus_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceId":
+			out.Values[i] = ec._LeadStatus_sourceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "name":
 			out.Values[i] = ec._LeadStatus_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21318,6 +24238,69 @@ func (ec *executionContext) _LeadStatus(ctx context.Context, sel ast.SelectionSe
 			}
 		case "sortOrder":
 			out.Values[i] = ec._LeadStatus_sortOrder(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var lostReasonImplementors = []string{"LostReason", "Node", "NamedItem"}
+
+func (ec *executionContext) _LostReason(ctx context.Context, sel ast.SelectionSet, obj *model.LostReason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lostReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LostReason")
+		case "id":
+			out.Values[i] = ec._LostReason_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._LostReason_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceId":
+			out.Values[i] = ec._LostReason_sourceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._LostReason_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sortOrder":
+			out.Values[i] = ec._LostReason_sortOrder(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isDefault":
+			out.Values[i] = ec._LostReason_isDefault(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -21522,59 +24505,6 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 				return ec._Mutation_verifyContactChannel(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
-	return out
-}
-
-var namedItemImplementors = []string{"NamedItem"}
-
-func (ec *executionContext) _NamedItem(ctx context.Context, sel ast.SelectionSet, obj *model.NamedItem) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, namedItemImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("NamedItem")
-		case "id":
-			out.Values[i] = ec._NamedItem_id(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "name":
-			out.Values[i] = ec._NamedItem_name(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "sortOrder":
-			out.Values[i] = ec._NamedItem_sortOrder(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "isDefault":
-			out.Values[i] = ec._NamedItem_isDefault(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -22020,7 +24950,70 @@ func (ec *executionContext) _OpportunityEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
-var opportunityStatusImplementors = []string{"OpportunityStatus"}
+var opportunitySourceImplementors = []string{"OpportunitySource", "Node", "NamedItem"}
+
+func (ec *executionContext) _OpportunitySource(ctx context.Context, sel ast.SelectionSet, obj *model.OpportunitySource) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, opportunitySourceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpportunitySource")
+		case "id":
+			out.Values[i] = ec._OpportunitySource_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._OpportunitySource_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceId":
+			out.Values[i] = ec._OpportunitySource_sourceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._OpportunitySource_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sortOrder":
+			out.Values[i] = ec._OpportunitySource_sortOrder(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isDefault":
+			out.Values[i] = ec._OpportunitySource_isDefault(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var opportunityStatusImplementors = []string{"OpportunityStatus", "Node"}
 
 func (ec *executionContext) _OpportunityStatus(ctx context.Context, sel ast.SelectionSet, obj *model.OpportunityStatus) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, opportunityStatusImplementors)
@@ -22034,6 +25027,16 @@ func (ec *executionContext) _OpportunityStatus(ctx context.Context, sel ast.Sele
 			out.Values[i] = graphql.MarshalString("OpportunityStatus")
 		case "id":
 			out.Values[i] = ec._OpportunityStatus_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._OpportunityStatus_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceId":
+			out.Values[i] = ec._OpportunityStatus_sourceId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22088,7 +25091,7 @@ func (ec *executionContext) _OpportunityStatus(ctx context.Context, sel ast.Sele
 	return out
 }
 
-var opportunityTypeImplementors = []string{"OpportunityType"}
+var opportunityTypeImplementors = []string{"OpportunityType", "Node"}
 
 func (ec *executionContext) _OpportunityType(ctx context.Context, sel ast.SelectionSet, obj *model.OpportunityType) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, opportunityTypeImplementors)
@@ -22102,6 +25105,16 @@ func (ec *executionContext) _OpportunityType(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("OpportunityType")
 		case "id":
 			out.Values[i] = ec._OpportunityType_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._OpportunityType_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceId":
+			out.Values[i] = ec._OpportunityType_sourceId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22795,7 +25808,7 @@ func (ec *executionContext) _OrderRow(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
-var orderStatusImplementors = []string{"OrderStatus"}
+var orderStatusImplementors = []string{"OrderStatus", "Node"}
 
 func (ec *executionContext) _OrderStatus(ctx context.Context, sel ast.SelectionSet, obj *model.OrderStatus) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, orderStatusImplementors)
@@ -22812,6 +25825,16 @@ func (ec *executionContext) _OrderStatus(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "source":
+			out.Values[i] = ec._OrderStatus_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceId":
+			out.Values[i] = ec._OrderStatus_sourceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "name":
 			out.Values[i] = ec._OrderStatus_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22824,6 +25847,69 @@ func (ec *executionContext) _OrderStatus(ctx context.Context, sel ast.SelectionS
 			}
 		case "isDefault":
 			out.Values[i] = ec._OrderStatus_isDefault(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var orderTypeImplementors = []string{"OrderType", "Node", "NamedItem"}
+
+func (ec *executionContext) _OrderType(ctx context.Context, sel ast.SelectionSet, obj *model.OrderType) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orderTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrderType")
+		case "id":
+			out.Values[i] = ec._OrderType_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._OrderType_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceId":
+			out.Values[i] = ec._OrderType_sourceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._OrderType_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sortOrder":
+			out.Values[i] = ec._OrderType_sortOrder(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isDefault":
+			out.Values[i] = ec._OrderType_isDefault(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -22901,7 +25987,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
-var paymentTermImplementors = []string{"PaymentTerm"}
+var paymentTermImplementors = []string{"PaymentTerm", "Node"}
 
 func (ec *executionContext) _PaymentTerm(ctx context.Context, sel ast.SelectionSet, obj *model.PaymentTerm) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, paymentTermImplementors)
@@ -22915,6 +26001,16 @@ func (ec *executionContext) _PaymentTerm(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = graphql.MarshalString("PaymentTerm")
 		case "id":
 			out.Values[i] = ec._PaymentTerm_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._PaymentTerm_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceId":
+			out.Values[i] = ec._PaymentTerm_sourceId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -23904,6 +27000,11 @@ func (ec *executionContext) _ReviewChangeRequestPayload(ctx context.Context, sel
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "userErrors":
+			out.Values[i] = ec._ReviewChangeRequestPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23925,7 +27026,7 @@ func (ec *executionContext) _ReviewChangeRequestPayload(ctx context.Context, sel
 	return out
 }
 
-var stageImplementors = []string{"Stage"}
+var stageImplementors = []string{"Stage", "Node"}
 
 func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, obj *model.Stage) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, stageImplementors)
@@ -23939,6 +27040,16 @@ func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, ob
 			out.Values[i] = graphql.MarshalString("Stage")
 		case "id":
 			out.Values[i] = ec._Stage_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._Stage_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceId":
+			out.Values[i] = ec._Stage_sourceId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -24199,6 +27310,11 @@ func (ec *executionContext) _UpdateAccountPayload(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "userErrors":
+			out.Values[i] = ec._UpdateAccountPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24247,6 +27363,11 @@ func (ec *executionContext) _UpdateContactDetailsPayload(ctx context.Context, se
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "userErrors":
+			out.Values[i] = ec._UpdateContactDetailsPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24283,6 +27404,11 @@ func (ec *executionContext) _UpdateContactPayload(ctx context.Context, sel ast.S
 		case "contact":
 			out.Values[i] = ec._UpdateContactPayload_contact(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._UpdateContactPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -24323,6 +27449,11 @@ func (ec *executionContext) _UpdateContactUsernamePayload(ctx context.Context, s
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "userErrors":
+			out.Values[i] = ec._UpdateContactUsernamePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24359,6 +27490,11 @@ func (ec *executionContext) _UpdateLeadPayload(ctx context.Context, sel ast.Sele
 		case "lead":
 			out.Values[i] = ec._UpdateLeadPayload_lead(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._UpdateLeadPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -24399,6 +27535,11 @@ func (ec *executionContext) _UpdateOpportunityPayload(ctx context.Context, sel a
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "userErrors":
+			out.Values[i] = ec._UpdateOpportunityPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24437,6 +27578,11 @@ func (ec *executionContext) _UpdateOrderPayload(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "userErrors":
+			out.Values[i] = ec._UpdateOrderPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24473,6 +27619,11 @@ func (ec *executionContext) _UpdateStagePayload(ctx context.Context, sel ast.Sel
 		case "stage":
 			out.Values[i] = ec._UpdateStagePayload_stage(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._UpdateStagePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -24584,6 +27735,54 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var userErrorImplementors = []string{"UserError"}
+
+func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet, obj *model.UserError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserError")
+		case "field":
+			out.Values[i] = ec._UserError_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._UserError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._UserError_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var verifyContactChannelPayloadImplementors = []string{"VerifyContactChannelPayload"}
 
 func (ec *executionContext) _VerifyContactChannelPayload(ctx context.Context, sel ast.SelectionSet, obj *model.VerifyContactChannelPayload) graphql.Marshaler {
@@ -24598,6 +27797,74 @@ func (ec *executionContext) _VerifyContactChannelPayload(ctx context.Context, se
 			out.Values[i] = graphql.MarshalString("VerifyContactChannelPayload")
 		case "contact":
 			out.Values[i] = ec._VerifyContactChannelPayload_contact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._VerifyContactChannelPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var winReasonImplementors = []string{"WinReason", "Node", "NamedItem"}
+
+func (ec *executionContext) _WinReason(ctx context.Context, sel ast.SelectionSet, obj *model.WinReason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, winReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WinReason")
+		case "id":
+			out.Values[i] = ec._WinReason_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._WinReason_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceId":
+			out.Values[i] = ec._WinReason_sourceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._WinReason_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sortOrder":
+			out.Values[i] = ec._WinReason_sortOrder(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isDefault":
+			out.Values[i] = ec._WinReason_isDefault(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -25409,6 +28676,32 @@ func (ec *executionContext) marshalNDeliveryTerm2ᚖcrmgraphᚋgraphᚋmodelᚐD
 	return ec._DeliveryTerm(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDeliveryType2ᚕᚖcrmgraphᚋgraphᚋmodelᚐDeliveryTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DeliveryType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeliveryType2ᚖcrmgraphᚋgraphᚋmodelᚐDeliveryType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDeliveryType2ᚖcrmgraphᚋgraphᚋmodelᚐDeliveryType(ctx context.Context, sel ast.SelectionSet, v *model.DeliveryType) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DeliveryType(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNExternalId2ᚕᚖcrmgraphᚋgraphᚋmodelᚐExternalIDᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ExternalID) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -25605,11 +28898,11 @@ func (ec *executionContext) marshalNLeadStatus2ᚖcrmgraphᚋgraphᚋmodelᚐLea
 	return ec._LeadStatus(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNamedItem2ᚕᚖcrmgraphᚋgraphᚋmodelᚐNamedItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NamedItem) graphql.Marshaler {
+func (ec *executionContext) marshalNLostReason2ᚕᚖcrmgraphᚋgraphᚋmodelᚐLostReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LostReason) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNamedItem2ᚖcrmgraphᚋgraphᚋmodelᚐNamedItem(ctx, sel, v[i])
+		return ec.marshalNLostReason2ᚖcrmgraphᚋgraphᚋmodelᚐLostReason(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -25621,14 +28914,14 @@ func (ec *executionContext) marshalNNamedItem2ᚕᚖcrmgraphᚋgraphᚋmodelᚐN
 	return ret
 }
 
-func (ec *executionContext) marshalNNamedItem2ᚖcrmgraphᚋgraphᚋmodelᚐNamedItem(ctx context.Context, sel ast.SelectionSet, v *model.NamedItem) graphql.Marshaler {
+func (ec *executionContext) marshalNLostReason2ᚖcrmgraphᚋgraphᚋmodelᚐLostReason(ctx context.Context, sel ast.SelectionSet, v *model.LostReason) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
 		}
 		return graphql.Null
 	}
-	return ec._NamedItem(ctx, sel, v)
+	return ec._LostReason(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2ᚕcrmgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -25680,6 +28973,32 @@ func (ec *executionContext) marshalNOpportunityEdge2ᚖcrmgraphᚋgraphᚋmodel�
 func (ec *executionContext) unmarshalNOpportunityInput2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunityInput(ctx context.Context, v any) (*model.OpportunityInput, error) {
 	res, err := ec.unmarshalInputOpportunityInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOpportunitySource2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOpportunitySourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OpportunitySource) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOpportunitySource2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunitySource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOpportunitySource2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunitySource(ctx context.Context, sel ast.SelectionSet, v *model.OpportunitySource) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OpportunitySource(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOpportunityStatus2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOpportunityStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OpportunityStatus) graphql.Marshaler {
@@ -25830,6 +29149,32 @@ func (ec *executionContext) marshalNOrderStatus2ᚖcrmgraphᚋgraphᚋmodelᚐOr
 		return graphql.Null
 	}
 	return ec._OrderStatus(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOrderType2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOrderTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrderType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrderType2ᚖcrmgraphᚋgraphᚋmodelᚐOrderType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOrderType2ᚖcrmgraphᚋgraphᚋmodelᚐOrderType(ctx context.Context, sel ast.SelectionSet, v *model.OrderType) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OrderType(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -26135,6 +29480,32 @@ func (ec *executionContext) marshalNUpdateStagePayload2ᚖcrmgraphᚋgraphᚋmod
 	return ec._UpdateStagePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUserError2ᚖcrmgraphᚋgraphᚋmodelᚐUserError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUserError2ᚖcrmgraphᚋgraphᚋmodelᚐUserError(ctx context.Context, sel ast.SelectionSet, v *model.UserError) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UserError(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNVerificationChannel2crmgraphᚋgraphᚋmodelᚐVerificationChannel(ctx context.Context, v any) (model.VerificationChannel, error) {
 	var res model.VerificationChannel
 	err := res.UnmarshalGQL(v)
@@ -26158,6 +29529,32 @@ func (ec *executionContext) marshalNVerifyContactChannelPayload2ᚖcrmgraphᚋgr
 		return graphql.Null
 	}
 	return ec._VerifyContactChannelPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWinReason2ᚕᚖcrmgraphᚋgraphᚋmodelᚐWinReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.WinReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWinReason2ᚖcrmgraphᚋgraphᚋmodelᚐWinReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWinReason2ᚖcrmgraphᚋgraphᚋmodelᚐWinReason(ctx context.Context, sel ast.SelectionSet, v *model.WinReason) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WinReason(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -26518,6 +29915,13 @@ func (ec *executionContext) marshalODeliveryTerm2ᚖcrmgraphᚋgraphᚋmodelᚐD
 	return ec._DeliveryTerm(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalODeliveryType2ᚖcrmgraphᚋgraphᚋmodelᚐDeliveryType(ctx context.Context, sel ast.SelectionSet, v *model.DeliveryType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeliveryType(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -26646,6 +30050,13 @@ func (ec *executionContext) unmarshalOLeadFilter2ᚖcrmgraphᚋgraphᚋmodelᚐL
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOLeadSource2ᚖcrmgraphᚋgraphᚋmodelᚐLeadSource(ctx context.Context, sel ast.SelectionSet, v *model.LeadSource) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeadSource(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOLeadStatus2ᚖcrmgraphᚋgraphᚋmodelᚐLeadStatus(ctx context.Context, sel ast.SelectionSet, v *model.LeadStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -26653,18 +30064,18 @@ func (ec *executionContext) marshalOLeadStatus2ᚖcrmgraphᚋgraphᚋmodelᚐLea
 	return ec._LeadStatus(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOLostReason2ᚖcrmgraphᚋgraphᚋmodelᚐLostReason(ctx context.Context, sel ast.SelectionSet, v *model.LostReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LostReason(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOMember2ᚖcrmgraphᚋgraphᚋmodelᚐMember(ctx context.Context, sel ast.SelectionSet, v *model.Member) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Member(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalONamedItem2ᚖcrmgraphᚋgraphᚋmodelᚐNamedItem(ctx context.Context, sel ast.SelectionSet, v *model.NamedItem) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._NamedItem(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalONode2crmgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -26694,6 +30105,13 @@ func (ec *executionContext) unmarshalOOpportunityFilter2ᚖcrmgraphᚋgraphᚋmo
 	}
 	res, err := ec.unmarshalInputOpportunityFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOpportunitySource2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunitySource(ctx context.Context, sel ast.SelectionSet, v *model.OpportunitySource) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OpportunitySource(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOOpportunityStatus2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunityStatus(ctx context.Context, sel ast.SelectionSet, v *model.OpportunityStatus) graphql.Marshaler {
@@ -26754,6 +30172,13 @@ func (ec *executionContext) marshalOOrderStatus2ᚖcrmgraphᚋgraphᚋmodelᚐOr
 		return graphql.Null
 	}
 	return ec._OrderStatus(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOOrderType2ᚖcrmgraphᚋgraphᚋmodelᚐOrderType(ctx context.Context, sel ast.SelectionSet, v *model.OrderType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OrderType(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOPaymentTerm2ᚖcrmgraphᚋgraphᚋmodelᚐPaymentTerm(ctx context.Context, sel ast.SelectionSet, v *model.PaymentTerm) graphql.Marshaler {
@@ -26909,6 +30334,13 @@ func (ec *executionContext) marshalOUser2ᚖcrmgraphᚋgraphᚋmodelᚐUser(ctx 
 		return graphql.Null
 	}
 	return ec._User(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOWinReason2ᚖcrmgraphᚋgraphᚋmodelᚐWinReason(ctx context.Context, sel ast.SelectionSet, v *model.WinReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._WinReason(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -381,10 +381,10 @@ func callTable() map[string]pricer {
 		"Order.opportunity": cirrusOnly(byID, cirrusRecord),
 		// An order embeds {id,name}; the reference list (read once) adds the rest.
 		"Order.status":       referenceList("OrderStatus", "cirrus/orderStatuses"),
-		"Order.type":         referenceList("NamedItem", "cirrus/orderTypes"),
+		"Order.type":         referenceList("OrderType", "cirrus/orderTypes"),
 		"Order.deliveryTerm": referenceList("DeliveryTerm", "cirrus/deliveryTerms"),
 		"Order.paymentTerm":  referenceList("PaymentTerm", "cirrus/paymentTerms"),
-		"Order.deliveryType": referenceList("NamedItem", "cirrus/deliveryTypes"),
+		"Order.deliveryType": referenceList("DeliveryType", "cirrus/deliveryTypes"),
 
 		"Lead.stage": func(f limits.Field) limits.Price {
 			if !f.Sources.Has(fromCone) {
@@ -539,7 +539,8 @@ type nodeKey struct {
 }
 
 // nodesPrice prices node lookups as queueNode makes them: Cirrus, client-data and
-// Apideck fan out one call per id; ConeCRM batches MaxFilterIDs ids per call and type.
+// Apideck fan out one call per id; ConeCRM batches MaxFilterIDs ids per call and type;
+// reference items read their list once per type (a lead source once per id).
 // An id that does not decode, or names nothing queueNode can load, costs nothing (it
 // fails as BAD_USER_INPUT or NOT_FOUND).
 func nodesPrice(ids []any) limits.Price {
@@ -553,7 +554,7 @@ func nodesPrice(ids []any) limits.Price {
 	for _, v := range ids {
 		id, _ := v.(string)
 		p, err := model.ParseGlobalID(id)
-		if err != nil || !loadable(p) {
+		if err != nil || !loadable(p) && !isReference(p) {
 			continue
 		}
 		k := nodeKey{p.Type, p.Source, p.SourceID}
@@ -574,7 +575,10 @@ func nodesPrice(ids []any) limits.Price {
 	for _, g := range order {
 		n := counts[g]
 		calls := float64(n)
-		if g.source == model.SourceCone {
+		switch {
+		case isReference(model.ParsedID{Type: g.typ, Source: g.source}) && g.typ != typename[model.LeadSource]():
+			calls = 1 // the items' list, at most (reference.go)
+		case g.source == model.SourceCone:
 			calls = math.Ceil(float64(n) / cone.MaxFilterIDs)
 		}
 		price.Loads = append(price.Loads, limits.Load{Batch: calls})

@@ -92,6 +92,8 @@ func TestCallEstimate(t *testing.T) {
 		{"nodes: ConeCRM batches 250 ids a call", `{ nodes(ids: ` + quoted(ids("Account", model.SourceCone, 1, 100)) + `) { id } }`, "", 1},
 		{"nodes: one batch per ConeCRM type", `{ nodes(ids: ` + quoted(append(ids("Account", model.SourceCone, 1, 50), ids("Lead", model.SourceCone, 1, 50)...)) + `) { id } }`, "", 2},
 		{"nodes: client-data and support fan out", `{ nodes(ids: ` + quoted(append(ids("Contact", model.SourceClientData, 1, 30), ids("SupportCustomer", model.SourceSupport, 1, 20)...)) + `) { id } }`, "", 50},
+		{"nodes: reference items read their list once per type", `{ nodes(ids: ` + quoted(append(ids("AccountType", model.SourceCirrus, 1, 5), ids("OrderStatus", model.SourceCirrus, 1, 3)...)) + `) { id } }`, "", 2},
+		{"nodes: a lead source is read from a lead, once per id", `{ nodes(ids: ` + quoted(ids("LeadSource", model.SourceCirrus, 1, 3)) + `) { id } }`, "", 3},
 		{"nodes: more than 100 ids are refused before any call", `{ nodes(ids: ` + quoted(ids("Account", model.SourceCirrus, 1, 101)) + `) { id } }`, "", 0},
 		{"nodes: ids that do not decode cost nothing", `{ nodes(ids: ["nope", "Zm9v", "` + model.GlobalID("Order", model.SourceCone, "1") + `"]) { id } }`, "", 0},
 		{"nodes: their selection is priced per record", `{ nodes(ids: ` + quoted(ids("Opportunity", model.SourceCirrus, 1, 10)) + `) { ... on Opportunity { account { name } contact { name } } } }`, "", 10 + 10 + 10},

@@ -415,14 +415,24 @@ func changeRequestIDOf(id string) (crKey, error) {
 	return parseCRSourceID(s)
 }
 
+// The client-data refusals of a mutation, by the input field they concern. The API
+// names no fields in its errors: a refusal of a details patch concerns the details, one
+// of a username change the username, and the seed's verification sub-codes KeyNoMatch
+// and KeyExpired (004 L454-L455) the key.
+var (
+	detailsWire  = &wireNames{whole: fieldPath{"input", "details"}}
+	usernameWire = &wireNames{whole: fieldPath{"input", "username"}}
+	verifyWire   = &wireNames{bySubCode: map[string]fieldPath{"KeyNoMatch": {"input", "key"}, "KeyExpired": {"input", "key"}}}
+)
+
 func (r *Resolver) updateContactDetails(ctx context.Context, in model.UpdateContactDetailsInput) (*model.UpdateContactDetailsPayload, error) {
 	id, err := contactIDOf(in.ID)
 	if err != nil {
-		return nil, err
+		return nil, onField(err, atID)
 	}
 	var details map[string]any
 	if err := json.Unmarshal(in.Details, &details); err != nil || details == nil {
-		return nil, badInput("details must be a JSON object")
+		return nil, refuse(fieldPath{"input", "details"}, userInvalid, "details must be a JSON object")
 	}
 	comment := ""
 	if in.Comment != nil {
@@ -430,7 +440,7 @@ func (r *Resolver) updateContactDetails(ctx context.Context, in model.UpdateCont
 	}
 	out, err := r.ClientData.PatchContactDetails(ctx, id, details, comment)
 	if err != nil {
-		return nil, fromBackend("clientdata", err)
+		return nil, fromBackendWrite("clientdata", err, detailsWire)
 	}
 	p := &model.UpdateContactDetailsPayload{ApprovalRequired: out.IsApprovalRequired}
 	if out.ChangeRequest != nil {
@@ -448,14 +458,14 @@ func (r *Resolver) updateContactDetails(ctx context.Context, in model.UpdateCont
 func (r *Resolver) reviewChangeRequest(ctx context.Context, in model.ReviewChangeRequestInput) (*model.ReviewChangeRequestPayload, error) {
 	k, err := changeRequestIDOf(in.ID)
 	if err != nil {
-		return nil, err
+		return nil, onField(err, atID)
 	}
 	comment := ""
 	if in.Comment != nil {
 		comment = *in.Comment
 	}
 	if err := r.ClientData.ReviewChangeRequest(ctx, k.Contact, k.ID, in.Approve, comment); err != nil {
-		return nil, fromBackend("clientdata", err)
+		return nil, fromBackendWrite("clientdata", err, nil)
 	}
 	cr, err := r.ClientData.ChangeRequest(ctx, k.Contact, k.ID)
 	if err != nil {
@@ -467,10 +477,10 @@ func (r *Resolver) reviewChangeRequest(ctx context.Context, in model.ReviewChang
 func (r *Resolver) cancelChangeRequest(ctx context.Context, in model.CancelChangeRequestInput) (*model.CancelChangeRequestPayload, error) {
 	k, err := changeRequestIDOf(in.ID)
 	if err != nil {
-		return nil, err
+		return nil, onField(err, atID)
 	}
 	if err := r.ClientData.CancelChangeRequest(ctx, k.Contact, k.ID); err != nil {
-		return nil, fromBackend("clientdata", err)
+		return nil, fromBackendWrite("clientdata", err, nil)
 	}
 	cr, err := r.ClientData.ChangeRequest(ctx, k.Contact, k.ID)
 	if err != nil {
@@ -482,10 +492,10 @@ func (r *Resolver) cancelChangeRequest(ctx context.Context, in model.CancelChang
 func (r *Resolver) updateContactUsername(ctx context.Context, in model.UpdateContactUsernameInput) (*model.UpdateContactUsernamePayload, error) {
 	id, err := contactIDOf(in.ID)
 	if err != nil {
-		return nil, err
+		return nil, onField(err, atID)
 	}
 	if err := r.ClientData.UpdateUsername(ctx, id, in.Username); err != nil {
-		return nil, fromBackend("clientdata", err)
+		return nil, fromBackendWrite("clientdata", err, usernameWire)
 	}
 	c, err := r.ClientData.ContactDetails(ctx, id)
 	if err != nil {
@@ -499,14 +509,14 @@ func (r *Resolver) updateContactUsername(ctx context.Context, in model.UpdateCon
 func (r *Resolver) verifyContactChannel(ctx context.Context, in model.VerifyContactChannelInput) (*model.VerifyContactChannelPayload, error) {
 	id, err := contactIDOf(in.ID)
 	if err != nil {
-		return nil, err
+		return nil, onField(err, atID)
 	}
 	ch := clientdata.ChannelEmail
 	if in.Channel == model.VerificationChannelMobile {
 		ch = clientdata.ChannelMobile
 	}
 	if err := r.ClientData.VerifyChannel(ctx, id, ch, in.Key); err != nil {
-		return nil, fromBackend("clientdata", err)
+		return nil, fromBackendWrite("clientdata", err, verifyWire)
 	}
 	c, err := r.ClientData.ContactDetails(ctx, id)
 	if err != nil {

@@ -102,6 +102,10 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if retryable, ok := Retryable(err, code); ok {
 			ext["retryable"] = retryable
 		}
+		var fe *fieldError
+		if errors.As(err, &fe) && fe.field != nil {
+			ext["field"] = fe.field
+		}
 		var herr *rest.HTTPError
 		if errors.As(err, &herr) {
 			if src, ok := backendSources[herr.Backend]; ok {
@@ -129,6 +133,14 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 
 // Classify returns the extensions.code and a client-safe message for err.
 func Classify(err error) (code, message string) {
+	var fe *fieldError
+	if errors.As(err, &fe) {
+		return CodeBadUserInput, fe.msg
+	}
+	var rf *refusal
+	if errors.As(err, &rf) && rf.cause == nil {
+		return CodeBadUserInput, rf.Error()
+	}
 	var ue *userError
 	if errors.As(err, &ue) {
 		return ue.code, ue.msg

@@ -12,20 +12,8 @@ import (
 
 func atoi(s string) (int, error) { return strconv.Atoi(s) }
 
-func cirrusIDs(ids []string, what string) ([]int, error) {
-	out := make([]int, 0, len(ids))
-	for _, s := range ids {
-		n, err := bareCirrusID(s, what)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, nil
-}
-
-// bareCirrusID reads a Cirrus id given as it is (reference-list ids: types, statuses,
-// articles), refusing anything but a positive integer before a request is built.
+// bareCirrusID reads a Cirrus id given as it is (articles, which have no global id),
+// refusing anything but a positive integer before a request is built.
 func bareCirrusID(s, what string) (int, error) {
 	n, ok := model.ParseCirrusID(s)
 	if !ok {
@@ -110,7 +98,7 @@ func (r *Resolver) accounts(ctx context.Context, f *model.AccountFilter, args pa
 	if q.UserIDs, err = cirrusUserIDs(f.OwnerIds); err != nil {
 		return nil, err
 	}
-	if q.TypeIDs, err = cirrusIDs(f.TypeIds, "Cirrus account type"); err != nil {
+	if q.TypeIDs, err = cirrusIDsOf(f.TypeIds, typename[model.AccountType]()); err != nil {
 		return nil, err
 	}
 	listers := map[model.Source]lister[*model.Account]{
@@ -283,7 +271,7 @@ func (r *Resolver) opportunities(ctx context.Context, f *model.OpportunityFilter
 	if q.UserIDs, err = cirrusUserIDs(f.OwnerIds); err != nil {
 		return nil, err
 	}
-	if q.StatusIDs, err = cirrusIDs(f.StatusIds, "Cirrus opportunity status"); err != nil {
+	if q.StatusIDs, err = cirrusIDsOf(f.StatusIds, typename[model.OpportunityStatus]()); err != nil {
 		return nil, err
 	}
 	return offsetConnection(ctx, args, cirrusLister(ctx, func(ctx context.Context, pg, per int) (*cirrus.Page[cirrus.Opportunity], error) {
@@ -325,7 +313,7 @@ func (r *Resolver) orders(ctx context.Context, f *model.OrderFilter, args pageAr
 	if q.UserIDs, err = cirrusUserIDs(f.OwnerIds); err != nil {
 		return nil, err
 	}
-	if q.StatusIDs, err = cirrusIDs(f.StatusIds, "Cirrus order status"); err != nil {
+	if q.StatusIDs, err = cirrusIDsOf(f.StatusIds, typename[model.OrderStatus]()); err != nil {
 		return nil, err
 	}
 	return offsetConnection(ctx, args, cirrusLister(ctx, func(ctx context.Context, pg, per int) (*cirrus.Page[cirrus.Order], error) {
@@ -357,7 +345,7 @@ func (r *Resolver) leads(ctx context.Context, f *model.LeadFilter, args pageArgs
 		q.Fulltext = *f.Search
 	}
 	if f.StatusID != nil {
-		if q.Status, err = bareCirrusID(*f.StatusID, "Cirrus lead status"); err != nil {
+		if q.Status, err = cirrusIDOf(*f.StatusID, typename[model.LeadStatus]()); err != nil {
 			return nil, err
 		}
 	}

@@ -113,7 +113,7 @@ func cirrusAccount(a *cirrus.Account) *model.Account {
 		}
 	}
 	if a.Type != nil {
-		m.TypeRef = &model.AccountType{ID: itoa(a.Type.ID), Name: a.Type.Name}
+		m.TypeRef = &model.AccountType{Ref: cirrusRef[model.AccountType](a.Type.ID), Name: a.Type.Name}
 	}
 	if a.ParentAccount != nil {
 		m.ParentID = itoa(a.ParentAccount.ID)
@@ -182,33 +182,33 @@ func cirrusListedAccount(a *cirrus.ListedAccount) *model.Account {
 }
 
 func cirrusOpportunityStatus(s *cirrus.OpportunityStatus) *model.OpportunityStatus {
-	return &model.OpportunityStatus{ID: itoa(s.ID), Name: s.Name, Description: str(s.Description), Color: str(s.Color),
+	return &model.OpportunityStatus{Ref: cirrusRef[model.OpportunityStatus](s.ID), Name: s.Name, Description: str(s.Description), Color: str(s.Color),
 		Won: boolp(s.Won.Bool()), Lost: boolp(s.Lost.Bool()), SortOrder: intp(s.SortOrder)}
 }
 
 func cirrusOpportunityType(t *cirrus.OpportunityType) *model.OpportunityType {
-	return &model.OpportunityType{ID: itoa(t.ID), Name: t.Name, IsDefault: boolp(t.IsDefault.Bool()), SortOrder: intp(t.SortOrder)}
+	return &model.OpportunityType{Ref: cirrusRef[model.OpportunityType](t.ID), Name: t.Name, IsDefault: boolp(t.IsDefault.Bool()), SortOrder: intp(t.SortOrder)}
 }
 
-func cirrusReason(r *cirrus.Reason) *model.NamedItem {
-	if r == nil || r.ID == 0 {
+func cirrusReason[T namedItem](r *cirrus.Reason) *T {
+	if r == nil {
 		return nil
 	}
-	return &model.NamedItem{ID: itoa(r.ID), Name: r.Name, SortOrder: intp(r.SortOrder)}
+	return cirrusNamed[T](r.ID, r.Name, intp(r.SortOrder), nil)
 }
 
-func cirrusSource(s *cirrus.Source) *model.NamedItem {
-	if s == nil || s.ID == 0 {
+func cirrusSource[T namedItem](s *cirrus.Source) *T {
+	if s == nil {
 		return nil
 	}
-	return &model.NamedItem{ID: itoa(s.ID), Name: s.Name, IsDefault: boolp(s.Default.Bool())}
+	return cirrusNamed[T](s.ID, s.Name, nil, boolp(s.Default.Bool()))
 }
 
-func cirrusIDName(r *cirrus.IDName) *model.NamedItem {
-	if r == nil || r.ID == 0 {
+func cirrusIDName[T namedItem](r *cirrus.IDName) *T {
+	if r == nil {
 		return nil
 	}
-	return &model.NamedItem{ID: itoa(r.ID), Name: r.Name}
+	return cirrusNamed[T](r.ID, r.Name, nil, nil)
 }
 
 func cirrusOpportunity(o *cirrus.Opportunity) *model.Opportunity {
@@ -216,10 +216,10 @@ func cirrusOpportunity(o *cirrus.Opportunity) *model.Opportunity {
 	m := &model.Opportunity{
 		ID: model.GlobalID("Opportunity", model.SourceCirrus, id), Source: model.SourceCirrus, SourceID: id,
 		Title: str(o.Title), Description: str(o.Description), Value: cirrusDecimal(o.Value),
-		OpportunitySource: cirrusSource(o.Source), EstimatedCloseDate: model.DateOf(o.EstimatedEndDate),
+		OpportunitySource: cirrusSource[model.OpportunitySource](o.Source), EstimatedCloseDate: model.DateOf(o.EstimatedEndDate),
 		Closed: boolp(o.Closed.Bool()), Result: str(o.Result),
 		CreatedAt: cirrusTime(rawString(o.RegDate)), UpdatedAt: cirrusTime(rawString(o.ChangeDate)),
-		LostReason: cirrusReason(o.LostReason), WinReason: cirrusReason(o.WinReason),
+		LostReason: cirrusReason[model.LostReason](o.LostReason), WinReason: cirrusReason[model.WinReason](o.WinReason),
 		AccountID: nonZero(o.AccountID), ContactID: nonZero(o.ContactID), OwnerRef: cirrusListedUser(o.User),
 		AccountRef: cirrusListedAccount(o.Account),
 	}
@@ -259,7 +259,7 @@ func cirrusOrder(o *cirrus.Order) *model.Order {
 	m := &model.Order{
 		ID: model.GlobalID("Order", model.SourceCirrus, id), Source: model.SourceCirrus, SourceID: id,
 		Number: &id, AlternateID: str(o.AlternateID), PlacedAt: model.DateOf(o.PlaceDate),
-		DeliveryDate: model.DateOf(o.DeliveryDate), Type: cirrusIDName(o.Type), DeliveryType: cirrusIDName(o.DeliveryType),
+		DeliveryDate: model.DateOf(o.DeliveryDate), Type: cirrusIDName[model.OrderType](o.Type), DeliveryType: cirrusIDName[model.DeliveryType](o.DeliveryType),
 		Currency: str(o.CurrencyCode), Price: cirrusDecimal(o.Price), Delivered: boolp(o.Delivered.Bool()),
 		Marking: str(o.Marking), ExternalComment: str(o.ExternalComment),
 		CreatedAt: cirrusTime(o.TSCreated), UpdatedAt: cirrusTime(o.TSUpdated),
@@ -267,13 +267,13 @@ func cirrusOrder(o *cirrus.Order) *model.Order {
 		Rows: make([]*model.OrderRow, 0, len(o.Rows)),
 	}
 	if o.Status != nil && o.Status.ID != 0 {
-		m.StatusRef = &model.OrderStatus{ID: itoa(o.Status.ID), Name: o.Status.Name}
+		m.StatusRef = &model.OrderStatus{Ref: cirrusRef[model.OrderStatus](o.Status.ID), Name: o.Status.Name}
 	}
 	if o.DeliveryTerm != nil && o.DeliveryTerm.ID != 0 {
-		m.DeliveryTerm = &model.DeliveryTerm{ID: itoa(o.DeliveryTerm.ID), Name: o.DeliveryTerm.Name}
+		m.DeliveryTerm = &model.DeliveryTerm{Ref: cirrusRef[model.DeliveryTerm](o.DeliveryTerm.ID), Name: o.DeliveryTerm.Name}
 	}
 	if o.PaymentTerm != nil && o.PaymentTerm.ID != 0 {
-		m.PaymentTerm = &model.PaymentTerm{ID: itoa(o.PaymentTerm.ID), Name: o.PaymentTerm.Name}
+		m.PaymentTerm = &model.PaymentTerm{Ref: cirrusRef[model.PaymentTerm](o.PaymentTerm.ID), Name: o.PaymentTerm.Name}
 	}
 	if o.Account != nil {
 		m.AccountID = nonZero(o.Account.ID)
@@ -343,7 +343,7 @@ func cirrusLead(l *cirrus.Lead) *model.Lead {
 	m := &model.Lead{
 		ID: model.GlobalID("Lead", model.SourceCirrus, id), Source: model.SourceCirrus, SourceID: id,
 		Title: str(l.Title), Description: str(l.Description), Value: cirrusDecimal(l.Value), Rating: intp(l.Rating),
-		LeadSource: cirrusSource(l.Source), CreatedAt: cirrusTime(l.Created), UpdatedAt: cirrusTime(l.Updated),
+		LeadSource: cirrusSource[model.LeadSource](l.Source), CreatedAt: cirrusTime(l.Created), UpdatedAt: cirrusTime(l.Updated),
 		OwnerRef: cirrusListedUser(l.User),
 		Prospect: &model.Prospect{Title: str(l.ContactTitle), FirstName: str(l.ContactName), LastName: str(l.ContactSurname),
 			Company: str(l.ContactCompany), Street: str(l.ContactStreet), City: str(l.ContactCity), PostalCode: str(l.ContactZip),
@@ -353,7 +353,7 @@ func cirrusLead(l *cirrus.Lead) *model.Lead {
 		m.LeadSourceID = str(itoa(l.Source.ID))
 	}
 	if l.Status != nil && l.Status.ID != 0 {
-		m.StatusRef = &model.LeadStatus{ID: itoa(l.Status.ID), Name: l.Status.Name, SortOrder: intp(l.Status.SortOrder)}
+		m.StatusRef = &model.LeadStatus{Ref: cirrusRef[model.LeadStatus](l.Status.ID), Name: l.Status.Name, SortOrder: intp(l.Status.SortOrder)}
 		m.StatusID = str(itoa(l.Status.ID))
 	}
 	return m

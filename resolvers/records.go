@@ -250,6 +250,9 @@ func (r *Resolver) queueNode(ctx context.Context, id string) nodeThunk {
 	if err != nil {
 		return failedNode(err)
 	}
+	if th, ok := r.referenceNode(ctx, p); ok {
+		return th
+	}
 	l := r.loaders(ctx)
 	switch p.Source {
 	case model.SourceCirrus:

@@ -189,87 +189,104 @@ func (r *leadResolver) Account(ctx context.Context, obj *model.Lead) (*model.Acc
 
 // CreateAccount is the resolver for the createAccount field.
 func (r *mutationResolver) CreateAccount(ctx context.Context, input model.CreateAccountInput) (*model.CreateAccountPayload, error) {
-	return r.createAccount(ctx, input)
+	p, err := r.createAccount(ctx, input)
+	return finish(ctx, p, err)
 }
 
 // UpdateAccount is the resolver for the updateAccount field.
 func (r *mutationResolver) UpdateAccount(ctx context.Context, input model.UpdateAccountInput) (*model.UpdateAccountPayload, error) {
-	return r.updateAccount(ctx, input)
+	p, err := r.updateAccount(ctx, input)
+	return finish(ctx, p, err)
 }
 
 // CreateContact is the resolver for the createContact field.
 func (r *mutationResolver) CreateContact(ctx context.Context, input model.CreateContactInput) (*model.CreateContactPayload, error) {
-	return r.createContact(ctx, input)
+	p, err := r.createContact(ctx, input)
+	return finish(ctx, p, err)
 }
 
 // UpdateContact is the resolver for the updateContact field.
 func (r *mutationResolver) UpdateContact(ctx context.Context, input model.UpdateContactInput) (*model.UpdateContactPayload, error) {
-	return r.updateContact(ctx, input)
+	p, err := r.updateContact(ctx, input)
+	return finish(ctx, p, err)
 }
 
 // CreateLead is the resolver for the createLead field.
 func (r *mutationResolver) CreateLead(ctx context.Context, input model.CreateLeadInput) (*model.CreateLeadPayload, error) {
-	return r.createLead(ctx, input)
+	p, err := r.createLead(ctx, input)
+	return finish(ctx, p, err)
 }
 
 // UpdateLead is the resolver for the updateLead field.
 func (r *mutationResolver) UpdateLead(ctx context.Context, input model.UpdateLeadInput) (*model.UpdateLeadPayload, error) {
-	return r.updateLead(ctx, input)
+	p, err := r.updateLead(ctx, input)
+	return finish(ctx, p, err)
 }
 
 // CreateOpportunity is the resolver for the createOpportunity field.
 func (r *mutationResolver) CreateOpportunity(ctx context.Context, input model.CreateOpportunityInput) (*model.CreateOpportunityPayload, error) {
-	return r.createOpportunity(ctx, input)
+	p, err := r.createOpportunity(ctx, input)
+	return finish(ctx, p, err)
 }
 
 // UpdateOpportunity is the resolver for the updateOpportunity field.
 func (r *mutationResolver) UpdateOpportunity(ctx context.Context, input model.UpdateOpportunityInput) (*model.UpdateOpportunityPayload, error) {
-	return r.updateOpportunity(ctx, input)
+	p, err := r.updateOpportunity(ctx, input)
+	return finish(ctx, p, err)
 }
 
 // CreateOrder is the resolver for the createOrder field.
 func (r *mutationResolver) CreateOrder(ctx context.Context, input model.CreateOrderInput) (*model.CreateOrderPayload, error) {
-	return r.createOrder(ctx, input)
+	p, err := r.createOrder(ctx, input)
+	return finish(ctx, p, err)
 }
 
 // UpdateOrder is the resolver for the updateOrder field.
 func (r *mutationResolver) UpdateOrder(ctx context.Context, input model.UpdateOrderInput) (*model.UpdateOrderPayload, error) {
-	return r.updateOrder(ctx, input)
+	p, err := r.updateOrder(ctx, input)
+	return finish(ctx, p, err)
 }
 
 // CreateStage is the resolver for the createStage field.
 func (r *mutationResolver) CreateStage(ctx context.Context, input model.CreateStageInput) (*model.CreateStagePayload, error) {
-	return r.createStage(ctx, input)
+	p, err := r.createStage(ctx, input)
+	return finish(ctx, p, err)
 }
 
 // UpdateStage is the resolver for the updateStage field.
 func (r *mutationResolver) UpdateStage(ctx context.Context, input model.UpdateStageInput) (*model.UpdateStagePayload, error) {
-	return r.updateStage(ctx, input)
+	p, err := r.updateStage(ctx, input)
+	return finish(ctx, p, err)
 }
 
 // UpdateContactDetails is the resolver for the updateContactDetails field.
 func (r *mutationResolver) UpdateContactDetails(ctx context.Context, input model.UpdateContactDetailsInput) (*model.UpdateContactDetailsPayload, error) {
-	return r.updateContactDetails(ctx, input)
+	p, err := r.updateContactDetails(ctx, input)
+	return finish(ctx, p, err)
 }
 
 // ReviewChangeRequest is the resolver for the reviewChangeRequest field.
 func (r *mutationResolver) ReviewChangeRequest(ctx context.Context, input model.ReviewChangeRequestInput) (*model.ReviewChangeRequestPayload, error) {
-	return r.reviewChangeRequest(ctx, input)
+	p, err := r.reviewChangeRequest(ctx, input)
+	return finish(ctx, p, err)
 }
 
 // CancelChangeRequest is the resolver for the cancelChangeRequest field.
 func (r *mutationResolver) CancelChangeRequest(ctx context.Context, input model.CancelChangeRequestInput) (*model.CancelChangeRequestPayload, error) {
-	return r.cancelChangeRequest(ctx, input)
+	p, err := r.cancelChangeRequest(ctx, input)
+	return finish(ctx, p, err)
 }
 
 // UpdateContactUsername is the resolver for the updateContactUsername field.
 func (r *mutationResolver) UpdateContactUsername(ctx context.Context, input model.UpdateContactUsernameInput) (*model.UpdateContactUsernamePayload, error) {
-	return r.updateContactUsername(ctx, input)
+	p, err := r.updateContactUsername(ctx, input)
+	return finish(ctx, p, err)
 }
 
 // VerifyContactChannel is the resolver for the verifyContactChannel field.
 func (r *mutationResolver) VerifyContactChannel(ctx context.Context, input model.VerifyContactChannelInput) (*model.VerifyContactChannelPayload, error) {
-	return r.verifyContactChannel(ctx, input)
+	p, err := r.verifyContactChannel(ctx, input)
+	return finish(ctx, p, err)
 }
 
 // Status is the resolver for the status field.
@@ -328,8 +345,8 @@ func (r *orderResolver) Status(ctx context.Context, obj *model.Order) (*model.Or
 }
 
 // Type is the resolver for the type field.
-func (r *orderResolver) Type(ctx context.Context, obj *model.Order) (*model.NamedItem, error) {
-	return listItem(ctx, "NamedItem", obj.Type, func(x *model.NamedItem) string { return x.ID }, r.cirrusOrderTypes)
+func (r *orderResolver) Type(ctx context.Context, obj *model.Order) (*model.OrderType, error) {
+	return listItem(ctx, "OrderType", obj.Type, func(x *model.OrderType) string { return x.ID }, r.cirrusOrderTypes)
 }
 
 // DeliveryTerm is the resolver for the deliveryTerm field.
@@ -343,8 +360,8 @@ func (r *orderResolver) PaymentTerm(ctx context.Context, obj *model.Order) (*mod
 }
 
 // DeliveryType is the resolver for the deliveryType field.
-func (r *orderResolver) DeliveryType(ctx context.Context, obj *model.Order) (*model.NamedItem, error) {
-	return listItem(ctx, "NamedItem", obj.DeliveryType, func(x *model.NamedItem) string { return x.ID }, r.cirrusDeliveryTypes)
+func (r *orderResolver) DeliveryType(ctx context.Context, obj *model.Order) (*model.DeliveryType, error) {
+	return listItem(ctx, "DeliveryType", obj.DeliveryType, func(x *model.DeliveryType) string { return x.ID }, r.cirrusDeliveryTypes)
 }
 
 // Node is the resolver for the node field.
@@ -416,19 +433,19 @@ func (r *referenceDataResolver) OpportunityTypes(ctx context.Context, obj *model
 }
 
 // OpportunitySources is the resolver for the opportunitySources field.
-func (r *referenceDataResolver) OpportunitySources(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error) {
+func (r *referenceDataResolver) OpportunitySources(ctx context.Context, obj *model.ReferenceData) ([]*model.OpportunitySource, error) {
 	xs, err := r.cirrusOpportunitySources(ctx)
 	return softList(ctx, xs, err)
 }
 
 // LostReasons is the resolver for the lostReasons field.
-func (r *referenceDataResolver) LostReasons(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error) {
+func (r *referenceDataResolver) LostReasons(ctx context.Context, obj *model.ReferenceData) ([]*model.LostReason, error) {
 	xs, err := r.cirrusLostReasons(ctx)
 	return softList(ctx, xs, err)
 }
 
 // WinReasons is the resolver for the winReasons field.
-func (r *referenceDataResolver) WinReasons(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error) {
+func (r *referenceDataResolver) WinReasons(ctx context.Context, obj *model.ReferenceData) ([]*model.WinReason, error) {
 	xs, err := r.cirrusWinReasons(ctx)
 	return softList(ctx, xs, err)
 }
@@ -440,7 +457,7 @@ func (r *referenceDataResolver) OrderStatuses(ctx context.Context, obj *model.Re
 }
 
 // OrderTypes is the resolver for the orderTypes field.
-func (r *referenceDataResolver) OrderTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error) {
+func (r *referenceDataResolver) OrderTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.OrderType, error) {
 	xs, err := r.cirrusOrderTypes(ctx)
 	return softList(ctx, xs, err)
 }
@@ -452,7 +469,7 @@ func (r *referenceDataResolver) DeliveryTerms(ctx context.Context, obj *model.Re
 }
 
 // DeliveryTypes is the resolver for the deliveryTypes field.
-func (r *referenceDataResolver) DeliveryTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.NamedItem, error) {
+func (r *referenceDataResolver) DeliveryTypes(ctx context.Context, obj *model.ReferenceData) ([]*model.DeliveryType, error) {
 	xs, err := r.cirrusDeliveryTypes(ctx)
 	return softList(ctx, xs, err)
 }

@@ -12,6 +12,17 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+// A reference item with an id and a name; each list has its own type (OpportunitySource, LostReason…).
+type NamedItem interface {
+	IsNamedItem()
+	GetID() string
+	GetSource() Source
+	GetSourceID() string
+	GetName() string
+	GetSortOrder() *int
+	GetIsDefault() *bool
+}
+
 // An object with a global id, fetchable with `node`.
 type Node interface {
 	IsNode()
@@ -36,7 +47,7 @@ type AccountFilter struct {
 	Search *string `json:"search,omitempty"`
 	// Cirrus only.
 	OwnerIds []string `json:"ownerIds,omitempty"`
-	// Cirrus only.
+	// Cirrus only: AccountType ids (or their sourceIds).
 	TypeIds []string `json:"typeIds,omitempty"`
 	// Cirrus only.
 	Active *bool `json:"active,omitempty"`
@@ -52,20 +63,12 @@ type AccountInput struct {
 	VatNumber graphql.Omittable[*string] `json:"vatNumber,omitempty"`
 	Active    graphql.Omittable[*bool]   `json:"active,omitempty"`
 	Info      graphql.Omittable[*string] `json:"info,omitempty"`
-	// Cirrus: account type id (required on create).
+	// Cirrus: the AccountType's id (or its sourceId), required on create.
 	TypeID graphql.Omittable[*string] `json:"typeId,omitempty"`
 	// Cirrus: owner, a User global id or Cirrus user id (required on create).
 	OwnerID graphql.Omittable[*string] `json:"ownerId,omitempty"`
 	// Cirrus: the external key (crmgraph reads a ConeCRM uuid there as a link).
 	ExternalKey graphql.Omittable[*string] `json:"externalKey,omitempty"`
-}
-
-type AccountType struct {
-	ID         string `json:"id"`
-	Name       string `json:"name"`
-	IsCustomer *bool  `json:"isCustomer,omitempty"`
-	IsProspect *bool  `json:"isProspect,omitempty"`
-	IsDefault  *bool  `json:"isDefault,omitempty"`
 }
 
 type Address struct {
@@ -87,6 +90,8 @@ type CancelChangeRequestInput struct {
 
 type CancelChangeRequestPayload struct {
 	ChangeRequest *ChangeRequest `json:"changeRequest,omitempty"`
+	// The refusals of the input (see UserError); empty when the mutation was applied.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type ChangeRequestConnection struct {
@@ -111,6 +116,9 @@ type ChangeRequestFilter struct {
 	Paths []string `json:"paths,omitempty"`
 }
 
+// A client-data change-request status. It has no `id`: its name is localized, so the same
+// status reads differently per language, and a normalized cache must keep it with the list
+// or record it was read with rather than under one id.
 type ChangeRequestStatus struct {
 	// The client-data status id.
 	SourceID string                  `json:"sourceId"`
@@ -169,6 +177,8 @@ type CreateAccountInput struct {
 
 type CreateAccountPayload struct {
 	Account *Account `json:"account,omitempty"`
+	// The refusals of the input (see UserError); empty when the mutation was applied.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type CreateContactInput struct {
@@ -179,6 +189,8 @@ type CreateContactInput struct {
 
 type CreateContactPayload struct {
 	Contact *Contact `json:"contact,omitempty"`
+	// The refusals of the input (see UserError); empty when the mutation was applied.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type CreateLeadInput struct {
@@ -189,6 +201,8 @@ type CreateLeadInput struct {
 
 type CreateLeadPayload struct {
 	Lead *Lead `json:"lead,omitempty"`
+	// The refusals of the input (see UserError); empty when the mutation was applied.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type CreateOpportunityInput struct {
@@ -197,6 +211,8 @@ type CreateOpportunityInput struct {
 
 type CreateOpportunityPayload struct {
 	Opportunity *Opportunity `json:"opportunity,omitempty"`
+	// The refusals of the input (see UserError); empty when the mutation was applied.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type CreateOrderInput struct {
@@ -205,6 +221,8 @@ type CreateOrderInput struct {
 
 type CreateOrderPayload struct {
 	Order *Order `json:"order,omitempty"`
+	// The refusals of the input (see UserError); empty when the mutation was applied.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type CreateStageInput struct {
@@ -213,13 +231,8 @@ type CreateStageInput struct {
 
 type CreateStagePayload struct {
 	Stage *Stage `json:"stage,omitempty"`
-}
-
-type DeliveryTerm struct {
-	ID          string  `json:"id"`
-	Name        string  `json:"name"`
-	ExternalKey *string `json:"externalKey,omitempty"`
-	IsDefault   *bool   `json:"isDefault,omitempty"`
+	// The refusals of the input (see UserError); empty when the mutation was applied.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 // A key that names the same customer in another system.
@@ -254,26 +267,22 @@ type LeadFilter struct {
 	// Default: CIRRUS and CONE.
 	Sources []Source `json:"sources,omitempty"`
 	Search  *string  `json:"search,omitempty"`
-	// Cirrus only.
+	// Cirrus only: a LeadStatus id (or its sourceId).
 	StatusID *string `json:"statusId,omitempty"`
 	// Cirrus only.
 	OwnerIds []string `json:"ownerIds,omitempty"`
 }
 
 type LeadInput struct {
-	Title       graphql.Omittable[*string]        `json:"title,omitempty"`
-	Description graphql.Omittable[*string]        `json:"description,omitempty"`
-	Value       graphql.Omittable[*Decimal]       `json:"value,omitempty"`
-	Rating      graphql.Omittable[*int]           `json:"rating,omitempty"`
-	StatusID    graphql.Omittable[*string]        `json:"statusId,omitempty"`
-	OwnerID     graphql.Omittable[*string]        `json:"ownerId,omitempty"`
-	Prospect    graphql.Omittable[*ProspectInput] `json:"prospect,omitempty"`
-}
-
-type LeadStatus struct {
-	ID        string `json:"id"`
-	Name      string `json:"name"`
-	SortOrder *int   `json:"sortOrder,omitempty"`
+	Title       graphql.Omittable[*string]  `json:"title,omitempty"`
+	Description graphql.Omittable[*string]  `json:"description,omitempty"`
+	Value       graphql.Omittable[*Decimal] `json:"value,omitempty"`
+	Rating      graphql.Omittable[*int]     `json:"rating,omitempty"`
+	// Cirrus: the LeadStatus's id (or its sourceId).
+	StatusID graphql.Omittable[*string] `json:"statusId,omitempty"`
+	// A User global id or Cirrus user id.
+	OwnerID  graphql.Omittable[*string]        `json:"ownerId,omitempty"`
+	Prospect graphql.Omittable[*ProspectInput] `json:"prospect,omitempty"`
 }
 
 // A client-data member (the person who initiated or reviewed a change request).
@@ -284,14 +293,6 @@ type Member struct {
 }
 
 type Mutation struct {
-}
-
-// A reference item with an id and a name (sources, lost/win reasons, order types, delivery types…).
-type NamedItem struct {
-	ID        string `json:"id"`
-	Name      string `json:"name"`
-	SortOrder *int   `json:"sortOrder,omitempty"`
-	IsDefault *bool  `json:"isDefault,omitempty"`
 }
 
 type OpportunityConnection struct {
@@ -312,6 +313,7 @@ type OpportunityFilter struct {
 	AccountID *string  `json:"accountId,omitempty"`
 	ContactID *string  `json:"contactId,omitempty"`
 	OwnerIds  []string `json:"ownerIds,omitempty"`
+	// OpportunityStatus ids (or their sourceIds).
 	StatusIds []string `json:"statusIds,omitempty"`
 	Closed    *bool    `json:"closed,omitempty"`
 }
@@ -323,29 +325,15 @@ type OpportunityInput struct {
 	// Account global id.
 	AccountID graphql.Omittable[*string] `json:"accountId,omitempty"`
 	// Contact global id.
-	ContactID          graphql.Omittable[*string] `json:"contactId,omitempty"`
-	OwnerID            graphql.Omittable[*string] `json:"ownerId,omitempty"`
-	StatusID           graphql.Omittable[*string] `json:"statusId,omitempty"`
+	ContactID graphql.Omittable[*string] `json:"contactId,omitempty"`
+	// A User global id or Cirrus user id.
+	OwnerID graphql.Omittable[*string] `json:"ownerId,omitempty"`
+	// The OpportunityStatus's id (or its sourceId).
+	StatusID graphql.Omittable[*string] `json:"statusId,omitempty"`
+	// The OpportunityType's id (or its sourceId).
 	TypeID             graphql.Omittable[*string] `json:"typeId,omitempty"`
 	EstimatedCloseDate graphql.Omittable[*Date]   `json:"estimatedCloseDate,omitempty"`
 	Closed             graphql.Omittable[*bool]   `json:"closed,omitempty"`
-}
-
-type OpportunityStatus struct {
-	ID          string  `json:"id"`
-	Name        string  `json:"name"`
-	Description *string `json:"description,omitempty"`
-	Color       *string `json:"color,omitempty"`
-	Won         *bool   `json:"won,omitempty"`
-	Lost        *bool   `json:"lost,omitempty"`
-	SortOrder   *int    `json:"sortOrder,omitempty"`
-}
-
-type OpportunityType struct {
-	ID        string `json:"id"`
-	Name      string `json:"name"`
-	IsDefault *bool  `json:"isDefault,omitempty"`
-	SortOrder *int   `json:"sortOrder,omitempty"`
 }
 
 type OrderConnection struct {
@@ -366,20 +354,23 @@ type OrderFilter struct {
 	ContactID     *string  `json:"contactId,omitempty"`
 	OpportunityID *string  `json:"opportunityId,omitempty"`
 	OwnerIds      []string `json:"ownerIds,omitempty"`
-	StatusIds     []string `json:"statusIds,omitempty"`
+	// OrderStatus ids (or their sourceIds).
+	StatusIds []string `json:"statusIds,omitempty"`
 }
 
 type OrderInput struct {
 	// Account global id.
 	AccountID graphql.Omittable[*string] `json:"accountId,omitempty"`
 	// Contact global id.
-	ContactID graphql.Omittable[*string]          `json:"contactId,omitempty"`
-	OwnerID   graphql.Omittable[*string]          `json:"ownerId,omitempty"`
-	StatusID  graphql.Omittable[*string]          `json:"statusId,omitempty"`
-	PlacedAt  graphql.Omittable[*Date]            `json:"placedAt,omitempty"`
-	Currency  graphql.Omittable[*string]          `json:"currency,omitempty"`
-	Marking   graphql.Omittable[*string]          `json:"marking,omitempty"`
-	Rows      graphql.Omittable[[]*OrderRowInput] `json:"rows,omitempty"`
+	ContactID graphql.Omittable[*string] `json:"contactId,omitempty"`
+	// A User global id or Cirrus user id.
+	OwnerID graphql.Omittable[*string] `json:"ownerId,omitempty"`
+	// The OrderStatus's id (or its sourceId).
+	StatusID graphql.Omittable[*string]          `json:"statusId,omitempty"`
+	PlacedAt graphql.Omittable[*Date]            `json:"placedAt,omitempty"`
+	Currency graphql.Omittable[*string]          `json:"currency,omitempty"`
+	Marking  graphql.Omittable[*string]          `json:"marking,omitempty"`
+	Rows     graphql.Omittable[[]*OrderRowInput] `json:"rows,omitempty"`
 }
 
 type OrderRow struct {
@@ -408,13 +399,6 @@ type OrderRowInput struct {
 	DiscountPercent graphql.Omittable[*Decimal] `json:"discountPercent,omitempty"`
 }
 
-type OrderStatus struct {
-	ID        string `json:"id"`
-	Name      string `json:"name"`
-	Step      *int   `json:"step,omitempty"`
-	IsDefault *bool  `json:"isDefault,omitempty"`
-}
-
 // A connection's window (Relay Cursor Connections). Both flags are exact, whichever way the window was paged:
 // hasPreviousPage is true when the window does not start at the list's start, hasNextPage when it does not end
 // at the list's end (supportCustomers: when Apideck names a next page).
@@ -427,14 +411,6 @@ type PageInfo struct {
 	StartCursor *string `json:"startCursor,omitempty"`
 	// The cursor of the window's last edge; null when the window is empty.
 	EndCursor *string `json:"endCursor,omitempty"`
-}
-
-type PaymentTerm struct {
-	ID          string  `json:"id"`
-	Name        string  `json:"name"`
-	Days        *int    `json:"days,omitempty"`
-	ExternalKey *string `json:"externalKey,omitempty"`
-	IsDefault   *bool   `json:"isDefault,omitempty"`
 }
 
 // The prospect a Cirrus lead describes (flat fields on the lead).
@@ -473,14 +449,8 @@ type ReviewChangeRequestInput struct {
 
 type ReviewChangeRequestPayload struct {
 	ChangeRequest *ChangeRequest `json:"changeRequest,omitempty"`
-}
-
-// A ConeCRM pipeline stage (connection stage).
-type Stage struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-	// The stage's position in GET /api/stage (ConeCRM gives stages only an id and a name).
-	SortOrder *int `json:"sortOrder,omitempty"`
+	// The refusals of the input (see UserError); empty when the mutation was applied.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type StageInput struct {
@@ -506,6 +476,8 @@ type UpdateAccountInput struct {
 
 type UpdateAccountPayload struct {
 	Account *Account `json:"account,omitempty"`
+	// The refusals of the input (see UserError); empty when the mutation was applied.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type UpdateContactDetailsInput struct {
@@ -522,6 +494,8 @@ type UpdateContactDetailsPayload struct {
 	ApprovalRequired bool `json:"approvalRequired"`
 	// The change request created when approval is required.
 	ChangeRequest *ChangeRequest `json:"changeRequest,omitempty"`
+	// The refusals of the input (see UserError); empty when the mutation was applied.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type UpdateContactInput struct {
@@ -531,6 +505,8 @@ type UpdateContactInput struct {
 
 type UpdateContactPayload struct {
 	Contact *Contact `json:"contact,omitempty"`
+	// The refusals of the input (see UserError); empty when the mutation was applied.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type UpdateContactUsernameInput struct {
@@ -541,6 +517,8 @@ type UpdateContactUsernameInput struct {
 
 type UpdateContactUsernamePayload struct {
 	Contact *Contact `json:"contact,omitempty"`
+	// The refusals of the input (see UserError); empty when the mutation was applied.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type UpdateLeadInput struct {
@@ -550,6 +528,8 @@ type UpdateLeadInput struct {
 
 type UpdateLeadPayload struct {
 	Lead *Lead `json:"lead,omitempty"`
+	// The refusals of the input (see UserError); empty when the mutation was applied.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type UpdateOpportunityInput struct {
@@ -559,6 +539,8 @@ type UpdateOpportunityInput struct {
 
 type UpdateOpportunityPayload struct {
 	Opportunity *Opportunity `json:"opportunity,omitempty"`
+	// The refusals of the input (see UserError); empty when the mutation was applied.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type UpdateOrderInput struct {
@@ -568,15 +550,34 @@ type UpdateOrderInput struct {
 
 type UpdateOrderPayload struct {
 	Order *Order `json:"order,omitempty"`
+	// The refusals of the input (see UserError); empty when the mutation was applied.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type UpdateStageInput struct {
+	// The Stage's id (or its sourceId, the ConeCRM uuid).
 	ID    string      `json:"id"`
 	Stage *StageInput `json:"stage"`
 }
 
 type UpdateStagePayload struct {
 	Stage *Stage `json:"stage,omitempty"`
+	// The refusals of the input (see UserError); empty when the mutation was applied.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// An input the mutation refused. Relay/Shopify style: `field` is the path of the input field,
+// from the mutation's arguments (["input", "account", "typeId"]; list positions as numbers,
+// ["input", "order", "rows", "0", "price"]), null when the refusal concerns no one field.
+type UserError struct {
+	Field []string `json:"field,omitempty"`
+	// What is wrong, for a person to read.
+	Message string `json:"message"`
+	// REQUIRED (left out, but needed), NOT_NULLABLE (null for a field the backend cannot empty),
+	// UNSUPPORTED (a field or source the record's backend has no place for), INVALID_ID (malformed,
+	// or of another type or source), INVALID (a value the backend refused), or the backend's own
+	// error code when it gives one (client-data: UsernameNotUnique…).
+	Code string `json:"code"`
 }
 
 type VerifyContactChannelInput struct {
@@ -589,6 +590,8 @@ type VerifyContactChannelInput struct {
 
 type VerifyContactChannelPayload struct {
 	Contact *Contact `json:"contact,omitempty"`
+	// The refusals of the input (see UserError); empty when the mutation was applied.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type ChangeRequestStatusCode string

@@ -94,14 +94,14 @@ type Opportunity struct {
 	Title              *string
 	Description        *string
 	Value              *Decimal
-	OpportunitySource  *NamedItem
+	OpportunitySource  *OpportunitySource
 	EstimatedCloseDate *Date
 	Closed             *bool
 	Result             *string
 	CreatedAt          *time.Time
 	UpdatedAt          *time.Time
-	LostReason         *NamedItem
-	WinReason          *NamedItem
+	LostReason         *LostReason
+	WinReason          *WinReason
 
 	StatusRef  *OpportunityStatus
 	TypeRef    *OpportunityType
@@ -124,10 +124,10 @@ type Order struct {
 	AlternateID     *string
 	PlacedAt        *Date
 	DeliveryDate    *Date
-	Type            *NamedItem
+	Type            *OrderType
 	DeliveryTerm    *DeliveryTerm
 	PaymentTerm     *PaymentTerm
-	DeliveryType    *NamedItem
+	DeliveryType    *DeliveryType
 	Currency        *string
 	Total           *Decimal
 	Price           *Decimal
@@ -161,7 +161,7 @@ type Lead struct {
 	Title        *string
 	Description  *string
 	StatusID     *string
-	LeadSource   *NamedItem
+	LeadSource   *LeadSource
 	LeadSourceID *string
 	Value        *Decimal
 	Rating       *int
