@@ -64,7 +64,9 @@ func TestCreateAgainstTheAlternativeCirrus(t *testing.T) {
 	var ref struct {
 		ReferenceData struct{ AccountTypes []struct{ ID string } }
 		Accounts      struct {
-			Edges []struct{ Node struct{ Owner struct{ ID string } } }
+			Edges []struct {
+				Node struct{ Owner struct{ ID string } }
+			}
 		}
 	}
 	r := post(t, alt, request{Query: `{ referenceData { accountTypes { id } } accounts(first: 1, filter: {sources: [CIRRUS]}) { edges { node { owner { id } } } } }`})
@@ -74,7 +76,9 @@ func TestCreateAgainstTheAlternativeCirrus(t *testing.T) {
 	r = post(t, alt, request{Query: `mutation($type: ID!, $owner: ID!) { createAccount(input: {source: CIRRUS, account: {name: "Alt Create AB", typeId: $type, ownerId: $owner}}) { account { id name source } } }`,
 		Variables: map[string]any{"type": ref.ReferenceData.AccountTypes[0].ID, "owner": ref.Accounts.Edges[0].Node.Owner.ID}})
 	var created struct {
-		CreateAccount struct{ Account struct{ ID, Name, Source string } }
+		CreateAccount struct {
+			Account struct{ ID, Name, Source string }
+		}
 	}
 	if len(r.Errors) > 0 || json.Unmarshal(r.Data, &created) != nil || created.CreateAccount.Account.Name != "Alt Create AB" || created.CreateAccount.Account.ID == "" {
 		t.Fatalf("create: %s", r.raw)
