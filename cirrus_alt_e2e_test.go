@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"crmgraph/backends/sandbox"
+	"crmgraph/probe"
 )
 
 // cirrusSandbox starts a sandbox of its own (seed 1, like the shared gateway's) in the
@@ -87,5 +88,30 @@ func TestCreateAgainstTheAlternativeCirrus(t *testing.T) {
 		Variables: map[string]any{"id": created.CreateAccount.Account.ID}})
 	if len(r.Errors) > 0 || !bytes.Contains(r.Data, []byte(`"Alt Update AB"`)) {
 		t.Fatalf("update: %s", r.raw)
+	}
+}
+
+// TestProbeCirrusAlternative: `crmgraph probe` against SANDBOX_VARIANT=alt names the
+// Cirrus settings that fit, and with them every Cirrus read assumption holds.
+func TestProbeCirrusAlternative(t *testing.T) {
+	env := map[string]string{"SANDBOX_VARIANT": "alt"}
+	fs, _ := runProbeJSON(t, env)
+	settings := map[string]bool{}
+	for _, f := range fs {
+		if f.Backend == "cirrus" && f.Setting != "" {
+			settings[f.Setting] = true
+		}
+	}
+	for k, v := range cirrusAltSettings {
+		if !settings[k+"="+v] {
+			t.Errorf("probe did not name %s=%s: %+v", k, v, fs)
+		}
+		env[k] = v
+	}
+	fs, _ = runProbeJSON(t, env)
+	for _, f := range fs {
+		if f.Backend == "cirrus" && f.Result != probe.Holds && f.Detail != "needs writes (-writes)" {
+			t.Errorf("with the settings: %s: %s (%s)", f.Assumption, f.Result, f.Detail)
+		}
 	}
 }

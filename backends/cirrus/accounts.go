@@ -142,9 +142,16 @@ func (c *Client) Accounts(ctx context.Context, q AccountQuery) (*Page[Account], 
 // CreateAccount creates an account and returns it (see create for how the record is
 // found when the API sends no body).
 func (c *Client) CreateAccount(ctx context.Context, a AccountWrite) (*Account, error) {
+	out, _, err := c.CreateAccountAnswered(ctx, a)
+	return out, err
+}
+
+// CreateAccountAnswered is CreateAccount that also says where the record came from
+// (the probe checks whether creates answer a body).
+func (c *Client) CreateAccountAnswered(ctx context.Context, a AccountWrite) (*Account, CreateAnswer, error) {
 	name, _ := a.Name.Get()
 	key, _ := a.ExternalKey.Get()
-	out, err := create(ctx, c, "accounts.create", PathAccounts, a, func(x *Account) int { return x.ID },
+	out, how, err := create(ctx, c, "accounts.create", PathAccounts, a, func(x *Account) int { return x.ID },
 		func(ctx context.Context, id int) (*Account, error) { return c.Account(ctx, id, "") },
 		func(ctx context.Context) (*Account, error) {
 			return newest(ctx, func(ctx context.Context, page int) (*Page[Account], error) {
@@ -153,10 +160,10 @@ func (c *Client) CreateAccount(ctx context.Context, a AccountWrite) (*Account, e
 				func(x *Account) int { return x.ID })
 		})
 	if err != nil {
-		return nil, errorf(err, "create account")
+		return nil, how, errorf(err, "create account")
 	}
 	out.normalize()
-	return out, nil
+	return out, how, nil
 }
 
 // UpdateAccount changes the root-level properties set in a.

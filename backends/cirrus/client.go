@@ -377,3 +377,6 @@ func bare[T any](ctx context.Context, c *Client, op, path string) ([]T, error) {
 func errorf(err error, format string, args ...any) error {
 	return fmt.Errorf("cirrus: "+format+": %w", append(args, err)...)
 }
+
+// Config is the configuration c was built with.
+func (c *Client) Config() Config { return c.cfg }

@@ -122,7 +122,7 @@ func (c *Client) CreateContact(ctx context.Context, w ContactWrite) (*Contact, e
 	name, _ := w.Name.Get()
 	surname, _ := w.Surname.Get()
 	key, _ := w.ExternalKey.Get()
-	out, err := create(ctx, c, "contacts.create", PathContacts, w, func(x *Contact) int { return x.ID },
+	out, _, err := create(ctx, c, "contacts.create", PathContacts, w, func(x *Contact) int { return x.ID },
 		func(ctx context.Context, id int) (*Contact, error) { return c.Contact(ctx, id, "") },
 		func(ctx context.Context) (*Contact, error) {
 			return newest(ctx, func(ctx context.Context, page int) (*Page[Contact], error) {

@@ -34,6 +34,16 @@ func readBack[T any](rec *T, err error) (*T, error) {
 // findPages bounds the search for a created record: 20 pages of MaxPerPage.
 const findPages = 20
 
+// CreateAnswer says where a create's record came from.
+type CreateAnswer string
+
+// Create answers.
+const (
+	FromBody     CreateAnswer = "body"     // the response body held it
+	FromLocation CreateAnswer = "location" // read from the item the Location header names
+	FromList     CreateAnswer = "list"     // found in the list by what was written
+)
+
 // create POSTs body and returns the created record. The seed documents no response
 // body for any create (digest section 1), so the record is taken, in this order:
 //  1. from the body, when the API sends one with an id;
@@ -44,30 +54,30 @@ const findPages = 20
 //
 // The create is never sent twice. When every way fails the error wraps ErrCreatedUnseen.
 func create[T any](ctx context.Context, c *Client, op, collection string, body any, id func(*T) int,
-	get func(context.Context, int) (*T, error), find func(context.Context) (*T, error)) (*T, error) {
+	get func(context.Context, int) (*T, error), find func(context.Context) (*T, error)) (*T, CreateAnswer, error) {
 	var out *T
 	h, _, err := c.rest.Do(c.collection(ctx), rest.Request{Op: op, Method: http.MethodPost, Path: collection, Body: body}, &out)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if out != nil && id(out) > 0 {
-		return out, nil
+		return out, FromBody, nil
 	}
 	if n, ok := locationID(h.Get("Location")); ok {
 		rec, err := get(ctx, n)
 		if err != nil {
-			return nil, fmt.Errorf("%w: read %d from Location: %w", ErrCreatedUnseen, n, err)
+			return nil, FromLocation, fmt.Errorf("%w: read %d from Location: %w", ErrCreatedUnseen, n, err)
 		}
-		return rec, nil
+		return rec, FromLocation, nil
 	}
 	rec, err := find(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%w: find it: %w", ErrCreatedUnseen, err)
+		return nil, FromList, fmt.Errorf("%w: find it: %w", ErrCreatedUnseen, err)
 	}
 	if rec == nil {
-		return nil, fmt.Errorf("%w: no body, no Location, and no listed record matches what was written", ErrCreatedUnseen)
+		return nil, FromList, fmt.Errorf("%w: no body, no Location, and no listed record matches what was written", ErrCreatedUnseen)
 	}
-	return rec, nil
+	return rec, FromList, nil
 }
 
 // locationID reads the id a Location header ends with (absolute or relative URL).

@@ -143,7 +143,7 @@ func (c *Client) CreateLead(ctx context.Context, w LeadWrite) (*Lead, error) {
 	if st, ok := w.Status.Get(); ok {
 		q.Status = st.ID
 	}
-	out, err := create(ctx, c, "leads.create", PathLeads, w, func(x *Lead) int { return x.ID },
+	out, _, err := create(ctx, c, "leads.create", PathLeads, w, func(x *Lead) int { return x.ID },
 		func(ctx context.Context, id int) (*Lead, error) { return c.Lead(ctx, id, "") },
 		func(ctx context.Context) (*Lead, error) {
 			return newest(ctx, func(ctx context.Context, page int) (*Page[Lead], error) {

@@ -202,7 +202,7 @@ func (c *Client) Opportunities(ctx context.Context, q OpportunityQuery) (*Page[O
 func (c *Client) CreateOpportunity(ctx context.Context, w OpportunityWrite) (*Opportunity, error) {
 	account, _ := w.AccountID.Get()
 	contact, _ := w.ContactID.Get()
-	out, err := create(ctx, c, "opportunities.create", PathOpportunities, w, func(x *Opportunity) int { return x.ID },
+	out, _, err := create(ctx, c, "opportunities.create", PathOpportunities, w, func(x *Opportunity) int { return x.ID },
 		func(ctx context.Context, id int) (*Opportunity, error) { return c.Opportunity(ctx, id, "") },
 		func(ctx context.Context) (*Opportunity, error) {
 			return newest(ctx, func(ctx context.Context, page int) (*Page[Opportunity], error) {

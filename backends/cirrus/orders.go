@@ -287,7 +287,7 @@ func (c *Client) CreateOrder(ctx context.Context, w OrderWrite) (*Order, error) 
 		q.ContactID = ct.ID
 	}
 	q.ExternalKey, _ = w.ExternalKey.Get()
-	out, err := create(ctx, c, "orders.create", PathOrders, w, func(x *Order) int { return x.ID },
+	out, _, err := create(ctx, c, "orders.create", PathOrders, w, func(x *Order) int { return x.ID },
 		func(ctx context.Context, id int) (*Order, error) { return c.Order(ctx, id, "") },
 		func(ctx context.Context) (*Order, error) {
 			return newest(ctx, func(ctx context.Context, page int) (*Page[Order], error) {
