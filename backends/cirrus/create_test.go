@@ -21,13 +21,14 @@ func TestCreateWithoutBody(t *testing.T) {
 		location string
 		list     string // the accounts list answer
 		wantID   int
+		wantHow  cirrus.CreateAnswer
 		wantErr  error
 	}{
-		{"location absolute", "http://cirrus.example/api/accounts/77", "", 77, nil},
-		{"location relative", "/accounts/78/", "", 78, nil},
-		{"found: highest matching id", "", `{"page":1,"pages":1,"per_page":50,"total":3,"items":[{"id":5,"name":"New AB"},{"id":9,"name":"New AB"},{"id":12,"name":"New ABC"}]}`, 9, nil},
-		{"not found", "", `{"page":1,"pages":1,"per_page":50,"total":0,"items":[]}`, 0, cirrus.ErrCreatedUnseen},
-		{"list fails", "", "", 0, cirrus.ErrCreatedUnseen},
+		{"location absolute", "http://cirrus.example/api/accounts/77", "", 77, cirrus.FromLocation, nil},
+		{"location relative", "/accounts/78/", "", 78, cirrus.FromLocation, nil},
+		{"found: highest matching id", "", `{"page":1,"pages":1,"per_page":50,"total":3,"items":[{"id":5,"name":"New AB"},{"id":9,"name":"New AB"},{"id":12,"name":"New ABC"}]}`, 9, cirrus.FromList, nil},
+		{"not found", "", `{"page":1,"pages":1,"per_page":50,"total":0,"items":[]}`, 0, cirrus.FromList, cirrus.ErrCreatedUnseen},
+		{"list fails", "", "", 0, cirrus.FromList, cirrus.ErrCreatedUnseen},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -53,7 +54,7 @@ func TestCreateWithoutBody(t *testing.T) {
 			}))
 			defer srv.Close()
 			c := cirrus.New(cirrus.Config{BaseURL: srv.URL, Token: "t", HTTP: srv.Client()})
-			a, err := c.CreateAccount(context.Background(), cirrus.AccountWrite{Name: rest.Some("New AB"), TypeID: rest.Some(1), UserID: rest.Some(1)})
+			a, how, err := c.CreateAccountAnswered(context.Background(), cirrus.AccountWrite{Name: rest.Some("New AB"), TypeID: rest.Some(1), UserID: rest.Some(1)})
 			if posts.Load() != 1 {
 				t.Fatalf("%d POSTs, want 1", posts.Load())
 			}
@@ -63,8 +64,8 @@ func TestCreateWithoutBody(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || a.ID != tc.wantID {
-				t.Fatalf("got %+v %v, want id %d", a, err, tc.wantID)
+			if err != nil || a.ID != tc.wantID || how != tc.wantHow {
+				t.Fatalf("got %+v %s %v, want id %d from %s", a, how, err, tc.wantID, tc.wantHow)
 			}
 		})
 	}
