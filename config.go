@@ -129,6 +129,11 @@ type Config struct {
 
 	ClientDataPaths    *resolvers.ClientDataPaths
 	ChangeRequestCodes map[int32]model.ChangeRequestStatusCode
+
+	// Cirrus readings the seed leaves open (crmgraph probe checks each).
+	CirrusMaskPlacement string // "envelope" or "item": what X-Fields masks on a paged list
+	CirrusTrailingSlash bool   // collection paths end in "/"
+	CirrusMaxPerPage    int    // the API's page cap, 1-50
 }
 
 // Backend is one REST backend's location, credentials and call policy.
@@ -216,6 +221,9 @@ var settings = []setting{
 	{"CLIENT_DATA_PATHS", "client-data-paths", "", "where contact fields live in client-data details, field=path pairs over the sandbox's schema"},
 	{"EXTERNAL_SYSTEMS", "external-systems", "", "system names in external keys, SOURCE=name pairs over the defaults (each source's enum name)"},
 	{"CIRRUS_EXTERNALKEY", "cirrus-externalkey", "CONE", "the source whose id a Cirrus externalkey holds"},
+	{"CIRRUS_MASK_PLACEMENT", "cirrus-mask-placement", "envelope", "envelope or item: whether Cirrus applies X-Fields to a list's page envelope or to each item"},
+	{"CIRRUS_TRAILING_SLASH", "cirrus-trailing-slash", "off", "on: Cirrus collection paths end in a slash (/accounts/)"},
+	{"CIRRUS_MAX_PER_PAGE", "cirrus-max-per-page", "50", "the largest per_page Cirrus honours (1-50); larger pages are assembled from pages of this size"},
 }
 
 // LoadConfig reads args (without the program name) and the environment.
@@ -354,6 +362,15 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 	}
 	if cfg.ClientDataPaths, err = resolvers.ParseClientDataPaths(get("CLIENT_DATA_PATHS")); err != nil {
 		errs = append(errs, fmt.Errorf("CLIENT_DATA_PATHS: %w", err))
+	}
+	cfg.CirrusTrailingSlash = boolean("CIRRUS_TRAILING_SLASH")
+	switch cfg.CirrusMaskPlacement = get("CIRRUS_MASK_PLACEMENT"); cfg.CirrusMaskPlacement {
+	case "envelope", "item":
+	default:
+		errs = append(errs, fmt.Errorf("CIRRUS_MASK_PLACEMENT: want envelope or item, got %q", cfg.CirrusMaskPlacement))
+	}
+	if cfg.CirrusMaxPerPage = integer("CIRRUS_MAX_PER_PAGE"); cfg.CirrusMaxPerPage < 1 || cfg.CirrusMaxPerPage > 50 {
+		errs = append(errs, fmt.Errorf("CIRRUS_MAX_PER_PAGE: want 1 to 50, got %q", get("CIRRUS_MAX_PER_PAGE")))
 	}
 	if cfg.Systems, err = resolvers.ParseSystems(get("EXTERNAL_SYSTEMS"), get("CIRRUS_EXTERNALKEY")); err != nil {
 		errs = append(errs, fmt.Errorf("EXTERNAL_SYSTEMS: %w", err))

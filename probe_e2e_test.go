@@ -31,7 +31,7 @@ func TestProbeAgainstTheSandboxes(t *testing.T) {
 	}
 	per := map[string]int{}
 	for _, f := range fs {
-		if f.Result != probe.Holds {
+		if f.Result != probe.Holds && f.Detail != "needs writes (-writes)" { // run without -writes
 			t.Errorf("%s: %s: %s (%s)", f.Backend, f.Assumption, f.Result, f.Detail)
 		}
 		per[f.Backend]++

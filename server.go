@@ -124,7 +124,8 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 	}
 	deps := resolvers.Deps{
 		Cirrus: cirrus.New(cirrus.Config{BaseURL: cfg.Cirrus.URL, Token: cfg.Cirrus.Token,
-			HTTP: httpClient("cirrus", cfg.Cirrus), Timeout: cfg.Cirrus.Timeout}),
+			HTTP: httpClient("cirrus", cfg.Cirrus), Timeout: cfg.Cirrus.Timeout,
+			MaskPlacement: cfg.CirrusMaskPlacement, TrailingSlash: cfg.CirrusTrailingSlash, MaxPerPage: cfg.CirrusMaxPerPage}),
 		Cone: cone.New(cone.Config{BaseURL: cfg.Cone.URL, Token: cfg.Cone.Token,
 			HTTP: httpClient("cone", cfg.Cone), Timeout: cfg.Cone.Timeout}),
 		ClientData: clientdata.New(clientdata.Config{BaseURL: cfg.ClientData.URL, Token: cfg.ClientData.Token,

@@ -139,17 +139,31 @@ func (c *Client) Accounts(ctx context.Context, q AccountQuery) (*Page[Account], 
 	return p, nil
 }
 
-// CreateAccount creates an account. The seed documents no response body; the record is
-// returned when the API sends it (nil otherwise).
+// CreateAccount creates an account and returns it (see create for how the record is
+// found when the API sends no body).
 func (c *Client) CreateAccount(ctx context.Context, a AccountWrite) (*Account, error) {
-	var out *Account
-	if err := c.send(ctx, "accounts.create", http.MethodPost, PathAccounts, a, &out); err != nil {
-		return nil, errorf(err, "create account")
+	out, _, err := c.CreateAccountAnswered(ctx, a)
+	return out, err
+}
+
+// CreateAccountAnswered is CreateAccount that also says where the record came from
+// (the probe checks whether creates answer a body).
+func (c *Client) CreateAccountAnswered(ctx context.Context, a AccountWrite) (*Account, CreateAnswer, error) {
+	name, _ := a.Name.Get()
+	key, _ := a.ExternalKey.Get()
+	out, how, err := create(ctx, c, "accounts.create", PathAccounts, a, func(x *Account) int { return x.ID },
+		func(ctx context.Context, id int) (*Account, error) { return c.Account(ctx, id, "") },
+		func(ctx context.Context) (*Account, error) {
+			return newest(ctx, func(ctx context.Context, page int) (*Page[Account], error) {
+				return c.Accounts(ctx, AccountQuery{ListOptions: c.findPage(page), Name: name, ExternalKey: key})
+			}, func(x *Account) bool { return written(a.Name, x.Name) && written(a.ExternalKey, x.ExternalKey) },
+				func(x *Account) int { return x.ID })
+		})
+	if err != nil {
+		return nil, how, errorf(err, "create account")
 	}
-	if out != nil {
-		out.normalize()
-	}
-	return out, nil
+	out.normalize()
+	return out, how, nil
 }
 
 // UpdateAccount changes the root-level properties set in a.
@@ -158,8 +172,9 @@ func (c *Client) UpdateAccount(ctx context.Context, id int, a AccountWrite) (*Ac
 	if err := c.send(ctx, "accounts.update", http.MethodPut, itemPath(PathAccounts, id), a, &out); err != nil {
 		return nil, errorf(err, "update account %d", id)
 	}
-	if out != nil {
-		out.normalize()
+	if out == nil || out.ID == 0 { // the seed documents no update body: read it back
+		return readBack(c.Account(ctx, id, ""))
 	}
+	out.normalize()
 	return out, nil
 }

@@ -27,11 +27,32 @@ type Config struct {
 	Bearer  bool
 	HTTP    *http.Client  // nil: a client of its own
 	Timeout time.Duration // per call; 0: the context's deadline only
+
+	// MaskPlacement says what the API applies X-Fields to on a paged list: MaskEnvelope
+	// (flask-restx marshals the page model, so the mask names page,…,items{…}; the
+	// default) or MaskItem (the mask is that of one item).
+	MaskPlacement string
+	// TrailingSlash sends collection paths (lists, creates) as "/accounts/" instead of
+	// "/accounts"; flask answers the other form with a redirect the client refuses.
+	TrailingSlash bool
+	// MaxPerPage is the largest per_page the API honours; 0: MaxPerPage (the seed's 50).
+	// A caller asking for more gets its page assembled from pages of this size.
+	MaxPerPage int
 }
+
+// Mask placements (Config.MaskPlacement).
+const (
+	MaskEnvelope = "envelope"
+	MaskItem     = "item"
+)
 
 // Client calls one Cirrus tenant.
 type Client struct {
-	rest rest.Client
+	rest     rest.Client
+	cfg      Config
+	itemMask bool
+	slash    bool
+	perPage  int
 }
 
 // New returns a client for cfg.
@@ -40,8 +61,19 @@ func New(cfg Config) *Client {
 	if hc == nil {
 		hc = &http.Client{}
 	}
+	if cfg.TrailingSlash {
+		// rest.Client refuses a path ending in "/" (an empty segment), so the slash is
+		// added below it, on the requests marked as collection calls.
+		wrapped := *hc
+		wrapped.Transport = slashTransport{base: hc.Transport}
+		hc = &wrapped
+	}
 	token, bearer := cfg.Token, cfg.Bearer
-	return &Client{rest: rest.Client{
+	perPage := cfg.MaxPerPage
+	if perPage <= 0 || perPage > MaxPerPage {
+		perPage = MaxPerPage
+	}
+	return &Client{cfg: cfg, itemMask: cfg.MaskPlacement == MaskItem, slash: cfg.TrailingSlash, perPage: perPage, rest: rest.Client{
 		Backend: "cirrus",
 		BaseURL: strings.TrimRight(cfg.BaseURL, "/"),
 		HTTP:    hc,
@@ -58,6 +90,52 @@ func New(cfg Config) *Client {
 		},
 		DecodeError: DecodeError,
 	}}
+}
+
+// With returns a client like c with change applied to its configuration (the probe
+// tries the other readings with it).
+func (c *Client) With(change func(*Config)) *Client {
+	cfg := c.cfg
+	change(&cfg)
+	return New(cfg)
+}
+
+type collectionKey struct{}
+
+// collection marks ctx as a call on a collection path (list, create), which takes the
+// trailing slash when Config.TrailingSlash is set.
+func (c *Client) collection(ctx context.Context) context.Context {
+	if !c.slash {
+		return ctx
+	}
+	return context.WithValue(ctx, collectionKey{}, true)
+}
+
+// slashTransport adds the trailing slash to collection calls.
+type slashTransport struct{ base http.RoundTripper }
+
+func (t slashTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if on, _ := r.Context().Value(collectionKey{}).(bool); !on || strings.HasSuffix(r.URL.Path, "/") {
+		return base.RoundTrip(r)
+	}
+	r = r.Clone(r.Context()) // a RoundTripper must not change the caller's request
+	r.URL.Path += "/"
+	if r.URL.RawPath != "" {
+		r.URL.RawPath += "/"
+	}
+	return base.RoundTrip(r)
+}
+
+// listMask is the X-Fields header of a paged list for an item mask.
+func (c *Client) listMask(itemMask string) string {
+	if c.itemMask {
+		return itemMask
+	}
+	return pageMask(itemMask)
 }
 
 // DecodeError reads the flask-restx error bodies: {"message": "..."} and the
@@ -220,12 +298,47 @@ func (c *Client) send(ctx context.Context, op, method, path string, body any, ou
 	return err
 }
 
-// list fetches one page of a paged list.
+// list fetches one page of a paged list. A per_page above the API's cap is served
+// from the cap-sized pages that cover it, so the caller's page stays exact.
 func list[T any](ctx context.Context, c *Client, op, path string, q url.Values, mask string) (*Page[T], error) {
+	n, _ := strconv.Atoi(q.Get("per_page"))
+	if n <= c.perPage {
+		return onePage[T](ctx, c, op, path, q, mask)
+	}
+	page, _ := strconv.Atoi(q.Get("page"))
+	page = max(page, 1)
+	out := &Page[T]{Page: page, PerPage: n, Items: []T{}}
+	start, end := (page-1)*n, page*n
+	for off := start; off < end; {
+		sub := off/c.perPage + 1
+		sq := url.Values{}
+		for k, v := range q {
+			sq[k] = v
+		}
+		sq.Set("page", strconv.Itoa(sub))
+		sq.Set("per_page", strconv.Itoa(c.perPage))
+		p, err := onePage[T](ctx, c, op, path, sq, mask)
+		if err != nil {
+			return nil, err
+		}
+		out.Total = p.Total
+		items := p.Items[min(off-(sub-1)*c.perPage, len(p.Items)):]
+		items = items[:min(len(items), end-off)]
+		out.Items = append(out.Items, items...)
+		off += len(items)
+		if len(items) == 0 || len(p.Items) < c.perPage || sub >= p.Pages {
+			break
+		}
+	}
+	out.Pages = (out.Total + n - 1) / n
+	return out, nil
+}
+
+func onePage[T any](ctx context.Context, c *Client, op, path string, q url.Values, mask string) (*Page[T], error) {
 	// Read the body once and decode it once (a json.Decoder would scan it, then
 	// UnmarshalJSON would parse it again): pages are the bulk of what the gateway reads.
 	var raw []byte
-	if err := c.get(ctx, op, path, q, pageMask(mask), &raw); err != nil {
+	if err := c.get(c.collection(ctx), op, path, q, c.listMask(mask), &raw); err != nil {
 		return nil, err
 	}
 	var p Page[T]
@@ -239,7 +352,7 @@ func list[T any](ctx context.Context, c *Client, op, path string, q url.Values, 
 func all[T any](ctx context.Context, c *Client, op, path, sorting string) ([]T, error) {
 	var out []T
 	for page := 1; ; page++ {
-		q := ListOptions{Page: page, PerPage: MaxPerPage, Sorting: sorting}.values(sorting)
+		q := ListOptions{Page: page, PerPage: c.perPage, Sorting: sorting}.values(sorting)
 		p, err := list[T](ctx, c, op, path, q, "")
 		if err != nil {
 			return nil, err
@@ -254,7 +367,7 @@ func all[T any](ctx context.Context, c *Client, op, path, sorting string) ([]T, 
 // bare fetches a reference list served as a bare JSON array.
 func bare[T any](ctx context.Context, c *Client, op, path string) ([]T, error) {
 	var out []T
-	if err := c.get(ctx, op, path, nil, "", &out); err != nil {
+	if err := c.get(c.collection(ctx), op, path, nil, "", &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -264,3 +377,6 @@ func bare[T any](ctx context.Context, c *Client, op, path string) ([]T, error) {
 func errorf(err error, format string, args ...any) error {
 	return fmt.Errorf("cirrus: "+format+": %w", append(args, err)...)
 }
+
+// Config is the configuration c was built with.
+func (c *Client) Config() Config { return c.cfg }

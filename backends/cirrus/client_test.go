@@ -29,8 +29,30 @@ func newClient(t *testing.T, bearer bool) *cirrus.Client {
 	return cirrus.New(cirrus.Config{BaseURL: srv.URL + "/", Token: token, Bearer: bearer, HTTP: srv.Client()})
 }
 
+// newClientFor is a client against the default sandbox, or against the alternative
+// one with the settings that fit it.
+func newClientFor(t *testing.T, alt bool) *cirrus.Client {
+	t.Helper()
+	if !alt {
+		return newClient(t, false)
+	}
+	s := sandbox.New(world(), token)
+	s.UseAlternative()
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return cirrus.New(cirrus.Config{BaseURL: srv.URL, Token: token, HTTP: srv.Client(),
+		MaskPlacement: cirrus.MaskItem, TrailingSlash: true, MaxPerPage: 25})
+}
+
 func TestReads(t *testing.T) {
-	c := newClient(t, false)
+	for _, alt := range []bool{false, true} {
+		t.Run(map[bool]string{false: "default", true: "alt"}[alt], func(t *testing.T) {
+			testReads(t, newClientFor(t, alt))
+		})
+	}
+}
+
+func testReads(t *testing.T, c *cirrus.Client) {
 	ctx := context.Background()
 	yes := true
 	tests := []struct {
@@ -189,8 +211,17 @@ func TestBearerAuth(t *testing.T) {
 	}
 }
 
+// TestWrites runs against the default sandbox (creates answer the record) and the
+// alternative one (creates and updates answer no body; the client finds the record).
 func TestWrites(t *testing.T) {
-	c := newClient(t, false)
+	for _, alt := range []bool{false, true} {
+		t.Run(map[bool]string{false: "default", true: "alt"}[alt], func(t *testing.T) {
+			testWrites(t, newClientFor(t, alt))
+		})
+	}
+}
+
+func testWrites(t *testing.T, c *cirrus.Client) {
 	ctx := context.Background()
 	a, err := c.CreateAccount(ctx, cirrus.AccountWrite{Name: rest.Some("Client Test AB"), TypeID: rest.Some(2), UserID: rest.Some(4), ExternalKey: rest.Some("ct-1")})
 	if err != nil || a == nil || a.ID == 0 || a.Type.ID != 2 || a.User.ID != 4 {

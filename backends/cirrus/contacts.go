@@ -115,15 +115,26 @@ func (c *Client) Contacts(ctx context.Context, q ContactQuery) (*Page[Contact], 
 	return p, nil
 }
 
-// CreateContact creates a contact; the record is returned when the API sends it.
+// CreateContact creates a contact and returns it (see create for how the record is
+// found when the API sends no body).
 func (c *Client) CreateContact(ctx context.Context, w ContactWrite) (*Contact, error) {
-	var out *Contact
-	if err := c.send(ctx, "contacts.create", http.MethodPost, PathContacts, w, &out); err != nil {
+	account, _ := w.AccountID.Get()
+	name, _ := w.Name.Get()
+	surname, _ := w.Surname.Get()
+	key, _ := w.ExternalKey.Get()
+	out, _, err := create(ctx, c, "contacts.create", PathContacts, w, func(x *Contact) int { return x.ID },
+		func(ctx context.Context, id int) (*Contact, error) { return c.Contact(ctx, id, "") },
+		func(ctx context.Context) (*Contact, error) {
+			return newest(ctx, func(ctx context.Context, page int) (*Page[Contact], error) {
+				return c.Contacts(ctx, ContactQuery{ListOptions: c.findPage(page), AccountID: account, Name: name, Surname: surname, ExternalKey: key})
+			}, func(x *Contact) bool {
+				return written(w.Name, x.Name) && written(w.Surname, x.Surname) && written(w.ExternalKey, x.ExternalKey) && written(w.Email, x.Email)
+			}, func(x *Contact) int { return x.ID })
+		})
+	if err != nil {
 		return nil, errorf(err, "create contact")
 	}
-	if out != nil {
-		out.normalize()
-	}
+	out.normalize()
 	return out, nil
 }
 
@@ -134,8 +145,9 @@ func (c *Client) UpdateContact(ctx context.Context, id int, w ContactWrite) (*Co
 	if err := c.send(ctx, "contacts.update", http.MethodPut, itemPath(PathContacts, id), w, &out); err != nil {
 		return nil, errorf(err, "update contact %d", id)
 	}
-	if out != nil {
-		out.normalize()
+	if out == nil || out.ID == 0 { // the seed documents no update body: read it back
+		return readBack(c.Contact(ctx, id, ""))
 	}
+	out.normalize()
 	return out, nil
 }

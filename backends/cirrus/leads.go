@@ -133,15 +133,32 @@ func (c *Client) Leads(ctx context.Context, q LeadQuery) (*Page[Lead], error) {
 	return p, nil
 }
 
-// CreateLead creates a lead; the record is returned when the API sends it.
+// CreateLead creates a lead and returns it (see create for how the record is found
+// when the API sends no body).
 func (c *Client) CreateLead(ctx context.Context, w LeadWrite) (*Lead, error) {
-	var out *Lead
-	if err := c.send(ctx, "leads.create", http.MethodPost, PathLeads, w, &out); err != nil {
+	var q LeadQuery
+	if u, ok := w.User.Get(); ok {
+		q.UserIDs = []int{u.ID}
+	}
+	if st, ok := w.Status.Get(); ok {
+		q.Status = st.ID
+	}
+	out, _, err := create(ctx, c, "leads.create", PathLeads, w, func(x *Lead) int { return x.ID },
+		func(ctx context.Context, id int) (*Lead, error) { return c.Lead(ctx, id, "") },
+		func(ctx context.Context) (*Lead, error) {
+			return newest(ctx, func(ctx context.Context, page int) (*Page[Lead], error) {
+				q.ListOptions = c.findPage(page)
+				return c.Leads(ctx, q)
+			}, func(x *Lead) bool {
+				return written(w.Title, x.Title) && written(w.ContactName, x.ContactName) &&
+					written(w.ContactSurname, x.ContactSurname) && written(w.ContactEmail, x.ContactEmail) &&
+					written(w.ContactCompany, x.ContactCompany)
+			}, func(x *Lead) int { return x.ID })
+		})
+	if err != nil {
 		return nil, errorf(err, "create lead")
 	}
-	if out != nil {
-		out.normalize()
-	}
+	out.normalize()
 	return out, nil
 }
 
@@ -151,8 +168,9 @@ func (c *Client) UpdateLead(ctx context.Context, id int, w LeadWrite) (*Lead, er
 	if err := c.send(ctx, "leads.update", http.MethodPut, itemPath(PathLeads, id), w, &out); err != nil {
 		return nil, errorf(err, "update lead %d", id)
 	}
-	if out != nil {
-		out.normalize()
+	if out == nil || out.ID == 0 { // the seed documents no update body: read it back
+		return readBack(c.Lead(ctx, id, ""))
 	}
+	out.normalize()
 	return out, nil
 }

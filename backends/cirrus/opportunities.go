@@ -197,15 +197,22 @@ func (c *Client) Opportunities(ctx context.Context, q OpportunityQuery) (*Page[O
 	return p, nil
 }
 
-// CreateOpportunity creates an opportunity; the record is returned when the API sends it.
+// CreateOpportunity creates an opportunity and returns it (see create for how the
+// record is found when the API sends no body).
 func (c *Client) CreateOpportunity(ctx context.Context, w OpportunityWrite) (*Opportunity, error) {
-	var out *Opportunity
-	if err := c.send(ctx, "opportunities.create", http.MethodPost, PathOpportunities, w, &out); err != nil {
+	account, _ := w.AccountID.Get()
+	contact, _ := w.ContactID.Get()
+	out, _, err := create(ctx, c, "opportunities.create", PathOpportunities, w, func(x *Opportunity) int { return x.ID },
+		func(ctx context.Context, id int) (*Opportunity, error) { return c.Opportunity(ctx, id, "") },
+		func(ctx context.Context) (*Opportunity, error) {
+			return newest(ctx, func(ctx context.Context, page int) (*Page[Opportunity], error) {
+				return c.Opportunities(ctx, OpportunityQuery{ListOptions: c.findPage(page), AccountID: account, ContactID: contact})
+			}, func(x *Opportunity) bool { return written(w.Title, x.Title) }, func(x *Opportunity) int { return x.ID })
+		})
+	if err != nil {
 		return nil, errorf(err, "create opportunity")
 	}
-	if out != nil {
-		out.normalize()
-	}
+	out.normalize()
 	return out, nil
 }
 
@@ -215,8 +222,9 @@ func (c *Client) UpdateOpportunity(ctx context.Context, id int, w OpportunityWri
 	if err := c.send(ctx, "opportunities.update", http.MethodPut, itemPath(PathOpportunities, id), w, &out); err != nil {
 		return nil, errorf(err, "update opportunity %d", id)
 	}
-	if out != nil {
-		out.normalize()
+	if out == nil || out.ID == 0 { // the seed documents no update body: read it back
+		return readBack(c.Opportunity(ctx, id, ""))
 	}
+	out.normalize()
 	return out, nil
 }

@@ -276,15 +276,29 @@ func (c *Client) Orders(ctx context.Context, q OrderQuery) (*Page[Order], error)
 	return p, nil
 }
 
-// CreateOrder creates an order; the record is returned when the API sends it.
+// CreateOrder creates an order and returns it (see create for how the record is found
+// when the API sends no body).
 func (c *Client) CreateOrder(ctx context.Context, w OrderWrite) (*Order, error) {
-	var out *Order
-	if err := c.send(ctx, "orders.create", http.MethodPost, PathOrders, w, &out); err != nil {
+	var q OrderQuery
+	if a, ok := w.Account.Get(); ok {
+		q.AccountIDs = []int{a.ID}
+	}
+	if ct, ok := w.Contact.Get(); ok {
+		q.ContactID = ct.ID
+	}
+	q.ExternalKey, _ = w.ExternalKey.Get()
+	out, _, err := create(ctx, c, "orders.create", PathOrders, w, func(x *Order) int { return x.ID },
+		func(ctx context.Context, id int) (*Order, error) { return c.Order(ctx, id, "") },
+		func(ctx context.Context) (*Order, error) {
+			return newest(ctx, func(ctx context.Context, page int) (*Page[Order], error) {
+				q.ListOptions = c.findPage(page)
+				return c.Orders(ctx, q)
+			}, func(x *Order) bool { return written(w.ExternalKey, x.ExternalKey) }, func(x *Order) int { return x.ID })
+		})
+	if err != nil {
 		return nil, errorf(err, "create order")
 	}
-	if out != nil {
-		out.normalize()
-	}
+	out.normalize()
 	return out, nil
 }
 
@@ -294,8 +308,9 @@ func (c *Client) UpdateOrder(ctx context.Context, id int, w OrderWrite) (*Order,
 	if err := c.send(ctx, "orders.update", http.MethodPut, itemPath(PathOrders, id), w, &out); err != nil {
 		return nil, errorf(err, "update order %d", id)
 	}
-	if out != nil {
-		out.normalize()
+	if out == nil || out.ID == 0 { // the seed documents no update body: read it back
+		return readBack(c.Order(ctx, id, ""))
 	}
+	out.normalize()
 	return out, nil
 }

@@ -18,7 +18,7 @@ func TestNonPositiveIDsAreRefused(t *testing.T) {
 	var requests atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		requests.Add(1)
-		_, _ = w.Write([]byte(`{}`))
+		_, _ = w.Write([]byte(`{"id": 5}`)) // a record, so an update is not read back
 	}))
 	defer srv.Close()
 	c := cirrus.New(cirrus.Config{BaseURL: srv.URL, Token: "t", HTTP: srv.Client()})

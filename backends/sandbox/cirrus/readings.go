@@ -45,3 +45,28 @@ package cirrus
 //   - followedby (L152, L2330, L4340): generated followers are an account's alternate
 //     owner (also on its opportunities) and a primary contact's account owner; the
 //     follow endpoints (#8, #53, #93) are not served.
+//
+// Alternative reading (UseAlternative, SANDBOX_VARIANT=alt): the other plausible answer
+// to each point below; the client has a setting or a fallback for each, and crmgraph
+// probe tells which one a live Cirrus takes.
+//   - Create and update bodies. Default: a create answers 201 with the rendered record,
+//     an update 200 with it (what flask-restx marshal_with would give). Alternative: a
+//     create answers 201 with no body and no Location, an update 204: the seed documents
+//     no response for any create or update (#0 L4-L126 "Responses" at L34 has no sample,
+//     likewise #51 L2259, #90 L4255, #103 L4893, #86 L3923 and every PUT), only requests.
+//     Validation errors still answer the 400 body.
+//   - X-Fields on a paged list. Default: the mask applies to the marshalled page model,
+//     so it must name page,pages,per_page,total,items{…} (flask-restx marshal_with of a
+//     page model). Alternative: it applies to each item and the envelope is always
+//     whole. The seed says only "Mask which fields to include in the response" (L8,
+//     L163), and declares the list response as an array-wrapped envelope (L165-L168),
+//     which settles neither.
+//   - Trailing slash. Default: collection paths without one (/accounts). Alternative:
+//     only /accounts/ (and every other collection and reference list) answers; the
+//     slash-less form gets flask's strict_slashes 308 redirect, relative to the mount.
+//     Item paths (…/{id}) are unchanged. The seed rendering lost every path (digest
+//     section 0), so either is as likely.
+//   - Page cap. Default: per_page up to 50 ("max pagesize is 50", L131), above that a
+//     400. Alternative: per_page up to 50 is accepted but pages hold at most 25 items
+//     and the envelope says per_page 25 (a server-side cap lower than the documented
+//     one, applied silently); total and pages follow the 25.

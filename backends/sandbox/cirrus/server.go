@@ -57,6 +57,9 @@ type Server struct {
 
 	// clock is the sandbox's time: the last timestamp a write was given (see now).
 	clock time.Time
+
+	// alt is the alternative reading (UseAlternative), set before serving.
+	alt bool
 }
 
 // New builds the sandbox for world w. Requests must carry one of tokens as X-Token or
@@ -256,6 +259,10 @@ func (s *Server) handle(pattern string, byMethod map[string]http.HandlerFunc) {
 		allow = append(allow, m)
 	}
 	slices.Sort(allow)
+	if s.alt && isCollection(pattern) {
+		s.mux.HandleFunc(pattern, slashRedirect(pattern))
+		pattern += "/{$}"
+	}
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		h, ok := byMethod[r.Method]
 		if !ok {
@@ -293,7 +300,13 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, status int, v any
 			return
 		}
 		if m != nil {
-			v = m.apply(v)
+			masked := false
+			if s.alt {
+				v, masked = maskItems(m, v)
+			}
+			if !masked {
+				v = m.apply(v)
+			}
 		}
 	}
 	s.write(w, status, v)
@@ -495,6 +508,9 @@ func containsFold(needle string, hay ...string) bool {
 
 // page renders one page of ids in the envelope (served as a plain object).
 func (s *Server) page(ids []int, page, perPage int, render func(int) obj) obj {
+	if s.alt {
+		perPage = min(perPage, altMaxPerPage)
+	}
 	total := len(ids)
 	pages := int(math.Ceil(float64(total) / float64(perPage)))
 	items := []obj{}

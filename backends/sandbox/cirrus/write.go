@@ -290,6 +290,10 @@ func (s *Server) mutate(w http.ResponseWriter, r *http.Request, status int, fn f
 		s.message(w, code, msg)
 	case len(b.errs) > 0:
 		s.validation(w, b.errs)
+	case s.alt && status == http.StatusCreated:
+		w.WriteHeader(status) // the seed documents no create body
+	case s.alt:
+		w.WriteHeader(http.StatusNoContent) // nor an update body
 	default:
 		s.reply(w, r, status, v)
 	}
