@@ -17,10 +17,19 @@ var describedElsewhere = []string{
 	"AccountType", "OpportunityStatus", "OpportunityType", "NamedItem", "OrderStatus", "LeadStatus",
 	"DeliveryTerm", "PaymentTerm", "Stage", "ChangeRequestStatusCode", "ChangeRequestStatus", "ReferenceData",
 	"Node", "Query.node", "Query.nodes", "*Payload", "UserError",
+	// Arguments declared on the lines that name those types: a description there means
+	// editing the line, which is the other branch's.
+	"Query.referenceData(language)", "Mutation.*(input)",
 }
 
 func elsewhere(name string) bool {
 	for _, p := range describedElsewhere {
+		if typ, ok := strings.CutSuffix(p, ".*(input)"); ok {
+			if strings.HasPrefix(name, typ+".") && strings.HasSuffix(name, "(input)") {
+				return true
+			}
+			continue
+		}
 		if strings.HasPrefix(p, "*") {
 			typ, _, _ := strings.Cut(name, ".")
 			if strings.HasSuffix(typ, p[1:]) {

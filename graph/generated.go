@@ -3160,9 +3160,13 @@ scalar JSON
 
 "The CRM a record comes from."
 enum Source {
+  "Cirrus 2 (accounts, contacts, opportunities, orders, leads)."
   CIRRUS
+  "ConeCRM (accounts, contacts, leads, pipeline stages)."
   CONE
+  "The client-data API (contacts and their change requests)."
   CLIENT_DATA
+  "Apideck Customer Support (support customers)."
   SUPPORT
 }
 
@@ -3197,31 +3201,51 @@ type ExternalId {
   source: Source
 }
 
+"A postal address as a source stores it; fields the source lacks are null."
 type Address {
-  "visiting, delivery, invoice, postal or main"
+  "Cirrus: visiting, postal, delivery or invoice (order addresses: delivery or invoice); ConeCRM and client-data: main; SUPPORT: the Apideck address type (primary, secondary, home, office, shipping, billing, other; other when unset)."
   kind: String!
+  "The addressee name (Cirrus addresses and order addresses, Apideck name); null elsewhere."
   name: String
+  "Cirrus c/o line (careof); null for other sources."
   careOf: String
+  "Street and number (Cirrus street + number + letter; ConeCRM address; Apideck line1 + street_number)."
   street: String
+  "Postal code (Cirrus zip, ConeCRM postal_code, Apideck postal_code)."
   postalCode: String
+  "City."
   city: String
+  "Province or state (ConeCRM province, Apideck state); null for Cirrus and client-data."
   province: String
+  "Country as the source writes it (free text or code; not normalized)."
   country: String
+  "E-mail on the address (Cirrus address/invoice email, Apideck email); null elsewhere."
   email: String
 }
 
 "A CRM user: a sales rep (Cirrus), a ConeCRM user (known by its id alone: ConeCRM has no user endpoint), or a client-data member."
 type User implements Node {
+  "The user's the global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
+  "The CRM the user comes from."
   source: Source!
+  "The user's id in its source (Cirrus numeric id, ConeCRM uuid)."
   sourceId: ID!
+  "First and last name joined (Cirrus name + surname); null for ConeCRM users."
   name: String
+  "First name (Cirrus name); null for ConeCRM users."
   firstName: String
+  "Last name (Cirrus surname); null for ConeCRM users."
   lastName: String
+  "Job title (Cirrus); null for ConeCRM users."
   title: String
+  "E-mail (Cirrus); null for ConeCRM users."
   email: String
+  "Phone (Cirrus); null for ConeCRM users."
   phone: String
+  "Mobile phone (Cirrus cellphone); null for ConeCRM users."
   mobile: String
+  "Whether the user is active (Cirrus, only when the full user record was read); null otherwise."
   active: Boolean
 }
 
@@ -3229,6 +3253,7 @@ type User implements Node {
 type Member {
   "The member's uuid (client-data v1.1)."
   uid: ID!
+  "The member's display name; null when client-data sends none."
   name: String
 }
 
@@ -3341,31 +3366,51 @@ type ReferenceData {
 # ---------------------------------------------------------------------------------------------
 # Records
 
+"A customer company: a Cirrus account or a ConeCRM account."
 type Account implements Node {
+  "The account's the global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
+  "CIRRUS or CONE."
   source: Source!
+  "The account's id in its source (Cirrus numeric id, ConeCRM uuid)."
   sourceId: ID!
+  "Account name."
   name: String
   "Alternative name (Cirrus alt_name)."
   altName: String
   "Account number (Cirrus)."
   number: String
+  "Primary e-mail (Cirrus email, ConeCRM primary_email)."
   email: String
+  "ConeCRM secondary_email; null for Cirrus."
   secondaryEmail: String
+  "Phone (Cirrus phone; ConeCRM work_phone, else home_phone)."
   phone: String
+  "Mobile phone (Cirrus cellphone, ConeCRM mobile_phone)."
   mobile: String
+  "Fax (Cirrus); null for ConeCRM."
   fax: String
+  "Website URL (Cirrus url); null for ConeCRM."
   website: String
+  "VAT number (Cirrus vat_no); null for ConeCRM."
   vatNumber: String
+  "Whether the account is active (Cirrus active, ConeCRM is_active)."
   active: Boolean
+  "Free-text notes (Cirrus info); null for ConeCRM."
   info: String
+  "Language (ConeCRM language); null for Cirrus."
   language: String
   "The raw external key the source stores (Cirrus externalkey)."
   externalKey: String
+  "The account type (Cirrus); null for ConeCRM."
   type: AccountType
+  "The responsible sales rep (Cirrus user); null for ConeCRM."
   owner: User
+  "The parent account (Cirrus parent_account); null when none and for ConeCRM."
   parent: Account
+  "The account's addresses (Cirrus visiting, postal, delivery, invoice; ConeCRM one main address); empty when none."
   addresses: [Address!]!
+  "The primary contact (Cirrus: the first contact flagged primary; ConeCRM primary_contact); null when none."
   primaryContact: Contact
   "The account's contacts (both CRMs), in the order the account lists its contacts, whatever the selection; paging either way."
   contacts(
@@ -3406,27 +3451,45 @@ type Account implements Node {
   links: [Account!]!
 }
 
+"A person: a Cirrus contact, a ConeCRM contact or a client-data contact."
 type Contact implements Node {
+  "The contact's the global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
+  "CIRRUS, CONE or CLIENT_DATA."
   source: Source!
+  "The contact's id in its source (Cirrus and client-data numeric id, ConeCRM uuid)."
   sourceId: ID!
+  "First name (Cirrus name, ConeCRM first_name, client-data personalInformation.firstName)."
   firstName: String
+  "Last name (Cirrus surname, ConeCRM last_name, client-data personalInformation.lastName)."
   lastName: String
+  "Full name: first and last name joined (client-data: personalInformation.displayName when set)."
   name: String
+  "Job title (Cirrus title, client-data employment.jobTitle); null for ConeCRM."
   title: String
+  "E-mail (Cirrus email, ConeCRM primary_email, client-data communicationMeans.primaryEmail)."
   email: String
+  "Phone (Cirrus officephone; ConeCRM work_phone, else home_phone; client-data communicationMeans.primaryPhoneNumber)."
   phone: String
+  "Mobile phone (Cirrus cellphone, ConeCRM mobile_phone, client-data communicationMeans.mobilePhoneNumber)."
   mobile: String
+  "Company name (Cirrus: the contact's account name; ConeCRM company_name; client-data employment.companyName)."
   companyName: String
+  "Whether the contact is active (Cirrus active, ConeCRM is_active); null for client-data."
   active: Boolean
   "Whether this is the account's primary contact (Cirrus)."
   primary: Boolean
+  "The contact's main address (Cirrus street/zip/city, ConeCRM address fields, client-data addresses.primaryAddress); null when empty."
   address: Address
+  "Language (ConeCRM language, client-data personalInformation.language); null for Cirrus."
   language: String
+  "The raw external key the source stores (Cirrus externalkey); null elsewhere."
   externalKey: String
   "client-data: the contact's username."
   username: String
+  "The contact's account (Cirrus: its one account; ConeCRM: the first of its accounts); null for client-data."
   account: Account
+  "Every account of the contact (ConeCRM: all its accounts; Cirrus: its one account); empty for client-data."
   accounts: [Account!]!
   "Cirrus only (null elsewhere); paging either way."
   opportunities(
@@ -3456,6 +3519,7 @@ type Contact implements Node {
   details: JSON
   "client-data only (null elsewhere), newest first; paging either way."
   changeRequests(
+    "Which of the contact's change requests to list (status, created range, detail paths)."
     filter: ContactChangeRequestFilter
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
     first: Int
@@ -3466,32 +3530,55 @@ type Contact implements Node {
     "A cursor from this list: the window ends before its record."
     before: String
   ): ChangeRequestConnection
+  "client-data: the contact's pending change request; null when none is pending and for other sources."
   pendingChangeRequest: ChangeRequest
   "The support customer a client-data contact is connected to (external connection SUPPORT)."
   supportCustomer: SupportCustomer
+  "Keys naming this contact in other systems."
   externalIds: [ExternalId!]!
+  "The same person in the other sources, found through the external keys in both directions."
   links: [Contact!]!
 }
 
+"A Cirrus sales opportunity (deal)."
 type Opportunity implements Node {
+  "The opportunity's the global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
+  "Always CIRRUS."
   source: Source!
+  "The Cirrus opportunity id."
   sourceId: ID!
+  "Title."
   title: String
+  "Free-text description."
   description: String
+  "Expected value (Cirrus value), a Decimal string in the account's currency."
   value: Decimal
+  "The opportunity status; null when Cirrus gives none."
   status: OpportunityStatus
+  "The opportunity type; null when Cirrus gives none."
   type: OpportunityType
+  "Where the opportunity came from (Cirrus source); null when none."
   opportunitySource: NamedItem
+  "Expected close date (Cirrus estimated_end_date)."
   estimatedCloseDate: Date
+  "Whether the opportunity is closed."
   closed: Boolean
+  "Cirrus result text, as Cirrus sends it."
   result: String
+  "When it was created (Cirrus regdate), UTC."
   createdAt: DateTime
+  "When it last changed (Cirrus changedate), UTC."
   updatedAt: DateTime
+  "The opportunity's account; null when none."
   account: Account
+  "The opportunity's contact; null when none."
   contact: Contact
+  "The responsible sales rep (Cirrus user); null when none."
   owner: User
+  "Why it was lost (Cirrus lost_reason); null when none."
   lostReason: NamedItem
+  "Why it was won (Cirrus win_reason); null when none."
   winReason: NamedItem
   "The opportunity's orders (Cirrus); paging either way."
   orders(
@@ -3506,76 +3593,131 @@ type Opportunity implements Node {
   ): OrderConnection
 }
 
+"One line of a Cirrus order."
 type OrderRow {
+  "The Cirrus order row id."
   sourceId: ID!
   "The Cirrus article (product) id."
   articleId: ID
+  "The article's name; null when the row names no article."
   articleName: String
+  "The article's number; null when the row names no article."
   articleNumber: String
+  "Free-text line specification."
   specification: String
+  "Quantity ordered (Cirrus quantity_ordered), a Decimal string."
   quantity: Decimal
+  "Quantity delivered so far, a Decimal string."
   quantityDelivered: Decimal
+  "The article unit's name (Cirrus article_unit)."
   unit: String
+  "Unit price, a Decimal string in the row's currency."
   price: Decimal
+  "Discount in percent (10 means 10 %), a Decimal string."
   discountPercent: Decimal
+  "The row's total price (Cirrus total_price), a Decimal string."
   total: Decimal
+  "ISO 4217 currency code (Cirrus currency_code)."
   currency: String
+  "The row's position within the order."
   sortOrder: Int
 }
 
+"A Cirrus order."
 type Order implements Node {
+  "The order's the global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
+  "Always CIRRUS."
   source: Source!
+  "The Cirrus order id."
   sourceId: ID!
   "The order number (Cirrus: the id; the API has no separate number field)."
   number: String
+  "Cirrus alternate_id (e.g. an ERP order number)."
   alternateId: String
+  "Order date (Cirrus place_date)."
   placedAt: Date
+  "Planned delivery date."
   deliveryDate: Date
+  "The ordering account; null when none."
   account: Account
+  "The ordering contact; null when none."
   contact: Contact
+  "The responsible sales rep (Cirrus user); null when none."
   owner: User
+  "The opportunity the order came from; null when none."
   opportunity: Opportunity
+  "The order status; null when Cirrus gives none."
   status: OrderStatus
+  "The order type; null when none."
   type: NamedItem
+  "The delivery term; null when none."
   deliveryTerm: DeliveryTerm
+  "The payment term; null when none."
   paymentTerm: PaymentTerm
+  "The delivery type; null when none."
   deliveryType: NamedItem
+  "ISO 4217 currency code (Cirrus currency_code)."
   currency: String
   "Sum of the rows' totals."
   total: Decimal
   "The order's own price field."
   price: Decimal
+  "Whether the order is delivered."
   delivered: Boolean
+  "The customer's reference/marking text."
   marking: String
+  "Comment shown to the customer (Cirrus external_comment)."
   externalComment: String
+  "The order lines; empty when none."
   rows: [OrderRow!]!
+  "Delivery address (Cirrus delivery_* fields); null when empty."
   deliveryAddress: Address
+  "Invoice address (Cirrus invoice_* fields, including invoice_email); null when empty."
   invoiceAddress: Address
+  "When it was created (Cirrus ts_created), UTC."
   createdAt: DateTime
+  "When it last changed (Cirrus ts_updated), UTC."
   updatedAt: DateTime
 }
 
 "The prospect a Cirrus lead describes (flat fields on the lead)."
 type Prospect {
+  "Job title (Cirrus contact_title)."
   title: String
+  "First name (Cirrus contact_name)."
   firstName: String
+  "Last name (Cirrus contact_surname)."
   lastName: String
+  "Company name (Cirrus contact_company)."
   company: String
+  "Street (Cirrus contact_street)."
   street: String
+  "City (Cirrus contact_city)."
   city: String
+  "Postal code (Cirrus contact_zip)."
   postalCode: String
+  "Phone (Cirrus contact_phone)."
   phone: String
+  "Mobile phone (Cirrus contact_cellphone)."
   mobile: String
+  "E-mail (Cirrus contact_email)."
   email: String
+  "VAT number (Cirrus contact_vat_no)."
   vatNumber: String
 }
 
+"A sales lead: a Cirrus lead or a ConeCRM lead."
 type Lead implements Node {
+  "The lead's the global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
+  "CIRRUS or CONE."
   source: Source!
+  "The lead's id in its source (Cirrus numeric id, ConeCRM uuid)."
   sourceId: ID!
+  "Title (Cirrus title, ConeCRM subject)."
   title: String
+  "Free-text description."
   description: String
   "Cirrus lead status. ConeCRM has no status endpoint: see statusId."
   status: LeadStatus
@@ -3589,138 +3731,230 @@ type Lead implements Node {
   leadSourceId: ID
   "Cirrus: the lead's user. ConeCRM: the user who created the lead (the only user a lead read names)."
   owner: User
+  "Estimated value (Cirrus), a Decimal string; null for ConeCRM."
   value: Decimal
+  "Rating (Cirrus); null for ConeCRM."
   rating: Int
+  "Category (ConeCRM); null for Cirrus."
   category: String
+  "Whether the lead is qualified (ConeCRM is_qualified); null for Cirrus."
   qualified: Boolean
+  "Whether the lead is open (ConeCRM); null for Cirrus."
   open: Boolean
+  "Due date (ConeCRM due_date), UTC; null for Cirrus."
   dueDate: DateTime
+  "The lead's contact (ConeCRM); null for Cirrus, whose leads describe a prospect instead."
   contact: Contact
+  "The lead's account (ConeCRM); null for Cirrus."
   account: Account
+  "The person and company the lead describes (Cirrus contact_* fields); null for ConeCRM."
   prospect: Prospect
+  "When it was created (Cirrus created, ConeCRM date_created), UTC."
   createdAt: DateTime
+  "When it last changed (Cirrus updated, ConeCRM date_modified), UTC."
   updatedAt: DateTime
 }
 
+"One detail a change request changes."
 type FieldChange {
+  "The detail's dotted path, e.g. personalInformation.lastName."
   path: String!
+  "The value before the change; null when it was unset."
   originalValue: String
+  "The requested value; null when the change clears it."
   targetValue: String
+  "Whether this change needs a reviewer's approval (client-data isApprovalRequired)."
   approvalRequired: Boolean!
 }
 
+"A client-data change request: a set of changes to a contact's details, pending review or decided."
 type ChangeRequest implements Node {
+  "The change request's the global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
+  "Always CLIENT_DATA."
   source: Source!
   "contactId/changeRequestId"
   sourceId: ID!
+  "The change request's uuid (client-data uid); null when the read omits it."
   uid: ID
+  "The contact the request changes."
   contact: Contact
+  "The request's status; null when client-data's status id is unknown."
   status: ChangeRequestStatus
+  "When it was created (client-data createDate), UTC."
   createdAt: DateTime
+  "The member who initiated it; null when none."
   initiator: Member
+  "The initiator's comment; null when none."
   initiatorComment: String
+  "When it was reviewed (client-data reviewDate), UTC; null while pending."
   reviewedAt: DateTime
+  "The member who reviewed it; null while pending."
   reviewer: Member
+  "The reviewer's comment; null when none."
   reviewComment: String
+  "The changed details, one per path."
   changes: [FieldChange!]!
 }
 
 "An Apideck Customer Support customer (source SUPPORT)."
 type SupportCustomer implements Node {
+  "The customer's the global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
+  "Always SUPPORT."
   source: Source!
   "The customer's id in the connected support system (e.g. Kustomer)."
   sourceId: ID!
+  "Company name (Apideck company_name)."
   companyName: String
+  "First name (Apideck first_name)."
   firstName: String
+  "Last name (Apideck last_name)."
   lastName: String
   "First and last name, or the company name."
   name: String
+  "Whether the customer is a person rather than a company (Apideck individual); null when not sent."
   individual: Boolean
+  "E-mail addresses (Apideck emails[].email); empty when none."
   emails: [String!]!
+  "Phone numbers in international notation (+46 8 123 45 67, with ` + "`" + `ext. 105` + "`" + ` for an extension); empty when none."
   phones: [String!]!
+  "Addresses (Apideck addresses; kind is the Apideck address type, other when unset)."
   addresses: [Address!]!
   "active, archived, gdpr-erasure-request or unknown"
   status: String
+  "ISO 4217 currency code (Apideck currency)."
   currency: String
+  "Notes (Apideck notes)."
   notes: String
+  "Tax number (Apideck tax_number)."
   taxNumber: String
+  "When it was created (Apideck created_at), UTC."
   createdAt: DateTime
+  "When it last changed (Apideck updated_at), UTC."
   updatedAt: DateTime
 }
 
 # ---------------------------------------------------------------------------------------------
 # Connections
 
+"One Account in a window and its cursor."
 type AccountEdge {
+  "An opaque cursor for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `: the position of this record in the list."
   cursor: String!
+  "The Account."
   node: Account!
 }
+"A window of accounts (Relay Cursor Connections)."
 type AccountConnection {
+  "The window's accounts, in list order."
   edges: [AccountEdge!]!
+  "Where the window lies in the list."
   pageInfo: PageInfo!
+  "The number of accounts in the whole list (every requested source), not just the window."
   totalCount: Int!
 }
+"One Contact in a window and its cursor."
 type ContactEdge {
+  "An opaque cursor for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `: the position of this record in the list."
   cursor: String!
+  "The Contact."
   node: Contact!
 }
+"A window of contacts (Relay Cursor Connections)."
 type ContactConnection {
+  "The window's contacts, in list order."
   edges: [ContactEdge!]!
+  "Where the window lies in the list."
   pageInfo: PageInfo!
+  "The number of contacts in the whole list (every requested source), not just the window."
   totalCount: Int!
 }
+"One Opportunity in a window and its cursor."
 type OpportunityEdge {
+  "An opaque cursor for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `: the position of this record in the list."
   cursor: String!
+  "The Opportunity."
   node: Opportunity!
 }
+"A window of opportunities (Relay Cursor Connections)."
 type OpportunityConnection {
+  "The window's opportunities, in list order."
   edges: [OpportunityEdge!]!
+  "Where the window lies in the list."
   pageInfo: PageInfo!
+  "The number of opportunities in the whole list (every requested source), not just the window."
   totalCount: Int!
 }
+"One Order in a window and its cursor."
 type OrderEdge {
+  "An opaque cursor for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `: the position of this record in the list."
   cursor: String!
+  "The Order."
   node: Order!
 }
+"A window of orders (Relay Cursor Connections)."
 type OrderConnection {
+  "The window's orders, in list order."
   edges: [OrderEdge!]!
+  "Where the window lies in the list."
   pageInfo: PageInfo!
+  "The number of orders in the whole list (every requested source), not just the window."
   totalCount: Int!
 }
+"One Lead in a window and its cursor."
 type LeadEdge {
+  "An opaque cursor for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `: the position of this record in the list."
   cursor: String!
+  "The Lead."
   node: Lead!
 }
+"A window of leads (Relay Cursor Connections)."
 type LeadConnection {
+  "The window's leads, in list order."
   edges: [LeadEdge!]!
+  "Where the window lies in the list."
   pageInfo: PageInfo!
+  "The number of leads in the whole list (every requested source), not just the window."
   totalCount: Int!
 }
+"One SupportCustomer in a window and its cursor."
 type SupportCustomerEdge {
+  "An opaque cursor for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `: the position of this record in the list."
   cursor: String!
+  "The SupportCustomer."
   node: SupportCustomer!
 }
+"A window of support customers (Relay Cursor Connections)."
 type SupportCustomerConnection {
+  "The window's support customers, in list order."
   edges: [SupportCustomerEdge!]!
+  "Where the window lies in the list."
   pageInfo: PageInfo!
   "Apideck gives no total: counting walks every page, so ask for it only when needed."
   totalCount: Int!
 }
+"One ChangeRequest in a window and its cursor."
 type ChangeRequestEdge {
+  "An opaque cursor for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `: the position of this record in the list."
   cursor: String!
+  "The ChangeRequest."
   node: ChangeRequest!
 }
+"A window of change requests (Relay Cursor Connections)."
 type ChangeRequestConnection {
+  "The window's change requests, in list order."
   edges: [ChangeRequestEdge!]!
+  "Where the window lies in the list."
   pageInfo: PageInfo!
+  "The number of change requests in the whole list (every requested source), not just the window."
   totalCount: Int!
 }
 
 # ---------------------------------------------------------------------------------------------
 # Filters
 
+"Which accounts ` + "`" + `accounts` + "`" + ` lists."
 input AccountFilter {
   "Default: every source that has accounts (CIRRUS, CONE)."
   sources: [Source!]
@@ -3734,9 +3968,11 @@ input AccountFilter {
   active: Boolean
 }
 
+"Which contacts ` + "`" + `contacts` + "`" + ` lists."
 input ContactFilter {
   "Default: CIRRUS and CONE. CLIENT_DATA contacts are listed when named explicitly."
   sources: [Source!]
+  "Free-text search (Cirrus fulltext, ConeCRM search, client-data search)."
   search: String
   "Cirrus only: the contacts of one account (global id)."
   accountId: ID
@@ -3744,30 +3980,47 @@ input ContactFilter {
   email: String
 }
 
+"Which opportunities ` + "`" + `opportunities` + "`" + ` lists (Cirrus)."
 input OpportunityFilter {
+  "CIRRUS (default); other sources have no opportunities."
   sources: [Source!]
+  "Free-text search (Cirrus fulltext)."
   search: String
   "The opportunities of one account (global id)."
   accountId: ID
+  "The opportunities of one contact (global id)."
   contactId: ID
+  "Only these owners (User global ids or Cirrus user ids)."
   ownerIds: [ID!]
+  "Only these opportunity status ids (Cirrus ids as referenceData gives them)."
   statusIds: [ID!]
+  "Only closed (true) or open (false) opportunities."
   closed: Boolean
 }
 
+"Which orders ` + "`" + `orders` + "`" + ` lists (Cirrus)."
 input OrderFilter {
+  "CIRRUS (default); other sources have no orders."
   sources: [Source!]
+  "Free-text search (Cirrus fulltext)."
   search: String
+  "Only the orders of these accounts (global ids)."
   accountIds: [ID!]
+  "The orders of one contact (global id)."
   contactId: ID
+  "The orders of one opportunity (global id)."
   opportunityId: ID
+  "Only these owners (User global ids or Cirrus user ids)."
   ownerIds: [ID!]
+  "Only these order status ids (Cirrus ids as referenceData gives them)."
   statusIds: [ID!]
 }
 
+"Which leads ` + "`" + `leads` + "`" + ` lists."
 input LeadFilter {
   "Default: CIRRUS and CONE."
   sources: [Source!]
+  "Free-text search (Cirrus fulltext, ConeCRM search)."
   search: String
   "Cirrus only."
   statusId: ID
@@ -3775,26 +4028,37 @@ input LeadFilter {
   ownerIds: [ID!]
 }
 
+"Which change requests ` + "`" + `changeRequests` + "`" + ` lists."
 input ChangeRequestFilter {
+  "CLIENT_DATA (default); other sources have no change requests."
   sources: [Source!]
+  "Only requests with these statuses (default: all)."
   status: [ChangeRequestStatusCode!]
   "Global ids of CLIENT_DATA contacts."
   contactIds: [ID!]
+  "Only requests created at or after this time."
   createdAfter: DateTime
+  "Only requests created before this time."
   createdBefore: DateTime
   "Detail paths, e.g. personalInformation.lastName."
   paths: [String!]
 }
 
+"Which of a contact's change requests ` + "`" + `Contact.changeRequests` + "`" + ` lists."
 input ContactChangeRequestFilter {
+  "Only requests with these statuses (default: all)."
   status: [ChangeRequestStatusCode!]
+  "Only requests created at or after this time."
   createdAfter: DateTime
+  "Only requests created before this time."
   createdBefore: DateTime
+  "Only requests that change one of these detail paths, e.g. personalInformation.lastName."
   paths: [String!]
 }
 
 # ---------------------------------------------------------------------------------------------
 
+"The read entry points."
 type Query {
   "Fetches any object by its global id."
   node(id: ID!): Node
@@ -3806,6 +4070,7 @@ type Query {
   the pages either way returns every record once. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
   """
   accounts(
+    "Sources, search and Cirrus-only conditions; default: every account of CIRRUS and CONE."
     filter: AccountFilter
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
     first: Int
@@ -3821,6 +4086,7 @@ type Query {
   (default CIRRUS, then CONE). Pages forward and backward; the cursor holds each source's position. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
   """
   contacts(
+    "Sources, search and conditions; default: every contact of CIRRUS and CONE."
     filter: ContactFilter
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
     first: Int
@@ -3833,6 +4099,7 @@ type Query {
   ): ContactConnection
   "Cirrus opportunities. Pages forward and backward. Null, with the coded error, when the list cannot be answered."
   opportunities(
+    "Conditions on the Cirrus opportunities; default: all."
     filter: OpportunityFilter
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
     first: Int
@@ -3845,6 +4112,7 @@ type Query {
   ): OpportunityConnection
   "Cirrus orders. Pages forward and backward. Null, with the coded error, when the list cannot be answered."
   orders(
+    "Conditions on the Cirrus orders; default: all."
     filter: OrderFilter
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
     first: Int
@@ -3860,6 +4128,7 @@ type Query {
   (default CIRRUS, then CONE). Pages forward and backward; the cursor holds each source's position. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
   """
   leads(
+    "Sources, search and Cirrus-only conditions; default: every lead of CIRRUS and CONE."
     filter: LeadFilter
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
     first: Int
@@ -3876,6 +4145,7 @@ type Query {
   a merge without one of its parts would be silently incomplete.
   """
   changeRequests(
+    "Status, contacts, created range and detail paths; default: all."
     filter: ChangeRequestFilter
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
     first: Int
@@ -3908,15 +4178,25 @@ type Query {
 # ---------------------------------------------------------------------------------------------
 # Mutations
 
+"Account fields to write; omitted fields are left unchanged on update."
 input AccountInput {
+  "Account name."
   name: String
+  "Cirrus account number."
   number: String
+  "Primary e-mail (Cirrus email, ConeCRM primary_email)."
   email: String
+  "Phone (Cirrus phone, ConeCRM work_phone)."
   phone: String
+  "Mobile phone (Cirrus cellphone, ConeCRM mobile_phone)."
   mobile: String
+  "Cirrus: website URL (url)."
   website: String
+  "Cirrus: VAT number (vat_no)."
   vatNumber: String
+  "Whether the account is active."
   active: Boolean
+  "Cirrus: free-text notes (info)."
   info: String
   "Cirrus: account type id (required on create)."
   typeId: ID
@@ -3925,169 +4205,248 @@ input AccountInput {
   "Cirrus: the external key (crmgraph reads a ConeCRM uuid there as a link)."
   externalKey: String
 }
+"A new account and the CRM to create it in."
 input CreateAccountInput {
   "CIRRUS or CONE."
   source: Source!
+  "The new account's fields."
   account: AccountInput!
 }
 type CreateAccountPayload {
   account: Account
 }
+"Changes to an existing account."
 input UpdateAccountInput {
+  "The account's global id."
   id: ID!
+  "The fields to change."
   account: AccountInput!
 }
 type UpdateAccountPayload {
   account: Account
 }
 
+"Contact fields to write; omitted fields are left unchanged on update."
 input ContactInput {
+  "First name (Cirrus name)."
   firstName: String
+  "Last name (Cirrus surname)."
   lastName: String
+  "Job title."
   title: String
+  "E-mail."
   email: String
+  "Phone (Cirrus officephone)."
   phone: String
+  "Mobile phone (Cirrus cellphone)."
   mobile: String
+  "Whether the contact is active."
   active: Boolean
   "Cirrus: the external key."
   externalKey: String
   "Cirrus: the contact's account (global id), required on create; it cannot change later."
   accountId: ID
 }
+"A new contact and the CRM to create it in."
 input CreateContactInput {
   "CIRRUS (ConeCRM has no contact create endpoint; client-data contacts are created there)."
   source: Source!
+  "The new contact's fields."
   contact: ContactInput!
 }
 type CreateContactPayload {
   contact: Contact
 }
+"Changes to an existing contact."
 input UpdateContactInput {
+  "The contact's global id."
   id: ID!
+  "The fields to change."
   contact: ContactInput!
 }
 type UpdateContactPayload {
   contact: Contact
 }
 
+"The prospect a Cirrus lead describes (written to the lead's contact_* fields)."
 input ProspectInput {
+  "Job title (contact_title)."
   title: String
+  "First name (contact_name)."
   firstName: String
+  "Last name (contact_surname)."
   lastName: String
+  "Company name (contact_company)."
   company: String
+  "E-mail (contact_email)."
   email: String
+  "Phone (contact_phone)."
   phone: String
+  "Mobile phone (contact_cellphone)."
   mobile: String
 }
+"Lead fields to write; omitted fields are left unchanged on update."
 input LeadInput {
+  "Title."
   title: String
+  "Free-text description."
   description: String
+  "Estimated value, a Decimal string."
   value: Decimal
+  "Rating."
   rating: Int
+  "Cirrus lead status id (as referenceData.leadStatuses gives it)."
   statusId: ID
+  "Owner: a User global id or Cirrus user id."
   ownerId: ID
+  "The person and company the lead describes."
   prospect: ProspectInput
 }
+"A new lead and the CRM to create it in."
 input CreateLeadInput {
   "CIRRUS (a ConeCRM lead needs department, source and franchise ids that no ConeCRM endpoint lists)."
   source: Source!
+  "The new lead's fields."
   lead: LeadInput!
 }
 type CreateLeadPayload {
   lead: Lead
 }
+"Changes to an existing lead."
 input UpdateLeadInput {
+  "The lead's global id."
   id: ID!
+  "The fields to change."
   lead: LeadInput!
 }
 type UpdateLeadPayload {
   lead: Lead
 }
 
+"Opportunity fields to write (Cirrus); omitted fields are left unchanged on update."
 input OpportunityInput {
+  "Title."
   title: String
+  "Free-text description."
   description: String
+  "Expected value, a Decimal string."
   value: Decimal
   "Account global id."
   accountId: ID
   "Contact global id."
   contactId: ID
+  "Owner: a User global id or Cirrus user id."
   ownerId: ID
+  "Opportunity status id (as referenceData.opportunityStatuses gives it)."
   statusId: ID
+  "Opportunity type id (as referenceData.opportunityTypes gives it)."
   typeId: ID
+  "Expected close date (Cirrus estimated_end_date)."
   estimatedCloseDate: Date
+  "Whether the opportunity is closed."
   closed: Boolean
 }
+"A new Cirrus opportunity."
 input CreateOpportunityInput {
+  "The new opportunity's fields."
   opportunity: OpportunityInput!
 }
 type CreateOpportunityPayload {
   opportunity: Opportunity
 }
+"Changes to an existing opportunity."
 input UpdateOpportunityInput {
+  "The opportunity's global id."
   id: ID!
+  "The fields to change."
   opportunity: OpportunityInput!
 }
 type UpdateOpportunityPayload {
   opportunity: Opportunity
 }
 
+"One order line to write."
 input OrderRowInput {
   "The Cirrus article (product) id, as OrderRow.articleId gives it."
   articleId: ID!
+  "Free-text line specification."
   specification: String
+  "Quantity ordered, a Decimal string."
   quantity: Decimal!
+  "Unit price, a Decimal string."
   price: Decimal!
+  "Discount in percent (10 means 10 %), a Decimal string."
   discountPercent: Decimal
 }
+"Order fields to write (Cirrus); omitted fields are left unchanged on update."
 input OrderInput {
   "Account global id."
   accountId: ID
   "Contact global id."
   contactId: ID
+  "Owner: a User global id or Cirrus user id."
   ownerId: ID
+  "Order status id (as referenceData.orderStatuses gives it)."
   statusId: ID
+  "Order date (Cirrus place_date)."
   placedAt: Date
+  "ISO 4217 currency code."
   currency: String
+  "The customer's reference/marking text."
   marking: String
+  "The order lines."
   rows: [OrderRowInput!]
 }
+"A new Cirrus order."
 input CreateOrderInput {
+  "The new order's fields."
   order: OrderInput!
 }
 type CreateOrderPayload {
   order: Order
 }
+"Changes to an existing order."
 input UpdateOrderInput {
+  "The order's global id."
   id: ID!
+  "The fields to change."
   order: OrderInput!
 }
 type UpdateOrderPayload {
   order: Order
 }
 
+"ConeCRM pipeline stage fields."
 input StageInput {
+  "The stage's name."
   name: String!
 }
+"A new ConeCRM pipeline stage."
 input CreateStageInput {
+  "The new stage's fields."
   stage: StageInput!
 }
 type CreateStagePayload {
   stage: Stage
 }
+"Changes to a ConeCRM pipeline stage."
 input UpdateStageInput {
+  "The stage's id, as Stage.id gives it."
   id: ID!
+  "The fields to change."
   stage: StageInput!
 }
 type UpdateStagePayload {
   stage: Stage
 }
 
+"A change to a client-data contact's details."
 input UpdateContactDetailsInput {
   "A CLIENT_DATA contact's global id."
   id: ID!
   "A partial details document (JSON merge patch) to apply."
   details: JSON!
+  "The initiator's comment, kept on the change request."
   comment: String
 }
 type UpdateContactDetailsPayload {
@@ -4098,37 +4457,50 @@ type UpdateContactDetailsPayload {
   changeRequest: ChangeRequest
 }
 
+"A reviewer's decision on a pending change request."
 input ReviewChangeRequestInput {
+  "The change request's global id."
   id: ID!
+  "True to approve and apply the changes, false to reject them."
   approve: Boolean!
+  "The reviewer's comment."
   comment: String
 }
 type ReviewChangeRequestPayload {
   changeRequest: ChangeRequest
 }
+"A pending change request to cancel."
 input CancelChangeRequestInput {
+  "The change request's global id."
   id: ID!
 }
 type CancelChangeRequestPayload {
   changeRequest: ChangeRequest
 }
 
+"A new username for a client-data contact."
 input UpdateContactUsernameInput {
   "A CLIENT_DATA contact's global id."
   id: ID!
+  "The new username."
   username: String!
 }
 type UpdateContactUsernamePayload {
   contact: Contact
 }
 
+"A contact channel client-data verifies with a key."
 enum VerificationChannel {
+  "The contact's e-mail address."
   EMAIL
+  "The contact's mobile phone number."
   MOBILE
 }
+"The key that confirms a client-data contact's e-mail or mobile change."
 input VerifyContactChannelInput {
   "A CLIENT_DATA contact's global id."
   id: ID!
+  "Which channel the key confirms."
   channel: VerificationChannel!
   "The key sent to the contact through the channel."
   key: String!
@@ -4137,23 +4509,37 @@ type VerifyContactChannelPayload {
   contact: Contact
 }
 
+"The write entry points; each returns a payload with the written record."
 type Mutation {
+  "Creates an account in Cirrus or ConeCRM."
   createAccount(input: CreateAccountInput!): CreateAccountPayload!
+  "Updates an account; only the given fields change."
   updateAccount(input: UpdateAccountInput!): UpdateAccountPayload!
+  "Creates a Cirrus contact."
   createContact(input: CreateContactInput!): CreateContactPayload!
+  "Updates a contact; only the given fields change."
   updateContact(input: UpdateContactInput!): UpdateContactPayload!
+  "Creates a Cirrus lead."
   createLead(input: CreateLeadInput!): CreateLeadPayload!
+  "Updates a lead; only the given fields change."
   updateLead(input: UpdateLeadInput!): UpdateLeadPayload!
+  "Creates a Cirrus opportunity."
   createOpportunity(input: CreateOpportunityInput!): CreateOpportunityPayload!
+  "Updates a Cirrus opportunity; only the given fields change."
   updateOpportunity(input: UpdateOpportunityInput!): UpdateOpportunityPayload!
+  "Creates a Cirrus order."
   createOrder(input: CreateOrderInput!): CreateOrderPayload!
+  "Updates a Cirrus order; only the given fields change."
   updateOrder(input: UpdateOrderInput!): UpdateOrderPayload!
   "ConeCRM pipeline stages (a reference list: the cached stages are invalidated on every replica)."
   createStage(input: CreateStageInput!): CreateStagePayload!
+  "Renames a ConeCRM pipeline stage (the cached stages are invalidated on every replica)."
   updateStage(input: UpdateStageInput!): UpdateStagePayload!
   "client-data: may answer approvalRequired with a new PENDING change request instead of applying."
   updateContactDetails(input: UpdateContactDetailsInput!): UpdateContactDetailsPayload!
+  "client-data: approves or rejects a pending change request."
   reviewChangeRequest(input: ReviewChangeRequestInput!): ReviewChangeRequestPayload!
+  "client-data: cancels a pending change request."
   cancelChangeRequest(input: CancelChangeRequestInput!): CancelChangeRequestPayload!
   "client-data: change a contact's username (it may be coupled with the email)."
   updateContactUsername(input: UpdateContactUsernameInput!): UpdateContactUsernamePayload!

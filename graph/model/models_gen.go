@@ -18,17 +18,25 @@ type Node interface {
 	GetID() string
 }
 
+// A window of accounts (Relay Cursor Connections).
 type AccountConnection struct {
-	Edges      []*AccountEdge `json:"edges"`
-	PageInfo   *PageInfo      `json:"pageInfo"`
-	TotalCount int            `json:"totalCount"`
+	// The window's accounts, in list order.
+	Edges []*AccountEdge `json:"edges"`
+	// Where the window lies in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The number of accounts in the whole list (every requested source), not just the window.
+	TotalCount int `json:"totalCount"`
 }
 
+// One Account in a window and its cursor.
 type AccountEdge struct {
-	Cursor string   `json:"cursor"`
-	Node   *Account `json:"node"`
+	// An opaque cursor for `after`/`before`: the position of this record in the list.
+	Cursor string `json:"cursor"`
+	// The Account.
+	Node *Account `json:"node"`
 }
 
+// Which accounts `accounts` lists.
 type AccountFilter struct {
 	// Default: every source that has accounts (CIRRUS, CONE).
 	Sources []Source `json:"sources,omitempty"`
@@ -42,16 +50,26 @@ type AccountFilter struct {
 	Active *bool `json:"active,omitempty"`
 }
 
+// Account fields to write; omitted fields are left unchanged on update.
 type AccountInput struct {
-	Name      graphql.Omittable[*string] `json:"name,omitempty"`
-	Number    graphql.Omittable[*string] `json:"number,omitempty"`
-	Email     graphql.Omittable[*string] `json:"email,omitempty"`
-	Phone     graphql.Omittable[*string] `json:"phone,omitempty"`
-	Mobile    graphql.Omittable[*string] `json:"mobile,omitempty"`
-	Website   graphql.Omittable[*string] `json:"website,omitempty"`
+	// Account name.
+	Name graphql.Omittable[*string] `json:"name,omitempty"`
+	// Cirrus account number.
+	Number graphql.Omittable[*string] `json:"number,omitempty"`
+	// Primary e-mail (Cirrus email, ConeCRM primary_email).
+	Email graphql.Omittable[*string] `json:"email,omitempty"`
+	// Phone (Cirrus phone, ConeCRM work_phone).
+	Phone graphql.Omittable[*string] `json:"phone,omitempty"`
+	// Mobile phone (Cirrus cellphone, ConeCRM mobile_phone).
+	Mobile graphql.Omittable[*string] `json:"mobile,omitempty"`
+	// Cirrus: website URL (url).
+	Website graphql.Omittable[*string] `json:"website,omitempty"`
+	// Cirrus: VAT number (vat_no).
 	VatNumber graphql.Omittable[*string] `json:"vatNumber,omitempty"`
-	Active    graphql.Omittable[*bool]   `json:"active,omitempty"`
-	Info      graphql.Omittable[*string] `json:"info,omitempty"`
+	// Whether the account is active.
+	Active graphql.Omittable[*bool] `json:"active,omitempty"`
+	// Cirrus: free-text notes (info).
+	Info graphql.Omittable[*string] `json:"info,omitempty"`
 	// Cirrus: account type id (required on create).
 	TypeID graphql.Omittable[*string] `json:"typeId,omitempty"`
 	// Cirrus: owner, a User global id or Cirrus user id (required on create).
@@ -68,20 +86,31 @@ type AccountType struct {
 	IsDefault  *bool  `json:"isDefault,omitempty"`
 }
 
+// A postal address as a source stores it; fields the source lacks are null.
 type Address struct {
-	// visiting, delivery, invoice, postal or main
-	Kind       string  `json:"kind"`
-	Name       *string `json:"name,omitempty"`
-	CareOf     *string `json:"careOf,omitempty"`
-	Street     *string `json:"street,omitempty"`
+	// Cirrus: visiting, postal, delivery or invoice (order addresses: delivery or invoice); ConeCRM and client-data: main; SUPPORT: the Apideck address type (primary, secondary, home, office, shipping, billing, other; other when unset).
+	Kind string `json:"kind"`
+	// The addressee name (Cirrus addresses and order addresses, Apideck name); null elsewhere.
+	Name *string `json:"name,omitempty"`
+	// Cirrus c/o line (careof); null for other sources.
+	CareOf *string `json:"careOf,omitempty"`
+	// Street and number (Cirrus street + number + letter; ConeCRM address; Apideck line1 + street_number).
+	Street *string `json:"street,omitempty"`
+	// Postal code (Cirrus zip, ConeCRM postal_code, Apideck postal_code).
 	PostalCode *string `json:"postalCode,omitempty"`
-	City       *string `json:"city,omitempty"`
-	Province   *string `json:"province,omitempty"`
-	Country    *string `json:"country,omitempty"`
-	Email      *string `json:"email,omitempty"`
+	// City.
+	City *string `json:"city,omitempty"`
+	// Province or state (ConeCRM province, Apideck state); null for Cirrus and client-data.
+	Province *string `json:"province,omitempty"`
+	// Country as the source writes it (free text or code; not normalized).
+	Country *string `json:"country,omitempty"`
+	// E-mail on the address (Cirrus address/invoice email, Apideck email); null elsewhere.
+	Email *string `json:"email,omitempty"`
 }
 
+// A pending change request to cancel.
 type CancelChangeRequestInput struct {
+	// The change request's global id.
 	ID string `json:"id"`
 }
 
@@ -89,23 +118,35 @@ type CancelChangeRequestPayload struct {
 	ChangeRequest *ChangeRequest `json:"changeRequest,omitempty"`
 }
 
+// A window of change requests (Relay Cursor Connections).
 type ChangeRequestConnection struct {
-	Edges      []*ChangeRequestEdge `json:"edges"`
-	PageInfo   *PageInfo            `json:"pageInfo"`
-	TotalCount int                  `json:"totalCount"`
+	// The window's change requests, in list order.
+	Edges []*ChangeRequestEdge `json:"edges"`
+	// Where the window lies in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The number of change requests in the whole list (every requested source), not just the window.
+	TotalCount int `json:"totalCount"`
 }
 
+// One ChangeRequest in a window and its cursor.
 type ChangeRequestEdge struct {
-	Cursor string         `json:"cursor"`
-	Node   *ChangeRequest `json:"node"`
+	// An opaque cursor for `after`/`before`: the position of this record in the list.
+	Cursor string `json:"cursor"`
+	// The ChangeRequest.
+	Node *ChangeRequest `json:"node"`
 }
 
+// Which change requests `changeRequests` lists.
 type ChangeRequestFilter struct {
-	Sources []Source                  `json:"sources,omitempty"`
-	Status  []ChangeRequestStatusCode `json:"status,omitempty"`
+	// CLIENT_DATA (default); other sources have no change requests.
+	Sources []Source `json:"sources,omitempty"`
+	// Only requests with these statuses (default: all).
+	Status []ChangeRequestStatusCode `json:"status,omitempty"`
 	// Global ids of CLIENT_DATA contacts.
-	ContactIds    []string   `json:"contactIds,omitempty"`
-	CreatedAfter  *time.Time `json:"createdAfter,omitempty"`
+	ContactIds []string `json:"contactIds,omitempty"`
+	// Only requests created at or after this time.
+	CreatedAfter *time.Time `json:"createdAfter,omitempty"`
+	// Only requests created before this time.
 	CreatedBefore *time.Time `json:"createdBefore,omitempty"`
 	// Detail paths, e.g. personalInformation.lastName.
 	Paths []string `json:"paths,omitempty"`
@@ -119,51 +160,75 @@ type ChangeRequestStatus struct {
 	Name string `json:"name"`
 }
 
+// Which of a contact's change requests `Contact.changeRequests` lists.
 type ContactChangeRequestFilter struct {
-	Status        []ChangeRequestStatusCode `json:"status,omitempty"`
-	CreatedAfter  *time.Time                `json:"createdAfter,omitempty"`
-	CreatedBefore *time.Time                `json:"createdBefore,omitempty"`
-	Paths         []string                  `json:"paths,omitempty"`
+	// Only requests with these statuses (default: all).
+	Status []ChangeRequestStatusCode `json:"status,omitempty"`
+	// Only requests created at or after this time.
+	CreatedAfter *time.Time `json:"createdAfter,omitempty"`
+	// Only requests created before this time.
+	CreatedBefore *time.Time `json:"createdBefore,omitempty"`
+	// Only requests that change one of these detail paths, e.g. personalInformation.lastName.
+	Paths []string `json:"paths,omitempty"`
 }
 
+// A window of contacts (Relay Cursor Connections).
 type ContactConnection struct {
-	Edges      []*ContactEdge `json:"edges"`
-	PageInfo   *PageInfo      `json:"pageInfo"`
-	TotalCount int            `json:"totalCount"`
+	// The window's contacts, in list order.
+	Edges []*ContactEdge `json:"edges"`
+	// Where the window lies in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The number of contacts in the whole list (every requested source), not just the window.
+	TotalCount int `json:"totalCount"`
 }
 
+// One Contact in a window and its cursor.
 type ContactEdge struct {
-	Cursor string   `json:"cursor"`
-	Node   *Contact `json:"node"`
+	// An opaque cursor for `after`/`before`: the position of this record in the list.
+	Cursor string `json:"cursor"`
+	// The Contact.
+	Node *Contact `json:"node"`
 }
 
+// Which contacts `contacts` lists.
 type ContactFilter struct {
 	// Default: CIRRUS and CONE. CLIENT_DATA contacts are listed when named explicitly.
 	Sources []Source `json:"sources,omitempty"`
-	Search  *string  `json:"search,omitempty"`
+	// Free-text search (Cirrus fulltext, ConeCRM search, client-data search).
+	Search *string `json:"search,omitempty"`
 	// Cirrus only: the contacts of one account (global id).
 	AccountID *string `json:"accountId,omitempty"`
 	// Cirrus only.
 	Email *string `json:"email,omitempty"`
 }
 
+// Contact fields to write; omitted fields are left unchanged on update.
 type ContactInput struct {
+	// First name (Cirrus name).
 	FirstName graphql.Omittable[*string] `json:"firstName,omitempty"`
-	LastName  graphql.Omittable[*string] `json:"lastName,omitempty"`
-	Title     graphql.Omittable[*string] `json:"title,omitempty"`
-	Email     graphql.Omittable[*string] `json:"email,omitempty"`
-	Phone     graphql.Omittable[*string] `json:"phone,omitempty"`
-	Mobile    graphql.Omittable[*string] `json:"mobile,omitempty"`
-	Active    graphql.Omittable[*bool]   `json:"active,omitempty"`
+	// Last name (Cirrus surname).
+	LastName graphql.Omittable[*string] `json:"lastName,omitempty"`
+	// Job title.
+	Title graphql.Omittable[*string] `json:"title,omitempty"`
+	// E-mail.
+	Email graphql.Omittable[*string] `json:"email,omitempty"`
+	// Phone (Cirrus officephone).
+	Phone graphql.Omittable[*string] `json:"phone,omitempty"`
+	// Mobile phone (Cirrus cellphone).
+	Mobile graphql.Omittable[*string] `json:"mobile,omitempty"`
+	// Whether the contact is active.
+	Active graphql.Omittable[*bool] `json:"active,omitempty"`
 	// Cirrus: the external key.
 	ExternalKey graphql.Omittable[*string] `json:"externalKey,omitempty"`
 	// Cirrus: the contact's account (global id), required on create; it cannot change later.
 	AccountID graphql.Omittable[*string] `json:"accountId,omitempty"`
 }
 
+// A new account and the CRM to create it in.
 type CreateAccountInput struct {
 	// CIRRUS or CONE.
-	Source  Source        `json:"source"`
+	Source Source `json:"source"`
+	// The new account's fields.
 	Account *AccountInput `json:"account"`
 }
 
@@ -171,9 +236,11 @@ type CreateAccountPayload struct {
 	Account *Account `json:"account,omitempty"`
 }
 
+// A new contact and the CRM to create it in.
 type CreateContactInput struct {
 	// CIRRUS (ConeCRM has no contact create endpoint; client-data contacts are created there).
-	Source  Source        `json:"source"`
+	Source Source `json:"source"`
+	// The new contact's fields.
 	Contact *ContactInput `json:"contact"`
 }
 
@@ -181,17 +248,21 @@ type CreateContactPayload struct {
 	Contact *Contact `json:"contact,omitempty"`
 }
 
+// A new lead and the CRM to create it in.
 type CreateLeadInput struct {
 	// CIRRUS (a ConeCRM lead needs department, source and franchise ids that no ConeCRM endpoint lists).
-	Source Source     `json:"source"`
-	Lead   *LeadInput `json:"lead"`
+	Source Source `json:"source"`
+	// The new lead's fields.
+	Lead *LeadInput `json:"lead"`
 }
 
 type CreateLeadPayload struct {
 	Lead *Lead `json:"lead,omitempty"`
 }
 
+// A new Cirrus opportunity.
 type CreateOpportunityInput struct {
+	// The new opportunity's fields.
 	Opportunity *OpportunityInput `json:"opportunity"`
 }
 
@@ -199,7 +270,9 @@ type CreateOpportunityPayload struct {
 	Opportunity *Opportunity `json:"opportunity,omitempty"`
 }
 
+// A new Cirrus order.
 type CreateOrderInput struct {
+	// The new order's fields.
 	Order *OrderInput `json:"order"`
 }
 
@@ -207,7 +280,9 @@ type CreateOrderPayload struct {
 	Order *Order `json:"order,omitempty"`
 }
 
+// A new ConeCRM pipeline stage.
 type CreateStageInput struct {
+	// The new stage's fields.
 	Stage *StageInput `json:"stage"`
 }
 
@@ -232,42 +307,64 @@ type ExternalID struct {
 	Source *Source `json:"source,omitempty"`
 }
 
+// One detail a change request changes.
 type FieldChange struct {
-	Path             string  `json:"path"`
-	OriginalValue    *string `json:"originalValue,omitempty"`
-	TargetValue      *string `json:"targetValue,omitempty"`
-	ApprovalRequired bool    `json:"approvalRequired"`
+	// The detail's dotted path, e.g. personalInformation.lastName.
+	Path string `json:"path"`
+	// The value before the change; null when it was unset.
+	OriginalValue *string `json:"originalValue,omitempty"`
+	// The requested value; null when the change clears it.
+	TargetValue *string `json:"targetValue,omitempty"`
+	// Whether this change needs a reviewer's approval (client-data isApprovalRequired).
+	ApprovalRequired bool `json:"approvalRequired"`
 }
 
+// A window of leads (Relay Cursor Connections).
 type LeadConnection struct {
-	Edges      []*LeadEdge `json:"edges"`
-	PageInfo   *PageInfo   `json:"pageInfo"`
-	TotalCount int         `json:"totalCount"`
+	// The window's leads, in list order.
+	Edges []*LeadEdge `json:"edges"`
+	// Where the window lies in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The number of leads in the whole list (every requested source), not just the window.
+	TotalCount int `json:"totalCount"`
 }
 
+// One Lead in a window and its cursor.
 type LeadEdge struct {
+	// An opaque cursor for `after`/`before`: the position of this record in the list.
 	Cursor string `json:"cursor"`
-	Node   *Lead  `json:"node"`
+	// The Lead.
+	Node *Lead `json:"node"`
 }
 
+// Which leads `leads` lists.
 type LeadFilter struct {
 	// Default: CIRRUS and CONE.
 	Sources []Source `json:"sources,omitempty"`
-	Search  *string  `json:"search,omitempty"`
+	// Free-text search (Cirrus fulltext, ConeCRM search).
+	Search *string `json:"search,omitempty"`
 	// Cirrus only.
 	StatusID *string `json:"statusId,omitempty"`
 	// Cirrus only.
 	OwnerIds []string `json:"ownerIds,omitempty"`
 }
 
+// Lead fields to write; omitted fields are left unchanged on update.
 type LeadInput struct {
-	Title       graphql.Omittable[*string]        `json:"title,omitempty"`
-	Description graphql.Omittable[*string]        `json:"description,omitempty"`
-	Value       graphql.Omittable[*Decimal]       `json:"value,omitempty"`
-	Rating      graphql.Omittable[*int]           `json:"rating,omitempty"`
-	StatusID    graphql.Omittable[*string]        `json:"statusId,omitempty"`
-	OwnerID     graphql.Omittable[*string]        `json:"ownerId,omitempty"`
-	Prospect    graphql.Omittable[*ProspectInput] `json:"prospect,omitempty"`
+	// Title.
+	Title graphql.Omittable[*string] `json:"title,omitempty"`
+	// Free-text description.
+	Description graphql.Omittable[*string] `json:"description,omitempty"`
+	// Estimated value, a Decimal string.
+	Value graphql.Omittable[*Decimal] `json:"value,omitempty"`
+	// Rating.
+	Rating graphql.Omittable[*int] `json:"rating,omitempty"`
+	// Cirrus lead status id (as referenceData.leadStatuses gives it).
+	StatusID graphql.Omittable[*string] `json:"statusId,omitempty"`
+	// Owner: a User global id or Cirrus user id.
+	OwnerID graphql.Omittable[*string] `json:"ownerId,omitempty"`
+	// The person and company the lead describes.
+	Prospect graphql.Omittable[*ProspectInput] `json:"prospect,omitempty"`
 }
 
 type LeadStatus struct {
@@ -279,10 +376,12 @@ type LeadStatus struct {
 // A client-data member (the person who initiated or reviewed a change request).
 type Member struct {
 	// The member's uuid (client-data v1.1).
-	UID  string  `json:"uid"`
+	UID string `json:"uid"`
+	// The member's display name; null when client-data sends none.
 	Name *string `json:"name,omitempty"`
 }
 
+// The write entry points; each returns a payload with the written record.
 type Mutation struct {
 }
 
@@ -294,41 +393,64 @@ type NamedItem struct {
 	IsDefault *bool  `json:"isDefault,omitempty"`
 }
 
+// A window of opportunities (Relay Cursor Connections).
 type OpportunityConnection struct {
-	Edges      []*OpportunityEdge `json:"edges"`
-	PageInfo   *PageInfo          `json:"pageInfo"`
-	TotalCount int                `json:"totalCount"`
+	// The window's opportunities, in list order.
+	Edges []*OpportunityEdge `json:"edges"`
+	// Where the window lies in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The number of opportunities in the whole list (every requested source), not just the window.
+	TotalCount int `json:"totalCount"`
 }
 
+// One Opportunity in a window and its cursor.
 type OpportunityEdge struct {
-	Cursor string       `json:"cursor"`
-	Node   *Opportunity `json:"node"`
+	// An opaque cursor for `after`/`before`: the position of this record in the list.
+	Cursor string `json:"cursor"`
+	// The Opportunity.
+	Node *Opportunity `json:"node"`
 }
 
+// Which opportunities `opportunities` lists (Cirrus).
 type OpportunityFilter struct {
+	// CIRRUS (default); other sources have no opportunities.
 	Sources []Source `json:"sources,omitempty"`
-	Search  *string  `json:"search,omitempty"`
+	// Free-text search (Cirrus fulltext).
+	Search *string `json:"search,omitempty"`
 	// The opportunities of one account (global id).
-	AccountID *string  `json:"accountId,omitempty"`
-	ContactID *string  `json:"contactId,omitempty"`
-	OwnerIds  []string `json:"ownerIds,omitempty"`
+	AccountID *string `json:"accountId,omitempty"`
+	// The opportunities of one contact (global id).
+	ContactID *string `json:"contactId,omitempty"`
+	// Only these owners (User global ids or Cirrus user ids).
+	OwnerIds []string `json:"ownerIds,omitempty"`
+	// Only these opportunity status ids (Cirrus ids as referenceData gives them).
 	StatusIds []string `json:"statusIds,omitempty"`
-	Closed    *bool    `json:"closed,omitempty"`
+	// Only closed (true) or open (false) opportunities.
+	Closed *bool `json:"closed,omitempty"`
 }
 
+// Opportunity fields to write (Cirrus); omitted fields are left unchanged on update.
 type OpportunityInput struct {
-	Title       graphql.Omittable[*string]  `json:"title,omitempty"`
-	Description graphql.Omittable[*string]  `json:"description,omitempty"`
-	Value       graphql.Omittable[*Decimal] `json:"value,omitempty"`
+	// Title.
+	Title graphql.Omittable[*string] `json:"title,omitempty"`
+	// Free-text description.
+	Description graphql.Omittable[*string] `json:"description,omitempty"`
+	// Expected value, a Decimal string.
+	Value graphql.Omittable[*Decimal] `json:"value,omitempty"`
 	// Account global id.
 	AccountID graphql.Omittable[*string] `json:"accountId,omitempty"`
 	// Contact global id.
-	ContactID          graphql.Omittable[*string] `json:"contactId,omitempty"`
-	OwnerID            graphql.Omittable[*string] `json:"ownerId,omitempty"`
-	StatusID           graphql.Omittable[*string] `json:"statusId,omitempty"`
-	TypeID             graphql.Omittable[*string] `json:"typeId,omitempty"`
-	EstimatedCloseDate graphql.Omittable[*Date]   `json:"estimatedCloseDate,omitempty"`
-	Closed             graphql.Omittable[*bool]   `json:"closed,omitempty"`
+	ContactID graphql.Omittable[*string] `json:"contactId,omitempty"`
+	// Owner: a User global id or Cirrus user id.
+	OwnerID graphql.Omittable[*string] `json:"ownerId,omitempty"`
+	// Opportunity status id (as referenceData.opportunityStatuses gives it).
+	StatusID graphql.Omittable[*string] `json:"statusId,omitempty"`
+	// Opportunity type id (as referenceData.opportunityTypes gives it).
+	TypeID graphql.Omittable[*string] `json:"typeId,omitempty"`
+	// Expected close date (Cirrus estimated_end_date).
+	EstimatedCloseDate graphql.Omittable[*Date] `json:"estimatedCloseDate,omitempty"`
+	// Whether the opportunity is closed.
+	Closed graphql.Omittable[*bool] `json:"closed,omitempty"`
 }
 
 type OpportunityStatus struct {
@@ -348,63 +470,103 @@ type OpportunityType struct {
 	SortOrder *int   `json:"sortOrder,omitempty"`
 }
 
+// A window of orders (Relay Cursor Connections).
 type OrderConnection struct {
-	Edges      []*OrderEdge `json:"edges"`
-	PageInfo   *PageInfo    `json:"pageInfo"`
-	TotalCount int          `json:"totalCount"`
+	// The window's orders, in list order.
+	Edges []*OrderEdge `json:"edges"`
+	// Where the window lies in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The number of orders in the whole list (every requested source), not just the window.
+	TotalCount int `json:"totalCount"`
 }
 
+// One Order in a window and its cursor.
 type OrderEdge struct {
+	// An opaque cursor for `after`/`before`: the position of this record in the list.
 	Cursor string `json:"cursor"`
-	Node   *Order `json:"node"`
+	// The Order.
+	Node *Order `json:"node"`
 }
 
+// Which orders `orders` lists (Cirrus).
 type OrderFilter struct {
-	Sources       []Source `json:"sources,omitempty"`
-	Search        *string  `json:"search,omitempty"`
-	AccountIds    []string `json:"accountIds,omitempty"`
-	ContactID     *string  `json:"contactId,omitempty"`
-	OpportunityID *string  `json:"opportunityId,omitempty"`
-	OwnerIds      []string `json:"ownerIds,omitempty"`
-	StatusIds     []string `json:"statusIds,omitempty"`
+	// CIRRUS (default); other sources have no orders.
+	Sources []Source `json:"sources,omitempty"`
+	// Free-text search (Cirrus fulltext).
+	Search *string `json:"search,omitempty"`
+	// Only the orders of these accounts (global ids).
+	AccountIds []string `json:"accountIds,omitempty"`
+	// The orders of one contact (global id).
+	ContactID *string `json:"contactId,omitempty"`
+	// The orders of one opportunity (global id).
+	OpportunityID *string `json:"opportunityId,omitempty"`
+	// Only these owners (User global ids or Cirrus user ids).
+	OwnerIds []string `json:"ownerIds,omitempty"`
+	// Only these order status ids (Cirrus ids as referenceData gives them).
+	StatusIds []string `json:"statusIds,omitempty"`
 }
 
+// Order fields to write (Cirrus); omitted fields are left unchanged on update.
 type OrderInput struct {
 	// Account global id.
 	AccountID graphql.Omittable[*string] `json:"accountId,omitempty"`
 	// Contact global id.
-	ContactID graphql.Omittable[*string]          `json:"contactId,omitempty"`
-	OwnerID   graphql.Omittable[*string]          `json:"ownerId,omitempty"`
-	StatusID  graphql.Omittable[*string]          `json:"statusId,omitempty"`
-	PlacedAt  graphql.Omittable[*Date]            `json:"placedAt,omitempty"`
-	Currency  graphql.Omittable[*string]          `json:"currency,omitempty"`
-	Marking   graphql.Omittable[*string]          `json:"marking,omitempty"`
-	Rows      graphql.Omittable[[]*OrderRowInput] `json:"rows,omitempty"`
+	ContactID graphql.Omittable[*string] `json:"contactId,omitempty"`
+	// Owner: a User global id or Cirrus user id.
+	OwnerID graphql.Omittable[*string] `json:"ownerId,omitempty"`
+	// Order status id (as referenceData.orderStatuses gives it).
+	StatusID graphql.Omittable[*string] `json:"statusId,omitempty"`
+	// Order date (Cirrus place_date).
+	PlacedAt graphql.Omittable[*Date] `json:"placedAt,omitempty"`
+	// ISO 4217 currency code.
+	Currency graphql.Omittable[*string] `json:"currency,omitempty"`
+	// The customer's reference/marking text.
+	Marking graphql.Omittable[*string] `json:"marking,omitempty"`
+	// The order lines.
+	Rows graphql.Omittable[[]*OrderRowInput] `json:"rows,omitempty"`
 }
 
+// One line of a Cirrus order.
 type OrderRow struct {
+	// The Cirrus order row id.
 	SourceID string `json:"sourceId"`
 	// The Cirrus article (product) id.
-	ArticleID         *string  `json:"articleId,omitempty"`
-	ArticleName       *string  `json:"articleName,omitempty"`
-	ArticleNumber     *string  `json:"articleNumber,omitempty"`
-	Specification     *string  `json:"specification,omitempty"`
-	Quantity          *Decimal `json:"quantity,omitempty"`
+	ArticleID *string `json:"articleId,omitempty"`
+	// The article's name; null when the row names no article.
+	ArticleName *string `json:"articleName,omitempty"`
+	// The article's number; null when the row names no article.
+	ArticleNumber *string `json:"articleNumber,omitempty"`
+	// Free-text line specification.
+	Specification *string `json:"specification,omitempty"`
+	// Quantity ordered (Cirrus quantity_ordered), a Decimal string.
+	Quantity *Decimal `json:"quantity,omitempty"`
+	// Quantity delivered so far, a Decimal string.
 	QuantityDelivered *Decimal `json:"quantityDelivered,omitempty"`
-	Unit              *string  `json:"unit,omitempty"`
-	Price             *Decimal `json:"price,omitempty"`
-	DiscountPercent   *Decimal `json:"discountPercent,omitempty"`
-	Total             *Decimal `json:"total,omitempty"`
-	Currency          *string  `json:"currency,omitempty"`
-	SortOrder         *int     `json:"sortOrder,omitempty"`
+	// The article unit's name (Cirrus article_unit).
+	Unit *string `json:"unit,omitempty"`
+	// Unit price, a Decimal string in the row's currency.
+	Price *Decimal `json:"price,omitempty"`
+	// Discount in percent (10 means 10 %), a Decimal string.
+	DiscountPercent *Decimal `json:"discountPercent,omitempty"`
+	// The row's total price (Cirrus total_price), a Decimal string.
+	Total *Decimal `json:"total,omitempty"`
+	// ISO 4217 currency code (Cirrus currency_code).
+	Currency *string `json:"currency,omitempty"`
+	// The row's position within the order.
+	SortOrder *int `json:"sortOrder,omitempty"`
 }
 
+// One order line to write.
 type OrderRowInput struct {
 	// The Cirrus article (product) id, as OrderRow.articleId gives it.
-	ArticleID       string                      `json:"articleId"`
-	Specification   graphql.Omittable[*string]  `json:"specification,omitempty"`
-	Quantity        Decimal                     `json:"quantity"`
-	Price           Decimal                     `json:"price"`
+	ArticleID string `json:"articleId"`
+	// Free-text line specification.
+	Specification graphql.Omittable[*string] `json:"specification,omitempty"`
+	// Quantity ordered, a Decimal string.
+	Quantity Decimal `json:"quantity"`
+	// Unit price, a Decimal string.
+	Price Decimal `json:"price"`
+	// Discount in percent (10 means 10 %), a Decimal string.
 	DiscountPercent graphql.Omittable[*Decimal] `json:"discountPercent,omitempty"`
 }
 
@@ -439,35 +601,59 @@ type PaymentTerm struct {
 
 // The prospect a Cirrus lead describes (flat fields on the lead).
 type Prospect struct {
-	Title      *string `json:"title,omitempty"`
-	FirstName  *string `json:"firstName,omitempty"`
-	LastName   *string `json:"lastName,omitempty"`
-	Company    *string `json:"company,omitempty"`
-	Street     *string `json:"street,omitempty"`
-	City       *string `json:"city,omitempty"`
+	// Job title (Cirrus contact_title).
+	Title *string `json:"title,omitempty"`
+	// First name (Cirrus contact_name).
+	FirstName *string `json:"firstName,omitempty"`
+	// Last name (Cirrus contact_surname).
+	LastName *string `json:"lastName,omitempty"`
+	// Company name (Cirrus contact_company).
+	Company *string `json:"company,omitempty"`
+	// Street (Cirrus contact_street).
+	Street *string `json:"street,omitempty"`
+	// City (Cirrus contact_city).
+	City *string `json:"city,omitempty"`
+	// Postal code (Cirrus contact_zip).
 	PostalCode *string `json:"postalCode,omitempty"`
-	Phone      *string `json:"phone,omitempty"`
-	Mobile     *string `json:"mobile,omitempty"`
-	Email      *string `json:"email,omitempty"`
-	VatNumber  *string `json:"vatNumber,omitempty"`
+	// Phone (Cirrus contact_phone).
+	Phone *string `json:"phone,omitempty"`
+	// Mobile phone (Cirrus contact_cellphone).
+	Mobile *string `json:"mobile,omitempty"`
+	// E-mail (Cirrus contact_email).
+	Email *string `json:"email,omitempty"`
+	// VAT number (Cirrus contact_vat_no).
+	VatNumber *string `json:"vatNumber,omitempty"`
 }
 
+// The prospect a Cirrus lead describes (written to the lead's contact_* fields).
 type ProspectInput struct {
-	Title     graphql.Omittable[*string] `json:"title,omitempty"`
+	// Job title (contact_title).
+	Title graphql.Omittable[*string] `json:"title,omitempty"`
+	// First name (contact_name).
 	FirstName graphql.Omittable[*string] `json:"firstName,omitempty"`
-	LastName  graphql.Omittable[*string] `json:"lastName,omitempty"`
-	Company   graphql.Omittable[*string] `json:"company,omitempty"`
-	Email     graphql.Omittable[*string] `json:"email,omitempty"`
-	Phone     graphql.Omittable[*string] `json:"phone,omitempty"`
-	Mobile    graphql.Omittable[*string] `json:"mobile,omitempty"`
+	// Last name (contact_surname).
+	LastName graphql.Omittable[*string] `json:"lastName,omitempty"`
+	// Company name (contact_company).
+	Company graphql.Omittable[*string] `json:"company,omitempty"`
+	// E-mail (contact_email).
+	Email graphql.Omittable[*string] `json:"email,omitempty"`
+	// Phone (contact_phone).
+	Phone graphql.Omittable[*string] `json:"phone,omitempty"`
+	// Mobile phone (contact_cellphone).
+	Mobile graphql.Omittable[*string] `json:"mobile,omitempty"`
 }
 
+// The read entry points.
 type Query struct {
 }
 
+// A reviewer's decision on a pending change request.
 type ReviewChangeRequestInput struct {
-	ID      string  `json:"id"`
-	Approve bool    `json:"approve"`
+	// The change request's global id.
+	ID string `json:"id"`
+	// True to approve and apply the changes, false to reject them.
+	Approve bool `json:"approve"`
+	// The reviewer's comment.
 	Comment *string `json:"comment,omitempty"`
 }
 
@@ -483,24 +669,35 @@ type Stage struct {
 	SortOrder *int `json:"sortOrder,omitempty"`
 }
 
+// ConeCRM pipeline stage fields.
 type StageInput struct {
+	// The stage's name.
 	Name string `json:"name"`
 }
 
+// A window of support customers (Relay Cursor Connections).
 type SupportCustomerConnection struct {
-	Edges    []*SupportCustomerEdge `json:"edges"`
-	PageInfo *PageInfo              `json:"pageInfo"`
+	// The window's support customers, in list order.
+	Edges []*SupportCustomerEdge `json:"edges"`
+	// Where the window lies in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// Apideck gives no total: counting walks every page, so ask for it only when needed.
 	TotalCount int `json:"totalCount"`
 }
 
+// One SupportCustomer in a window and its cursor.
 type SupportCustomerEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *SupportCustomer `json:"node"`
+	// An opaque cursor for `after`/`before`: the position of this record in the list.
+	Cursor string `json:"cursor"`
+	// The SupportCustomer.
+	Node *SupportCustomer `json:"node"`
 }
 
+// Changes to an existing account.
 type UpdateAccountInput struct {
-	ID      string        `json:"id"`
+	// The account's global id.
+	ID string `json:"id"`
+	// The fields to change.
 	Account *AccountInput `json:"account"`
 }
 
@@ -508,11 +705,13 @@ type UpdateAccountPayload struct {
 	Account *Account `json:"account,omitempty"`
 }
 
+// A change to a client-data contact's details.
 type UpdateContactDetailsInput struct {
 	// A CLIENT_DATA contact's global id.
 	ID string `json:"id"`
 	// A partial details document (JSON merge patch) to apply.
-	Details JSON    `json:"details"`
+	Details JSON `json:"details"`
+	// The initiator's comment, kept on the change request.
 	Comment *string `json:"comment,omitempty"`
 }
 
@@ -524,8 +723,11 @@ type UpdateContactDetailsPayload struct {
 	ChangeRequest *ChangeRequest `json:"changeRequest,omitempty"`
 }
 
+// Changes to an existing contact.
 type UpdateContactInput struct {
-	ID      string        `json:"id"`
+	// The contact's global id.
+	ID string `json:"id"`
+	// The fields to change.
 	Contact *ContactInput `json:"contact"`
 }
 
@@ -533,9 +735,11 @@ type UpdateContactPayload struct {
 	Contact *Contact `json:"contact,omitempty"`
 }
 
+// A new username for a client-data contact.
 type UpdateContactUsernameInput struct {
 	// A CLIENT_DATA contact's global id.
-	ID       string `json:"id"`
+	ID string `json:"id"`
+	// The new username.
 	Username string `json:"username"`
 }
 
@@ -543,8 +747,11 @@ type UpdateContactUsernamePayload struct {
 	Contact *Contact `json:"contact,omitempty"`
 }
 
+// Changes to an existing lead.
 type UpdateLeadInput struct {
-	ID   string     `json:"id"`
+	// The lead's global id.
+	ID string `json:"id"`
+	// The fields to change.
 	Lead *LeadInput `json:"lead"`
 }
 
@@ -552,8 +759,11 @@ type UpdateLeadPayload struct {
 	Lead *Lead `json:"lead,omitempty"`
 }
 
+// Changes to an existing opportunity.
 type UpdateOpportunityInput struct {
-	ID          string            `json:"id"`
+	// The opportunity's global id.
+	ID string `json:"id"`
+	// The fields to change.
 	Opportunity *OpportunityInput `json:"opportunity"`
 }
 
@@ -561,8 +771,11 @@ type UpdateOpportunityPayload struct {
 	Opportunity *Opportunity `json:"opportunity,omitempty"`
 }
 
+// Changes to an existing order.
 type UpdateOrderInput struct {
-	ID    string      `json:"id"`
+	// The order's global id.
+	ID string `json:"id"`
+	// The fields to change.
 	Order *OrderInput `json:"order"`
 }
 
@@ -570,8 +783,11 @@ type UpdateOrderPayload struct {
 	Order *Order `json:"order,omitempty"`
 }
 
+// Changes to a ConeCRM pipeline stage.
 type UpdateStageInput struct {
-	ID    string      `json:"id"`
+	// The stage's id, as Stage.id gives it.
+	ID string `json:"id"`
+	// The fields to change.
 	Stage *StageInput `json:"stage"`
 }
 
@@ -579,9 +795,11 @@ type UpdateStagePayload struct {
 	Stage *Stage `json:"stage,omitempty"`
 }
 
+// The key that confirms a client-data contact's e-mail or mobile change.
 type VerifyContactChannelInput struct {
 	// A CLIENT_DATA contact's global id.
-	ID      string              `json:"id"`
+	ID string `json:"id"`
+	// Which channel the key confirms.
 	Channel VerificationChannel `json:"channel"`
 	// The key sent to the contact through the channel.
 	Key string `json:"key"`
@@ -654,10 +872,14 @@ func (e ChangeRequestStatusCode) MarshalJSON() ([]byte, error) {
 type Source string
 
 const (
-	SourceCirrus     Source = "CIRRUS"
-	SourceCone       Source = "CONE"
+	// Cirrus 2 (accounts, contacts, opportunities, orders, leads).
+	SourceCirrus Source = "CIRRUS"
+	// ConeCRM (accounts, contacts, leads, pipeline stages).
+	SourceCone Source = "CONE"
+	// The client-data API (contacts and their change requests).
 	SourceClientData Source = "CLIENT_DATA"
-	SourceSupport    Source = "SUPPORT"
+	// Apideck Customer Support (support customers).
+	SourceSupport Source = "SUPPORT"
 )
 
 var AllSource = []Source{
@@ -710,10 +932,13 @@ func (e Source) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A contact channel client-data verifies with a key.
 type VerificationChannel string
 
 const (
-	VerificationChannelEmail  VerificationChannel = "EMAIL"
+	// The contact's e-mail address.
+	VerificationChannelEmail VerificationChannel = "EMAIL"
+	// The contact's mobile phone number.
 	VerificationChannelMobile VerificationChannel = "MOBILE"
 )
 
