@@ -3380,21 +3380,21 @@ type Account implements Node {
   altName: String
   "Account number (Cirrus)."
   number: String
-  "Primary e-mail (Cirrus email, ConeCRM primary_email)."
+  "Primary e-mail (Cirrus email, ConeCRM primaryEmail)."
   email: String
-  "ConeCRM secondary_email; null for Cirrus."
+  "ConeCRM secondaryEmail; null for Cirrus."
   secondaryEmail: String
-  "Phone (Cirrus phone; ConeCRM work_phone, else home_phone)."
+  "Phone (Cirrus phone; ConeCRM workPhone, else homePhone)."
   phone: String
-  "Mobile phone (Cirrus cellphone, ConeCRM mobile_phone)."
+  "Mobile phone (Cirrus cellphone, ConeCRM mobilePhone)."
   mobile: String
   "Fax (Cirrus); null for ConeCRM."
   fax: String
   "Website URL (Cirrus url); null for ConeCRM."
   website: String
-  "VAT number (Cirrus vat_no); null for ConeCRM."
+  "VAT number (Cirrus vatno); null for ConeCRM."
   vatNumber: String
-  "Whether the account is active (Cirrus active, ConeCRM is_active)."
+  "Whether the account is active (Cirrus active, ConeCRM isActive)."
   active: Boolean
   "Free-text notes (Cirrus info); null for ConeCRM."
   info: String
@@ -3406,11 +3406,11 @@ type Account implements Node {
   type: AccountType
   "The responsible sales rep (Cirrus user); null for ConeCRM."
   owner: User
-  "The parent account (Cirrus parent_account); null when none and for ConeCRM."
+  "The parent account (Cirrus parentaccount); null when none and for ConeCRM."
   parent: Account
   "The account's addresses (Cirrus visiting, postal, delivery, invoice; ConeCRM one main address); empty when none."
   addresses: [Address!]!
-  "The primary contact (Cirrus: the first contact flagged primary; ConeCRM primary_contact); null when none."
+  "The primary contact (Cirrus: the first contact flagged primary; ConeCRM primaryContact); null when none."
   primaryContact: Contact
   "The account's contacts (both CRMs), in the order the account lists its contacts, whatever the selection; paging either way."
   contacts(
@@ -3467,15 +3467,15 @@ type Contact implements Node {
   name: String
   "Job title (Cirrus title, client-data employment.jobTitle); null for ConeCRM."
   title: String
-  "E-mail (Cirrus email, ConeCRM primary_email, client-data communicationMeans.primaryEmail)."
+  "E-mail (Cirrus email, ConeCRM primaryEmail, client-data communicationMeans.primaryEmail)."
   email: String
-  "Phone (Cirrus officephone; ConeCRM work_phone, else home_phone; client-data communicationMeans.primaryPhoneNumber)."
+  "Phone (Cirrus officephone; ConeCRM workPhone, else homePhone; client-data communicationMeans.primaryPhoneNumber)."
   phone: String
-  "Mobile phone (Cirrus cellphone, ConeCRM mobile_phone, client-data communicationMeans.mobilePhoneNumber)."
+  "Mobile phone (Cirrus cellphone, ConeCRM mobilePhone, client-data communicationMeans.mobilePhoneNumber)."
   mobile: String
-  "Company name (Cirrus: the contact's account name; ConeCRM company_name; client-data employment.companyName)."
+  "Company name (Cirrus: the contact's account name; ConeCRM companyName; client-data employment.companyName)."
   companyName: String
-  "Whether the contact is active (Cirrus active, ConeCRM is_active); null for client-data."
+  "Whether the contact is active (Cirrus active, ConeCRM isActive); null for client-data."
   active: Boolean
   "Whether this is the account's primary contact (Cirrus)."
   primary: Boolean
@@ -3552,7 +3552,7 @@ type Opportunity implements Node {
   title: String
   "Free-text description."
   description: String
-  "Expected value (Cirrus value), a Decimal string in the account's currency."
+  "Expected value (Cirrus value), a Decimal string; Cirrus names no currency for it."
   value: Decimal
   "The opportunity status; null when Cirrus gives none."
   status: OpportunityStatus
@@ -3560,7 +3560,7 @@ type Opportunity implements Node {
   type: OpportunityType
   "Where the opportunity came from (Cirrus source); null when none."
   opportunitySource: NamedItem
-  "Expected close date (Cirrus estimated_end_date)."
+  "Expected close date (Cirrus estimatedenddate)."
   estimatedCloseDate: Date
   "Whether the opportunity is closed."
   closed: Boolean
@@ -3576,9 +3576,9 @@ type Opportunity implements Node {
   contact: Contact
   "The responsible sales rep (Cirrus user); null when none."
   owner: User
-  "Why it was lost (Cirrus lost_reason); null when none."
+  "Why it was lost (Cirrus lostreason); null when none."
   lostReason: NamedItem
-  "Why it was won (Cirrus win_reason); null when none."
+  "Why it was won (Cirrus winreason); null when none."
   winReason: NamedItem
   "The opportunity's orders (Cirrus); paging either way."
   orders(
@@ -3605,19 +3605,19 @@ type OrderRow {
   articleNumber: String
   "Free-text line specification."
   specification: String
-  "Quantity ordered (Cirrus quantity_ordered), a Decimal string."
+  "Quantity ordered (Cirrus quantityordered), a Decimal string."
   quantity: Decimal
   "Quantity delivered so far, a Decimal string."
   quantityDelivered: Decimal
-  "The article unit's name (Cirrus article_unit)."
+  "The article unit's name (Cirrus articleunit)."
   unit: String
   "Unit price, a Decimal string in the row's currency."
   price: Decimal
   "Discount in percent (10 means 10 %), a Decimal string."
   discountPercent: Decimal
-  "The row's total price (Cirrus total_price), a Decimal string."
+  "The row's total price (Cirrus totalprice), a Decimal string."
   total: Decimal
-  "ISO 4217 currency code (Cirrus currency_code)."
+  "ISO 4217 currency code (Cirrus currencycode)."
   currency: String
   "The row's position within the order."
   sortOrder: Int
@@ -3633,9 +3633,9 @@ type Order implements Node {
   sourceId: ID!
   "The order number (Cirrus: the id; the API has no separate number field)."
   number: String
-  "Cirrus alternate_id (e.g. an ERP order number)."
+  "Cirrus alternateid, an alternative order number (the list filter's altnumber)."
   alternateId: String
-  "Order date (Cirrus place_date)."
+  "Order date (Cirrus placedate)."
   placedAt: Date
   "Planned delivery date."
   deliveryDate: Date
@@ -3657,7 +3657,7 @@ type Order implements Node {
   paymentTerm: PaymentTerm
   "The delivery type; null when none."
   deliveryType: NamedItem
-  "ISO 4217 currency code (Cirrus currency_code)."
+  "ISO 4217 currency code (Cirrus currencycode)."
   currency: String
   "Sum of the rows' totals."
   total: Decimal
@@ -3667,43 +3667,43 @@ type Order implements Node {
   delivered: Boolean
   "The customer's reference/marking text."
   marking: String
-  "Comment shown to the customer (Cirrus external_comment)."
+  "Comment shown to the customer (Cirrus externalcomment)."
   externalComment: String
   "The order lines; empty when none."
   rows: [OrderRow!]!
-  "Delivery address (Cirrus delivery_* fields); null when empty."
+  "Delivery address (Cirrus deliveryname, deliverystreet, deliveryzip, deliverycity, deliverycountry); null when empty."
   deliveryAddress: Address
-  "Invoice address (Cirrus invoice_* fields, including invoice_email); null when empty."
+  "Invoice address (Cirrus invoicename, invoicestreet, invoicezip, invoicecity, invoicecountry, invoiceemail); null when empty."
   invoiceAddress: Address
-  "When it was created (Cirrus ts_created), UTC."
+  "When it was created (Cirrus tscreated), UTC."
   createdAt: DateTime
-  "When it last changed (Cirrus ts_updated), UTC."
+  "When it last changed (Cirrus tsupdated), UTC."
   updatedAt: DateTime
 }
 
 "The prospect a Cirrus lead describes (flat fields on the lead)."
 type Prospect {
-  "Job title (Cirrus contact_title)."
+  "Job title (Cirrus contacttitle)."
   title: String
-  "First name (Cirrus contact_name)."
+  "First name (Cirrus contactname)."
   firstName: String
-  "Last name (Cirrus contact_surname)."
+  "Last name (Cirrus contactsurname)."
   lastName: String
-  "Company name (Cirrus contact_company)."
+  "Company name (Cirrus contactcompany)."
   company: String
-  "Street (Cirrus contact_street)."
+  "Street (Cirrus contactstreet)."
   street: String
-  "City (Cirrus contact_city)."
+  "City (Cirrus contactcity)."
   city: String
-  "Postal code (Cirrus contact_zip)."
+  "Postal code (Cirrus contactzip)."
   postalCode: String
-  "Phone (Cirrus contact_phone)."
+  "Phone (Cirrus contactphone)."
   phone: String
-  "Mobile phone (Cirrus contact_cellphone)."
+  "Mobile phone (Cirrus contactcellphone)."
   mobile: String
-  "E-mail (Cirrus contact_email)."
+  "E-mail (Cirrus contactemail)."
   email: String
-  "VAT number (Cirrus contact_vat_no)."
+  "VAT number (Cirrus contactvatno)."
   vatNumber: String
 }
 
@@ -3737,21 +3737,21 @@ type Lead implements Node {
   rating: Int
   "Category (ConeCRM); null for Cirrus."
   category: String
-  "Whether the lead is qualified (ConeCRM is_qualified); null for Cirrus."
+  "Whether the lead is qualified (ConeCRM isQualified); null for Cirrus."
   qualified: Boolean
-  "Whether the lead is open (ConeCRM); null for Cirrus."
+  "Whether the lead is open: ConeCRM gives it neither a connectionClosedDate nor a lostDate; null for Cirrus."
   open: Boolean
-  "Due date (ConeCRM due_date), UTC; null for Cirrus."
+  "Due date (ConeCRM dueDate), UTC; null for Cirrus."
   dueDate: DateTime
   "The lead's contact (ConeCRM); null for Cirrus, whose leads describe a prospect instead."
   contact: Contact
   "The lead's account (ConeCRM); null for Cirrus."
   account: Account
-  "The person and company the lead describes (Cirrus contact_* fields); null for ConeCRM."
+  "The person and company the lead describes (Cirrus contact* fields); null for ConeCRM."
   prospect: Prospect
-  "When it was created (Cirrus created, ConeCRM date_created), UTC."
+  "When it was created (Cirrus created, ConeCRM dateCreated), UTC."
   createdAt: DateTime
-  "When it last changed (Cirrus updated, ConeCRM date_modified), UTC."
+  "When it last changed (Cirrus updated, ConeCRM dateModified), UTC."
   updatedAt: DateTime
 }
 
@@ -4184,15 +4184,15 @@ input AccountInput {
   name: String
   "Cirrus account number."
   number: String
-  "Primary e-mail (Cirrus email, ConeCRM primary_email)."
+  "Primary e-mail (Cirrus email, ConeCRM primaryEmail)."
   email: String
-  "Phone (Cirrus phone, ConeCRM work_phone)."
+  "Phone (Cirrus phone, ConeCRM workPhone)."
   phone: String
-  "Mobile phone (Cirrus cellphone, ConeCRM mobile_phone)."
+  "Mobile phone (Cirrus cellphone, ConeCRM mobilePhone)."
   mobile: String
   "Cirrus: website URL (url)."
   website: String
-  "Cirrus: VAT number (vat_no)."
+  "Cirrus: VAT number (vatno)."
   vatNumber: String
   "Whether the account is active."
   active: Boolean
@@ -4268,21 +4268,21 @@ type UpdateContactPayload {
   contact: Contact
 }
 
-"The prospect a Cirrus lead describes (written to the lead's contact_* fields)."
+"The prospect a Cirrus lead describes (written to the lead's contact* fields)."
 input ProspectInput {
-  "Job title (contact_title)."
+  "Job title (contacttitle)."
   title: String
-  "First name (contact_name)."
+  "First name (contactname)."
   firstName: String
-  "Last name (contact_surname)."
+  "Last name (contactsurname)."
   lastName: String
-  "Company name (contact_company)."
+  "Company name (contactcompany)."
   company: String
-  "E-mail (contact_email)."
+  "E-mail (contactemail)."
   email: String
-  "Phone (contact_phone)."
+  "Phone (contactphone)."
   phone: String
-  "Mobile phone (contact_cellphone)."
+  "Mobile phone (contactcellphone)."
   mobile: String
 }
 "Lead fields to write; omitted fields are left unchanged on update."
@@ -4341,7 +4341,7 @@ input OpportunityInput {
   statusId: ID
   "Opportunity type id (as referenceData.opportunityTypes gives it)."
   typeId: ID
-  "Expected close date (Cirrus estimated_end_date)."
+  "Expected close date (Cirrus estimatedenddate)."
   estimatedCloseDate: Date
   "Whether the opportunity is closed."
   closed: Boolean
@@ -4388,7 +4388,7 @@ input OrderInput {
   ownerId: ID
   "Order status id (as referenceData.orderStatuses gives it)."
   statusId: ID
-  "Order date (Cirrus place_date)."
+  "Order date (Cirrus placedate)."
   placedAt: Date
   "ISO 4217 currency code."
   currency: String

@@ -56,15 +56,15 @@ type AccountInput struct {
 	Name graphql.Omittable[*string] `json:"name,omitempty"`
 	// Cirrus account number.
 	Number graphql.Omittable[*string] `json:"number,omitempty"`
-	// Primary e-mail (Cirrus email, ConeCRM primary_email).
+	// Primary e-mail (Cirrus email, ConeCRM primaryEmail).
 	Email graphql.Omittable[*string] `json:"email,omitempty"`
-	// Phone (Cirrus phone, ConeCRM work_phone).
+	// Phone (Cirrus phone, ConeCRM workPhone).
 	Phone graphql.Omittable[*string] `json:"phone,omitempty"`
-	// Mobile phone (Cirrus cellphone, ConeCRM mobile_phone).
+	// Mobile phone (Cirrus cellphone, ConeCRM mobilePhone).
 	Mobile graphql.Omittable[*string] `json:"mobile,omitempty"`
 	// Cirrus: website URL (url).
 	Website graphql.Omittable[*string] `json:"website,omitempty"`
-	// Cirrus: VAT number (vat_no).
+	// Cirrus: VAT number (vatno).
 	VatNumber graphql.Omittable[*string] `json:"vatNumber,omitempty"`
 	// Whether the account is active.
 	Active graphql.Omittable[*bool] `json:"active,omitempty"`
@@ -447,7 +447,7 @@ type OpportunityInput struct {
 	StatusID graphql.Omittable[*string] `json:"statusId,omitempty"`
 	// Opportunity type id (as referenceData.opportunityTypes gives it).
 	TypeID graphql.Omittable[*string] `json:"typeId,omitempty"`
-	// Expected close date (Cirrus estimated_end_date).
+	// Expected close date (Cirrus estimatedenddate).
 	EstimatedCloseDate graphql.Omittable[*Date] `json:"estimatedCloseDate,omitempty"`
 	// Whether the opportunity is closed.
 	Closed graphql.Omittable[*bool] `json:"closed,omitempty"`
@@ -516,7 +516,7 @@ type OrderInput struct {
 	OwnerID graphql.Omittable[*string] `json:"ownerId,omitempty"`
 	// Order status id (as referenceData.orderStatuses gives it).
 	StatusID graphql.Omittable[*string] `json:"statusId,omitempty"`
-	// Order date (Cirrus place_date).
+	// Order date (Cirrus placedate).
 	PlacedAt graphql.Omittable[*Date] `json:"placedAt,omitempty"`
 	// ISO 4217 currency code.
 	Currency graphql.Omittable[*string] `json:"currency,omitempty"`
@@ -538,19 +538,19 @@ type OrderRow struct {
 	ArticleNumber *string `json:"articleNumber,omitempty"`
 	// Free-text line specification.
 	Specification *string `json:"specification,omitempty"`
-	// Quantity ordered (Cirrus quantity_ordered), a Decimal string.
+	// Quantity ordered (Cirrus quantityordered), a Decimal string.
 	Quantity *Decimal `json:"quantity,omitempty"`
 	// Quantity delivered so far, a Decimal string.
 	QuantityDelivered *Decimal `json:"quantityDelivered,omitempty"`
-	// The article unit's name (Cirrus article_unit).
+	// The article unit's name (Cirrus articleunit).
 	Unit *string `json:"unit,omitempty"`
 	// Unit price, a Decimal string in the row's currency.
 	Price *Decimal `json:"price,omitempty"`
 	// Discount in percent (10 means 10 %), a Decimal string.
 	DiscountPercent *Decimal `json:"discountPercent,omitempty"`
-	// The row's total price (Cirrus total_price), a Decimal string.
+	// The row's total price (Cirrus totalprice), a Decimal string.
 	Total *Decimal `json:"total,omitempty"`
-	// ISO 4217 currency code (Cirrus currency_code).
+	// ISO 4217 currency code (Cirrus currencycode).
 	Currency *string `json:"currency,omitempty"`
 	// The row's position within the order.
 	SortOrder *int `json:"sortOrder,omitempty"`
@@ -601,45 +601,45 @@ type PaymentTerm struct {
 
 // The prospect a Cirrus lead describes (flat fields on the lead).
 type Prospect struct {
-	// Job title (Cirrus contact_title).
+	// Job title (Cirrus contacttitle).
 	Title *string `json:"title,omitempty"`
-	// First name (Cirrus contact_name).
+	// First name (Cirrus contactname).
 	FirstName *string `json:"firstName,omitempty"`
-	// Last name (Cirrus contact_surname).
+	// Last name (Cirrus contactsurname).
 	LastName *string `json:"lastName,omitempty"`
-	// Company name (Cirrus contact_company).
+	// Company name (Cirrus contactcompany).
 	Company *string `json:"company,omitempty"`
-	// Street (Cirrus contact_street).
+	// Street (Cirrus contactstreet).
 	Street *string `json:"street,omitempty"`
-	// City (Cirrus contact_city).
+	// City (Cirrus contactcity).
 	City *string `json:"city,omitempty"`
-	// Postal code (Cirrus contact_zip).
+	// Postal code (Cirrus contactzip).
 	PostalCode *string `json:"postalCode,omitempty"`
-	// Phone (Cirrus contact_phone).
+	// Phone (Cirrus contactphone).
 	Phone *string `json:"phone,omitempty"`
-	// Mobile phone (Cirrus contact_cellphone).
+	// Mobile phone (Cirrus contactcellphone).
 	Mobile *string `json:"mobile,omitempty"`
-	// E-mail (Cirrus contact_email).
+	// E-mail (Cirrus contactemail).
 	Email *string `json:"email,omitempty"`
-	// VAT number (Cirrus contact_vat_no).
+	// VAT number (Cirrus contactvatno).
 	VatNumber *string `json:"vatNumber,omitempty"`
 }
 
-// The prospect a Cirrus lead describes (written to the lead's contact_* fields).
+// The prospect a Cirrus lead describes (written to the lead's contact* fields).
 type ProspectInput struct {
-	// Job title (contact_title).
+	// Job title (contacttitle).
 	Title graphql.Omittable[*string] `json:"title,omitempty"`
-	// First name (contact_name).
+	// First name (contactname).
 	FirstName graphql.Omittable[*string] `json:"firstName,omitempty"`
-	// Last name (contact_surname).
+	// Last name (contactsurname).
 	LastName graphql.Omittable[*string] `json:"lastName,omitempty"`
-	// Company name (contact_company).
+	// Company name (contactcompany).
 	Company graphql.Omittable[*string] `json:"company,omitempty"`
-	// E-mail (contact_email).
+	// E-mail (contactemail).
 	Email graphql.Omittable[*string] `json:"email,omitempty"`
-	// Phone (contact_phone).
+	// Phone (contactphone).
 	Phone graphql.Omittable[*string] `json:"phone,omitempty"`
-	// Mobile phone (contact_cellphone).
+	// Mobile phone (contactcellphone).
 	Mobile graphql.Omittable[*string] `json:"mobile,omitempty"`
 }
 
