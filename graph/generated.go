@@ -3659,7 +3659,7 @@ type Order implements Node {
   deliveryType: NamedItem
   "ISO 4217 currency code (Cirrus currencycode)."
   currency: String
-  "Sum of the rows' totals."
+  "Sum of the rows' totals (Cirrus totalprice), a Decimal string; the order's price when it has no rows."
   total: Decimal
   "The order's own price field."
   price: Decimal
@@ -3779,7 +3779,7 @@ type ChangeRequest implements Node {
   uid: ID
   "The contact the request changes."
   contact: Contact
-  "The request's status; null when client-data's status id is unknown."
+  "The request's status; null, with a NOT_FOUND error, when client-data's status list lacks its status id."
   status: ChangeRequestStatus
   "When it was created (client-data createDate), UTC."
   createdAt: DateTime
@@ -3972,7 +3972,7 @@ input AccountFilter {
 input ContactFilter {
   "Default: CIRRUS and CONE. CLIENT_DATA contacts are listed when named explicitly."
   sources: [Source!]
-  "Free-text search (Cirrus fulltext, ConeCRM search, client-data search)."
+  "Free-text search (Cirrus fulltext, ConeCRM search, client-data: the contacts export search)."
   search: String
   "Cirrus only: the contacts of one account (global id)."
   accountId: ID
@@ -4020,7 +4020,7 @@ input OrderFilter {
 input LeadFilter {
   "Default: CIRRUS and CONE."
   sources: [Source!]
-  "Free-text search (Cirrus fulltext, ConeCRM search)."
+  "Free-text search (Cirrus fulltext; ConeCRM: a case-insensitive match on subject and description, made by crmgraph)."
   search: String
   "Cirrus only."
   statusId: ID
@@ -4036,9 +4036,9 @@ input ChangeRequestFilter {
   status: [ChangeRequestStatusCode!]
   "Global ids of CLIENT_DATA contacts."
   contactIds: [ID!]
-  "Only requests created at or after this time."
+  "Only requests created from this time on (client-data createDateFrom)."
   createdAfter: DateTime
-  "Only requests created before this time."
+  "Only requests created up to this time (client-data createDateTo)."
   createdBefore: DateTime
   "Detail paths, e.g. personalInformation.lastName."
   paths: [String!]
@@ -4048,9 +4048,9 @@ input ChangeRequestFilter {
 input ContactChangeRequestFilter {
   "Only requests with these statuses (default: all)."
   status: [ChangeRequestStatusCode!]
-  "Only requests created at or after this time."
+  "Only requests created from this time on (client-data createDateFrom)."
   createdAfter: DateTime
-  "Only requests created before this time."
+  "Only requests created up to this time (client-data createDateTo)."
   createdBefore: DateTime
   "Only requests that change one of these detail paths, e.g. personalInformation.lastName."
   paths: [String!]
@@ -4070,7 +4070,7 @@ type Query {
   the pages either way returns every record once. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
   """
   accounts(
-    "Sources, search and Cirrus-only conditions; default: every account of CIRRUS and CONE."
+    "Sources, search and Cirrus-only conditions; default: every account of CIRRUS and CONE (CIRRUS alone when a Cirrus-only condition is given)."
     filter: AccountFilter
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
     first: Int
@@ -4086,7 +4086,7 @@ type Query {
   (default CIRRUS, then CONE). Pages forward and backward; the cursor holds each source's position. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
   """
   contacts(
-    "Sources, search and conditions; default: every contact of CIRRUS and CONE."
+    "Sources, search and conditions; default: every contact of CIRRUS and CONE (CIRRUS alone with accountId or email)."
     filter: ContactFilter
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
     first: Int
@@ -4128,7 +4128,7 @@ type Query {
   (default CIRRUS, then CONE). Pages forward and backward; the cursor holds each source's position. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
   """
   leads(
-    "Sources, search and Cirrus-only conditions; default: every lead of CIRRUS and CONE."
+    "Sources, search and Cirrus-only conditions; default: every lead of CIRRUS and CONE (CIRRUS alone when a Cirrus-only condition is given)."
     filter: LeadFilter
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
     first: Int

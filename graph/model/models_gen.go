@@ -144,9 +144,9 @@ type ChangeRequestFilter struct {
 	Status []ChangeRequestStatusCode `json:"status,omitempty"`
 	// Global ids of CLIENT_DATA contacts.
 	ContactIds []string `json:"contactIds,omitempty"`
-	// Only requests created at or after this time.
+	// Only requests created from this time on (client-data createDateFrom).
 	CreatedAfter *time.Time `json:"createdAfter,omitempty"`
-	// Only requests created before this time.
+	// Only requests created up to this time (client-data createDateTo).
 	CreatedBefore *time.Time `json:"createdBefore,omitempty"`
 	// Detail paths, e.g. personalInformation.lastName.
 	Paths []string `json:"paths,omitempty"`
@@ -164,9 +164,9 @@ type ChangeRequestStatus struct {
 type ContactChangeRequestFilter struct {
 	// Only requests with these statuses (default: all).
 	Status []ChangeRequestStatusCode `json:"status,omitempty"`
-	// Only requests created at or after this time.
+	// Only requests created from this time on (client-data createDateFrom).
 	CreatedAfter *time.Time `json:"createdAfter,omitempty"`
-	// Only requests created before this time.
+	// Only requests created up to this time (client-data createDateTo).
 	CreatedBefore *time.Time `json:"createdBefore,omitempty"`
 	// Only requests that change one of these detail paths, e.g. personalInformation.lastName.
 	Paths []string `json:"paths,omitempty"`
@@ -194,7 +194,7 @@ type ContactEdge struct {
 type ContactFilter struct {
 	// Default: CIRRUS and CONE. CLIENT_DATA contacts are listed when named explicitly.
 	Sources []Source `json:"sources,omitempty"`
-	// Free-text search (Cirrus fulltext, ConeCRM search, client-data search).
+	// Free-text search (Cirrus fulltext, ConeCRM search, client-data: the contacts export search).
 	Search *string `json:"search,omitempty"`
 	// Cirrus only: the contacts of one account (global id).
 	AccountID *string `json:"accountId,omitempty"`
@@ -341,7 +341,7 @@ type LeadEdge struct {
 type LeadFilter struct {
 	// Default: CIRRUS and CONE.
 	Sources []Source `json:"sources,omitempty"`
-	// Free-text search (Cirrus fulltext, ConeCRM search).
+	// Free-text search (Cirrus fulltext; ConeCRM: a case-insensitive match on subject and description, made by crmgraph).
 	Search *string `json:"search,omitempty"`
 	// Cirrus only.
 	StatusID *string `json:"statusId,omitempty"`
