@@ -3211,7 +3211,7 @@ type Address {
   careOf: String
   "Street and number (Cirrus street + number + letter; ConeCRM address; Apideck line1 + street_number)."
   street: String
-  "Postal code (Cirrus zip, ConeCRM postal_code, Apideck postal_code)."
+  "Postal code (Cirrus zip, ConeCRM postalCode, Apideck postal_code)."
   postalCode: String
   "City."
   city: String
@@ -3223,9 +3223,9 @@ type Address {
   email: String
 }
 
-"A CRM user: a sales rep (Cirrus), a ConeCRM user (known by its id alone: ConeCRM has no user endpoint), or a client-data member."
+"A CRM user: a sales rep (Cirrus) or a ConeCRM user (known by its id alone: ConeCRM has no user endpoint). client-data members are Member, not User."
 type User implements Node {
-  "The user's the global id (base64url of Type:SOURCE:sourceId)."
+  "The user's global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
   "The CRM the user comes from."
   source: Source!
@@ -3368,7 +3368,7 @@ type ReferenceData {
 
 "A customer company: a Cirrus account or a ConeCRM account."
 type Account implements Node {
-  "The account's the global id (base64url of Type:SOURCE:sourceId)."
+  "The account's global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
   "CIRRUS or CONE."
   source: Source!
@@ -3453,15 +3453,15 @@ type Account implements Node {
 
 "A person: a Cirrus contact, a ConeCRM contact or a client-data contact."
 type Contact implements Node {
-  "The contact's the global id (base64url of Type:SOURCE:sourceId)."
+  "The contact's global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
   "CIRRUS, CONE or CLIENT_DATA."
   source: Source!
   "The contact's id in its source (Cirrus and client-data numeric id, ConeCRM uuid)."
   sourceId: ID!
-  "First name (Cirrus name, ConeCRM first_name, client-data personalInformation.firstName)."
+  "First name (Cirrus name, ConeCRM firstName, client-data personalInformation.firstName)."
   firstName: String
-  "Last name (Cirrus surname, ConeCRM last_name, client-data personalInformation.lastName)."
+  "Last name (Cirrus surname, ConeCRM lastName, client-data personalInformation.lastName)."
   lastName: String
   "Full name: first and last name joined (client-data: personalInformation.displayName when set)."
   name: String
@@ -3542,7 +3542,7 @@ type Contact implements Node {
 
 "A Cirrus sales opportunity (deal)."
 type Opportunity implements Node {
-  "The opportunity's the global id (base64url of Type:SOURCE:sourceId)."
+  "The opportunity's global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
   "Always CIRRUS."
   source: Source!
@@ -3625,7 +3625,7 @@ type OrderRow {
 
 "A Cirrus order."
 type Order implements Node {
-  "The order's the global id (base64url of Type:SOURCE:sourceId)."
+  "The order's global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
   "Always CIRRUS."
   source: Source!
@@ -3709,7 +3709,7 @@ type Prospect {
 
 "A sales lead: a Cirrus lead or a ConeCRM lead."
 type Lead implements Node {
-  "The lead's the global id (base64url of Type:SOURCE:sourceId)."
+  "The lead's global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
   "CIRRUS or CONE."
   source: Source!
@@ -3769,7 +3769,7 @@ type FieldChange {
 
 "A client-data change request: a set of changes to a contact's details, pending review or decided."
 type ChangeRequest implements Node {
-  "The change request's the global id (base64url of Type:SOURCE:sourceId)."
+  "The change request's global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
   "Always CLIENT_DATA."
   source: Source!
@@ -3799,7 +3799,7 @@ type ChangeRequest implements Node {
 
 "An Apideck Customer Support customer (source SUPPORT)."
 type SupportCustomer implements Node {
-  "The customer's the global id (base64url of Type:SOURCE:sourceId)."
+  "The customer's global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
   "Always SUPPORT."
   source: Source!

@@ -96,7 +96,7 @@ type Address struct {
 	CareOf *string `json:"careOf,omitempty"`
 	// Street and number (Cirrus street + number + letter; ConeCRM address; Apideck line1 + street_number).
 	Street *string `json:"street,omitempty"`
-	// Postal code (Cirrus zip, ConeCRM postal_code, Apideck postal_code).
+	// Postal code (Cirrus zip, ConeCRM postalCode, Apideck postal_code).
 	PostalCode *string `json:"postalCode,omitempty"`
 	// City.
 	City *string `json:"city,omitempty"`
