@@ -3564,7 +3564,7 @@ type Opportunity implements Node {
   estimatedCloseDate: Date
   "Whether the opportunity is closed."
   closed: Boolean
-  "Cirrus result text, as Cirrus sends it."
+  "Free-text result (Cirrus result)."
   result: String
   "When it was created (Cirrus regdate), UTC."
   createdAt: DateTime
@@ -3613,7 +3613,7 @@ type OrderRow {
   unit: String
   "Unit price, a Decimal string in the row's currency."
   price: Decimal
-  "Discount in percent (10 means 10 %), a Decimal string."
+  "Discount in percent (Cirrus discountpercent), a Decimal string."
   discountPercent: Decimal
   "The row's total price (Cirrus totalprice), a Decimal string."
   total: Decimal
@@ -3637,7 +3637,7 @@ type Order implements Node {
   alternateId: String
   "Order date (Cirrus placedate)."
   placedAt: Date
-  "Planned delivery date."
+  "Delivery date (Cirrus deliverydate; only the date part is used)."
   deliveryDate: Date
   "The ordering account; null when none."
   account: Account
@@ -3665,9 +3665,9 @@ type Order implements Node {
   price: Decimal
   "Whether the order is delivered."
   delivered: Boolean
-  "The customer's reference/marking text."
+  "Marking text (Cirrus marking)."
   marking: String
-  "Comment shown to the customer (Cirrus externalcomment)."
+  "External comment (Cirrus externalcomment; the internal comment is not exposed)."
   externalComment: String
   "The order lines; empty when none."
   rows: [OrderRow!]!
@@ -4375,7 +4375,7 @@ input OrderRowInput {
   quantity: Decimal!
   "Unit price, a Decimal string."
   price: Decimal!
-  "Discount in percent (10 means 10 %), a Decimal string."
+  "Discount in percent (Cirrus discountpercent), a Decimal string."
   discountPercent: Decimal
 }
 "Order fields to write (Cirrus); omitted fields are left unchanged on update."
@@ -4392,9 +4392,9 @@ input OrderInput {
   placedAt: Date
   "ISO 4217 currency code."
   currency: String
-  "The customer's reference/marking text."
+  "Marking text (Cirrus marking)."
   marking: String
-  "The order lines."
+  "The order lines, written whole: given rows replace all of the order's rows (null leaves none); omitted, the rows stay."
   rows: [OrderRowInput!]
 }
 "A new Cirrus order."
@@ -4513,15 +4513,15 @@ type VerifyContactChannelPayload {
 type Mutation {
   "Creates an account in Cirrus or ConeCRM."
   createAccount(input: CreateAccountInput!): CreateAccountPayload!
-  "Updates an account; only the given fields change."
+  "Updates a Cirrus or ConeCRM account; only the given fields change."
   updateAccount(input: UpdateAccountInput!): UpdateAccountPayload!
   "Creates a Cirrus contact."
   createContact(input: CreateContactInput!): CreateContactPayload!
-  "Updates a contact; only the given fields change."
+  "Updates a Cirrus contact; only the given fields change (client-data contacts change through updateContactDetails)."
   updateContact(input: UpdateContactInput!): UpdateContactPayload!
   "Creates a Cirrus lead."
   createLead(input: CreateLeadInput!): CreateLeadPayload!
-  "Updates a lead; only the given fields change."
+  "Updates a Cirrus lead; only the given fields change."
   updateLead(input: UpdateLeadInput!): UpdateLeadPayload!
   "Creates a Cirrus opportunity."
   createOpportunity(input: CreateOpportunityInput!): CreateOpportunityPayload!

@@ -520,9 +520,9 @@ type OrderInput struct {
 	PlacedAt graphql.Omittable[*Date] `json:"placedAt,omitempty"`
 	// ISO 4217 currency code.
 	Currency graphql.Omittable[*string] `json:"currency,omitempty"`
-	// The customer's reference/marking text.
+	// Marking text (Cirrus marking).
 	Marking graphql.Omittable[*string] `json:"marking,omitempty"`
-	// The order lines.
+	// The order lines, written whole: given rows replace all of the order's rows (null leaves none); omitted, the rows stay.
 	Rows graphql.Omittable[[]*OrderRowInput] `json:"rows,omitempty"`
 }
 
@@ -546,7 +546,7 @@ type OrderRow struct {
 	Unit *string `json:"unit,omitempty"`
 	// Unit price, a Decimal string in the row's currency.
 	Price *Decimal `json:"price,omitempty"`
-	// Discount in percent (10 means 10 %), a Decimal string.
+	// Discount in percent (Cirrus discountpercent), a Decimal string.
 	DiscountPercent *Decimal `json:"discountPercent,omitempty"`
 	// The row's total price (Cirrus totalprice), a Decimal string.
 	Total *Decimal `json:"total,omitempty"`
@@ -566,7 +566,7 @@ type OrderRowInput struct {
 	Quantity Decimal `json:"quantity"`
 	// Unit price, a Decimal string.
 	Price Decimal `json:"price"`
-	// Discount in percent (10 means 10 %), a Decimal string.
+	// Discount in percent (Cirrus discountpercent), a Decimal string.
 	DiscountPercent graphql.Omittable[*Decimal] `json:"discountPercent,omitempty"`
 }
 
