@@ -3676,14 +3676,19 @@ scalar JSON @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc8259")
 
 "The CRM a record comes from."
 enum Source {
+  "Cirrus 2 (accounts, contacts, opportunities, orders, leads)."
   CIRRUS
+  "ConeCRM (accounts, contacts, leads, pipeline stages)."
   CONE
+  "The client-data API (contacts and their change requests)."
   CLIENT_DATA
+  "Apideck Customer Support (support customers)."
   SUPPORT
 }
 
 "An object with a global id, fetchable with ` + "`" + `node` + "`" + `."
 interface Node {
+  "Global id (base64url of \"Type:SOURCE:sourceId\"), unique across the schema and resolvable by node; the CRM's own id is sourceId."
   id: ID!
 }
 
@@ -3713,31 +3718,51 @@ type ExternalId {
   source: Source
 }
 
+"A postal address as a source stores it; fields the source lacks are null."
 type Address {
-  "visiting, delivery, invoice, postal or main"
+  "Cirrus: visiting, postal, delivery or invoice (order addresses: delivery or invoice); ConeCRM and client-data: main; SUPPORT: the Apideck address type (primary, secondary, home, office, shipping, billing, other; other when unset)."
   kind: String!
+  "The addressee name (Cirrus addresses and order addresses, Apideck name); null elsewhere."
   name: String
+  "Cirrus c/o line (careof); null for other sources."
   careOf: String
+  "Street and number (Cirrus street + number + letter; ConeCRM address; Apideck line1 + street_number)."
   street: String
+  "Postal code (Cirrus zip, ConeCRM postalCode, Apideck postal_code)."
   postalCode: String
+  "City."
   city: String
+  "Province or state (ConeCRM province, Apideck state); null for Cirrus and client-data."
   province: String
+  "Country as the source writes it (free text or code; not normalized)."
   country: String
+  "E-mail on the address (Cirrus address/invoice email, Apideck email); null elsewhere."
   email: String
 }
 
-"A CRM user: a sales rep (Cirrus), a ConeCRM user (known by its id alone: ConeCRM has no user endpoint), or a client-data member."
+"A CRM user: a sales rep (Cirrus) or a ConeCRM user (known by its id alone: ConeCRM has no user endpoint). client-data members are Member, not User."
 type User implements Node {
+  "The user's global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
+  "The CRM the user comes from."
   source: Source!
+  "The user's id in its source (Cirrus numeric id, ConeCRM uuid)."
   sourceId: ID!
+  "First and last name joined (Cirrus name + surname); null for ConeCRM users."
   name: String
+  "First name (Cirrus name); null for ConeCRM users."
   firstName: String
+  "Last name (Cirrus surname); null for ConeCRM users."
   lastName: String
+  "Job title (Cirrus); null for ConeCRM users."
   title: String
+  "E-mail (Cirrus); null for ConeCRM users."
   email: String
+  "Phone (Cirrus); null for ConeCRM users."
   phone: String
+  "Mobile phone (Cirrus cellphone); null for ConeCRM users."
   mobile: String
+  "Whether the user is active (Cirrus, only when the full user record was read); null otherwise."
   active: Boolean
 }
 
@@ -3745,6 +3770,7 @@ type User implements Node {
 type Member {
   "The member's uuid (client-data v1.1)."
   uid: ID!
+  "The member's display name; null when client-data sends none."
   name: String
 }
 
@@ -3756,55 +3782,91 @@ type Member {
 # item "1" for another's; ` + "`" + `node` + "`" + ` answers it from the cached list. ` + "`" + `sourceId` + "`" + ` is the id the
 # backend gives it; mutation inputs and filters take either.
 
+"A Cirrus account type (GET account types): customer, prospect, partner…"
 type AccountType implements Node {
+  "Global id (base64url of \"Type:SOURCE:sourceId\"), unique across the schema and resolvable by node; the CRM's own id is sourceId."
   id: ID!
+  "The CRM the item comes from."
   source: Source!
   "The account type's id in its source (Cirrus)."
   sourceId: ID!
+  "Display name, as the CRM gives it."
   name: String!
+  "Cirrus typeiscustomer: accounts of this type are customers."
   isCustomer: Boolean
+  "Cirrus typeisprospect: accounts of this type are prospects."
   isProspect: Boolean
+  "Whether the CRM marks it as the default choice (Cirrus default); null where the list has none."
   isDefault: Boolean
 }
 
+"A Cirrus opportunity status (its pipeline position, won or lost)."
 type OpportunityStatus implements Node {
+  "Global id (base64url of \"Type:SOURCE:sourceId\"), unique across the schema and resolvable by node; the CRM's own id is sourceId."
   id: ID!
+  "The CRM the item comes from."
   source: Source!
+  "The item's own id in its CRM."
   sourceId: ID!
+  "Display name, as the CRM gives it."
   name: String!
+  "Free-text description (Cirrus description)."
   description: String
+  "Display colour, as Cirrus gives it (e.g. \"#3366ff\")."
   color: String
+  "Cirrus won: an opportunity in this status is won."
   won: Boolean
+  "Cirrus lost: an opportunity in this status is lost."
   lost: Boolean
+  "Position in the CRM's list (Cirrus sortorder); null where the list has none."
   sortOrder: Int
 }
 
+"A Cirrus opportunity type."
 type OpportunityType implements Node {
+  "Global id (base64url of \"Type:SOURCE:sourceId\"), unique across the schema and resolvable by node; the CRM's own id is sourceId."
   id: ID!
+  "The CRM the item comes from."
   source: Source!
+  "The item's own id in its CRM."
   sourceId: ID!
+  "Display name, as the CRM gives it."
   name: String!
+  "Whether the CRM marks it as the default choice (Cirrus default); null where the list has none."
   isDefault: Boolean
+  "Position in the CRM's list (Cirrus sortorder); null where the list has none."
   sortOrder: Int
 }
 
 "A reference item with an id and a name; each list has its own type (OpportunitySource, LostReason…)."
 interface NamedItem {
+  "Global id (base64url of \"Type:SOURCE:sourceId\"), unique across the schema and resolvable by node; the CRM's own id is sourceId."
   id: ID!
+  "The CRM the item comes from."
   source: Source!
+  "The item's own id in its CRM."
   sourceId: ID!
+  "Display name, as the CRM gives it."
   name: String!
+  "Position in the CRM's list (Cirrus sortorder); null where the list has none."
   sortOrder: Int
+  "Whether the CRM marks it as the default choice (Cirrus default); null where the list has none."
   isDefault: Boolean
 }
 
 "A Cirrus opportunity source."
 type OpportunitySource implements Node & NamedItem {
+  "Global id (base64url of \"Type:SOURCE:sourceId\"), unique across the schema and resolvable by node; the CRM's own id is sourceId."
   id: ID!
+  "The CRM the item comes from."
   source: Source!
+  "The item's own id in its CRM."
   sourceId: ID!
+  "Display name, as the CRM gives it."
   name: String!
+  "Position in the CRM's list (Cirrus sortorder); null where the list has none."
   sortOrder: Int
+  "Whether the CRM marks it as the default choice (Cirrus default); null where the list has none."
   isDefault: Boolean
 }
 
@@ -3813,105 +3875,171 @@ A Cirrus lead source. Cirrus lists no lead sources (its opportunity sources have
 shape, but nothing says they are the same list), so ` + "`" + `node` + "`" + ` reads it from a lead that has it.
 """
 type LeadSource implements Node & NamedItem {
+  "Global id (base64url of \"Type:SOURCE:sourceId\"), unique across the schema and resolvable by node; the CRM's own id is sourceId."
   id: ID!
+  "The CRM the item comes from."
   source: Source!
+  "The item's own id in its CRM."
   sourceId: ID!
+  "Display name, as the CRM gives it."
   name: String!
+  "Position in the CRM's list (Cirrus sortorder); null where the list has none."
   sortOrder: Int
+  "Whether the CRM marks it as the default choice (Cirrus default); null where the list has none."
   isDefault: Boolean
 }
 
 "Why a Cirrus opportunity was lost."
 type LostReason implements Node & NamedItem {
+  "Global id (base64url of \"Type:SOURCE:sourceId\"), unique across the schema and resolvable by node; the CRM's own id is sourceId."
   id: ID!
+  "The CRM the item comes from."
   source: Source!
+  "The item's own id in its CRM."
   sourceId: ID!
+  "Display name, as the CRM gives it."
   name: String!
+  "Position in the CRM's list (Cirrus sortorder); null where the list has none."
   sortOrder: Int
+  "Whether the CRM marks it as the default choice (Cirrus default); null where the list has none."
   isDefault: Boolean
 }
 
 "Why a Cirrus opportunity was won."
 type WinReason implements Node & NamedItem {
+  "Global id (base64url of \"Type:SOURCE:sourceId\"), unique across the schema and resolvable by node; the CRM's own id is sourceId."
   id: ID!
+  "The CRM the item comes from."
   source: Source!
+  "The item's own id in its CRM."
   sourceId: ID!
+  "Display name, as the CRM gives it."
   name: String!
+  "Position in the CRM's list (Cirrus sortorder); null where the list has none."
   sortOrder: Int
+  "Whether the CRM marks it as the default choice (Cirrus default); null where the list has none."
   isDefault: Boolean
 }
 
 "A Cirrus order type."
 type OrderType implements Node & NamedItem {
+  "Global id (base64url of \"Type:SOURCE:sourceId\"), unique across the schema and resolvable by node; the CRM's own id is sourceId."
   id: ID!
+  "The CRM the item comes from."
   source: Source!
+  "The item's own id in its CRM."
   sourceId: ID!
+  "Display name, as the CRM gives it."
   name: String!
+  "Position in the CRM's list (Cirrus sortorder); null where the list has none."
   sortOrder: Int
+  "Whether the CRM marks it as the default choice (Cirrus default); null where the list has none."
   isDefault: Boolean
 }
 
 "A Cirrus delivery type."
 type DeliveryType implements Node & NamedItem {
+  "Global id (base64url of \"Type:SOURCE:sourceId\"), unique across the schema and resolvable by node; the CRM's own id is sourceId."
   id: ID!
+  "The CRM the item comes from."
   source: Source!
+  "The item's own id in its CRM."
   sourceId: ID!
+  "Display name, as the CRM gives it."
   name: String!
+  "Position in the CRM's list (Cirrus sortorder); null where the list has none."
   sortOrder: Int
+  "Whether the CRM marks it as the default choice (Cirrus default); null where the list has none."
   isDefault: Boolean
 }
 
+"A Cirrus order status (step in the order flow)."
 type OrderStatus implements Node {
+  "Global id (base64url of \"Type:SOURCE:sourceId\"), unique across the schema and resolvable by node; the CRM's own id is sourceId."
   id: ID!
+  "The CRM the item comes from."
   source: Source!
+  "The item's own id in its CRM."
   sourceId: ID!
+  "Display name, as the CRM gives it."
   name: String!
+  "Cirrus step: the status's position in the order flow."
   step: Int
+  "Whether the CRM marks it as the default choice (Cirrus default); null where the list has none."
   isDefault: Boolean
 }
 
+"A Cirrus lead status."
 type LeadStatus implements Node {
+  "Global id (base64url of \"Type:SOURCE:sourceId\"), unique across the schema and resolvable by node; the CRM's own id is sourceId."
   id: ID!
+  "The CRM the item comes from."
   source: Source!
+  "The item's own id in its CRM."
   sourceId: ID!
+  "Display name, as the CRM gives it."
   name: String!
+  "Position in the CRM's list (Cirrus sortorder); null where the list has none."
   sortOrder: Int
 }
 
+"A Cirrus delivery term (incoterm-like terms of an order)."
 type DeliveryTerm implements Node {
+  "Global id (base64url of \"Type:SOURCE:sourceId\"), unique across the schema and resolvable by node; the CRM's own id is sourceId."
   id: ID!
+  "The CRM the item comes from."
   source: Source!
+  "The item's own id in its CRM."
   sourceId: ID!
+  "Display name, as the CRM gives it."
   name: String!
+  "Cirrus externalkey: the term's key in another system."
   externalKey: String
+  "Whether the CRM marks it as the default choice (Cirrus default); null where the list has none."
   isDefault: Boolean
 }
 
+"A Cirrus payment term (days until an invoice is due)."
 type PaymentTerm implements Node {
+  "Global id (base64url of \"Type:SOURCE:sourceId\"), unique across the schema and resolvable by node; the CRM's own id is sourceId."
   id: ID!
+  "The CRM the item comes from."
   source: Source!
+  "The item's own id in its CRM."
   sourceId: ID!
+  "Display name, as the CRM gives it."
   name: String!
+  "Cirrus days: days until payment is due."
   days: Int
+  "Cirrus externalkey: the term's key in another system."
   externalKey: String
+  "Whether the CRM marks it as the default choice (Cirrus default); null where the list has none."
   isDefault: Boolean
 }
 
 "A ConeCRM pipeline stage (connection stage)."
 type Stage implements Node {
+  "Global id (base64url of \"Type:SOURCE:sourceId\"), unique across the schema and resolvable by node; the CRM's own id is sourceId."
   id: ID!
+  "The CRM the item comes from."
   source: Source!
   "The stage's uuid in ConeCRM."
   sourceId: ID!
+  "Display name, as the CRM gives it."
   name: String!
   "The stage's position in GET /api/stage (ConeCRM gives stages only an id and a name)."
   sortOrder: Int
 }
 
+"The lifecycle state of a client-data change request, whatever the API's status ids (CLIENT_DATA_STATUS_CODES maps them)."
 enum ChangeRequestStatusCode {
+  "Waiting for a member's review."
   PENDING
+  "Approved and applied to the contact."
   APPROVED
+  "Refused by a reviewer."
   REJECTED
+  "Withdrawn by its initiator."
   CANCELLED
 }
 
@@ -3923,6 +4051,7 @@ or record it was read with rather than under one id.
 type ChangeRequestStatus {
   "The client-data status id."
   sourceId: ID!
+  "The status's lifecycle code, from CLIENT_DATA_STATUS_CODES."
   code: ChangeRequestStatusCode!
   "Localized by ` + "`" + `referenceData(language:)` + "`" + ` or the request's Accept-Language."
   name: String!
@@ -3930,51 +4059,84 @@ type ChangeRequestStatus {
 
 "Reference lists, cached per backend, credential and language."
 type ReferenceData {
+  "Cirrus account types."
   accountTypes: [AccountType!]!
+  "Cirrus opportunity statuses."
   opportunityStatuses: [OpportunityStatus!]!
+  "Cirrus opportunity types."
   opportunityTypes: [OpportunityType!]!
+  "Cirrus opportunity sources."
   opportunitySources: [OpportunitySource!]!
+  "Cirrus reasons an opportunity is lost."
   lostReasons: [LostReason!]!
+  "Cirrus reasons an opportunity is won."
   winReasons: [WinReason!]!
+  "Cirrus order statuses."
   orderStatuses: [OrderStatus!]!
+  "Cirrus order types."
   orderTypes: [OrderType!]!
+  "Cirrus delivery terms."
   deliveryTerms: [DeliveryTerm!]!
+  "Cirrus delivery types."
   deliveryTypes: [DeliveryType!]!
+  "Cirrus payment terms."
   paymentTerms: [PaymentTerm!]!
+  "Cirrus lead statuses."
   leadStatuses: [LeadStatus!]!
   "ConeCRM pipeline stages."
   stages: [Stage!]!
+  "client-data change-request statuses, localized to the language argument (else the caller's Accept-Language)."
   changeRequestStatuses: [ChangeRequestStatus!]!
 }
 
 # ---------------------------------------------------------------------------------------------
 # Records
 
+"A customer company: a Cirrus account or a ConeCRM account."
 type Account implements Node {
+  "The account's global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
+  "CIRRUS or CONE."
   source: Source!
+  "The account's id in its source (Cirrus numeric id, ConeCRM uuid)."
   sourceId: ID!
+  "Account name."
   name: String
   "Alternative name (Cirrus alt_name)."
   altName: String
   "Account number (Cirrus)."
   number: String
+  "Primary e-mail (Cirrus email, ConeCRM primaryEmail)."
   email: String
+  "ConeCRM secondaryEmail; null for Cirrus."
   secondaryEmail: String
+  "Phone (Cirrus phone; ConeCRM workPhone, else homePhone)."
   phone: String
+  "Mobile phone (Cirrus cellphone, ConeCRM mobilePhone)."
   mobile: String
+  "Fax (Cirrus); null for ConeCRM."
   fax: String
+  "Website URL (Cirrus url); null for ConeCRM."
   website: String
+  "VAT number (Cirrus vatno); null for ConeCRM."
   vatNumber: String
+  "Whether the account is active (Cirrus active, ConeCRM isActive)."
   active: Boolean
+  "Free-text notes (Cirrus info); null for ConeCRM."
   info: String
+  "Language (ConeCRM language); null for Cirrus."
   language: String
   "The raw external key the source stores (Cirrus externalkey)."
   externalKey: String
+  "The account type (Cirrus); null for ConeCRM."
   type: AccountType
+  "The responsible sales rep (Cirrus user); null for ConeCRM."
   owner: User
+  "The parent account (Cirrus parentaccount); null when none and for ConeCRM."
   parent: Account
+  "The account's addresses (Cirrus visiting, postal, delivery, invoice; ConeCRM one main address); empty when none."
   addresses: [Address!]!
+  "The primary contact (Cirrus: the first contact flagged primary; ConeCRM primaryContact); null when none."
   primaryContact: Contact
   "The account's contacts (both CRMs), in the order the account lists its contacts, whatever the selection; paging either way."
   contacts(
@@ -4015,27 +4177,45 @@ type Account implements Node {
   links: [Account!]!
 }
 
+"A person: a Cirrus contact, a ConeCRM contact or a client-data contact."
 type Contact implements Node {
+  "The contact's global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
+  "CIRRUS, CONE or CLIENT_DATA."
   source: Source!
+  "The contact's id in its source (Cirrus and client-data numeric id, ConeCRM uuid)."
   sourceId: ID!
+  "First name (Cirrus name, ConeCRM firstName, client-data personalInformation.firstName)."
   firstName: String
+  "Last name (Cirrus surname, ConeCRM lastName, client-data personalInformation.lastName)."
   lastName: String
+  "Full name: first and last name joined (client-data: personalInformation.displayName when set)."
   name: String
+  "Job title (Cirrus title, client-data employment.jobTitle); null for ConeCRM."
   title: String
+  "E-mail (Cirrus email, ConeCRM primaryEmail, client-data communicationMeans.primaryEmail)."
   email: String
+  "Phone (Cirrus officephone; ConeCRM workPhone, else homePhone; client-data communicationMeans.primaryPhoneNumber)."
   phone: String
+  "Mobile phone (Cirrus cellphone, ConeCRM mobilePhone, client-data communicationMeans.mobilePhoneNumber)."
   mobile: String
+  "Company name (Cirrus: the contact's account name; ConeCRM companyName; client-data employment.companyName)."
   companyName: String
+  "Whether the contact is active (Cirrus active, ConeCRM isActive); null for client-data."
   active: Boolean
   "Whether this is the account's primary contact (Cirrus)."
   primary: Boolean
+  "The contact's main address (Cirrus street/zip/city, ConeCRM address fields, client-data addresses.primaryAddress); null when empty."
   address: Address
+  "Language (ConeCRM language, client-data personalInformation.language); null for Cirrus."
   language: String
+  "The raw external key the source stores (Cirrus externalkey); null elsewhere."
   externalKey: String
   "client-data: the contact's username."
   username: String
+  "The contact's account (Cirrus: its one account; ConeCRM: the first of its accounts); null for client-data."
   account: Account
+  "Every account of the contact (ConeCRM: all its accounts; Cirrus: its one account); empty for client-data."
   accounts: [Account!]!
   "Cirrus only (null elsewhere); paging either way."
   opportunities(
@@ -4065,6 +4245,7 @@ type Contact implements Node {
   details: JSON
   "client-data only (null elsewhere), newest first; paging either way."
   changeRequests(
+    "Which of the contact's change requests to list (status, created range, detail paths)."
     filter: ContactChangeRequestFilter
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
     first: Int
@@ -4075,32 +4256,55 @@ type Contact implements Node {
     "A cursor from this list: the window ends before its record."
     before: String
   ): ChangeRequestConnection
+  "client-data: the contact's pending change request; null when none is pending and for other sources."
   pendingChangeRequest: ChangeRequest
   "The support customer a client-data contact is connected to (external connection SUPPORT)."
   supportCustomer: SupportCustomer
+  "Keys naming this contact in other systems."
   externalIds: [ExternalId!]!
+  "The same person in the other sources, found through the external keys in both directions."
   links: [Contact!]!
 }
 
+"A Cirrus sales opportunity (deal)."
 type Opportunity implements Node {
+  "The opportunity's global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
+  "Always CIRRUS."
   source: Source!
+  "The Cirrus opportunity id."
   sourceId: ID!
+  "Title."
   title: String
+  "Free-text description."
   description: String
+  "Expected value (Cirrus value), a Decimal string; Cirrus names no currency for it."
   value: Decimal
+  "The opportunity status; null when Cirrus gives none."
   status: OpportunityStatus
+  "The opportunity type; null when Cirrus gives none."
   type: OpportunityType
+  "Where the opportunity came from (Cirrus source); null when none."
   opportunitySource: OpportunitySource
+  "Expected close date (Cirrus estimatedenddate)."
   estimatedCloseDate: Date
+  "Whether the opportunity is closed."
   closed: Boolean
+  "Free-text result (Cirrus result)."
   result: String
+  "When it was created (Cirrus regdate), UTC."
   createdAt: DateTime
+  "When it last changed (Cirrus changedate), UTC."
   updatedAt: DateTime
+  "The opportunity's account; null when none."
   account: Account
+  "The opportunity's contact; null when none."
   contact: Contact
+  "The responsible sales rep (Cirrus user); null when none."
   owner: User
+  "Why it was lost (Cirrus lostreason); null when none."
   lostReason: LostReason
+  "Why it was won (Cirrus winreason); null when none."
   winReason: WinReason
   "The opportunity's orders (Cirrus); paging either way."
   orders(
@@ -4115,76 +4319,131 @@ type Opportunity implements Node {
   ): OrderConnection
 }
 
+"One line of a Cirrus order."
 type OrderRow {
+  "The Cirrus order row id."
   sourceId: ID!
   "The Cirrus article (product) id."
   articleId: ID
+  "The article's name; null when the row names no article."
   articleName: String
+  "The article's number; null when the row names no article."
   articleNumber: String
+  "Free-text line specification."
   specification: String
+  "Quantity ordered (Cirrus quantityordered), a Decimal string."
   quantity: Decimal
+  "Quantity delivered so far, a Decimal string."
   quantityDelivered: Decimal
+  "The article unit's name (Cirrus articleunit)."
   unit: String
+  "Unit price, a Decimal string in the row's currency."
   price: Decimal
+  "Discount in percent (Cirrus discountpercent), a Decimal string."
   discountPercent: Decimal
+  "The row's total price (Cirrus totalprice), a Decimal string."
   total: Decimal
+  "ISO 4217 currency code (Cirrus currencycode)."
   currency: String
+  "The row's position within the order."
   sortOrder: Int
 }
 
+"A Cirrus order."
 type Order implements Node {
+  "The order's global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
+  "Always CIRRUS."
   source: Source!
+  "The Cirrus order id."
   sourceId: ID!
   "The order number (Cirrus: the id; the API has no separate number field)."
   number: String
+  "Cirrus alternateid, an alternative order number (the list filter's altnumber)."
   alternateId: String
+  "Order date (Cirrus placedate)."
   placedAt: Date
+  "Delivery date (Cirrus deliverydate; only the date part is used)."
   deliveryDate: Date
+  "The ordering account; null when none."
   account: Account
+  "The ordering contact; null when none."
   contact: Contact
+  "The responsible sales rep (Cirrus user); null when none."
   owner: User
+  "The opportunity the order came from; null when none."
   opportunity: Opportunity
+  "The order status; null when Cirrus gives none."
   status: OrderStatus
+  "The order type; null when none."
   type: OrderType
+  "The delivery term; null when none."
   deliveryTerm: DeliveryTerm
+  "The payment term; null when none."
   paymentTerm: PaymentTerm
+  "The delivery type; null when none."
   deliveryType: DeliveryType
+  "ISO 4217 currency code (Cirrus currencycode)."
   currency: String
-  "Sum of the rows' totals."
+  "Sum of the rows' totals (Cirrus totalprice), a Decimal string; the order's price when it has no rows."
   total: Decimal
   "The order's own price field."
   price: Decimal
+  "Whether the order is delivered."
   delivered: Boolean
+  "Marking text (Cirrus marking)."
   marking: String
+  "External comment (Cirrus externalcomment; the internal comment is not exposed)."
   externalComment: String
+  "The order lines; empty when none."
   rows: [OrderRow!]!
+  "Delivery address (Cirrus deliveryname, deliverystreet, deliveryzip, deliverycity, deliverycountry); null when empty."
   deliveryAddress: Address
+  "Invoice address (Cirrus invoicename, invoicestreet, invoicezip, invoicecity, invoicecountry, invoiceemail); null when empty."
   invoiceAddress: Address
+  "When it was created (Cirrus tscreated), UTC."
   createdAt: DateTime
+  "When it last changed (Cirrus tsupdated), UTC."
   updatedAt: DateTime
 }
 
 "The prospect a Cirrus lead describes (flat fields on the lead)."
 type Prospect {
+  "Job title (Cirrus contacttitle)."
   title: String
+  "First name (Cirrus contactname)."
   firstName: String
+  "Last name (Cirrus contactsurname)."
   lastName: String
+  "Company name (Cirrus contactcompany)."
   company: String
+  "Street (Cirrus contactstreet)."
   street: String
+  "City (Cirrus contactcity)."
   city: String
+  "Postal code (Cirrus contactzip)."
   postalCode: String
+  "Phone (Cirrus contactphone)."
   phone: String
+  "Mobile phone (Cirrus contactcellphone)."
   mobile: String
+  "E-mail (Cirrus contactemail)."
   email: String
+  "VAT number (Cirrus contactvatno)."
   vatNumber: String
 }
 
+"A sales lead: a Cirrus lead or a ConeCRM lead."
 type Lead implements Node {
+  "The lead's global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
+  "CIRRUS or CONE."
   source: Source!
+  "The lead's id in its source (Cirrus numeric id, ConeCRM uuid)."
   sourceId: ID!
+  "Title (Cirrus title, ConeCRM subject)."
   title: String
+  "Free-text description."
   description: String
   "Cirrus lead status. ConeCRM has no status endpoint: see statusId."
   status: LeadStatus
@@ -4198,138 +4457,230 @@ type Lead implements Node {
   leadSourceId: ID
   "Cirrus: the lead's user. ConeCRM: the user who created the lead (the only user a lead read names)."
   owner: User
+  "Estimated value (Cirrus), a Decimal string; null for ConeCRM."
   value: Decimal
+  "Rating (Cirrus); null for ConeCRM."
   rating: Int
+  "Category (ConeCRM); null for Cirrus."
   category: String
+  "Whether the lead is qualified (ConeCRM isQualified); null for Cirrus."
   qualified: Boolean
+  "Whether the lead is open: ConeCRM gives it neither a connectionClosedDate nor a lostDate; null for Cirrus."
   open: Boolean
+  "Due date (ConeCRM dueDate), UTC; null for Cirrus."
   dueDate: DateTime
+  "The lead's contact (ConeCRM); null for Cirrus, whose leads describe a prospect instead."
   contact: Contact
+  "The lead's account (ConeCRM); null for Cirrus."
   account: Account
+  "The person and company the lead describes (Cirrus contact* fields); null for ConeCRM."
   prospect: Prospect
+  "When it was created (Cirrus created, ConeCRM dateCreated), UTC."
   createdAt: DateTime
+  "When it last changed (Cirrus updated, ConeCRM dateModified), UTC."
   updatedAt: DateTime
 }
 
+"One detail a change request changes."
 type FieldChange {
+  "The detail's dotted path, e.g. personalInformation.lastName."
   path: String!
+  "The value before the change; null when it was unset."
   originalValue: String
+  "The requested value; null when the change clears it."
   targetValue: String
+  "Whether this change needs a reviewer's approval (client-data isApprovalRequired)."
   approvalRequired: Boolean!
 }
 
+"A client-data change request: a set of changes to a contact's details, pending review or decided."
 type ChangeRequest implements Node {
+  "The change request's global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
+  "Always CLIENT_DATA."
   source: Source!
   "contactId/changeRequestId"
   sourceId: ID!
+  "The change request's uuid (client-data uid); null when the read omits it."
   uid: ID
+  "The contact the request changes."
   contact: Contact
+  "The request's status; null, with a NOT_FOUND error, when client-data's status list lacks its status id."
   status: ChangeRequestStatus
+  "When it was created (client-data createDate), UTC."
   createdAt: DateTime
+  "The member who initiated it; null when none."
   initiator: Member
+  "The initiator's comment; null when none."
   initiatorComment: String
+  "When it was reviewed (client-data reviewDate), UTC; null while pending."
   reviewedAt: DateTime
+  "The member who reviewed it; null while pending."
   reviewer: Member
+  "The reviewer's comment; null when none."
   reviewComment: String
+  "The changed details, one per path."
   changes: [FieldChange!]!
 }
 
 "An Apideck Customer Support customer (source SUPPORT)."
 type SupportCustomer implements Node {
+  "The customer's global id (base64url of Type:SOURCE:sourceId)."
   id: ID!
+  "Always SUPPORT."
   source: Source!
   "The customer's id in the connected support system (e.g. Kustomer)."
   sourceId: ID!
+  "Company name (Apideck company_name)."
   companyName: String
+  "First name (Apideck first_name)."
   firstName: String
+  "Last name (Apideck last_name)."
   lastName: String
   "First and last name, or the company name."
   name: String
+  "Whether the customer is a person rather than a company (Apideck individual); null when not sent."
   individual: Boolean
+  "E-mail addresses (Apideck emails[].email); empty when none."
   emails: [String!]!
+  "Phone numbers in international notation (+46 8 123 45 67, with ` + "`" + `ext. 105` + "`" + ` for an extension); empty when none."
   phones: [String!]!
+  "Addresses (Apideck addresses; kind is the Apideck address type, other when unset)."
   addresses: [Address!]!
   "active, archived, gdpr-erasure-request or unknown"
   status: String
+  "ISO 4217 currency code (Apideck currency)."
   currency: String
+  "Notes (Apideck notes)."
   notes: String
+  "Tax number (Apideck tax_number)."
   taxNumber: String
+  "When it was created (Apideck created_at), UTC."
   createdAt: DateTime
+  "When it last changed (Apideck updated_at), UTC."
   updatedAt: DateTime
 }
 
 # ---------------------------------------------------------------------------------------------
 # Connections
 
+"One Account in a window and its cursor."
 type AccountEdge {
+  "An opaque cursor for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `: the position of this record in the list."
   cursor: String!
+  "The Account."
   node: Account!
 }
+"A window of accounts (Relay Cursor Connections)."
 type AccountConnection {
+  "The window's accounts, in list order."
   edges: [AccountEdge!]!
+  "Where the window lies in the list."
   pageInfo: PageInfo!
+  "The number of accounts in the whole list (every requested source), not just the window."
   totalCount: Int!
 }
+"One Contact in a window and its cursor."
 type ContactEdge {
+  "An opaque cursor for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `: the position of this record in the list."
   cursor: String!
+  "The Contact."
   node: Contact!
 }
+"A window of contacts (Relay Cursor Connections)."
 type ContactConnection {
+  "The window's contacts, in list order."
   edges: [ContactEdge!]!
+  "Where the window lies in the list."
   pageInfo: PageInfo!
+  "The number of contacts in the whole list (every requested source), not just the window."
   totalCount: Int!
 }
+"One Opportunity in a window and its cursor."
 type OpportunityEdge {
+  "An opaque cursor for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `: the position of this record in the list."
   cursor: String!
+  "The Opportunity."
   node: Opportunity!
 }
+"A window of opportunities (Relay Cursor Connections)."
 type OpportunityConnection {
+  "The window's opportunities, in list order."
   edges: [OpportunityEdge!]!
+  "Where the window lies in the list."
   pageInfo: PageInfo!
+  "The number of opportunities in the whole list (every requested source), not just the window."
   totalCount: Int!
 }
+"One Order in a window and its cursor."
 type OrderEdge {
+  "An opaque cursor for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `: the position of this record in the list."
   cursor: String!
+  "The Order."
   node: Order!
 }
+"A window of orders (Relay Cursor Connections)."
 type OrderConnection {
+  "The window's orders, in list order."
   edges: [OrderEdge!]!
+  "Where the window lies in the list."
   pageInfo: PageInfo!
+  "The number of orders in the whole list (every requested source), not just the window."
   totalCount: Int!
 }
+"One Lead in a window and its cursor."
 type LeadEdge {
+  "An opaque cursor for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `: the position of this record in the list."
   cursor: String!
+  "The Lead."
   node: Lead!
 }
+"A window of leads (Relay Cursor Connections)."
 type LeadConnection {
+  "The window's leads, in list order."
   edges: [LeadEdge!]!
+  "Where the window lies in the list."
   pageInfo: PageInfo!
+  "The number of leads in the whole list (every requested source), not just the window."
   totalCount: Int!
 }
+"One SupportCustomer in a window and its cursor."
 type SupportCustomerEdge {
+  "An opaque cursor for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `: the position of this record in the list."
   cursor: String!
+  "The SupportCustomer."
   node: SupportCustomer!
 }
+"A window of support customers (Relay Cursor Connections)."
 type SupportCustomerConnection {
+  "The window's support customers, in list order."
   edges: [SupportCustomerEdge!]!
+  "Where the window lies in the list."
   pageInfo: PageInfo!
   "Apideck gives no total: counting walks every page, so ask for it only when needed."
   totalCount: Int!
 }
+"One ChangeRequest in a window and its cursor."
 type ChangeRequestEdge {
+  "An opaque cursor for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `: the position of this record in the list."
   cursor: String!
+  "The ChangeRequest."
   node: ChangeRequest!
 }
+"A window of change requests (Relay Cursor Connections)."
 type ChangeRequestConnection {
+  "The window's change requests, in list order."
   edges: [ChangeRequestEdge!]!
+  "Where the window lies in the list."
   pageInfo: PageInfo!
+  "The number of change requests in the whole list (every requested source), not just the window."
   totalCount: Int!
 }
 
 # ---------------------------------------------------------------------------------------------
 # Filters
 
+"Which accounts ` + "`" + `accounts` + "`" + ` lists."
 input AccountFilter {
   "Default: every source that has accounts (CIRRUS, CONE)."
   sources: [Source!]
@@ -4343,9 +4694,11 @@ input AccountFilter {
   active: Boolean
 }
 
+"Which contacts ` + "`" + `contacts` + "`" + ` lists."
 input ContactFilter {
   "Default: CIRRUS and CONE. CLIENT_DATA contacts are listed when named explicitly."
   sources: [Source!]
+  "Free-text search (Cirrus fulltext, ConeCRM search, client-data: the contacts export search)."
   search: String
   "Cirrus only: the contacts of one account (global id)."
   accountId: ID
@@ -4353,32 +4706,47 @@ input ContactFilter {
   email: String
 }
 
+"Which opportunities ` + "`" + `opportunities` + "`" + ` lists (Cirrus)."
 input OpportunityFilter {
+  "CIRRUS (default); other sources have no opportunities."
   sources: [Source!]
+  "Free-text search (Cirrus fulltext)."
   search: String
   "The opportunities of one account (global id)."
   accountId: ID
+  "The opportunities of one contact (global id)."
   contactId: ID
+  "Only these owners (User global ids or Cirrus user ids)."
   ownerIds: [ID!]
   "OpportunityStatus ids (or their sourceIds)."
   statusIds: [ID!]
+  "Only closed (true) or open (false) opportunities."
   closed: Boolean
 }
 
+"Which orders ` + "`" + `orders` + "`" + ` lists (Cirrus)."
 input OrderFilter {
+  "CIRRUS (default); other sources have no orders."
   sources: [Source!]
+  "Free-text search (Cirrus fulltext)."
   search: String
+  "Only the orders of these accounts (global ids)."
   accountIds: [ID!]
+  "The orders of one contact (global id)."
   contactId: ID
+  "The orders of one opportunity (global id)."
   opportunityId: ID
+  "Only these owners (User global ids or Cirrus user ids)."
   ownerIds: [ID!]
   "OrderStatus ids (or their sourceIds)."
   statusIds: [ID!]
 }
 
+"Which leads ` + "`" + `leads` + "`" + ` lists."
 input LeadFilter {
   "Default: CIRRUS and CONE."
   sources: [Source!]
+  "Free-text search (Cirrus fulltext; ConeCRM: a case-insensitive match on subject and description, made by crmgraph)."
   search: String
   "Cirrus only: a LeadStatus id (or its sourceId)."
   statusId: ID
@@ -4386,37 +4754,55 @@ input LeadFilter {
   ownerIds: [ID!]
 }
 
+"Which change requests ` + "`" + `changeRequests` + "`" + ` lists."
 input ChangeRequestFilter {
+  "CLIENT_DATA (default); other sources have no change requests."
   sources: [Source!]
+  "Only requests with these statuses (default: all)."
   status: [ChangeRequestStatusCode!]
   "Global ids of CLIENT_DATA contacts."
   contactIds: [ID!]
+  "Only requests created from this time on (client-data createDateFrom)."
   createdAfter: DateTime
+  "Only requests created up to this time (client-data createDateTo)."
   createdBefore: DateTime
   "Detail paths, e.g. personalInformation.lastName."
   paths: [String!]
 }
 
+"Which of a contact's change requests ` + "`" + `Contact.changeRequests` + "`" + ` lists."
 input ContactChangeRequestFilter {
+  "Only requests with these statuses (default: all)."
   status: [ChangeRequestStatusCode!]
+  "Only requests created from this time on (client-data createDateFrom)."
   createdAfter: DateTime
+  "Only requests created up to this time (client-data createDateTo)."
   createdBefore: DateTime
+  "Only requests that change one of these detail paths, e.g. personalInformation.lastName."
   paths: [String!]
 }
 
 # ---------------------------------------------------------------------------------------------
 
+"The read entry points."
 type Query {
   "Fetches any object by its global id."
-  node(id: ID!): Node
+  node(
+    "A global id from any type."
+    id: ID!
+  ): Node
   "Fetches objects by global id; each position answers the id at that position (null with an error when unknown)."
-  nodes(ids: [ID!]!): [Node]!
+  nodes(
+    "Global ids of any types (at most 100); each answers like node(id), in order."
+    ids: [ID!]!
+  ): [Node]!
   """
   Accounts of the requested sources, one source after the other in the order filter.sources names them
   (default CIRRUS, then CONE), each by name. Pages forward and backward; the cursor holds each source's position, so walking
   the pages either way returns every record once. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
   """
   accounts(
+    "Sources, search and Cirrus-only conditions; default: every account of CIRRUS and CONE (CIRRUS alone when a Cirrus-only condition is given)."
     filter: AccountFilter
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
     first: Int
@@ -4432,6 +4818,7 @@ type Query {
   (default CIRRUS, then CONE). Pages forward and backward; the cursor holds each source's position. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
   """
   contacts(
+    "Sources, search and conditions; default: every contact of CIRRUS and CONE (CIRRUS alone with accountId or email)."
     filter: ContactFilter
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
     first: Int
@@ -4444,6 +4831,7 @@ type Query {
   ): ContactConnection
   "Cirrus opportunities. Pages forward and backward. Null, with the coded error, when the list cannot be answered."
   opportunities(
+    "Conditions on the Cirrus opportunities; default: all."
     filter: OpportunityFilter
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
     first: Int
@@ -4456,6 +4844,7 @@ type Query {
   ): OpportunityConnection
   "Cirrus orders. Pages forward and backward. Null, with the coded error, when the list cannot be answered."
   orders(
+    "Conditions on the Cirrus orders; default: all."
     filter: OrderFilter
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
     first: Int
@@ -4471,6 +4860,7 @@ type Query {
   (default CIRRUS, then CONE). Pages forward and backward; the cursor holds each source's position. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
   """
   leads(
+    "Sources, search and Cirrus-only conditions; default: every lead of CIRRUS and CONE (CIRRUS alone when a Cirrus-only condition is given)."
     filter: LeadFilter
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
     first: Int
@@ -4487,6 +4877,7 @@ type Query {
   a merge without one of its parts would be silently incomplete.
   """
   changeRequests(
+    "Status, contacts, created range and detail paths; default: all."
     filter: ChangeRequestFilter
     "Forward paging: at most this many records (0–100) from the start or after ` + "`" + `after` + "`" + `. 20 when neither first nor last is given."
     first: Int
@@ -4513,7 +4904,10 @@ type Query {
     before: String
   ): SupportCustomerConnection
   "Reference lists. ` + "`" + `language` + "`" + ` (ISO 639-1) localizes what the backends localize; default: the request's Accept-Language."
-  referenceData(language: String): ReferenceData!
+  referenceData(
+    "A BCP 47 tag (e.g. de, sv-SE) for the localized lists; without it, the request's Accept-Language."
+    language: String
+  ): ReferenceData!
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -4541,6 +4935,7 @@ from the mutation's arguments (["input", "account", "typeId"]; list positions as
 ["input", "order", "rows", "0", "price"]), null when the refusal concerns no one field.
 """
 type UserError {
+  "Path of the refused input field from the mutation's arguments, e.g. [\"input\",\"order\",\"rows\",\"1\",\"articleId\"]; null when no single field is concerned."
   field: [String!]
   "What is wrong, for a person to read."
   message: String!
@@ -4553,15 +4948,25 @@ type UserError {
   code: String!
 }
 
+"Account fields to write; omitted fields are left unchanged on update."
 input AccountInput {
+  "Account name."
   name: String
+  "Cirrus account number."
   number: String
+  "Primary e-mail (Cirrus email, ConeCRM primaryEmail)."
   email: String
+  "Phone (Cirrus phone, ConeCRM workPhone)."
   phone: String
+  "Mobile phone (Cirrus cellphone, ConeCRM mobilePhone)."
   mobile: String
+  "Cirrus: website URL (url)."
   website: String
+  "Cirrus: VAT number (vatno)."
   vatNumber: String
+  "Whether the account is active."
   active: Boolean
+  "Cirrus: free-text notes (info)."
   info: String
   "Cirrus: the AccountType's id (or its sourceId), required on create."
   typeId: ID
@@ -4570,102 +4975,155 @@ input AccountInput {
   "Cirrus: the external key (crmgraph reads a ConeCRM uuid there as a link)."
   externalKey: String
 }
+"A new account and the CRM to create it in."
 input CreateAccountInput {
   "CIRRUS or CONE."
   source: Source!
+  "The new account's fields."
   account: AccountInput!
 }
+"What create account answers: the record, or the refused input fields in userErrors."
 type CreateAccountPayload {
+  "The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors)."
   account: Account
   "The refusals of the input (see UserError); empty when the mutation was applied."
   userErrors: [UserError!]!
 }
+"Changes to an existing account."
 input UpdateAccountInput {
+  "The account's global id."
   id: ID!
+  "The fields to change."
   account: AccountInput!
 }
+"What update account answers: the record, or the refused input fields in userErrors."
 type UpdateAccountPayload {
+  "The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors)."
   account: Account
   "The refusals of the input (see UserError); empty when the mutation was applied."
   userErrors: [UserError!]!
 }
 
+"Contact fields to write; omitted fields are left unchanged on update."
 input ContactInput {
+  "First name (Cirrus name)."
   firstName: String
+  "Last name (Cirrus surname)."
   lastName: String
+  "Job title."
   title: String
+  "E-mail."
   email: String
+  "Phone (Cirrus officephone)."
   phone: String
+  "Mobile phone (Cirrus cellphone)."
   mobile: String
+  "Whether the contact is active."
   active: Boolean
   "Cirrus: the external key."
   externalKey: String
   "Cirrus: the contact's account (global id), required on create; it cannot change later."
   accountId: ID
 }
+"A new contact and the CRM to create it in."
 input CreateContactInput {
   "CIRRUS (ConeCRM has no contact create endpoint; client-data contacts are created there)."
   source: Source!
+  "The new contact's fields."
   contact: ContactInput!
 }
+"What create contact answers: the record, or the refused input fields in userErrors."
 type CreateContactPayload {
+  "The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors)."
   contact: Contact
   "The refusals of the input (see UserError); empty when the mutation was applied."
   userErrors: [UserError!]!
 }
+"Changes to an existing contact."
 input UpdateContactInput {
+  "The contact's global id."
   id: ID!
+  "The fields to change."
   contact: ContactInput!
 }
+"What update contact answers: the record, or the refused input fields in userErrors."
 type UpdateContactPayload {
+  "The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors)."
   contact: Contact
   "The refusals of the input (see UserError); empty when the mutation was applied."
   userErrors: [UserError!]!
 }
 
+"The prospect a Cirrus lead describes (written to the lead's contact* fields)."
 input ProspectInput {
+  "Job title (contacttitle)."
   title: String
+  "First name (contactname)."
   firstName: String
+  "Last name (contactsurname)."
   lastName: String
+  "Company name (contactcompany)."
   company: String
+  "E-mail (contactemail)."
   email: String
+  "Phone (contactphone)."
   phone: String
+  "Mobile phone (contactcellphone)."
   mobile: String
 }
+"Lead fields to write; omitted fields are left unchanged on update."
 input LeadInput {
+  "Title."
   title: String
+  "Free-text description."
   description: String
+  "Estimated value, a Decimal string."
   value: Decimal
+  "Rating."
   rating: Int
   "Cirrus: the LeadStatus's id (or its sourceId)."
   statusId: ID
   "A User global id or Cirrus user id."
   ownerId: ID
+  "The person and company the lead describes."
   prospect: ProspectInput
 }
+"A new lead and the CRM to create it in."
 input CreateLeadInput {
   "CIRRUS (a ConeCRM lead needs department, source and franchise ids that no ConeCRM endpoint lists)."
   source: Source!
+  "The new lead's fields."
   lead: LeadInput!
 }
+"What create lead answers: the record, or the refused input fields in userErrors."
 type CreateLeadPayload {
+  "The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors)."
   lead: Lead
   "The refusals of the input (see UserError); empty when the mutation was applied."
   userErrors: [UserError!]!
 }
+"Changes to an existing lead."
 input UpdateLeadInput {
+  "The lead's global id."
   id: ID!
+  "The fields to change."
   lead: LeadInput!
 }
+"What update lead answers: the record, or the refused input fields in userErrors."
 type UpdateLeadPayload {
+  "The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors)."
   lead: Lead
   "The refusals of the input (see UserError); empty when the mutation was applied."
   userErrors: [UserError!]!
 }
 
+"Opportunity fields to write (Cirrus); omitted fields are left unchanged on update."
 input OpportunityInput {
+  "Title."
   title: String
+  "Free-text description."
   description: String
+  "Expected value, a Decimal string."
   value: Decimal
   "Account global id."
   accountId: ID
@@ -4677,35 +5135,52 @@ input OpportunityInput {
   statusId: ID
   "The OpportunityType's id (or its sourceId)."
   typeId: ID
+  "Expected close date (Cirrus estimatedenddate)."
   estimatedCloseDate: Date
+  "Whether the opportunity is closed."
   closed: Boolean
 }
+"A new Cirrus opportunity."
 input CreateOpportunityInput {
+  "The new opportunity's fields."
   opportunity: OpportunityInput!
 }
+"What create opportunity answers: the record, or the refused input fields in userErrors."
 type CreateOpportunityPayload {
+  "The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors)."
   opportunity: Opportunity
   "The refusals of the input (see UserError); empty when the mutation was applied."
   userErrors: [UserError!]!
 }
+"Changes to an existing opportunity."
 input UpdateOpportunityInput {
+  "The opportunity's global id."
   id: ID!
+  "The fields to change."
   opportunity: OpportunityInput!
 }
+"What update opportunity answers: the record, or the refused input fields in userErrors."
 type UpdateOpportunityPayload {
+  "The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors)."
   opportunity: Opportunity
   "The refusals of the input (see UserError); empty when the mutation was applied."
   userErrors: [UserError!]!
 }
 
+"One order line to write."
 input OrderRowInput {
   "The Cirrus article (product) id, as OrderRow.articleId gives it."
   articleId: ID!
+  "Free-text line specification."
   specification: String
+  "Quantity ordered, a Decimal string."
   quantity: Decimal!
+  "Unit price, a Decimal string."
   price: Decimal!
+  "Discount in percent (Cirrus discountpercent), a Decimal string."
   discountPercent: Decimal
 }
+"Order fields to write (Cirrus); omitted fields are left unchanged on update."
 input OrderInput {
   "Account global id."
   accountId: ID
@@ -4715,59 +5190,86 @@ input OrderInput {
   ownerId: ID
   "The OrderStatus's id (or its sourceId)."
   statusId: ID
+  "Order date (Cirrus placedate)."
   placedAt: Date
+  "ISO 4217 currency code."
   currency: String
+  "Marking text (Cirrus marking)."
   marking: String
+  "The order lines, written whole: given rows replace all of the order's rows (null leaves none); omitted, the rows stay."
   rows: [OrderRowInput!]
 }
+"A new Cirrus order."
 input CreateOrderInput {
+  "The new order's fields."
   order: OrderInput!
 }
+"What create order answers: the record, or the refused input fields in userErrors."
 type CreateOrderPayload {
+  "The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors)."
   order: Order
   "The refusals of the input (see UserError); empty when the mutation was applied."
   userErrors: [UserError!]!
 }
+"Changes to an existing order."
 input UpdateOrderInput {
+  "The order's global id."
   id: ID!
+  "The fields to change."
   order: OrderInput!
 }
+"What update order answers: the record, or the refused input fields in userErrors."
 type UpdateOrderPayload {
+  "The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors)."
   order: Order
   "The refusals of the input (see UserError); empty when the mutation was applied."
   userErrors: [UserError!]!
 }
 
+"ConeCRM pipeline stage fields."
 input StageInput {
+  "The stage's name."
   name: String!
 }
+"A new ConeCRM pipeline stage."
 input CreateStageInput {
+  "The new stage's fields."
   stage: StageInput!
 }
+"What create stage answers: the record, or the refused input fields in userErrors."
 type CreateStagePayload {
+  "The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors)."
   stage: Stage
   "The refusals of the input (see UserError); empty when the mutation was applied."
   userErrors: [UserError!]!
 }
+"Changes to a ConeCRM pipeline stage."
 input UpdateStageInput {
   "The Stage's id (or its sourceId, the ConeCRM uuid)."
   id: ID!
+  "The fields to change."
   stage: StageInput!
 }
+"What update stage answers: the record, or the refused input fields in userErrors."
 type UpdateStagePayload {
+  "The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors)."
   stage: Stage
   "The refusals of the input (see UserError); empty when the mutation was applied."
   userErrors: [UserError!]!
 }
 
+"A change to a client-data contact's details."
 input UpdateContactDetailsInput {
   "A CLIENT_DATA contact's global id."
   id: ID!
   "A partial details document (JSON merge patch) to apply."
   details: JSON!
+  "The initiator's comment, kept on the change request."
   comment: String
 }
+"What update contact details answers: the record, or the refused input fields in userErrors."
 type UpdateContactDetailsPayload {
+  "The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors)."
   contact: Contact
   "True when the change awaits review instead of being applied."
   approvalRequired: Boolean!
@@ -4777,75 +5279,161 @@ type UpdateContactDetailsPayload {
   userErrors: [UserError!]!
 }
 
+"A reviewer's decision on a pending change request."
 input ReviewChangeRequestInput {
+  "The change request's global id."
   id: ID!
+  "True to approve and apply the changes, false to reject them."
   approve: Boolean!
+  "The reviewer's comment."
   comment: String
 }
+"What review change request answers: the record, or the refused input fields in userErrors."
 type ReviewChangeRequestPayload {
+  "The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors)."
   changeRequest: ChangeRequest
   "The refusals of the input (see UserError); empty when the mutation was applied."
   userErrors: [UserError!]!
 }
+"A pending change request to cancel."
 input CancelChangeRequestInput {
+  "The change request's global id."
   id: ID!
 }
+"What cancel change request answers: the record, or the refused input fields in userErrors."
 type CancelChangeRequestPayload {
+  "The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors)."
   changeRequest: ChangeRequest
   "The refusals of the input (see UserError); empty when the mutation was applied."
   userErrors: [UserError!]!
 }
 
+"A new username for a client-data contact."
 input UpdateContactUsernameInput {
   "A CLIENT_DATA contact's global id."
   id: ID!
+  "The new username."
   username: String!
 }
+"What update contact username answers: the record, or the refused input fields in userErrors."
 type UpdateContactUsernamePayload {
+  "The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors)."
   contact: Contact
   "The refusals of the input (see UserError); empty when the mutation was applied."
   userErrors: [UserError!]!
 }
 
+"A contact channel client-data verifies with a key."
 enum VerificationChannel {
+  "The contact's e-mail address."
   EMAIL
+  "The contact's mobile phone number."
   MOBILE
 }
+"The key that confirms a client-data contact's e-mail or mobile change."
 input VerifyContactChannelInput {
   "A CLIENT_DATA contact's global id."
   id: ID!
+  "Which channel the key confirms."
   channel: VerificationChannel!
   "The key sent to the contact through the channel."
   key: String!
 }
+"What verify contact channel answers: the record, or the refused input fields in userErrors."
 type VerifyContactChannelPayload {
+  "The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors)."
   contact: Contact
   "The refusals of the input (see UserError); empty when the mutation was applied."
   userErrors: [UserError!]!
 }
 
+"The write entry points; each returns a payload with the written record."
 type Mutation {
-  createAccount(input: CreateAccountInput!): CreateAccountPayload!
-  updateAccount(input: UpdateAccountInput!): UpdateAccountPayload!
-  createContact(input: CreateContactInput!): CreateContactPayload!
-  updateContact(input: UpdateContactInput!): UpdateContactPayload!
-  createLead(input: CreateLeadInput!): CreateLeadPayload!
-  updateLead(input: UpdateLeadInput!): UpdateLeadPayload!
-  createOpportunity(input: CreateOpportunityInput!): CreateOpportunityPayload!
-  updateOpportunity(input: UpdateOpportunityInput!): UpdateOpportunityPayload!
-  createOrder(input: CreateOrderInput!): CreateOrderPayload!
-  updateOrder(input: UpdateOrderInput!): UpdateOrderPayload!
+  "Creates an account in Cirrus or ConeCRM."
+  createAccount(
+    "The mutation's input."
+    input: CreateAccountInput!
+  ): CreateAccountPayload!
+  "Updates a Cirrus or ConeCRM account; only the given fields change."
+  updateAccount(
+    "The mutation's input."
+    input: UpdateAccountInput!
+  ): UpdateAccountPayload!
+  "Creates a Cirrus contact."
+  createContact(
+    "The mutation's input."
+    input: CreateContactInput!
+  ): CreateContactPayload!
+  "Updates a Cirrus contact; only the given fields change (client-data contacts change through updateContactDetails)."
+  updateContact(
+    "The mutation's input."
+    input: UpdateContactInput!
+  ): UpdateContactPayload!
+  "Creates a Cirrus lead."
+  createLead(
+    "The mutation's input."
+    input: CreateLeadInput!
+  ): CreateLeadPayload!
+  "Updates a Cirrus lead; only the given fields change."
+  updateLead(
+    "The mutation's input."
+    input: UpdateLeadInput!
+  ): UpdateLeadPayload!
+  "Creates a Cirrus opportunity."
+  createOpportunity(
+    "The mutation's input."
+    input: CreateOpportunityInput!
+  ): CreateOpportunityPayload!
+  "Updates a Cirrus opportunity; only the given fields change."
+  updateOpportunity(
+    "The mutation's input."
+    input: UpdateOpportunityInput!
+  ): UpdateOpportunityPayload!
+  "Creates a Cirrus order."
+  createOrder(
+    "The mutation's input."
+    input: CreateOrderInput!
+  ): CreateOrderPayload!
+  "Updates a Cirrus order; only the given fields change."
+  updateOrder(
+    "The mutation's input."
+    input: UpdateOrderInput!
+  ): UpdateOrderPayload!
   "ConeCRM pipeline stages (a reference list: the cached stages are invalidated on every replica)."
-  createStage(input: CreateStageInput!): CreateStagePayload!
-  updateStage(input: UpdateStageInput!): UpdateStagePayload!
+  createStage(
+    "The mutation's input."
+    input: CreateStageInput!
+  ): CreateStagePayload!
+  "Renames a ConeCRM pipeline stage (the cached stages are invalidated on every replica)."
+  updateStage(
+    "The mutation's input."
+    input: UpdateStageInput!
+  ): UpdateStagePayload!
   "client-data: may answer approvalRequired with a new PENDING change request instead of applying."
-  updateContactDetails(input: UpdateContactDetailsInput!): UpdateContactDetailsPayload!
-  reviewChangeRequest(input: ReviewChangeRequestInput!): ReviewChangeRequestPayload!
-  cancelChangeRequest(input: CancelChangeRequestInput!): CancelChangeRequestPayload!
+  updateContactDetails(
+    "The mutation's input."
+    input: UpdateContactDetailsInput!
+  ): UpdateContactDetailsPayload!
+  "client-data: approves or rejects a pending change request."
+  reviewChangeRequest(
+    "The mutation's input."
+    input: ReviewChangeRequestInput!
+  ): ReviewChangeRequestPayload!
+  "client-data: cancels a pending change request."
+  cancelChangeRequest(
+    "The mutation's input."
+    input: CancelChangeRequestInput!
+  ): CancelChangeRequestPayload!
   "client-data: change a contact's username (it may be coupled with the email)."
-  updateContactUsername(input: UpdateContactUsernameInput!): UpdateContactUsernamePayload!
+  updateContactUsername(
+    "The mutation's input."
+    input: UpdateContactUsernameInput!
+  ): UpdateContactUsernamePayload!
   "client-data: confirm a pending email or mobile change with the key sent to the contact."
-  verifyContactChannel(input: VerifyContactChannelInput!): VerifyContactChannelPayload!
+  verifyContactChannel(
+    "The mutation's input."
+    input: VerifyContactChannelInput!
+  ): VerifyContactChannelPayload!
 }
 `, BuiltIn: false},
 }

@@ -15,31 +15,46 @@ import (
 // A reference item with an id and a name; each list has its own type (OpportunitySource, LostReason…).
 type NamedItem interface {
 	IsNamedItem()
+	// Global id (base64url of "Type:SOURCE:sourceId"), unique across the schema and resolvable by node; the CRM's own id is sourceId.
 	GetID() string
+	// The CRM the item comes from.
 	GetSource() Source
+	// The item's own id in its CRM.
 	GetSourceID() string
+	// Display name, as the CRM gives it.
 	GetName() string
+	// Position in the CRM's list (Cirrus sortorder); null where the list has none.
 	GetSortOrder() *int
+	// Whether the CRM marks it as the default choice (Cirrus default); null where the list has none.
 	GetIsDefault() *bool
 }
 
 // An object with a global id, fetchable with `node`.
 type Node interface {
 	IsNode()
+	// Global id (base64url of "Type:SOURCE:sourceId"), unique across the schema and resolvable by node; the CRM's own id is sourceId.
 	GetID() string
 }
 
+// A window of accounts (Relay Cursor Connections).
 type AccountConnection struct {
-	Edges      []*AccountEdge `json:"edges"`
-	PageInfo   *PageInfo      `json:"pageInfo"`
-	TotalCount int            `json:"totalCount"`
+	// The window's accounts, in list order.
+	Edges []*AccountEdge `json:"edges"`
+	// Where the window lies in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The number of accounts in the whole list (every requested source), not just the window.
+	TotalCount int `json:"totalCount"`
 }
 
+// One Account in a window and its cursor.
 type AccountEdge struct {
-	Cursor string   `json:"cursor"`
-	Node   *Account `json:"node"`
+	// An opaque cursor for `after`/`before`: the position of this record in the list.
+	Cursor string `json:"cursor"`
+	// The Account.
+	Node *Account `json:"node"`
 }
 
+// Which accounts `accounts` lists.
 type AccountFilter struct {
 	// Default: every source that has accounts (CIRRUS, CONE).
 	Sources []Source `json:"sources,omitempty"`
@@ -53,16 +68,26 @@ type AccountFilter struct {
 	Active *bool `json:"active,omitempty"`
 }
 
+// Account fields to write; omitted fields are left unchanged on update.
 type AccountInput struct {
-	Name      graphql.Omittable[*string] `json:"name,omitempty"`
-	Number    graphql.Omittable[*string] `json:"number,omitempty"`
-	Email     graphql.Omittable[*string] `json:"email,omitempty"`
-	Phone     graphql.Omittable[*string] `json:"phone,omitempty"`
-	Mobile    graphql.Omittable[*string] `json:"mobile,omitempty"`
-	Website   graphql.Omittable[*string] `json:"website,omitempty"`
+	// Account name.
+	Name graphql.Omittable[*string] `json:"name,omitempty"`
+	// Cirrus account number.
+	Number graphql.Omittable[*string] `json:"number,omitempty"`
+	// Primary e-mail (Cirrus email, ConeCRM primaryEmail).
+	Email graphql.Omittable[*string] `json:"email,omitempty"`
+	// Phone (Cirrus phone, ConeCRM workPhone).
+	Phone graphql.Omittable[*string] `json:"phone,omitempty"`
+	// Mobile phone (Cirrus cellphone, ConeCRM mobilePhone).
+	Mobile graphql.Omittable[*string] `json:"mobile,omitempty"`
+	// Cirrus: website URL (url).
+	Website graphql.Omittable[*string] `json:"website,omitempty"`
+	// Cirrus: VAT number (vatno).
 	VatNumber graphql.Omittable[*string] `json:"vatNumber,omitempty"`
-	Active    graphql.Omittable[*bool]   `json:"active,omitempty"`
-	Info      graphql.Omittable[*string] `json:"info,omitempty"`
+	// Whether the account is active.
+	Active graphql.Omittable[*bool] `json:"active,omitempty"`
+	// Cirrus: free-text notes (info).
+	Info graphql.Omittable[*string] `json:"info,omitempty"`
 	// Cirrus: the AccountType's id (or its sourceId), required on create.
 	TypeID graphql.Omittable[*string] `json:"typeId,omitempty"`
 	// Cirrus: owner, a User global id or Cirrus user id (required on create).
@@ -71,46 +96,71 @@ type AccountInput struct {
 	ExternalKey graphql.Omittable[*string] `json:"externalKey,omitempty"`
 }
 
+// A postal address as a source stores it; fields the source lacks are null.
 type Address struct {
-	// visiting, delivery, invoice, postal or main
-	Kind       string  `json:"kind"`
-	Name       *string `json:"name,omitempty"`
-	CareOf     *string `json:"careOf,omitempty"`
-	Street     *string `json:"street,omitempty"`
+	// Cirrus: visiting, postal, delivery or invoice (order addresses: delivery or invoice); ConeCRM and client-data: main; SUPPORT: the Apideck address type (primary, secondary, home, office, shipping, billing, other; other when unset).
+	Kind string `json:"kind"`
+	// The addressee name (Cirrus addresses and order addresses, Apideck name); null elsewhere.
+	Name *string `json:"name,omitempty"`
+	// Cirrus c/o line (careof); null for other sources.
+	CareOf *string `json:"careOf,omitempty"`
+	// Street and number (Cirrus street + number + letter; ConeCRM address; Apideck line1 + street_number).
+	Street *string `json:"street,omitempty"`
+	// Postal code (Cirrus zip, ConeCRM postalCode, Apideck postal_code).
 	PostalCode *string `json:"postalCode,omitempty"`
-	City       *string `json:"city,omitempty"`
-	Province   *string `json:"province,omitempty"`
-	Country    *string `json:"country,omitempty"`
-	Email      *string `json:"email,omitempty"`
+	// City.
+	City *string `json:"city,omitempty"`
+	// Province or state (ConeCRM province, Apideck state); null for Cirrus and client-data.
+	Province *string `json:"province,omitempty"`
+	// Country as the source writes it (free text or code; not normalized).
+	Country *string `json:"country,omitempty"`
+	// E-mail on the address (Cirrus address/invoice email, Apideck email); null elsewhere.
+	Email *string `json:"email,omitempty"`
 }
 
+// A pending change request to cancel.
 type CancelChangeRequestInput struct {
+	// The change request's global id.
 	ID string `json:"id"`
 }
 
+// What cancel change request answers: the record, or the refused input fields in userErrors.
 type CancelChangeRequestPayload struct {
+	// The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors).
 	ChangeRequest *ChangeRequest `json:"changeRequest,omitempty"`
 	// The refusals of the input (see UserError); empty when the mutation was applied.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A window of change requests (Relay Cursor Connections).
 type ChangeRequestConnection struct {
-	Edges      []*ChangeRequestEdge `json:"edges"`
-	PageInfo   *PageInfo            `json:"pageInfo"`
-	TotalCount int                  `json:"totalCount"`
+	// The window's change requests, in list order.
+	Edges []*ChangeRequestEdge `json:"edges"`
+	// Where the window lies in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The number of change requests in the whole list (every requested source), not just the window.
+	TotalCount int `json:"totalCount"`
 }
 
+// One ChangeRequest in a window and its cursor.
 type ChangeRequestEdge struct {
-	Cursor string         `json:"cursor"`
-	Node   *ChangeRequest `json:"node"`
+	// An opaque cursor for `after`/`before`: the position of this record in the list.
+	Cursor string `json:"cursor"`
+	// The ChangeRequest.
+	Node *ChangeRequest `json:"node"`
 }
 
+// Which change requests `changeRequests` lists.
 type ChangeRequestFilter struct {
-	Sources []Source                  `json:"sources,omitempty"`
-	Status  []ChangeRequestStatusCode `json:"status,omitempty"`
+	// CLIENT_DATA (default); other sources have no change requests.
+	Sources []Source `json:"sources,omitempty"`
+	// Only requests with these statuses (default: all).
+	Status []ChangeRequestStatusCode `json:"status,omitempty"`
 	// Global ids of CLIENT_DATA contacts.
-	ContactIds    []string   `json:"contactIds,omitempty"`
-	CreatedAfter  *time.Time `json:"createdAfter,omitempty"`
+	ContactIds []string `json:"contactIds,omitempty"`
+	// Only requests created from this time on (client-data createDateFrom).
+	CreatedAfter *time.Time `json:"createdAfter,omitempty"`
+	// Only requests created up to this time (client-data createDateTo).
 	CreatedBefore *time.Time `json:"createdBefore,omitempty"`
 	// Detail paths, e.g. personalInformation.lastName.
 	Paths []string `json:"paths,omitempty"`
@@ -121,115 +171,162 @@ type ChangeRequestFilter struct {
 // or record it was read with rather than under one id.
 type ChangeRequestStatus struct {
 	// The client-data status id.
-	SourceID string                  `json:"sourceId"`
-	Code     ChangeRequestStatusCode `json:"code"`
+	SourceID string `json:"sourceId"`
+	// The status's lifecycle code, from CLIENT_DATA_STATUS_CODES.
+	Code ChangeRequestStatusCode `json:"code"`
 	// Localized by `referenceData(language:)` or the request's Accept-Language.
 	Name string `json:"name"`
 }
 
+// Which of a contact's change requests `Contact.changeRequests` lists.
 type ContactChangeRequestFilter struct {
-	Status        []ChangeRequestStatusCode `json:"status,omitempty"`
-	CreatedAfter  *time.Time                `json:"createdAfter,omitempty"`
-	CreatedBefore *time.Time                `json:"createdBefore,omitempty"`
-	Paths         []string                  `json:"paths,omitempty"`
+	// Only requests with these statuses (default: all).
+	Status []ChangeRequestStatusCode `json:"status,omitempty"`
+	// Only requests created from this time on (client-data createDateFrom).
+	CreatedAfter *time.Time `json:"createdAfter,omitempty"`
+	// Only requests created up to this time (client-data createDateTo).
+	CreatedBefore *time.Time `json:"createdBefore,omitempty"`
+	// Only requests that change one of these detail paths, e.g. personalInformation.lastName.
+	Paths []string `json:"paths,omitempty"`
 }
 
+// A window of contacts (Relay Cursor Connections).
 type ContactConnection struct {
-	Edges      []*ContactEdge `json:"edges"`
-	PageInfo   *PageInfo      `json:"pageInfo"`
-	TotalCount int            `json:"totalCount"`
+	// The window's contacts, in list order.
+	Edges []*ContactEdge `json:"edges"`
+	// Where the window lies in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The number of contacts in the whole list (every requested source), not just the window.
+	TotalCount int `json:"totalCount"`
 }
 
+// One Contact in a window and its cursor.
 type ContactEdge struct {
-	Cursor string   `json:"cursor"`
-	Node   *Contact `json:"node"`
+	// An opaque cursor for `after`/`before`: the position of this record in the list.
+	Cursor string `json:"cursor"`
+	// The Contact.
+	Node *Contact `json:"node"`
 }
 
+// Which contacts `contacts` lists.
 type ContactFilter struct {
 	// Default: CIRRUS and CONE. CLIENT_DATA contacts are listed when named explicitly.
 	Sources []Source `json:"sources,omitempty"`
-	Search  *string  `json:"search,omitempty"`
+	// Free-text search (Cirrus fulltext, ConeCRM search, client-data: the contacts export search).
+	Search *string `json:"search,omitempty"`
 	// Cirrus only: the contacts of one account (global id).
 	AccountID *string `json:"accountId,omitempty"`
 	// Cirrus only.
 	Email *string `json:"email,omitempty"`
 }
 
+// Contact fields to write; omitted fields are left unchanged on update.
 type ContactInput struct {
+	// First name (Cirrus name).
 	FirstName graphql.Omittable[*string] `json:"firstName,omitempty"`
-	LastName  graphql.Omittable[*string] `json:"lastName,omitempty"`
-	Title     graphql.Omittable[*string] `json:"title,omitempty"`
-	Email     graphql.Omittable[*string] `json:"email,omitempty"`
-	Phone     graphql.Omittable[*string] `json:"phone,omitempty"`
-	Mobile    graphql.Omittable[*string] `json:"mobile,omitempty"`
-	Active    graphql.Omittable[*bool]   `json:"active,omitempty"`
+	// Last name (Cirrus surname).
+	LastName graphql.Omittable[*string] `json:"lastName,omitempty"`
+	// Job title.
+	Title graphql.Omittable[*string] `json:"title,omitempty"`
+	// E-mail.
+	Email graphql.Omittable[*string] `json:"email,omitempty"`
+	// Phone (Cirrus officephone).
+	Phone graphql.Omittable[*string] `json:"phone,omitempty"`
+	// Mobile phone (Cirrus cellphone).
+	Mobile graphql.Omittable[*string] `json:"mobile,omitempty"`
+	// Whether the contact is active.
+	Active graphql.Omittable[*bool] `json:"active,omitempty"`
 	// Cirrus: the external key.
 	ExternalKey graphql.Omittable[*string] `json:"externalKey,omitempty"`
 	// Cirrus: the contact's account (global id), required on create; it cannot change later.
 	AccountID graphql.Omittable[*string] `json:"accountId,omitempty"`
 }
 
+// A new account and the CRM to create it in.
 type CreateAccountInput struct {
 	// CIRRUS or CONE.
-	Source  Source        `json:"source"`
+	Source Source `json:"source"`
+	// The new account's fields.
 	Account *AccountInput `json:"account"`
 }
 
+// What create account answers: the record, or the refused input fields in userErrors.
 type CreateAccountPayload struct {
+	// The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors).
 	Account *Account `json:"account,omitempty"`
 	// The refusals of the input (see UserError); empty when the mutation was applied.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A new contact and the CRM to create it in.
 type CreateContactInput struct {
 	// CIRRUS (ConeCRM has no contact create endpoint; client-data contacts are created there).
-	Source  Source        `json:"source"`
+	Source Source `json:"source"`
+	// The new contact's fields.
 	Contact *ContactInput `json:"contact"`
 }
 
+// What create contact answers: the record, or the refused input fields in userErrors.
 type CreateContactPayload struct {
+	// The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors).
 	Contact *Contact `json:"contact,omitempty"`
 	// The refusals of the input (see UserError); empty when the mutation was applied.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A new lead and the CRM to create it in.
 type CreateLeadInput struct {
 	// CIRRUS (a ConeCRM lead needs department, source and franchise ids that no ConeCRM endpoint lists).
-	Source Source     `json:"source"`
-	Lead   *LeadInput `json:"lead"`
+	Source Source `json:"source"`
+	// The new lead's fields.
+	Lead *LeadInput `json:"lead"`
 }
 
+// What create lead answers: the record, or the refused input fields in userErrors.
 type CreateLeadPayload struct {
+	// The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors).
 	Lead *Lead `json:"lead,omitempty"`
 	// The refusals of the input (see UserError); empty when the mutation was applied.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A new Cirrus opportunity.
 type CreateOpportunityInput struct {
+	// The new opportunity's fields.
 	Opportunity *OpportunityInput `json:"opportunity"`
 }
 
+// What create opportunity answers: the record, or the refused input fields in userErrors.
 type CreateOpportunityPayload struct {
+	// The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors).
 	Opportunity *Opportunity `json:"opportunity,omitempty"`
 	// The refusals of the input (see UserError); empty when the mutation was applied.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A new Cirrus order.
 type CreateOrderInput struct {
+	// The new order's fields.
 	Order *OrderInput `json:"order"`
 }
 
+// What create order answers: the record, or the refused input fields in userErrors.
 type CreateOrderPayload struct {
+	// The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors).
 	Order *Order `json:"order,omitempty"`
 	// The refusals of the input (see UserError); empty when the mutation was applied.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A new ConeCRM pipeline stage.
 type CreateStageInput struct {
+	// The new stage's fields.
 	Stage *StageInput `json:"stage"`
 }
 
+// What create stage answers: the record, or the refused input fields in userErrors.
 type CreateStagePayload struct {
+	// The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors).
 	Stage *Stage `json:"stage,omitempty"`
 	// The refusals of the input (see UserError); empty when the mutation was applied.
 	UserErrors []*UserError `json:"userErrors"`
@@ -245,83 +342,122 @@ type ExternalID struct {
 	Source *Source `json:"source,omitempty"`
 }
 
+// One detail a change request changes.
 type FieldChange struct {
-	Path             string  `json:"path"`
-	OriginalValue    *string `json:"originalValue,omitempty"`
-	TargetValue      *string `json:"targetValue,omitempty"`
-	ApprovalRequired bool    `json:"approvalRequired"`
+	// The detail's dotted path, e.g. personalInformation.lastName.
+	Path string `json:"path"`
+	// The value before the change; null when it was unset.
+	OriginalValue *string `json:"originalValue,omitempty"`
+	// The requested value; null when the change clears it.
+	TargetValue *string `json:"targetValue,omitempty"`
+	// Whether this change needs a reviewer's approval (client-data isApprovalRequired).
+	ApprovalRequired bool `json:"approvalRequired"`
 }
 
+// A window of leads (Relay Cursor Connections).
 type LeadConnection struct {
-	Edges      []*LeadEdge `json:"edges"`
-	PageInfo   *PageInfo   `json:"pageInfo"`
-	TotalCount int         `json:"totalCount"`
+	// The window's leads, in list order.
+	Edges []*LeadEdge `json:"edges"`
+	// Where the window lies in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The number of leads in the whole list (every requested source), not just the window.
+	TotalCount int `json:"totalCount"`
 }
 
+// One Lead in a window and its cursor.
 type LeadEdge struct {
+	// An opaque cursor for `after`/`before`: the position of this record in the list.
 	Cursor string `json:"cursor"`
-	Node   *Lead  `json:"node"`
+	// The Lead.
+	Node *Lead `json:"node"`
 }
 
+// Which leads `leads` lists.
 type LeadFilter struct {
 	// Default: CIRRUS and CONE.
 	Sources []Source `json:"sources,omitempty"`
-	Search  *string  `json:"search,omitempty"`
+	// Free-text search (Cirrus fulltext; ConeCRM: a case-insensitive match on subject and description, made by crmgraph).
+	Search *string `json:"search,omitempty"`
 	// Cirrus only: a LeadStatus id (or its sourceId).
 	StatusID *string `json:"statusId,omitempty"`
 	// Cirrus only.
 	OwnerIds []string `json:"ownerIds,omitempty"`
 }
 
+// Lead fields to write; omitted fields are left unchanged on update.
 type LeadInput struct {
-	Title       graphql.Omittable[*string]  `json:"title,omitempty"`
-	Description graphql.Omittable[*string]  `json:"description,omitempty"`
-	Value       graphql.Omittable[*Decimal] `json:"value,omitempty"`
-	Rating      graphql.Omittable[*int]     `json:"rating,omitempty"`
+	// Title.
+	Title graphql.Omittable[*string] `json:"title,omitempty"`
+	// Free-text description.
+	Description graphql.Omittable[*string] `json:"description,omitempty"`
+	// Estimated value, a Decimal string.
+	Value graphql.Omittable[*Decimal] `json:"value,omitempty"`
+	// Rating.
+	Rating graphql.Omittable[*int] `json:"rating,omitempty"`
 	// Cirrus: the LeadStatus's id (or its sourceId).
 	StatusID graphql.Omittable[*string] `json:"statusId,omitempty"`
 	// A User global id or Cirrus user id.
-	OwnerID  graphql.Omittable[*string]        `json:"ownerId,omitempty"`
+	OwnerID graphql.Omittable[*string] `json:"ownerId,omitempty"`
+	// The person and company the lead describes.
 	Prospect graphql.Omittable[*ProspectInput] `json:"prospect,omitempty"`
 }
 
 // A client-data member (the person who initiated or reviewed a change request).
 type Member struct {
 	// The member's uuid (client-data v1.1).
-	UID  string  `json:"uid"`
+	UID string `json:"uid"`
+	// The member's display name; null when client-data sends none.
 	Name *string `json:"name,omitempty"`
 }
 
+// The write entry points; each returns a payload with the written record.
 type Mutation struct {
 }
 
+// A window of opportunities (Relay Cursor Connections).
 type OpportunityConnection struct {
-	Edges      []*OpportunityEdge `json:"edges"`
-	PageInfo   *PageInfo          `json:"pageInfo"`
-	TotalCount int                `json:"totalCount"`
+	// The window's opportunities, in list order.
+	Edges []*OpportunityEdge `json:"edges"`
+	// Where the window lies in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The number of opportunities in the whole list (every requested source), not just the window.
+	TotalCount int `json:"totalCount"`
 }
 
+// One Opportunity in a window and its cursor.
 type OpportunityEdge struct {
-	Cursor string       `json:"cursor"`
-	Node   *Opportunity `json:"node"`
+	// An opaque cursor for `after`/`before`: the position of this record in the list.
+	Cursor string `json:"cursor"`
+	// The Opportunity.
+	Node *Opportunity `json:"node"`
 }
 
+// Which opportunities `opportunities` lists (Cirrus).
 type OpportunityFilter struct {
+	// CIRRUS (default); other sources have no opportunities.
 	Sources []Source `json:"sources,omitempty"`
-	Search  *string  `json:"search,omitempty"`
+	// Free-text search (Cirrus fulltext).
+	Search *string `json:"search,omitempty"`
 	// The opportunities of one account (global id).
-	AccountID *string  `json:"accountId,omitempty"`
-	ContactID *string  `json:"contactId,omitempty"`
-	OwnerIds  []string `json:"ownerIds,omitempty"`
+	AccountID *string `json:"accountId,omitempty"`
+	// The opportunities of one contact (global id).
+	ContactID *string `json:"contactId,omitempty"`
+	// Only these owners (User global ids or Cirrus user ids).
+	OwnerIds []string `json:"ownerIds,omitempty"`
 	// OpportunityStatus ids (or their sourceIds).
 	StatusIds []string `json:"statusIds,omitempty"`
-	Closed    *bool    `json:"closed,omitempty"`
+	// Only closed (true) or open (false) opportunities.
+	Closed *bool `json:"closed,omitempty"`
 }
 
+// Opportunity fields to write (Cirrus); omitted fields are left unchanged on update.
 type OpportunityInput struct {
-	Title       graphql.Omittable[*string]  `json:"title,omitempty"`
-	Description graphql.Omittable[*string]  `json:"description,omitempty"`
-	Value       graphql.Omittable[*Decimal] `json:"value,omitempty"`
+	// Title.
+	Title graphql.Omittable[*string] `json:"title,omitempty"`
+	// Free-text description.
+	Description graphql.Omittable[*string] `json:"description,omitempty"`
+	// Expected value, a Decimal string.
+	Value graphql.Omittable[*Decimal] `json:"value,omitempty"`
 	// Account global id.
 	AccountID graphql.Omittable[*string] `json:"accountId,omitempty"`
 	// Contact global id.
@@ -331,33 +467,50 @@ type OpportunityInput struct {
 	// The OpportunityStatus's id (or its sourceId).
 	StatusID graphql.Omittable[*string] `json:"statusId,omitempty"`
 	// The OpportunityType's id (or its sourceId).
-	TypeID             graphql.Omittable[*string] `json:"typeId,omitempty"`
-	EstimatedCloseDate graphql.Omittable[*Date]   `json:"estimatedCloseDate,omitempty"`
-	Closed             graphql.Omittable[*bool]   `json:"closed,omitempty"`
+	TypeID graphql.Omittable[*string] `json:"typeId,omitempty"`
+	// Expected close date (Cirrus estimatedenddate).
+	EstimatedCloseDate graphql.Omittable[*Date] `json:"estimatedCloseDate,omitempty"`
+	// Whether the opportunity is closed.
+	Closed graphql.Omittable[*bool] `json:"closed,omitempty"`
 }
 
+// A window of orders (Relay Cursor Connections).
 type OrderConnection struct {
-	Edges      []*OrderEdge `json:"edges"`
-	PageInfo   *PageInfo    `json:"pageInfo"`
-	TotalCount int          `json:"totalCount"`
+	// The window's orders, in list order.
+	Edges []*OrderEdge `json:"edges"`
+	// Where the window lies in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The number of orders in the whole list (every requested source), not just the window.
+	TotalCount int `json:"totalCount"`
 }
 
+// One Order in a window and its cursor.
 type OrderEdge struct {
+	// An opaque cursor for `after`/`before`: the position of this record in the list.
 	Cursor string `json:"cursor"`
-	Node   *Order `json:"node"`
+	// The Order.
+	Node *Order `json:"node"`
 }
 
+// Which orders `orders` lists (Cirrus).
 type OrderFilter struct {
-	Sources       []Source `json:"sources,omitempty"`
-	Search        *string  `json:"search,omitempty"`
-	AccountIds    []string `json:"accountIds,omitempty"`
-	ContactID     *string  `json:"contactId,omitempty"`
-	OpportunityID *string  `json:"opportunityId,omitempty"`
-	OwnerIds      []string `json:"ownerIds,omitempty"`
+	// CIRRUS (default); other sources have no orders.
+	Sources []Source `json:"sources,omitempty"`
+	// Free-text search (Cirrus fulltext).
+	Search *string `json:"search,omitempty"`
+	// Only the orders of these accounts (global ids).
+	AccountIds []string `json:"accountIds,omitempty"`
+	// The orders of one contact (global id).
+	ContactID *string `json:"contactId,omitempty"`
+	// The orders of one opportunity (global id).
+	OpportunityID *string `json:"opportunityId,omitempty"`
+	// Only these owners (User global ids or Cirrus user ids).
+	OwnerIds []string `json:"ownerIds,omitempty"`
 	// OrderStatus ids (or their sourceIds).
 	StatusIds []string `json:"statusIds,omitempty"`
 }
 
+// Order fields to write (Cirrus); omitted fields are left unchanged on update.
 type OrderInput struct {
 	// Account global id.
 	AccountID graphql.Omittable[*string] `json:"accountId,omitempty"`
@@ -366,36 +519,58 @@ type OrderInput struct {
 	// A User global id or Cirrus user id.
 	OwnerID graphql.Omittable[*string] `json:"ownerId,omitempty"`
 	// The OrderStatus's id (or its sourceId).
-	StatusID graphql.Omittable[*string]          `json:"statusId,omitempty"`
-	PlacedAt graphql.Omittable[*Date]            `json:"placedAt,omitempty"`
-	Currency graphql.Omittable[*string]          `json:"currency,omitempty"`
-	Marking  graphql.Omittable[*string]          `json:"marking,omitempty"`
-	Rows     graphql.Omittable[[]*OrderRowInput] `json:"rows,omitempty"`
+	StatusID graphql.Omittable[*string] `json:"statusId,omitempty"`
+	// Order date (Cirrus placedate).
+	PlacedAt graphql.Omittable[*Date] `json:"placedAt,omitempty"`
+	// ISO 4217 currency code.
+	Currency graphql.Omittable[*string] `json:"currency,omitempty"`
+	// Marking text (Cirrus marking).
+	Marking graphql.Omittable[*string] `json:"marking,omitempty"`
+	// The order lines, written whole: given rows replace all of the order's rows (null leaves none); omitted, the rows stay.
+	Rows graphql.Omittable[[]*OrderRowInput] `json:"rows,omitempty"`
 }
 
+// One line of a Cirrus order.
 type OrderRow struct {
+	// The Cirrus order row id.
 	SourceID string `json:"sourceId"`
 	// The Cirrus article (product) id.
-	ArticleID         *string  `json:"articleId,omitempty"`
-	ArticleName       *string  `json:"articleName,omitempty"`
-	ArticleNumber     *string  `json:"articleNumber,omitempty"`
-	Specification     *string  `json:"specification,omitempty"`
-	Quantity          *Decimal `json:"quantity,omitempty"`
+	ArticleID *string `json:"articleId,omitempty"`
+	// The article's name; null when the row names no article.
+	ArticleName *string `json:"articleName,omitempty"`
+	// The article's number; null when the row names no article.
+	ArticleNumber *string `json:"articleNumber,omitempty"`
+	// Free-text line specification.
+	Specification *string `json:"specification,omitempty"`
+	// Quantity ordered (Cirrus quantityordered), a Decimal string.
+	Quantity *Decimal `json:"quantity,omitempty"`
+	// Quantity delivered so far, a Decimal string.
 	QuantityDelivered *Decimal `json:"quantityDelivered,omitempty"`
-	Unit              *string  `json:"unit,omitempty"`
-	Price             *Decimal `json:"price,omitempty"`
-	DiscountPercent   *Decimal `json:"discountPercent,omitempty"`
-	Total             *Decimal `json:"total,omitempty"`
-	Currency          *string  `json:"currency,omitempty"`
-	SortOrder         *int     `json:"sortOrder,omitempty"`
+	// The article unit's name (Cirrus articleunit).
+	Unit *string `json:"unit,omitempty"`
+	// Unit price, a Decimal string in the row's currency.
+	Price *Decimal `json:"price,omitempty"`
+	// Discount in percent (Cirrus discountpercent), a Decimal string.
+	DiscountPercent *Decimal `json:"discountPercent,omitempty"`
+	// The row's total price (Cirrus totalprice), a Decimal string.
+	Total *Decimal `json:"total,omitempty"`
+	// ISO 4217 currency code (Cirrus currencycode).
+	Currency *string `json:"currency,omitempty"`
+	// The row's position within the order.
+	SortOrder *int `json:"sortOrder,omitempty"`
 }
 
+// One order line to write.
 type OrderRowInput struct {
 	// The Cirrus article (product) id, as OrderRow.articleId gives it.
-	ArticleID       string                      `json:"articleId"`
-	Specification   graphql.Omittable[*string]  `json:"specification,omitempty"`
-	Quantity        Decimal                     `json:"quantity"`
-	Price           Decimal                     `json:"price"`
+	ArticleID string `json:"articleId"`
+	// Free-text line specification.
+	Specification graphql.Omittable[*string] `json:"specification,omitempty"`
+	// Quantity ordered, a Decimal string.
+	Quantity Decimal `json:"quantity"`
+	// Unit price, a Decimal string.
+	Price Decimal `json:"price"`
+	// Discount in percent (Cirrus discountpercent), a Decimal string.
 	DiscountPercent graphql.Omittable[*Decimal] `json:"discountPercent,omitempty"`
 }
 
@@ -415,80 +590,123 @@ type PageInfo struct {
 
 // The prospect a Cirrus lead describes (flat fields on the lead).
 type Prospect struct {
-	Title      *string `json:"title,omitempty"`
-	FirstName  *string `json:"firstName,omitempty"`
-	LastName   *string `json:"lastName,omitempty"`
-	Company    *string `json:"company,omitempty"`
-	Street     *string `json:"street,omitempty"`
-	City       *string `json:"city,omitempty"`
+	// Job title (Cirrus contacttitle).
+	Title *string `json:"title,omitempty"`
+	// First name (Cirrus contactname).
+	FirstName *string `json:"firstName,omitempty"`
+	// Last name (Cirrus contactsurname).
+	LastName *string `json:"lastName,omitempty"`
+	// Company name (Cirrus contactcompany).
+	Company *string `json:"company,omitempty"`
+	// Street (Cirrus contactstreet).
+	Street *string `json:"street,omitempty"`
+	// City (Cirrus contactcity).
+	City *string `json:"city,omitempty"`
+	// Postal code (Cirrus contactzip).
 	PostalCode *string `json:"postalCode,omitempty"`
-	Phone      *string `json:"phone,omitempty"`
-	Mobile     *string `json:"mobile,omitempty"`
-	Email      *string `json:"email,omitempty"`
-	VatNumber  *string `json:"vatNumber,omitempty"`
+	// Phone (Cirrus contactphone).
+	Phone *string `json:"phone,omitempty"`
+	// Mobile phone (Cirrus contactcellphone).
+	Mobile *string `json:"mobile,omitempty"`
+	// E-mail (Cirrus contactemail).
+	Email *string `json:"email,omitempty"`
+	// VAT number (Cirrus contactvatno).
+	VatNumber *string `json:"vatNumber,omitempty"`
 }
 
+// The prospect a Cirrus lead describes (written to the lead's contact* fields).
 type ProspectInput struct {
-	Title     graphql.Omittable[*string] `json:"title,omitempty"`
+	// Job title (contacttitle).
+	Title graphql.Omittable[*string] `json:"title,omitempty"`
+	// First name (contactname).
 	FirstName graphql.Omittable[*string] `json:"firstName,omitempty"`
-	LastName  graphql.Omittable[*string] `json:"lastName,omitempty"`
-	Company   graphql.Omittable[*string] `json:"company,omitempty"`
-	Email     graphql.Omittable[*string] `json:"email,omitempty"`
-	Phone     graphql.Omittable[*string] `json:"phone,omitempty"`
-	Mobile    graphql.Omittable[*string] `json:"mobile,omitempty"`
+	// Last name (contactsurname).
+	LastName graphql.Omittable[*string] `json:"lastName,omitempty"`
+	// Company name (contactcompany).
+	Company graphql.Omittable[*string] `json:"company,omitempty"`
+	// E-mail (contactemail).
+	Email graphql.Omittable[*string] `json:"email,omitempty"`
+	// Phone (contactphone).
+	Phone graphql.Omittable[*string] `json:"phone,omitempty"`
+	// Mobile phone (contactcellphone).
+	Mobile graphql.Omittable[*string] `json:"mobile,omitempty"`
 }
 
+// The read entry points.
 type Query struct {
 }
 
+// A reviewer's decision on a pending change request.
 type ReviewChangeRequestInput struct {
-	ID      string  `json:"id"`
-	Approve bool    `json:"approve"`
+	// The change request's global id.
+	ID string `json:"id"`
+	// True to approve and apply the changes, false to reject them.
+	Approve bool `json:"approve"`
+	// The reviewer's comment.
 	Comment *string `json:"comment,omitempty"`
 }
 
+// What review change request answers: the record, or the refused input fields in userErrors.
 type ReviewChangeRequestPayload struct {
+	// The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors).
 	ChangeRequest *ChangeRequest `json:"changeRequest,omitempty"`
 	// The refusals of the input (see UserError); empty when the mutation was applied.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// ConeCRM pipeline stage fields.
 type StageInput struct {
+	// The stage's name.
 	Name string `json:"name"`
 }
 
+// A window of support customers (Relay Cursor Connections).
 type SupportCustomerConnection struct {
-	Edges    []*SupportCustomerEdge `json:"edges"`
-	PageInfo *PageInfo              `json:"pageInfo"`
+	// The window's support customers, in list order.
+	Edges []*SupportCustomerEdge `json:"edges"`
+	// Where the window lies in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// Apideck gives no total: counting walks every page, so ask for it only when needed.
 	TotalCount int `json:"totalCount"`
 }
 
+// One SupportCustomer in a window and its cursor.
 type SupportCustomerEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *SupportCustomer `json:"node"`
+	// An opaque cursor for `after`/`before`: the position of this record in the list.
+	Cursor string `json:"cursor"`
+	// The SupportCustomer.
+	Node *SupportCustomer `json:"node"`
 }
 
+// Changes to an existing account.
 type UpdateAccountInput struct {
-	ID      string        `json:"id"`
+	// The account's global id.
+	ID string `json:"id"`
+	// The fields to change.
 	Account *AccountInput `json:"account"`
 }
 
+// What update account answers: the record, or the refused input fields in userErrors.
 type UpdateAccountPayload struct {
+	// The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors).
 	Account *Account `json:"account,omitempty"`
 	// The refusals of the input (see UserError); empty when the mutation was applied.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A change to a client-data contact's details.
 type UpdateContactDetailsInput struct {
 	// A CLIENT_DATA contact's global id.
 	ID string `json:"id"`
 	// A partial details document (JSON merge patch) to apply.
-	Details JSON    `json:"details"`
+	Details JSON `json:"details"`
+	// The initiator's comment, kept on the change request.
 	Comment *string `json:"comment,omitempty"`
 }
 
+// What update contact details answers: the record, or the refused input fields in userErrors.
 type UpdateContactDetailsPayload struct {
+	// The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors).
 	Contact *Contact `json:"contact,omitempty"`
 	// True when the change awaits review instead of being applied.
 	ApprovalRequired bool `json:"approvalRequired"`
@@ -498,69 +716,97 @@ type UpdateContactDetailsPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Changes to an existing contact.
 type UpdateContactInput struct {
-	ID      string        `json:"id"`
+	// The contact's global id.
+	ID string `json:"id"`
+	// The fields to change.
 	Contact *ContactInput `json:"contact"`
 }
 
+// What update contact answers: the record, or the refused input fields in userErrors.
 type UpdateContactPayload struct {
+	// The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors).
 	Contact *Contact `json:"contact,omitempty"`
 	// The refusals of the input (see UserError); empty when the mutation was applied.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A new username for a client-data contact.
 type UpdateContactUsernameInput struct {
 	// A CLIENT_DATA contact's global id.
-	ID       string `json:"id"`
+	ID string `json:"id"`
+	// The new username.
 	Username string `json:"username"`
 }
 
+// What update contact username answers: the record, or the refused input fields in userErrors.
 type UpdateContactUsernamePayload struct {
+	// The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors).
 	Contact *Contact `json:"contact,omitempty"`
 	// The refusals of the input (see UserError); empty when the mutation was applied.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Changes to an existing lead.
 type UpdateLeadInput struct {
-	ID   string     `json:"id"`
+	// The lead's global id.
+	ID string `json:"id"`
+	// The fields to change.
 	Lead *LeadInput `json:"lead"`
 }
 
+// What update lead answers: the record, or the refused input fields in userErrors.
 type UpdateLeadPayload struct {
+	// The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors).
 	Lead *Lead `json:"lead,omitempty"`
 	// The refusals of the input (see UserError); empty when the mutation was applied.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Changes to an existing opportunity.
 type UpdateOpportunityInput struct {
-	ID          string            `json:"id"`
+	// The opportunity's global id.
+	ID string `json:"id"`
+	// The fields to change.
 	Opportunity *OpportunityInput `json:"opportunity"`
 }
 
+// What update opportunity answers: the record, or the refused input fields in userErrors.
 type UpdateOpportunityPayload struct {
+	// The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors).
 	Opportunity *Opportunity `json:"opportunity,omitempty"`
 	// The refusals of the input (see UserError); empty when the mutation was applied.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Changes to an existing order.
 type UpdateOrderInput struct {
-	ID    string      `json:"id"`
+	// The order's global id.
+	ID string `json:"id"`
+	// The fields to change.
 	Order *OrderInput `json:"order"`
 }
 
+// What update order answers: the record, or the refused input fields in userErrors.
 type UpdateOrderPayload struct {
+	// The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors).
 	Order *Order `json:"order,omitempty"`
 	// The refusals of the input (see UserError); empty when the mutation was applied.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Changes to a ConeCRM pipeline stage.
 type UpdateStageInput struct {
 	// The Stage's id (or its sourceId, the ConeCRM uuid).
-	ID    string      `json:"id"`
+	ID string `json:"id"`
+	// The fields to change.
 	Stage *StageInput `json:"stage"`
 }
 
+// What update stage answers: the record, or the refused input fields in userErrors.
 type UpdateStagePayload struct {
+	// The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors).
 	Stage *Stage `json:"stage,omitempty"`
 	// The refusals of the input (see UserError); empty when the mutation was applied.
 	UserErrors []*UserError `json:"userErrors"`
@@ -570,6 +816,7 @@ type UpdateStagePayload struct {
 // from the mutation's arguments (["input", "account", "typeId"]; list positions as numbers,
 // ["input", "order", "rows", "0", "price"]), null when the refusal concerns no one field.
 type UserError struct {
+	// Path of the refused input field from the mutation's arguments, e.g. ["input","order","rows","1","articleId"]; null when no single field is concerned.
 	Field []string `json:"field,omitempty"`
 	// What is wrong, for a person to read.
 	Message string `json:"message"`
@@ -580,26 +827,35 @@ type UserError struct {
 	Code string `json:"code"`
 }
 
+// The key that confirms a client-data contact's e-mail or mobile change.
 type VerifyContactChannelInput struct {
 	// A CLIENT_DATA contact's global id.
-	ID      string              `json:"id"`
+	ID string `json:"id"`
+	// Which channel the key confirms.
 	Channel VerificationChannel `json:"channel"`
 	// The key sent to the contact through the channel.
 	Key string `json:"key"`
 }
 
+// What verify contact channel answers: the record, or the refused input fields in userErrors.
 type VerifyContactChannelPayload struct {
+	// The record as the backend holds it after the mutation; null when the mutation was refused (see userErrors).
 	Contact *Contact `json:"contact,omitempty"`
 	// The refusals of the input (see UserError); empty when the mutation was applied.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The lifecycle state of a client-data change request, whatever the API's status ids (CLIENT_DATA_STATUS_CODES maps them).
 type ChangeRequestStatusCode string
 
 const (
-	ChangeRequestStatusCodePending   ChangeRequestStatusCode = "PENDING"
-	ChangeRequestStatusCodeApproved  ChangeRequestStatusCode = "APPROVED"
-	ChangeRequestStatusCodeRejected  ChangeRequestStatusCode = "REJECTED"
+	// Waiting for a member's review.
+	ChangeRequestStatusCodePending ChangeRequestStatusCode = "PENDING"
+	// Approved and applied to the contact.
+	ChangeRequestStatusCodeApproved ChangeRequestStatusCode = "APPROVED"
+	// Refused by a reviewer.
+	ChangeRequestStatusCodeRejected ChangeRequestStatusCode = "REJECTED"
+	// Withdrawn by its initiator.
 	ChangeRequestStatusCodeCancelled ChangeRequestStatusCode = "CANCELLED"
 )
 
@@ -657,10 +913,14 @@ func (e ChangeRequestStatusCode) MarshalJSON() ([]byte, error) {
 type Source string
 
 const (
-	SourceCirrus     Source = "CIRRUS"
-	SourceCone       Source = "CONE"
+	// Cirrus 2 (accounts, contacts, opportunities, orders, leads).
+	SourceCirrus Source = "CIRRUS"
+	// ConeCRM (accounts, contacts, leads, pipeline stages).
+	SourceCone Source = "CONE"
+	// The client-data API (contacts and their change requests).
 	SourceClientData Source = "CLIENT_DATA"
-	SourceSupport    Source = "SUPPORT"
+	// Apideck Customer Support (support customers).
+	SourceSupport Source = "SUPPORT"
 )
 
 var AllSource = []Source{
@@ -713,10 +973,13 @@ func (e Source) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A contact channel client-data verifies with a key.
 type VerificationChannel string
 
 const (
-	VerificationChannelEmail  VerificationChannel = "EMAIL"
+	// The contact's e-mail address.
+	VerificationChannelEmail VerificationChannel = "EMAIL"
+	// The contact's mobile phone number.
 	VerificationChannelMobile VerificationChannel = "MOBILE"
 )
 
