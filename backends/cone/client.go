@@ -43,6 +43,22 @@ type Client struct {
 	inArray bool
 }
 
+// InValues names the encoding of in/notIn lists the client sends.
+func (c *Client) InValues() string {
+	if c.inArray {
+		return InArray
+	}
+	return InComma
+}
+
+// WithInValues returns a copy of c that sends in/notIn lists in encoding (InComma or
+// InArray); the probe compares the two.
+func (c *Client) WithInValues(encoding string) *Client {
+	d := *c
+	d.inArray = encoding == InArray
+	return &d
+}
+
 // New returns a client for cfg. A nil cfg.HTTP gets a client of its own (never
 // http.DefaultClient, whose transport other code may change).
 func New(cfg Config) *Client {
