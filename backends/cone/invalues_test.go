@@ -1,7 +1,9 @@
 package cone_test
 
 import (
+	"encoding/json"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -45,4 +47,27 @@ func newClientOf(t *testing.T, s *sandbox.Server, inValues string) *cone.Client 
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	return cone.New(cone.Config{BaseURL: ts.URL, Token: token, HTTP: ts.Client(), Timeout: 10 * time.Second, InValues: inValues})
+}
+
+func TestRuleValueShapes(t *testing.T) {
+	tests := []struct {
+		name, in string
+		value    string
+		values   []string
+	}{
+		{"comma-joined", `{"field":"id","operator":"in","value":"a,b"}`, "a,b", nil},
+		{"array", `{"field":"id","operator":"in","value":["a","b"]}`, "a,b", []string{"a", "b"}},
+		{"no value", `{"field":"id","operator":"null"}`, "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r cone.Rule
+			if err := json.Unmarshal([]byte(tt.in), &r); err != nil {
+				t.Fatal(err)
+			}
+			if r.Value != tt.value || !slices.Equal(r.Values, tt.values) {
+				t.Errorf("Value %q, Values %q; want %q, %q", r.Value, r.Values, tt.value, tt.values)
+			}
+		})
+	}
 }

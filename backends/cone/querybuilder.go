@@ -125,19 +125,35 @@ func withArrays(rules []Rule) []Rule {
 	return out
 }
 
-// UnmarshalJSON reads either shape.
+// UnmarshalJSON reads either shape; a list value may be a JSON array (InArray).
 func (r *Rule) UnmarshalJSON(b []byte) error {
 	var v struct {
-		ruleJSON
-		Combinator string `json:"combinator"`
-		Not        bool   `json:"not"`
-		Rules      []Rule `json:"rules"`
+		ID          string          `json:"id"`
+		Field       string          `json:"field"`
+		Operator    string          `json:"operator"`
+		ValueSource string          `json:"valueSource"`
+		Value       json.RawMessage `json:"value"`
+		Combinator  string          `json:"combinator"`
+		Not         bool            `json:"not"`
+		Rules       []Rule          `json:"rules"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	*r = Rule{ID: v.ID, Field: v.Field, Operator: v.Operator, ValueSource: v.ValueSource, Value: v.Value,
+	*r = Rule{ID: v.ID, Field: v.Field, Operator: v.Operator, ValueSource: v.ValueSource,
 		Combinator: v.Combinator, Not: v.Not, Rules: v.Rules}
+	if len(v.Value) > 0 && v.Value[0] == '[' {
+		if err := json.Unmarshal(v.Value, &r.Values); err != nil {
+			return fmt.Errorf("rule value: %w", err)
+		}
+		r.Value = strings.Join(r.Values, ",")
+		return nil
+	}
+	if len(v.Value) > 0 && string(v.Value) != "null" {
+		if err := json.Unmarshal(v.Value, &r.Value); err != nil {
+			return fmt.Errorf("rule value: %w", err)
+		}
+	}
 	return nil
 }
 
