@@ -1,6 +1,7 @@
 package support
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -79,5 +80,26 @@ func TestConsumersIsolated(t *testing.T) {
 	}
 	if ids, _ := pageOf(t, do(t, h, "GET", base, "", as("third"))); len(ids) != 0 {
 		t.Errorf("a third consumer sees %v", ids)
+	}
+}
+
+func TestConsumerStoresBounded(t *testing.T) {
+	h := mounted(New(world(), Config{Token: testToken, AppID: testApp}))
+	create := func(consumer string) answer {
+		return do(t, h, "POST", base, `{"first_name":"Ada"}`, func(r *http.Request) { r.Header.Set("x-apideck-consumer-id", consumer) })
+	}
+	for i := range maxConsumers {
+		if a := create(fmt.Sprintf("c-%d", i)); a.status != http.StatusCreated {
+			t.Fatalf("consumer %d: %d %s", i, a.status, a.raw)
+		}
+	}
+	if a := create("one-too-many"); a.status != http.StatusTooManyRequests || a.body["type_name"] != "RequestLimitError" {
+		t.Errorf("consumer %d: %d %s", maxConsumers+1, a.status, a.raw)
+	}
+	// Known consumers, the owner among them, still write.
+	for _, c := range []string{"c-0", DefaultConsumer} {
+		if a := create(c); a.status != http.StatusCreated {
+			t.Errorf("%s after the cap: %d", c, a.status)
+		}
 	}
 }
