@@ -15,10 +15,10 @@ package cone
 //
 // Field paths
 //   - A field is a property name (the rule example's "primaryEmail", L11891) or a dotted
-//     relation path: "contact.id", "account.id", "stage.id" on leads (Lead's relations
-//     are objects with an id, D L292 area), "thirdPartyIds.systemName" and
-//     "thirdPartyIds.thirdPartyId" on accounts and contacts (BaseCustomerThirdPartyId,
-//     D L218-L222). A path through a collection matches when any element does, so
+//     relation path: "contact.id", "account.id", "stage.id" on leads (Connection's
+//     contact, account and stage are {id} references, D L268-L272);
+//     "thirdPartyIds.systemName" and "thirdPartyIds.thirdPartyId" on accounts and
+//     contacts (BaseCustomerThirdPartyId, D L218-L222). A path through a collection matches when any element does, so
 //     systemName = X AND thirdPartyId in Y may match two different elements (the client
 //     re-checks). The seed's field objects in config are untyped ({fields:[object]},
 //     L8440); the sandbox lists {name, label, type, operators}.
