@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"crmgraph/backends/cone"
 	"crmgraph/backends/sandbox"
 	"crmgraph/graph/model"
 	"crmgraph/persisted"
@@ -146,6 +147,7 @@ type Backend struct {
 	Breaker        transport.BreakerPolicy
 	AppID          string // SUPPORT only
 	Consumer       string // SUPPORT only
+	InValues       string // CONE only: cone.InComma or cone.InArray
 	// Sandboxed is set when the URL points at a sandbox crmgraph started itself.
 	Sandboxed bool
 }
@@ -164,6 +166,7 @@ var settings = []setting{
 	{"CIRRUS_TOKEN", "cirrus-token", "", "Cirrus X-Token"},
 	{"CONE_URL", "cone-url", "", "ConeCRM base URL (unset: sandbox)"},
 	{"CONE_TOKEN", "cone-token", "", "ConeCRM bearer JWT"},
+	{"CONE_IN_VALUES", "cone-in-values", "comma", "how query-builder in/notIn rules carry their list: comma (\"a,b\") or array ([\"a\",\"b\"])"},
 	{"CLIENT_DATA_URL", "client-data-url", "", "client-data API base URL (unset: sandbox)"},
 	{"CLIENT_DATA_TOKEN", "client-data-token", "", "client-data service bearer token"},
 	{"CLIENT_DATA_FORWARD_AUTH", "client-data-forward-auth", "true", "forward the caller's bearer token to client-data"},
@@ -319,6 +322,11 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 		cfg.MaxBatch = -1 // off
 	}
 	cfg.Support.AppID, cfg.Support.Consumer = get("SUPPORT_APP_ID"), get("SUPPORT_CONSUMER_ID")
+	switch cfg.Cone.InValues = get("CONE_IN_VALUES"); cfg.Cone.InValues {
+	case cone.InComma, cone.InArray:
+	default:
+		errs = append(errs, fmt.Errorf("CONE_IN_VALUES: %q: want comma or array", cfg.Cone.InValues))
+	}
 	// BREAKER's keys go over the defaults, so the policy shows every effective value.
 	defaultBreaker, _ := parseBreaker(defaultBreakerSpec, transport.BreakerPolicy{})
 	defaultBreaker, err := parseBreaker(get("BREAKER"), defaultBreaker)

@@ -12,7 +12,7 @@ func TestLoadConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Addr != ":8080" || !cfg.Sandbox || !cfg.Introspection || cfg.Cirrus.Timeout != 10*time.Second || !cfg.Dataloaders {
+	if cfg.Addr != ":8080" || !cfg.Sandbox || !cfg.Introspection || cfg.Cirrus.Timeout != 10*time.Second || !cfg.Dataloaders || cfg.Cone.InValues != "comma" {
 		t.Fatalf("defaults: %+v", cfg)
 	}
 	// A flag wins over the environment; per-backend timeouts default to BACKEND_TIMEOUT.
@@ -67,6 +67,7 @@ func TestLoadConfig(t *testing.T) {
 		{"no concurrency", map[string]string{"SUPPORT_MAX_CONCURRENCY": "0"}, "SUPPORT_MAX_CONCURRENCY"},
 		{"attempt bounds", map[string]string{"ATTEMPT_TIMEOUT_FLOOR": "3s"}, "ATTEMPT_TIMEOUT_FLOOR"},
 		{"request timeout", map[string]string{"REQUEST_TIMEOUT": "0s"}, "REQUEST_TIMEOUT"},
+		{"cone in values", map[string]string{"CONE_IN_VALUES": "json"}, "CONE_IN_VALUES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -88,7 +88,7 @@ func sandboxEnv(t testing.TB, token string) map[string]string {
 		"CONE_URL": base + "/cone", "CONE_TOKEN": token,
 		"CLIENT_DATA_URL": base + "/clientdata", "CLIENT_DATA_TOKEN": token,
 		"SUPPORT_URL": base + "/support", "SUPPORT_TOKEN": token,
-		"SUPPORT_APP_ID": sandbox.SupportAppID, "SUPPORT_CONSUMER_ID": "test-consumer",
+		"SUPPORT_APP_ID": sandbox.SupportAppID, "SUPPORT_CONSUMER_ID": "sandbox-consumer", // owns the support sandbox's customers
 		// Configured backends are taken for real ones: the trace needs enabling, and the
 		// service token stands in for anonymous callers only when asked.
 		"TRACE_EXTENSION": "on", "CLIENT_DATA_ANONYMOUS": "service",

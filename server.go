@@ -127,7 +127,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 			HTTP: httpClient("cirrus", cfg.Cirrus), Timeout: cfg.Cirrus.Timeout,
 			MaskPlacement: cfg.CirrusMaskPlacement, TrailingSlash: cfg.CirrusTrailingSlash, MaxPerPage: cfg.CirrusMaxPerPage}),
 		Cone: cone.New(cone.Config{BaseURL: cfg.Cone.URL, Token: cfg.Cone.Token,
-			HTTP: httpClient("cone", cfg.Cone), Timeout: cfg.Cone.Timeout}),
+			HTTP: httpClient("cone", cfg.Cone), Timeout: cfg.Cone.Timeout, InValues: cfg.Cone.InValues}),
 		ClientData: clientdata.New(clientdata.Config{BaseURL: cfg.ClientData.URL, Token: cfg.ClientData.Token,
 			HTTP: httpClient("clientdata", cfg.ClientData), Timeout: cfg.ClientData.Timeout,
 			ServiceForAnonymous: cfg.ClientDataServiceForAnonymous}),

@@ -25,11 +25,38 @@ type Config struct {
 	Token   string // JWT, sent as "Authorization: Bearer <Token>"
 	HTTP    *http.Client
 	Timeout time.Duration // per call; 0: the context's deadline only
+	// InValues is how in/notIn rules carry their list (CONE_IN_VALUES): InComma
+	// ("a,b,c", react-querybuilder's default; also the "" default) or InArray
+	// (["a","b","c"]). The seed types value as a string and says no more.
+	InValues string
 }
+
+// Encodings of Config.InValues.
+const (
+	InComma = "comma"
+	InArray = "array"
+)
 
 // Client calls one ConeCRM tenant. It is safe for concurrent use.
 type Client struct {
-	rest rest.Client
+	rest    rest.Client
+	inArray bool
+}
+
+// InValues names the encoding of in/notIn lists the client sends.
+func (c *Client) InValues() string {
+	if c.inArray {
+		return InArray
+	}
+	return InComma
+}
+
+// WithInValues returns a copy of c that sends in/notIn lists in encoding (InComma or
+// InArray); the probe compares the two.
+func (c *Client) WithInValues(encoding string) *Client {
+	d := *c
+	d.inArray = encoding == InArray
+	return &d
 }
 
 // New returns a client for cfg. A nil cfg.HTTP gets a client of its own (never
@@ -40,7 +67,7 @@ func New(cfg Config) *Client {
 		hc = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	}
 	token := cfg.Token
-	return &Client{rest: rest.Client{
+	return &Client{inArray: cfg.InValues == InArray, rest: rest.Client{
 		Backend: Backend,
 		BaseURL: strings.TrimRight(cfg.BaseURL, "/"),
 		HTTP:    hc,

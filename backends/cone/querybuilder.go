@@ -62,6 +62,10 @@ type Rule struct {
 	Operator    string
 	ValueSource string
 	Value       string
+	// Values is the list of an in/notIn rule built by In; sent comma-joined in Value,
+	// or as a JSON array when the client is configured with InArray.
+	Values  []string
+	asArray bool
 	// Group fields.
 	Combinator string
 	Not        bool
@@ -92,22 +96,64 @@ func (r Rule) MarshalJSON() ([]byte, error) {
 		}
 		return json.Marshal(groupJSON{ID: r.ID, Combinator: r.Combinator, Not: r.Not, Rules: rules})
 	}
+	if r.asArray && r.Values != nil {
+		return json.Marshal(ruleArrayJSON{ID: r.ID, Field: r.Field, Operator: r.Operator, ValueSource: r.ValueSource, Value: r.Values})
+	}
 	return json.Marshal(ruleJSON{ID: r.ID, Field: r.Field, Operator: r.Operator, ValueSource: r.ValueSource, Value: r.Value})
 }
 
-// UnmarshalJSON reads either shape.
+type ruleArrayJSON struct {
+	ID          string   `json:"id,omitempty"`
+	Field       string   `json:"field"`
+	Operator    string   `json:"operator"`
+	ValueSource string   `json:"valueSource,omitempty"`
+	Value       []string `json:"value"`
+}
+
+// withArrays returns rules with every list rule (and those of nested groups) marked to
+// send its values as a JSON array.
+func withArrays(rules []Rule) []Rule {
+	out := make([]Rule, len(rules))
+	for i, r := range rules {
+		if r.IsGroup() {
+			r.Rules = withArrays(r.Rules)
+		} else if r.Values != nil {
+			r.asArray = true
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// UnmarshalJSON reads either shape; a list value may be a JSON array (InArray).
 func (r *Rule) UnmarshalJSON(b []byte) error {
 	var v struct {
-		ruleJSON
-		Combinator string `json:"combinator"`
-		Not        bool   `json:"not"`
-		Rules      []Rule `json:"rules"`
+		ID          string          `json:"id"`
+		Field       string          `json:"field"`
+		Operator    string          `json:"operator"`
+		ValueSource string          `json:"valueSource"`
+		Value       json.RawMessage `json:"value"`
+		Combinator  string          `json:"combinator"`
+		Not         bool            `json:"not"`
+		Rules       []Rule          `json:"rules"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	*r = Rule{ID: v.ID, Field: v.Field, Operator: v.Operator, ValueSource: v.ValueSource, Value: v.Value,
+	*r = Rule{ID: v.ID, Field: v.Field, Operator: v.Operator, ValueSource: v.ValueSource,
 		Combinator: v.Combinator, Not: v.Not, Rules: v.Rules}
+	if len(v.Value) > 0 && v.Value[0] == '[' {
+		if err := json.Unmarshal(v.Value, &r.Values); err != nil {
+			return fmt.Errorf("rule value: %w", err)
+		}
+		r.Value = strings.Join(r.Values, ",")
+		return nil
+	}
+	if len(v.Value) > 0 && string(v.Value) != "null" {
+		if err := json.Unmarshal(v.Value, &r.Value); err != nil {
+			return fmt.Errorf("rule value: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -121,6 +167,7 @@ func Equal(field, value string) Rule {
 
 // In is the rule field in values. Values holding a comma cannot travel in the
 // comma-separated encoding; In turns such a list into an "or" group of Equal rules.
+// A client configured with InArray sends the list as a JSON array instead.
 func In(field string, values []string) Rule {
 	for _, v := range values {
 		if strings.Contains(v, ",") {
@@ -131,7 +178,7 @@ func In(field string, values []string) Rule {
 			return g
 		}
 	}
-	return Rule{Field: field, Operator: OpIn, ValueSource: "value", Value: strings.Join(values, ",")}
+	return Rule{Field: field, Operator: OpIn, ValueSource: "value", Value: strings.Join(values, ","), Values: values}
 }
 
 // QueryBuilderConfig is GET /api/query-builder/config/{entity}. The seed leaves the
@@ -172,6 +219,9 @@ func (c *Client) filterInto(ctx context.Context, op, entity string, q Query, out
 	}
 	if q.Rules == nil {
 		q.Rules = []Rule{}
+	}
+	if c.inArray {
+		q.Rules = withArrays(q.Rules)
 	}
 	resp := struct {
 		Success *bool `json:"success"`

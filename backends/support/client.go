@@ -57,6 +57,15 @@ type Config struct {
 // safe for concurrent use.
 type Client struct {
 	rest rest.Client
+	cfg  Config
+}
+
+// WithConsumer returns a client of the same application for another consumer id (the
+// probe checks that consumers are isolated).
+func (c *Client) WithConsumer(id string) *Client {
+	cfg := c.cfg
+	cfg.ConsumerID, cfg.HTTP = id, c.rest.HTTP
+	return New(cfg)
 }
 
 // New returns a client for cfg. A nil cfg.HTTP gets a client of its own (never
@@ -67,7 +76,7 @@ func New(cfg Config) *Client {
 		hc = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	}
 	token, app, consumer, service := cfg.Token, cfg.AppID, cfg.ConsumerID, cfg.ServiceID
-	return &Client{rest: rest.Client{
+	return &Client{cfg: cfg, rest: rest.Client{
 		Backend: Backend,
 		BaseURL: strings.TrimRight(cfg.BaseURL, "/"),
 		HTTP:    hc,

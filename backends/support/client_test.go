@@ -28,7 +28,7 @@ var world = sync.OnceValue(func() *dataset.World { return dataset.New(3) })
 
 // shared is one sandbox for the tests that only read.
 var shared = sync.OnceValue(func() *sandbox.Server {
-	return sandbox.New(world(), sandbox.Config{Token: token, AppID: appID})
+	return sandbox.New(world(), sandbox.Config{Token: token, AppID: appID, Consumer: consumer})
 })
 
 // recorder serves the sandbox and checks that every request carries the headers of
@@ -204,7 +204,7 @@ func TestCustomer(t *testing.T) {
 }
 
 func TestWrites(t *testing.T) {
-	c, rc := clientOf(t, sandbox.New(world(), sandbox.Config{Token: token, AppID: appID}), nil)
+	c, rc := clientOf(t, sandbox.New(world(), sandbox.Config{Token: token, AppID: appID, Consumer: consumer}), nil)
 	ctx := t.Context()
 	yes := true
 	created := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)

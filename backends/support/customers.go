@@ -2,6 +2,7 @@ package support
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -28,6 +29,9 @@ type CustomerPage struct {
 	Customers []Customer
 	Next      string // cursor of the next page; "" on the last page
 	Service   string // the connector that answered, e.g. "kustomer"
+	// NextLink is links.next as the API answered it ("" for null): an absolute URL in
+	// the seed's examples, possibly relative elsewhere. Next already holds its cursor.
+	NextLink string
 }
 
 // Customers lists one page of customers (operation "all").
@@ -48,7 +52,51 @@ func (c *Client) Customers(ctx context.Context, q ListQuery) (*CustomerPage, err
 	if out.Meta != nil {
 		page.Next = out.Meta.Cursors.Next
 	}
+	if out.Links != nil {
+		page.NextLink = out.Links.Next
+	}
+	// meta.cursors.next is the paging key (AY L5); a page that names only links.next
+	// still pages, through the cursor the link carries.
+	if page.Next == "" && page.NextLink != "" {
+		cur, err := c.LinkCursor(page.NextLink)
+		if err != nil {
+			return nil, wrap("list customers: links.next", err)
+		}
+		page.Next = cur
+	}
 	return page, nil
+}
+
+// ErrForeignLink is a paging link that leaves the configured base URL: another scheme,
+// host or path. The client never follows one (the API key would go with it).
+var ErrForeignLink = errors.New("link outside the configured base URL")
+
+// LinkCursor returns the cursor of a paging link (links.next or links.previous),
+// absolute or relative to the host, provided it names the customers list under the
+// configured base URL; the client asks for that cursor itself rather than calling
+// the link, so credentials only ever go to the configured origin.
+func (c *Client) LinkCursor(link string) (string, error) {
+	u, err := url.Parse(link)
+	if err != nil {
+		return "", fmt.Errorf("%w: not a URL: %w", ErrForeignLink, err)
+	}
+	base, err := url.Parse(c.rest.BaseURL)
+	if err != nil {
+		return "", fmt.Errorf("%w: base URL: %w", ErrForeignLink, err)
+	}
+	if u.Scheme != "" || u.Host != "" {
+		if !strings.EqualFold(u.Scheme, base.Scheme) || !strings.EqualFold(u.Host, base.Host) || u.User != nil {
+			return "", fmt.Errorf("%w: another origin", ErrForeignLink)
+		}
+	}
+	if u.EscapedPath() != strings.TrimRight(base.EscapedPath(), "/")+PathCustomers {
+		return "", fmt.Errorf("%w: another path", ErrForeignLink)
+	}
+	cur := u.Query().Get("cursor")
+	if cur == "" {
+		return "", fmt.Errorf("%w: no cursor", ErrForeignLink)
+	}
+	return cur, nil
 }
 
 // Customer returns one customer (operation "one"); fields as in ListQuery.

@@ -310,6 +310,21 @@ type ruleInput struct {
 
 func (r *ruleInput) group() bool { return r.Combinator != "" || r.Rules != nil }
 
+// listsAreArrays applies the alternative reading of in/notIn values (readings.go): a
+// list is a JSON array, so a string is one value, commas and all.
+func listsAreArrays(r *ruleInput) {
+	for i := range r.Rules {
+		listsAreArrays(&r.Rules[i])
+	}
+	if r.Operator != "in" && r.Operator != "notIn" {
+		return
+	}
+	var one string
+	if json.Unmarshal(r.Value, &one) == nil {
+		r.Value, _ = json.Marshal([]string{one})
+	}
+}
+
 type predicate func(rec any) bool
 
 const maxRuleDepth = 10
@@ -598,6 +613,9 @@ func (s *Server) queryBuilderFilter(w http.ResponseWriter, r *http.Request) {
 	}
 	if body.Query.Rules == nil {
 		body.Query.Rules = []ruleInput{}
+	}
+	if s.alt.Load() {
+		listsAreArrays(body.Query)
 	}
 	pred, err := compile(e, body.Query, 0)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"crmgraph/backends/sandbox/dataset"
 )
@@ -26,9 +27,16 @@ type Server struct {
 	tokens   map[string]struct{}
 	entities map[string]*entityDef // query-builder entities
 
+	// alt takes the other reading of the points the seed leaves open (readings.go).
+	alt atomic.Bool
+
 	mu sync.RWMutex // guards st
 	st *store
 }
+
+// UseAlternative switches the sandbox to the alternative reading of the points its
+// seed leaves open (SANDBOX_VARIANT=alt; readings.go).
+func (s *Server) UseAlternative() { s.alt.Store(true) }
 
 // New builds the sandbox for world w, accepting the given bearer tokens.
 func New(w *dataset.World, tokens ...string) *Server {

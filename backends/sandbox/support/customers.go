@@ -28,10 +28,11 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request) {
 	fields := parseFields(q.Get("fields"))
 
 	s.mu.RLock()
+	st := s.storeOf(r, false)
 	start := 0
 	if c := q.Get("cursor"); c != "" {
 		pos, ok := s.decodeCursor(c)
-		if !ok || pos > len(s.st.order) {
+		if !ok || pos > len(st.order) {
 			s.mu.RUnlock()
 			writeError(w, http.StatusBadRequest, typeInvalidCursor, "Invalid cursor",
 				"The cursor is not valid for the "+s.cfg.Service+" connector")
@@ -41,14 +42,14 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request) {
 	}
 	page := make([]*customerJSON, 0, limit)
 	end := start
-	for ; end < len(s.st.order) && len(page) < limit; end++ {
-		if c, ok := s.st.byID[s.st.order[end]]; ok {
+	for ; end < len(st.order) && len(page) < limit; end++ {
+		if c, ok := st.byID[st.order[end]]; ok {
 			page = append(page, c)
 		}
 	}
 	next := -1
-	for j := end; j < len(s.st.order); j++ {
-		if _, ok := s.st.byID[s.st.order[j]]; ok {
+	for j := end; j < len(st.order); j++ {
+		if _, ok := st.byID[st.order[j]]; ok {
 			next = end
 			break
 		}
@@ -58,7 +59,7 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request) {
 		p, n := start, 0
 		for p > 0 && n < limit {
 			p--
-			if _, ok := s.st.byID[s.st.order[p]]; ok {
+			if _, ok := st.byID[st.order[p]]; ok {
 				n++
 			}
 		}
@@ -80,6 +81,10 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, page []*custo
 	meta := &metaJSON{ItemsOnPage: len(page)}
 	links := &linksJSON{}
 	path, query := requestPath(r)
+	alt := s.alt.Load()
+	if !alt {
+		path = origin(r) + path
+	}
 	link := func(pos int) string {
 		q := cloneValues(query)
 		q.Set("cursor", s.encodeCursor(pos))
@@ -89,6 +94,9 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, page []*custo
 		links.Current = path + "?" + q
 	} else {
 		links.Current = path
+	}
+	if alt {
+		prev = -1 // "not available for all connectors" (AY L5, AR L79)
 	}
 	if query.Get("cursor") != "" {
 		meta.Cursors.Current = ptr(s.encodeCursor(start))
@@ -105,10 +113,19 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, page []*custo
 	writeJSON(w, http.StatusOK, env)
 }
 
+// origin is the scheme and host the request was sent to: the links of a page are
+// absolute URLs, as the seed's examples are (AR L477-L479, AY L1904-L1913), built from
+// the request so that they point back at whichever address reached the sandbox.
+func origin(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
 // requestPath returns the path the client asked for (RequestURI keeps a mount prefix
-// that http.StripPrefix removed from URL.Path) and the query without _method. Links
-// are relative to the host: Apideck answers absolute URLs, but a sandbox behind a
-// proxy cannot know its public host.
+// that http.StripPrefix removed from URL.Path) and the query without _method.
 func requestPath(r *http.Request) (string, url.Values) {
 	path := r.URL.EscapedPath()
 	if u, err := url.ParseRequestURI(r.RequestURI); err == nil && r.RequestURI != "" {
@@ -156,7 +173,7 @@ func (s *Server) decodeCursor(c string) (int, bool) {
 func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	s.mu.RLock()
-	c, ok := s.st.byID[id]
+	c, ok := s.storeOf(r, false).byID[id]
 	s.mu.RUnlock()
 	if !ok {
 		notFound(w, id)
@@ -183,12 +200,19 @@ func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request) {
 		c.Status = ptr("active") // what the connectors default a new customer to
 	}
 	s.mu.Lock()
-	id, at := s.st.nextID()
+	st := s.storeOf(r, true)
+	if st == nil {
+		s.mu.Unlock()
+		writeError(w, http.StatusTooManyRequests, "RequestLimitError", "Too many consumers",
+			"The sandbox holds customers for at most "+strconv.Itoa(maxConsumers)+" consumers")
+		return
+	}
+	id, at := st.nextID()
 	c.ID = id
 	c.CreatedAt = at.Format(timeFormat)
 	c.UpdatedAt = ptr(c.CreatedAt)
-	s.st.byID[id] = c
-	s.st.order = append(s.st.order, id)
+	st.byID[id] = c
+	st.order = append(st.order, id)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusCreated, s.envelope(http.StatusCreated, "add", unifiedIDJSON{ID: id}))
 }
@@ -201,7 +225,8 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old, ok := s.st.byID[id]
+	st := s.storeOf(r, false)
+	old, ok := st.byID[id]
 	if !ok {
 		notFound(w, id)
 		return
@@ -210,16 +235,17 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 	if !applyBody(w, body, c) {
 		return
 	}
-	c.UpdatedAt = ptr(s.st.tick().Format(timeFormat))
-	s.st.byID[id] = c
+	c.UpdatedAt = ptr(st.tick().Format(timeFormat))
+	st.byID[id] = c
 	writeJSON(w, http.StatusOK, s.envelope(http.StatusOK, "update", unifiedIDJSON{ID: id}))
 }
 
 func (s *Server) deleteCustomer(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	s.mu.Lock()
-	_, ok := s.st.byID[id]
-	delete(s.st.byID, id)
+	st := s.storeOf(r, false)
+	_, ok := st.byID[id]
+	delete(st.byID, id)
 	s.mu.Unlock()
 	if !ok {
 		notFound(w, id)

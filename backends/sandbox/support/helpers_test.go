@@ -48,7 +48,7 @@ func do(t *testing.T, h http.Handler, method, target, body string, edit ...func(
 	req := httptest.NewRequest(method, target, strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+testToken)
 	req.Header.Set("x-apideck-app-id", testApp)
-	req.Header.Set("x-apideck-consumer-id", "consumer-1")
+	req.Header.Set("x-apideck-consumer-id", DefaultConsumer)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -5,8 +5,12 @@
 // them. Paths, headers, envelopes, cursor paging, the fields projection and the error
 // bodies follow the seed; choices the seed leaves open are written next to the code.
 //
-// Every consumer id sees the same customers (the seed scopes records by consumer; one
-// data set is enough for a sandbox).
+// Consumers are isolated: x-apideck-consumer-id is "The id of the customer stored
+// inside Apideck Vault" (AY L5) and the "ID of the consumer which you want to get or
+// push data from" (AY L41, AR L664), so every consumer sees its own customers. The
+// generated customers belong to Config.Consumer; any other consumer starts with none
+// and sees only what it creates. readings.go lists what else the sandbox reads where
+// the seed leaves a point open.
 package support
 
 import (
@@ -30,7 +34,18 @@ type Config struct {
 	Token   string // accepted API key; "" accepts any non-empty bearer token
 	AppID   string // accepted x-apideck-app-id; "" accepts any non-empty one
 	Service string // connector id answered in "service"; "" is DefaultService
+	// Consumer owns the generated customers; "" is DefaultConsumer. Other consumers
+	// each get a store of their own, empty at first.
+	Consumer string
 }
+
+// DefaultConsumer is the consumer id that owns the generated customers unless
+// Config.Consumer names another.
+const DefaultConsumer = "sandbox-consumer"
+
+// maxConsumers bounds the stores created for other consumers, so that a client
+// inventing consumer ids cannot grow the sandbox without end.
+const maxConsumers = 1000
 
 // Server is the simulated API. It is an http.Handler serving paths relative to its
 // root ("/customer-support/..."); mount it under a prefix with http.StripPrefix.
@@ -40,8 +55,40 @@ type Server struct {
 	seed     int64
 	requests atomic.Uint64 // numbers the Request-Id header
 
-	mu sync.RWMutex // guards st
-	st *store
+	// alt takes the other reading of the paging links (readings.go): relative links and
+	// no previous page.
+	alt atomic.Bool
+
+	mu     sync.RWMutex      // guards st and others
+	st     *store            // the customers of cfg.Consumer
+	others map[string]*store // the customers of every other consumer that wrote
+	empty  *store            // what a consumer without a store reads; never written
+}
+
+// UseAlternative switches the sandbox to the alternative reading of the points its seed
+// leaves open (SANDBOX_VARIANT=alt; readings.go).
+func (s *Server) UseAlternative() { s.alt.Store(true) }
+
+// storeOf returns the store of the request's consumer; Server.mu must be held (for
+// writing when create is set, which makes the store of a new consumer). It returns nil
+// when create is set and maxConsumers stores exist.
+func (s *Server) storeOf(r *http.Request, create bool) *store {
+	id := r.Header.Get(headerConsumerID)
+	if id == s.cfg.Consumer {
+		return s.st
+	}
+	if st, ok := s.others[id]; ok {
+		return st
+	}
+	if !create {
+		return s.empty
+	}
+	if len(s.others) >= maxConsumers {
+		return nil
+	}
+	st := &store{byID: map[string]*customerJSON{}}
+	s.others[id] = st
+	return st
 }
 
 // New builds the sandbox for world w.
@@ -49,7 +96,11 @@ func New(w *dataset.World, cfg Config) *Server {
 	if cfg.Service == "" {
 		cfg.Service = DefaultService
 	}
-	s := &Server{mux: http.NewServeMux(), cfg: cfg, seed: w.Seed, st: newStore(w)}
+	if cfg.Consumer == "" {
+		cfg.Consumer = DefaultConsumer
+	}
+	s := &Server{mux: http.NewServeMux(), cfg: cfg, seed: w.Seed, st: newStore(w),
+		others: map[string]*store{}, empty: &store{byID: map[string]*customerJSON{}}}
 	routes := []struct {
 		method, path string
 		h            http.HandlerFunc
