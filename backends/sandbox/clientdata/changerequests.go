@@ -87,7 +87,7 @@ func (s *Server) contactRef(id int32) wireContactRef {
 func (s *Server) getChangeRequest(rw http.ResponseWriter, r *http.Request, who caller) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	cr := s.changeRequestFor(rw, r)
+	cr := s.changeRequestFor(rw, r, who)
 	if cr == nil {
 		return
 	}
@@ -105,8 +105,9 @@ func (s *Server) getChangeRequest(rw http.ResponseWriter, r *http.Request, who c
 }
 
 // changeRequestFor resolves {contactId}/{changeRequestId}; a request of another
-// contact is not found. Callers hold s.mu.
-func (s *Server) changeRequestFor(rw http.ResponseWriter, r *http.Request) *changeRequest {
+// contact is not found, and neither is one the caller's search would not show
+// (memberScope). Callers hold s.mu.
+func (s *Server) changeRequestFor(rw http.ResponseWriter, r *http.Request, who caller) *changeRequest {
 	c := s.contactFor(rw, r)
 	if c == nil {
 		return nil
@@ -117,7 +118,7 @@ func (s *Server) changeRequestFor(rw http.ResponseWriter, r *http.Request) *chan
 		return nil
 	}
 	cr := s.crs[id]
-	if cr == nil || cr.contactID != c.id {
+	if cr == nil || cr.contactID != c.id || !s.crVisible(who, cr, true) {
 		s.notFound(rw, fmt.Sprintf("Change request %d of contact %d", id, c.id))
 		return nil
 	}
@@ -135,14 +136,18 @@ func (s *Server) getStatuses(rw http.ResponseWriter, r *http.Request, who caller
 }
 
 // pendingCheck is the v1.1 check (004 L88–98). The seed scopes the search to the
-// contacts a member has access to (L99, L161) but says no such thing of the check, nor
-// of detail updates, which a pending request blocks: the sandbox answers the check for
-// every caller, so a member learns of a request their search does not show.
+// contacts a member has access to (L99, L161) and says nothing of the check; the
+// sandbox scopes it like the search (memberScope), so a member does not learn of a
+// request their search does not show.
 func (s *Server) pendingCheck(rw http.ResponseWriter, r *http.Request, who caller) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	c := s.contactFor(rw, r)
 	if c == nil {
+		return
+	}
+	if !s.visible(who, c, true) {
+		s.notFound(rw, fmt.Sprintf("Contact %d", c.id))
 		return
 	}
 	type pending struct {
@@ -244,7 +249,7 @@ func (s *Server) searchChangeRequests(rw http.ResponseWriter, r *http.Request, w
 			q.ReviewDateTo != nil && cr.reviewDate.After(*q.ReviewDateTo),
 			reviewers != nil && (cr.reviewer == nil || !reviewers[cr.reviewer.uid]),
 			paths != nil && !touches(cr.details, paths),
-			!s.visible(who, s.contacts[cr.contactID], !q.ExcludeHierarchy):
+			!s.crVisible(who, cr, !q.ExcludeHierarchy):
 			continue
 		}
 		hits = append(hits, cr)
@@ -263,6 +268,24 @@ func (s *Server) searchChangeRequests(rw http.ResponseWriter, r *http.Request, w
 		out.Results[i] = sum
 	}
 	writeJSON(rw, http.StatusOK, out)
+}
+
+// Member scope (memberScope). The seed states access scoping once: "A member can
+// only see change requests for contacts which they have access to (with or without
+// hierarchy)" (004 L99, repeated for the current search at L161), and "An app calling
+// the endpoint is not subject to such potential limitation" (L295). It is silent on
+// reading, reviewing or cancelling one change request (L37, L221, L229) and on the
+// pending check (L88). The sandbox's reading: what a member's search (with hierarchy)
+// does not show (crVisible) does not exist for that member, so those endpoints answer
+// 404 as for an unknown id, since a 403 would confirm the id exists. The seed does not say a
+// member may change only contacts they have access to (L281, L295), so a member can
+// initiate a request they then cannot see; the seed leaves that open and the sandbox
+// keeps the search's rule. Contact endpoints (details,
+// username, …) stay unscoped: the seed ties access only to change requests.
+
+// crVisible is the search's scope for one change request: its contact's.
+func (s *Server) crVisible(who caller, cr *changeRequest, hierarchy bool) bool {
+	return s.visible(who, s.contacts[cr.contactID], hierarchy)
 }
 
 // visible: a member sees change requests of contacts they have access to: directly
@@ -375,7 +398,7 @@ func (s *Server) reviewChangeRequest(rw http.ResponseWriter, r *http.Request, wh
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cr := s.changeRequestFor(rw, r)
+	cr := s.changeRequestFor(rw, r, who)
 	if cr == nil {
 		return
 	}
@@ -405,7 +428,7 @@ func (s *Server) reviewChangeRequest(rw http.ResponseWriter, r *http.Request, wh
 func (s *Server) cancelChangeRequest(rw http.ResponseWriter, r *http.Request, who caller) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cr := s.changeRequestFor(rw, r)
+	cr := s.changeRequestFor(rw, r, who)
 	if cr == nil {
 		return
 	}

@@ -46,6 +46,16 @@ func DefaultTokens() Tokens {
 	}}
 }
 
+// DefaultTokenOf is the default member token acting as w.Users[user], or "" for none.
+func DefaultTokenOf(user int) string {
+	for tok, idx := range DefaultTokens().Members {
+		if idx == user {
+			return tok
+		}
+	}
+	return ""
+}
+
 // maxPageSize bounds search pages; the seed gives no limit, so this is the sandbox's.
 const (
 	defaultPageSize = 20
