@@ -189,7 +189,7 @@ func (c *Client) DiscontinueVerification(ctx context.Context, contactID int32, c
 // ChangeHistory searches the applied changes of a contact (v1.1).
 func (c *Client) ChangeHistory(ctx context.Context, contactID int32, q HistoryQuery) (*HistoryPage, error) {
 	var out HistoryPage
-	_, _, err := c.rest.Do(ctx, rest.Request{Op: "contacts.changeHistory", Method: http.MethodPost,
+	_, _, err := c.rest.Do(ctx, rest.Request{Op: "contacts.changeHistory", Method: http.MethodGet,
 		Path: expand(PathChangeHistory, id32(contactID)), Body: q}, &out)
 	if err != nil {
 		return nil, fmt.Errorf("clientdata: search contact %d change history: %w", contactID, err)

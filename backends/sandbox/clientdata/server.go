@@ -74,7 +74,9 @@ type Server struct {
 	// literal is tried first.
 	literal *http.ServeMux
 	seq     atomic.Uint64 // correlation ids
-	jobs    exportJobs
+	// routeTable is every "METHOD pattern" served, from seed.go.
+	routeTable []string
+	jobs       exportJobs
 
 	mu            sync.RWMutex
 	contacts      map[int32]*contact
@@ -105,6 +107,7 @@ func New(w *dataset.World, tokens Tokens) *Server {
 
 func (s *Server) routes() {
 	h := func(pattern string, fn func(http.ResponseWriter, *http.Request, caller)) {
+		s.routeTable = append(s.routeTable, pattern)
 		s.mux.HandleFunc(pattern, s.authed(fn))
 	}
 	h("GET "+routeChangeRequest, s.getChangeRequest)
@@ -117,7 +120,7 @@ func (s *Server) routes() {
 	h("GET "+routeContactDetails, s.getDetails)
 	h("PATCH "+routeContactDetails, s.updateDetails)
 	h("PUT "+routeContactDetails, s.updateDetails)
-	h("POST "+routeChangeHistory, s.searchHistory)
+	h("GET "+routeChangeHistory, s.searchHistory)
 	h("GET "+routeExternalConnections, s.getConnections)
 	h("POST "+routeExternalConnections, s.addConnection)
 	h("GET "+routeContactByExternalID, s.contactByExternalID)
@@ -131,6 +134,7 @@ func (s *Server) routes() {
 	h("POST "+routeDiscontinueVerification, s.discontinue)
 	h("POST "+routeAnonymize, s.anonymize)
 	h("POST "+routeContactsExport, s.startExport)
+	s.routeTable = append(s.routeTable, "GET "+routeContactsExportJob)
 	s.literal.HandleFunc("GET "+routeContactsExportJob, s.authed(s.getExport))
 	h("POST "+routeSchemaFields, s.schemaFields)
 	h("POST "+routeListItems, s.listItems)
@@ -139,6 +143,10 @@ func (s *Server) routes() {
 		s.fail(rw, http.StatusNotFound, "NotFound", subCodeNA, "The requested resource does not exist")
 	})
 }
+
+// Routes lists the "METHOD /pattern" of every operation the sandbox serves, as seed.go
+// reads the seed; a test of a client can hold its requests against it.
+func (s *Server) Routes() []string { return slices.Clone(s.routeTable) }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {

@@ -222,7 +222,7 @@ func TestApprovalFlow(t *testing.T) {
 			got.ReviewMember.UID != world().Users[1].MemberID || got.ReviewDate == nil || *got.ReviewComment != "ok" {
 			t.Fatalf("reviewed change request %s", r.body)
 		}
-		r = call(t, s, "POST", path("/v1.1/contacts/%d/details/change-history/search", c.id), AppToken, map[string]any{"pageSize": 1})
+		r = call(t, s, "GET", path("/v1.1/contacts/%d/details/change-history/search", c.id), AppToken, map[string]any{"pageSize": 1})
 		var h paged[wireHistoryEntry]
 		r.decode(t, &h)
 		if len(h.Results) != 1 || h.Results[0].InitiatorPerson.UID != world().Users[0].MemberID || len(h.Results[0].Details) != 2 {
