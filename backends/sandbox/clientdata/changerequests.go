@@ -183,23 +183,25 @@ type searchBody struct {
 	Paths               []string   `json:"paths"`
 }
 
-// paging validates page/pageSize (pages count from 1) and the sort order.
-func paging(page, size int32, order string) (int32, int32, bool) {
-	if page < 1 {
-		page = 1
+// paging validates page/pageSize (pages count from the variant's base; none or a
+// lower one is the first) and the sort order.
+func (s *Server) paging(page, size int32, order string) (int32, int32, bool) {
+	if page < s.variant.pageBase {
+		page = s.variant.pageBase
 	}
 	if size == 0 {
 		size = defaultPageSize
 	}
-	if size < 0 || size > maxPageSize || (order != "" && order != "Ascending" && order != "Descending") {
+	if size < 0 || size > s.variant.maxPageSize || (order != "" && order != "Ascending" && order != "Descending") {
 		return 0, 0, false
 	}
 	return page, size, true
 }
 
-func pageOf[T any](items []T, page, size int32) paged[T] {
+// pageOf is the page-th page (the first numbered base) of items.
+func pageOf[T any](items []T, page, base, size int32) paged[T] {
 	total := int32(len(items))
-	from := min(int64(page-1)*int64(size), int64(total))
+	from := min(int64(page-base)*int64(size), int64(total))
 	to := min(from+int64(size), int64(total))
 	return paged[T]{Results: append([]T{}, items[from:to]...), Page: page, PageSize: size,
 		PageCount: (total + size - 1) / size, TotalCount: total}
@@ -211,7 +213,7 @@ func (s *Server) searchChangeRequests(rw http.ResponseWriter, r *http.Request, w
 		s.malformed(rw)
 		return
 	}
-	page, size, ok := paging(q.Page, q.PageSize, q.SortOrder)
+	page, size, ok := s.paging(q.Page, q.PageSize, q.SortOrder)
 	if !ok {
 		s.malformed(rw)
 		return
@@ -255,7 +257,7 @@ func (s *Server) searchChangeRequests(rw http.ResponseWriter, r *http.Request, w
 		hits = append(hits, cr)
 	}
 	slices.SortStableFunc(hits, less)
-	p := pageOf(hits, page, size)
+	p := pageOf(hits, page, s.variant.pageBase, size)
 	out := paged[wireSummary]{Page: p.Page, PageSize: p.PageSize, PageCount: p.PageCount, TotalCount: p.TotalCount,
 		Results: make([]wireSummary, len(p.Results))}
 	for i, cr := range p.Results {

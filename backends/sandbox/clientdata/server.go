@@ -63,6 +63,28 @@ const (
 	maxKeyAttempts  = 3
 )
 
+// variant is the reading the sandbox takes of points the seed leaves open (see
+// readings.go). The default reading is New's; UseAlternative takes the other one.
+type variant struct {
+	pageBase     int32 // number of the first search page
+	maxPageSize  int32 // largest search page accepted
+	pendingReads int   // reads of an export job answered 202 before its CSV
+}
+
+// Alternative reading's figures, for tests and the probe's expectations.
+const (
+	AltPageBase     = 0
+	AltMaxPageSize  = 100
+	AltPendingReads = 2
+)
+
+// UseAlternative switches the sandbox to the alternative reading: 0-based pages,
+// pages capped at AltMaxPageSize, export jobs pending for AltPendingReads reads. Call
+// it before serving.
+func (s *Server) UseAlternative() {
+	s.variant = variant{pageBase: AltPageBase, maxPageSize: AltMaxPageSize, pendingReads: AltPendingReads}
+}
+
 // Server is the simulated API. Create it with New.
 type Server struct {
 	w      *dataset.World
@@ -74,6 +96,7 @@ type Server struct {
 	// literal is tried first.
 	literal *http.ServeMux
 	seq     atomic.Uint64 // correlation ids
+	variant variant
 	// routeTable is every "METHOD pattern" served, from seed.go.
 	routeTable []string
 	jobs       exportJobs
@@ -99,7 +122,8 @@ func New(w *dataset.World, tokens Tokens) *Server {
 	if tokens.App == "" && len(tokens.Members) == 0 {
 		tokens = DefaultTokens()
 	}
-	s := &Server{w: w, tokens: tokens, mux: http.NewServeMux(), literal: http.NewServeMux()}
+	s := &Server{w: w, tokens: tokens, mux: http.NewServeMux(), literal: http.NewServeMux(),
+		variant: variant{pageBase: 1, maxPageSize: maxPageSize}}
 	s.generate()
 	s.routes()
 	return s
