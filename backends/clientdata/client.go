@@ -64,6 +64,9 @@ type Client struct {
 // PageSize is the largest page the client asks the API for.
 func (c *Client) PageSize() int32 { return c.pageSize }
 
+// ExportPolls is how often ExportedContacts reads a job that is not ready.
+func (c *Client) ExportPolls() int { return c.polls }
+
 // PageBase is the number the client gives the API's first search page.
 func (c *Client) PageBase() int32 { return c.pageBase }
 
