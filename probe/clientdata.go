@@ -58,13 +58,6 @@ func clientDataChecks(c *clientdata.Client) []Check {
 				}
 				return Verdict(len(rows) <= 1, fmt.Sprintf("%d rows for take 1", len(rows)), "")
 			}},
-		{Backend: "clientdata", Assumption: "a member reads only the change requests their search shows (004 L99)",
-			Run: func(context.Context) Finding {
-				// Checking it takes a member's own token and a change request of a contact
-				// that member has no access to; the probe is configured with the service
-				// token only.
-				return Inconclusive("no member token configured")
-			}},
 	}
 }
 

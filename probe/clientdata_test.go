@@ -13,7 +13,7 @@ import (
 )
 
 // TestClientDataChecks: against the default sandbox every client-data check holds
-// (member scope: unknown, no member token); against the alternative one the page base
+// against the alternative one the page base
 // and the page size differ and name the setting that fits; with those settings
 // applied they hold.
 func TestClientDataChecks(t *testing.T) {
@@ -43,14 +43,14 @@ func TestClientDataChecks(t *testing.T) {
 		t.Fatalf("no check %q", prefix)
 		return Finding{}
 	}
-	const base, size, export, member = "search pages count", "a search page of", "an export job", "a member reads"
+	const base, size, export = "search pages count", "a search page of", "an export job"
 	for _, tc := range []struct {
 		name string
 		h    *sandbox.Server
 		cfg  clientdata.Config
 		want map[string]string // check prefix → Result/Setting
 	}{
-		{"default", def, clientdata.Config{}, map[string]string{base: "holds/", size: "holds/", export: "holds/", member: "unknown/"}},
+		{"default", def, clientdata.Config{}, map[string]string{base: "holds/", size: "holds/", export: "holds/"}},
 		{"alt, default settings", alt, clientdata.Config{}, map[string]string{
 			base: "differs/CLIENT_DATA_PAGE_BASE=0", size: "differs/CLIENT_DATA_PAGE_SIZE=100", export: "holds/"}},
 		{"alt, one export read", alt, clientdata.Config{ExportPolls: 1, PageSize: 100, ZeroBasedPages: true}, map[string]string{
@@ -69,7 +69,7 @@ func TestClientDataChecks(t *testing.T) {
 				}
 			}
 			for a, f := range fs {
-				if !strings.HasPrefix(a, member) && f.Result == Unknown {
+				if f.Result == Unknown {
 					t.Errorf("%s: unknown (%s)", a, f.Detail)
 				}
 			}

@@ -23,10 +23,14 @@ package clientdata
 //     such potential limitation". Read as: access is direct (the contact's company is
 //     the member's) or through the hierarchy (its parent company is), and the search
 //     defines what a member can see.
-//   - Reading, reviewing and cancelling one change request (L37, L221, L229) and the
-//     pending check (L88) are silent on access: the sandbox answers 404, as for an
-//     unknown id, what the member's search (with hierarchy) would not show. A live API
-//     might answer 403 instead. (probe: unknown without a member token.)
+//   - Reading, reviewing and cancelling one change request (L37, L221, L229) are
+//     silent on access: the sandbox answers 404, as for an unknown id, a request the
+//     member's search (with hierarchy) would not show, unless the member initiated it
+//     (they may start one on any contact and must read it back and cancel it). A live
+//     API might answer 403 instead. Not probed: it needs a member's own token. This
+//     scope is on only after Server.ScopeMembers (off by default until the gateway's
+//     end-to-end tests stop relying on unscoped reads and reviews).
+//   - The pending check (L88) answers every caller, as a blocked update would.
 //   - Contact endpoints (details, username, connections, pictures, channels, history)
 //     stay unscoped: the seed ties access only to change requests. A member can thus
 //     start a change request (L295) on a contact whose requests they cannot see.

@@ -413,10 +413,12 @@ func TestNotFound(t *testing.T) {
 	})
 }
 
-// TestMemberScope: a member reads, reviews, cancels and checks only the change requests
-// their search shows (004 L99, L161; the reading is in changerequests.go); an app sees all.
+// TestMemberScope: a member reads, reviews and cancels only the change requests their
+// search shows or they initiated (004 L99, L161; the reading is in changerequests.go);
+// an app sees all; the pending check answers every caller.
 func TestMemberScope(t *testing.T) {
 	s := New(world(), Tokens{})
+	s.ScopeMembers()
 	const member = MemberToken5
 	who := caller{user: s.tokens.Members[member]}
 	var hidden, shown *changeRequest
@@ -438,7 +440,6 @@ func TestMemberScope(t *testing.T) {
 		shownStatus          int
 	}{
 		{"read", "GET", "/v1.1/contacts/%d/change-requests/%d", nil, 200},
-		{"pending check", "GET", "/v1.1/contacts/%d/pending-change-request/check", nil, 200},
 		{"cancel", "POST", "/v1.0/contacts/%d/change-requests/%d/cancel", nil, 403},
 		{"review", "POST", "/v1.0/contacts/%d/change-requests/%d/review", map[string]any{"isApproved": false}, 204},
 	} {
@@ -450,12 +451,17 @@ func TestMemberScope(t *testing.T) {
 				return path(tc.format, cr.contactID, cr.id)
 			}
 			expectStatus(t, call(t, s, tc.method, url(hidden), member, tc.body), 404)
+			expectStatus(t, call(t, s, "GET", path("/v1.1/contacts/%d/pending-change-request/check", hidden.contactID), member, nil), 200)
 			if tc.method == "GET" {
 				expectStatus(t, call(t, s, tc.method, url(hidden), AppToken, tc.body), 200)
 			}
 			expectStatus(t, call(t, s, tc.method, url(shown), member, tc.body), tc.shownStatus)
 		})
 	}
+	t.Run("unscoped by default", func(t *testing.T) {
+		d := New(world(), Tokens{})
+		expectStatus(t, call(t, d, "GET", path("/v1.1/contacts/%d/change-requests/%d", hidden.contactID, hidden.id), member, nil), 200)
+	})
 	t.Run("search agrees", func(t *testing.T) {
 		r := call(t, s, "POST", "/v1.0/contacts/change-requests/search", member, map[string]any{"contactIds": []int32{hidden.contactID, shown.contactID}, "pageSize": 100})
 		var p paged[wireSummary]
