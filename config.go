@@ -92,6 +92,13 @@ type Config struct {
 	// the service token (no member scoping, no approval). On by default only when
 	// client-data is the embedded sandbox.
 	ClientDataServiceForAnonymous bool
+	// ClientDataPageSize is the largest search page asked of client-data (the seed
+	// names no cap); ClientDataPageBase the number of its first page (0 or 1; the
+	// seed's sample shows page 0); ClientDataExportPolls how often a pending export
+	// job is read.
+	ClientDataPageSize    int
+	ClientDataPageBase    int
+	ClientDataExportPolls int
 
 	Sandbox        bool // start sandboxes for unconfigured backends
 	SandboxSeed    int64
@@ -221,6 +228,9 @@ var settings = []setting{
 	{"MAX_REQUEST_BYTES", "max-request-bytes", "1048576", "largest accepted /graphql request body"},
 	{"MAX_BATCH", "max-batch", "10", "operations one batched POST (a JSON array) may carry, each under every limit (0: batching off)"},
 	{"CLIENT_DATA_STATUS_CODES", "client-data-status-codes", "", "client-data change-request status ids as id=CODE pairs (default 1=PENDING,2=APPROVED,3=REJECTED,4=CANCELLED)"},
+	{"CLIENT_DATA_PAGE_SIZE", "client-data-page-size", "500", "largest client-data search page asked for (at most the API's cap; larger pages are fetched as several)"},
+	{"CLIENT_DATA_PAGE_BASE", "client-data-page-base", "1", "0 or 1: the number of client-data's first search page"},
+	{"CLIENT_DATA_EXPORT_POLLS", "client-data-export-polls", "8", "reads of a client-data export job that is not ready (202) before giving up, with backoff, within the deadline"},
 	{"CLIENT_DATA_PATHS", "client-data-paths", "", "where contact fields live in client-data details, field=path pairs over the sandbox's schema"},
 	{"EXTERNAL_SYSTEMS", "external-systems", "", "system names in external keys, SOURCE=name pairs over the defaults (each source's enum name)"},
 	{"CIRRUS_EXTERNALKEY", "cirrus-externalkey", "CONE", "the source whose id a Cirrus externalkey holds"},
@@ -294,6 +304,9 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 		ClientData:            backend("CLIENT_DATA"),
 		Support:               backend("SUPPORT"),
 		ClientDataForwardAuth: boolean("CLIENT_DATA_FORWARD_AUTH"),
+		ClientDataPageSize:    integer("CLIENT_DATA_PAGE_SIZE"),
+		ClientDataPageBase:    integer("CLIENT_DATA_PAGE_BASE"),
+		ClientDataExportPolls: integer("CLIENT_DATA_EXPORT_POLLS"),
 		Sandbox:               boolean("SANDBOX"),
 		SandboxLatency:        duration("SANDBOX_LATENCY"),
 		SandboxToken:          get("SANDBOX_TOKEN"),
@@ -317,6 +330,15 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 	}
 	if strings.HasPrefix(cfg.DebugAddr, ":") {
 		cfg.DebugAddr = "127.0.0.1" + cfg.DebugAddr // profiles are for operators, not the network
+	}
+	if cfg.ClientDataPageSize < 1 || cfg.ClientDataPageSize > 1<<31-1 {
+		errs = append(errs, fmt.Errorf("CLIENT_DATA_PAGE_SIZE: want a positive page size, got %q", get("CLIENT_DATA_PAGE_SIZE")))
+	}
+	if cfg.ClientDataPageBase > 1 {
+		errs = append(errs, fmt.Errorf("CLIENT_DATA_PAGE_BASE: want 0 or 1, got %q", get("CLIENT_DATA_PAGE_BASE")))
+	}
+	if cfg.ClientDataExportPolls < 1 {
+		errs = append(errs, fmt.Errorf("CLIENT_DATA_EXPORT_POLLS: want at least 1, got %q", get("CLIENT_DATA_EXPORT_POLLS")))
 	}
 	if cfg.MaxBatch == 0 {
 		cfg.MaxBatch = -1 // off

@@ -130,7 +130,9 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 			HTTP: httpClient("cone", cfg.Cone), Timeout: cfg.Cone.Timeout, InValues: cfg.Cone.InValues}),
 		ClientData: clientdata.New(clientdata.Config{BaseURL: cfg.ClientData.URL, Token: cfg.ClientData.Token,
 			HTTP: httpClient("clientdata", cfg.ClientData), Timeout: cfg.ClientData.Timeout,
-			ServiceForAnonymous: cfg.ClientDataServiceForAnonymous}),
+			ServiceForAnonymous: cfg.ClientDataServiceForAnonymous,
+			PageSize:            int32(cfg.ClientDataPageSize), ZeroBasedPages: cfg.ClientDataPageBase == 0,
+			ExportPolls: cfg.ClientDataExportPolls}),
 		Support: support.New(support.Config{BaseURL: cfg.Support.URL, Token: cfg.Support.Token, AppID: cfg.Support.AppID,
 			ConsumerID: cfg.Support.Consumer, HTTP: httpClient("support", cfg.Support), Timeout: cfg.Support.Timeout}),
 		Scopes: map[string]string{

@@ -2,9 +2,11 @@ package probe
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"crmgraph/backends/clientdata"
+	"crmgraph/backends/rest"
 )
 
 func clientDataChecks(c *clientdata.Client) []Check {
@@ -26,27 +28,108 @@ func clientDataChecks(c *clientdata.Client) []Check {
 				return Verdict(len(r.Results) <= 2 && int(r.TotalCount) >= len(r.Results),
 					fmt.Sprintf("page %d, pageSize %d, totalCount %d, %d results", r.Page, r.PageSize, r.TotalCount, len(r.Results)), "")
 			}},
-		{Backend: "clientdata", Assumption: "search pages are 1-based (without a page, the first page is page 1)",
+		{Backend: "clientdata", Assumption: "search pages count from CLIENT_DATA_PAGE_BASE (the seed's sample shows page: 0)",
+			Run: func(ctx context.Context) Finding { return pageBaseCheck(clientdata.WithService(ctx), c) }},
+		{Backend: "clientdata", Assumption: "a search page of CLIENT_DATA_PAGE_SIZE is accepted and answered whole (the seed names no cap)",
+			Run: func(ctx context.Context) Finding { return pageSizeCheck(clientdata.WithService(ctx), c) }},
+		{Backend: "clientdata", Assumption: "an export job's CSV is ready within CLIENT_DATA_EXPORT_POLLS reads (the seed: the export answers a jobId)",
 			Run: func(ctx context.Context) Finding {
 				ctx = clientdata.WithService(ctx)
-				p1, err := c.SearchChangeRequests(ctx, clientdata.SearchQuery{Page: 1, PageSize: 1})
-				if f := reached(err, "search page 1"); f != nil {
+				job, err := c.ExportContacts(ctx, clientdata.ContactsExportQuery(0, 1, ""))
+				if f := reached(err, "export"); f != nil {
 					return *f
 				}
-				if p1.TotalCount < 2 || len(p1.Results) == 0 {
-					return Inconclusive("fewer than two change requests")
+				rows, err := c.ExportedContacts(ctx, job)
+				if errors.Is(err, clientdata.ErrExportPending) {
+					// Read on (each call up to ExportPolls reads) to see how many it takes.
+					calls := 1
+					for ; calls < 8 && errors.Is(err, clientdata.ErrExportPending); calls++ {
+						_, err = c.ExportedContacts(ctx, job)
+					}
+					reads := calls * c.ExportPolls()
+					if err != nil {
+						reads *= 2
+					}
+					return Verdict(false, fmt.Sprintf("not ready after %d reads; %d reads in all: %v", c.ExportPolls(), calls*c.ExportPolls(), err),
+						fmt.Sprintf("CLIENT_DATA_EXPORT_POLLS=%d", reads))
 				}
-				// The API's default page is its first: equal to page 1 when pages are
-				// 1-based, to page 0 (so not to page 1) when they are 0-based.
-				first, err := c.SearchChangeRequests(ctx, clientdata.SearchQuery{PageSize: 1})
-				if f := reached(err, "search without a page"); f != nil {
+				if f := reached(err, "export job"); f != nil {
 					return *f
 				}
-				if len(first.Results) == 0 {
-					return Inconclusive("the default page is empty")
-				}
-				return Verdict(first.Results[0].ID == p1.Results[0].ID,
-					fmt.Sprintf("the default page starts at %d, page 1 at %d (the seed's sample shows page: 0)", first.Results[0].ID, p1.Results[0].ID), "")
+				return Verdict(len(rows) <= 1, fmt.Sprintf("%d rows for take 1", len(rows)), "")
 			}},
 	}
+}
+
+// pageBaseCheck: the API's default page is its first. Asked for page 1 and 2, the
+// client sends base and base+1: with the right base page 1 is the default page and
+// page 2 is not (a base of 0 on a 1-based API sends 0, which such an API may read as
+// its first page, so page 2 must differ too).
+func pageBaseCheck(ctx context.Context, c *clientdata.Client) Finding {
+	first, err := c.SearchChangeRequests(ctx, clientdata.SearchQuery{PageSize: 1})
+	if f := reached(err, "search without a page"); f != nil {
+		return *f
+	}
+	if first.TotalCount < 2 || len(first.Results) == 0 {
+		return Inconclusive("fewer than two change requests")
+	}
+	p1, err := c.SearchChangeRequests(ctx, clientdata.SearchQuery{Page: 1, PageSize: 1})
+	if f := reached(err, "search page 1"); f != nil {
+		return *f
+	}
+	p2, err := c.SearchChangeRequests(ctx, clientdata.SearchQuery{Page: 2, PageSize: 1})
+	if f := reached(err, "search page 2"); f != nil {
+		return *f
+	}
+	if len(p1.Results) == 0 || len(p2.Results) == 0 {
+		return Verdict(false, "page 1 or 2 is empty", fmt.Sprintf("CLIENT_DATA_PAGE_BASE=%d", 1-c.PageBase()))
+	}
+	d, a, b := first.Results[0].ID, p1.Results[0].ID, p2.Results[0].ID
+	return Verdict(a == d && b != d,
+		fmt.Sprintf("base %d: the default page starts at %d, page 1 at %d, page 2 at %d", c.PageBase(), d, a, b),
+		fmt.Sprintf("CLIENT_DATA_PAGE_BASE=%d", 1-c.PageBase()))
+}
+
+// pageSizeCheck asks for one page of the configured size; refused, it finds the
+// largest size accepted (halving, then bisecting) and names it; answered short of
+// the total, the API caps silently and the answer's length is the cap.
+func pageSizeCheck(ctx context.Context, c *clientdata.Client) Finding {
+	size := c.PageSize()
+	accepted := func(n int32) (*clientdata.SearchResult, bool, *Finding) {
+		r, err := c.SearchChangeRequests(ctx, clientdata.SearchQuery{Page: 1, PageSize: n})
+		if errors.Is(err, rest.ErrBadRequest) {
+			return nil, false, nil
+		}
+		if f := reached(err, fmt.Sprintf("search of %d a page", n)); f != nil {
+			return nil, false, f
+		}
+		return r, true, nil
+	}
+	r, ok, f := accepted(size)
+	if f != nil {
+		return *f
+	}
+	if ok {
+		want := min(size, r.TotalCount)
+		return Verdict(int32(len(r.Results)) == want,
+			fmt.Sprintf("%d results for pageSize %d of %d", len(r.Results), size, r.TotalCount),
+			fmt.Sprintf("CLIENT_DATA_PAGE_SIZE=%d", len(r.Results)))
+	}
+	lo, hi := int32(0), size // lo accepted (0: none yet), hi refused
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		_, ok, f := accepted(mid)
+		if f != nil {
+			return *f
+		}
+		if ok {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	if lo == 0 {
+		return Verdict(false, "every page size is refused", "")
+	}
+	return Verdict(false, fmt.Sprintf("pageSize %d refused, %d accepted", size, lo), fmt.Sprintf("CLIENT_DATA_PAGE_SIZE=%d", lo))
 }

@@ -21,14 +21,20 @@ func (c *Client) ChangeRequest(ctx context.Context, contactID, changeRequestID i
 
 // SearchChangeRequests runs one search; all filters (including many contact ids) go
 // in the one request body, which is what makes it the batch call for dataloaders.
+// A page larger than Config.PageSize is fetched as several API pages (fetchPaged).
 func (c *Client) SearchChangeRequests(ctx context.Context, q SearchQuery) (*SearchResult, error) {
-	var out SearchResult
-	_, _, err := c.rest.Do(ctx, rest.Request{Op: "changeRequests.search", Method: http.MethodPost,
-		Path: PathSearchChangeRequests, Body: q}, &out)
+	p, err := fetchPaged(ctx, c, q.Page, q.PageSize, func(ctx context.Context, page, size int32) (wirePage[ChangeRequestSummary], error) {
+		wq := q
+		wq.Page, wq.PageSize = page, size
+		var out SearchResult
+		_, _, err := c.rest.Do(ctx, rest.Request{Op: "changeRequests.search", Method: http.MethodPost,
+			Path: PathSearchChangeRequests, Body: wq}, &out)
+		return wirePage[ChangeRequestSummary]{out.Results, out.TotalCount, out.PageSize, out.PageCount}, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("clientdata: search change requests: %w", err)
 	}
-	return &out, nil
+	return &SearchResult{Results: p.results, Page: p.page, PageSize: p.size, PageCount: p.count, TotalCount: p.total}, nil
 }
 
 // CancelChangeRequest cancels a pending change request; only its initiator may.

@@ -26,7 +26,27 @@ type Config struct {
 	// with the service token. Off, such calls are refused before sending with
 	// ErrCallerRequired, unless marked WithService (reference lists, which act for nobody).
 	ServiceForAnonymous bool
+
+	// PageSize is the largest search page the client asks the API for
+	// (CLIENT_DATA_PAGE_SIZE); a larger page asked of the client is fetched as several
+	// API pages. The seed gives no maximum; 0 means DefaultPageSize.
+	PageSize int32
+	// ZeroBasedPages: the API counts search pages from 0 (CLIENT_DATA_PAGE_BASE=0; the
+	// seed's sample shows "page": 0, L137) instead of 1. The client's own pages
+	// (SearchQuery.Page, HistoryQuery.Page) always count from 1.
+	ZeroBasedPages bool
+	// ExportPolls bounds how often ExportedContacts asks again for a job that is not
+	// ready (202), waiting ExportPollDelay, doubled each time up to 4s, within the
+	// call's deadline. 0 means DefaultExportPolls; ExportPollDelay 0 means 250ms.
+	ExportPolls     int
+	ExportPollDelay time.Duration
 }
+
+// Defaults of Config.
+const (
+	DefaultPageSize    int32 = 500
+	DefaultExportPolls       = 8
+)
 
 // ErrCallerRequired refuses a call that would act for a member without the caller's own
 // credential: the service token is not scoped to a member and needs no approval.
@@ -34,8 +54,21 @@ var ErrCallerRequired = fmt.Errorf("the caller's own bearer token is required: %
 
 // Client calls one client-data API.
 type Client struct {
-	rest rest.Client
+	rest      rest.Client
+	pageSize  int32
+	pageBase  int32
+	polls     int
+	pollDelay time.Duration
 }
+
+// PageSize is the largest page the client asks the API for.
+func (c *Client) PageSize() int32 { return c.pageSize }
+
+// ExportPolls is how often ExportedContacts reads a job that is not ready.
+func (c *Client) ExportPolls() int { return c.polls }
+
+// PageBase is the number the client gives the API's first search page.
+func (c *Client) PageBase() int32 { return c.pageBase }
 
 // New returns a client for cfg. A nil HTTP gets its own http.Client, so transports
 // are never shared through http.DefaultClient by accident.
@@ -45,7 +78,20 @@ func New(cfg Config) *Client {
 		hc = &http.Client{}
 	}
 	token := cfg.Token
-	return &Client{rest: rest.Client{
+	out := &Client{pageSize: cfg.PageSize, pageBase: 1, polls: cfg.ExportPolls, pollDelay: cfg.ExportPollDelay}
+	if out.pageSize <= 0 {
+		out.pageSize = DefaultPageSize
+	}
+	if cfg.ZeroBasedPages {
+		out.pageBase = 0
+	}
+	if out.polls <= 0 {
+		out.polls = DefaultExportPolls
+	}
+	if out.pollDelay <= 0 {
+		out.pollDelay = 250 * time.Millisecond
+	}
+	out.rest = rest.Client{
 		Backend: Backend,
 		BaseURL: cfg.BaseURL,
 		HTTP:    hc,
@@ -72,7 +118,8 @@ func New(cfg Config) *Client {
 			return ErrCallerRequired
 		},
 		DecodeError: decodeError,
-	}}
+	}
+	return out
 }
 
 type serviceKey struct{}

@@ -136,12 +136,35 @@ func TestChangeRequests(t *testing.T) {
 }
 
 func TestApprovalThroughClient(t *testing.T) {
-	c, _, _ := start(t, sb(), secret)
 	ctx := context.Background()
-	member1 := clientdata.WithBearer(ctx, sandbox.MemberToken1)
-	member2 := clientdata.WithBearer(ctx, sandbox.MemberToken2)
+	var member1, member2 context.Context
 	var contact int32
-	for _, p := range people(func(p dataset.Person) bool { return p.Index%7 == 3 }) {
+	// Members see change requests of contacts they have access to (004 L99): member 1
+	// through the parent company, the reviewer through the contact's company.
+	w := world()
+	pair := func(p dataset.Person) (int, int) {
+		co := w.Companies[p.CompanyIndex]
+		if co.ParentIndex < 0 {
+			return -1, -1
+		}
+		return w.Companies[co.ParentIndex].OwnerUser, co.OwnerUser
+	}
+	both := func(p dataset.Person) bool {
+		a, b := pair(p)
+		return a >= 0 && a != b
+	}
+	// Its own sandbox, with a member token for every user.
+	tokens := sandbox.Tokens{App: secret, Members: map[string]int{}}
+	for i := range w.Users {
+		tokens.Members[fmt.Sprintf("user-%d", i)] = i
+	}
+	c, _, _ := start(t, sandbox.New(w, tokens), secret)
+	initiator := -1
+	for _, p := range people(both) {
+		a, b := pair(p)
+		initiator = a
+		member1 = clientdata.WithBearer(ctx, fmt.Sprintf("user-%d", a))
+		member2 = clientdata.WithBearer(ctx, fmt.Sprintf("user-%d", b))
 		check, err := c.PendingChangeRequest(ctx, p.ClientDataID)
 		if err != nil {
 			t.Fatal(err)
@@ -157,7 +180,7 @@ func TestApprovalThroughClient(t *testing.T) {
 	}
 	if !out.IsApprovalRequired || out.ChangeRequest == nil || out.ChangeRequest.Status.ID != clientdata.StatusPending ||
 		out.ChangeRequest.InitiatorComment == nil || *out.ChangeRequest.InitiatorComment != "via client" ||
-		out.ChangeRequest.InitiatorMember.UID != world().Users[0].MemberID {
+		out.ChangeRequest.InitiatorMember.UID != world().Users[initiator].MemberID {
 		t.Fatalf("outcome %+v", out)
 	}
 	crID := out.ChangeRequest.ID
@@ -183,7 +206,7 @@ func TestApprovalThroughClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(h.Results) != 1 || h.Results[0].Details[0].TargetValue != "Client-Approved" || h.Results[0].InitiatorPerson.UID != world().Users[0].MemberID {
+	if len(h.Results) != 1 || h.Results[0].Details[0].TargetValue != "Client-Approved" || h.Results[0].InitiatorPerson.UID != world().Users[initiator].MemberID {
 		t.Fatalf("history %+v", h)
 	}
 	// A second change, cancelled by its initiator, through PUT.

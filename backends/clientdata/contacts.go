@@ -187,14 +187,20 @@ func (c *Client) DiscontinueVerification(ctx context.Context, contactID int32, c
 }
 
 // ChangeHistory searches the applied changes of a contact (v1.1).
+// A page larger than Config.PageSize is fetched as several API pages (fetchPaged).
 func (c *Client) ChangeHistory(ctx context.Context, contactID int32, q HistoryQuery) (*HistoryPage, error) {
-	var out HistoryPage
-	_, _, err := c.rest.Do(ctx, rest.Request{Op: "contacts.changeHistory", Method: http.MethodPost,
-		Path: expand(PathChangeHistory, id32(contactID)), Body: q}, &out)
+	p, err := fetchPaged(ctx, c, q.Page, q.PageSize, func(ctx context.Context, page, size int32) (wirePage[HistoryEntry], error) {
+		wq := q
+		wq.Page, wq.PageSize = page, size
+		var out HistoryPage
+		_, _, err := c.rest.Do(ctx, rest.Request{Op: "contacts.changeHistory", Method: http.MethodGet,
+			Path: expand(PathChangeHistory, id32(contactID)), Body: wq}, &out)
+		return wirePage[HistoryEntry]{out.Results, out.TotalCount, out.PageSize, out.PageCount}, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("clientdata: search contact %d change history: %w", contactID, err)
 	}
-	return &out, nil
+	return &HistoryPage{Results: p.results, Page: p.page, PageSize: p.size, PageCount: p.count, TotalCount: p.total}, nil
 }
 
 // ProfilePicture returns the stored picture, or the default image.

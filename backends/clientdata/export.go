@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"crmgraph/backends/rest"
 )
@@ -103,13 +104,41 @@ func (c *Client) ExportContacts(ctx context.Context, query string) (string, erro
 	return out.ExportJobID, nil
 }
 
+// ErrExportPending: the export job was still not ready after Config.ExportPolls reads.
+var ErrExportPending = fmt.Errorf("export job not ready: %w", rest.ErrUnavailable)
+
 // ExportedContacts downloads the CSV of an export job and parses it. An unknown (or
-// expired) job is rest.ErrNotFound.
+// expired) job is rest.ErrNotFound. The seed says the export "initiates the process
+// … and responds with a jobId" (004 L503) and nothing of a job still running; the
+// client reads 202 Accepted as "not ready yet" and asks again, with backoff, at most
+// Config.ExportPolls times and never past ctx's deadline.
 func (c *Client) ExportedContacts(ctx context.Context, jobID string) ([]ExportedContact, error) {
 	var raw []byte
-	if _, _, err := c.rest.Do(ctx, rest.Request{Op: "contacts.exportJob", Method: http.MethodGet,
-		Path: expand(PathContactsExportJob, jobID)}, &raw); err != nil {
-		return nil, fmt.Errorf("clientdata: get contacts export %s: %w", jobID, err)
+	delay := c.pollDelay
+	for read := 1; ; read++ {
+		raw = nil
+		_, status, err := c.rest.Do(ctx, rest.Request{Op: "contacts.exportJob", Method: http.MethodGet,
+			Path: expand(PathContactsExportJob, jobID)}, &raw)
+		if err != nil {
+			return nil, fmt.Errorf("clientdata: get contacts export %s: %w", jobID, err)
+		}
+		if status != http.StatusAccepted {
+			break
+		}
+		if read >= c.polls {
+			return nil, fmt.Errorf("clientdata: get contacts export %s: %d reads: %w", jobID, read, ErrExportPending)
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
+			return nil, fmt.Errorf("clientdata: get contacts export %s: the deadline comes before the next read: %w", jobID, ErrExportPending)
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("clientdata: get contacts export %s: %w", jobID, ctx.Err())
+		case <-t.C:
+		}
+		delay = min(2*delay, 4*time.Second)
 	}
 	out, err := ParseContactsCSV(raw)
 	if err != nil {

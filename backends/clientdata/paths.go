@@ -31,7 +31,9 @@ const (
 	PathContacts = "/v1.0/contacts"
 	// PathContactDetails: GET, PATCH (partial) and PUT (full) [I].
 	PathContactDetails = "/v1.0/contacts/{contactId}/details"
-	// PathChangeHistory: POST search, v1.1 (the seed calls it GET but it takes a body) [A].
+	// PathChangeHistory: GET search, v1.1 [A]. The seed names GET (004 L367: "Use GET
+	// /v1.1/…/change-history/search") and gives a request body (L409–420), so the
+	// search criteria travel as a JSON body on a GET.
 	PathChangeHistory = "/v1.1/contacts/{contactId}/details/change-history/search"
 	// PathExternalConnections: GET lists, POST adds [I].
 	PathExternalConnections = "/v1.0/contacts/{contactId}/external-connections"

@@ -87,7 +87,7 @@ func (s *Server) contactRef(id int32) wireContactRef {
 func (s *Server) getChangeRequest(rw http.ResponseWriter, r *http.Request, who caller) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	cr := s.changeRequestFor(rw, r)
+	cr := s.changeRequestFor(rw, r, who)
 	if cr == nil {
 		return
 	}
@@ -105,8 +105,9 @@ func (s *Server) getChangeRequest(rw http.ResponseWriter, r *http.Request, who c
 }
 
 // changeRequestFor resolves {contactId}/{changeRequestId}; a request of another
-// contact is not found. Callers hold s.mu.
-func (s *Server) changeRequestFor(rw http.ResponseWriter, r *http.Request) *changeRequest {
+// contact is not found, and neither is one the caller's search would not show
+// (memberScope). Callers hold s.mu.
+func (s *Server) changeRequestFor(rw http.ResponseWriter, r *http.Request, who caller) *changeRequest {
 	c := s.contactFor(rw, r)
 	if c == nil {
 		return nil
@@ -117,7 +118,7 @@ func (s *Server) changeRequestFor(rw http.ResponseWriter, r *http.Request) *chan
 		return nil
 	}
 	cr := s.crs[id]
-	if cr == nil || cr.contactID != c.id {
+	if cr == nil || cr.contactID != c.id || !s.crReachable(who, cr) {
 		s.notFound(rw, fmt.Sprintf("Change request %d of contact %d", id, c.id))
 		return nil
 	}
@@ -137,7 +138,8 @@ func (s *Server) getStatuses(rw http.ResponseWriter, r *http.Request, who caller
 // pendingCheck is the v1.1 check (004 L88–98). The seed scopes the search to the
 // contacts a member has access to (L99, L161) but says no such thing of the check, nor
 // of detail updates, which a pending request blocks: the sandbox answers the check for
-// every caller, so a member learns of a request their search does not show.
+// every caller (a member learns that a request exists and who started it, as a blocked
+// update would tell them anyway), and scopes the request itself (memberScope).
 func (s *Server) pendingCheck(rw http.ResponseWriter, r *http.Request, who caller) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -178,23 +180,25 @@ type searchBody struct {
 	Paths               []string   `json:"paths"`
 }
 
-// paging validates page/pageSize (pages count from 1) and the sort order.
-func paging(page, size int32, order string) (int32, int32, bool) {
-	if page < 1 {
-		page = 1
+// paging validates page/pageSize (pages count from the variant's base; none or a
+// lower one is the first) and the sort order.
+func (s *Server) paging(page, size int32, order string) (int32, int32, bool) {
+	if page < s.variant.pageBase {
+		page = s.variant.pageBase
 	}
 	if size == 0 {
 		size = defaultPageSize
 	}
-	if size < 0 || size > maxPageSize || (order != "" && order != "Ascending" && order != "Descending") {
+	if size < 0 || size > s.variant.maxPageSize || (order != "" && order != "Ascending" && order != "Descending") {
 		return 0, 0, false
 	}
 	return page, size, true
 }
 
-func pageOf[T any](items []T, page, size int32) paged[T] {
+// pageOf is the page-th page (the first numbered base) of items.
+func pageOf[T any](items []T, page, base, size int32) paged[T] {
 	total := int32(len(items))
-	from := min(int64(page-1)*int64(size), int64(total))
+	from := min(int64(page-base)*int64(size), int64(total))
 	to := min(from+int64(size), int64(total))
 	return paged[T]{Results: append([]T{}, items[from:to]...), Page: page, PageSize: size,
 		PageCount: (total + size - 1) / size, TotalCount: total}
@@ -206,7 +210,7 @@ func (s *Server) searchChangeRequests(rw http.ResponseWriter, r *http.Request, w
 		s.malformed(rw)
 		return
 	}
-	page, size, ok := paging(q.Page, q.PageSize, q.SortOrder)
+	page, size, ok := s.paging(q.Page, q.PageSize, q.SortOrder)
 	if !ok {
 		s.malformed(rw)
 		return
@@ -244,13 +248,13 @@ func (s *Server) searchChangeRequests(rw http.ResponseWriter, r *http.Request, w
 			q.ReviewDateTo != nil && cr.reviewDate.After(*q.ReviewDateTo),
 			reviewers != nil && (cr.reviewer == nil || !reviewers[cr.reviewer.uid]),
 			paths != nil && !touches(cr.details, paths),
-			!s.visible(who, s.contacts[cr.contactID], !q.ExcludeHierarchy):
+			!s.crVisible(who, cr, !q.ExcludeHierarchy):
 			continue
 		}
 		hits = append(hits, cr)
 	}
 	slices.SortStableFunc(hits, less)
-	p := pageOf(hits, page, size)
+	p := pageOf(hits, page, s.variant.pageBase, size)
 	out := paged[wireSummary]{Page: p.Page, PageSize: p.PageSize, PageCount: p.PageCount, TotalCount: p.TotalCount,
 		Results: make([]wireSummary, len(p.Results))}
 	for i, cr := range p.Results {
@@ -264,6 +268,34 @@ func (s *Server) searchChangeRequests(rw http.ResponseWriter, r *http.Request, w
 	}
 	writeJSON(rw, http.StatusOK, out)
 }
+
+// Member scope (memberScope). The seed states access scoping once: "A member can
+// only see change requests for contacts which they have access to (with or without
+// hierarchy)" (004 L99, repeated for the current search at L161), and "An app calling
+// the endpoint is not subject to such potential limitation" (L295). It is silent on
+// reading, reviewing or cancelling one change request (L37, L221, L229). The
+// sandbox's reading: a change request the member's search (with hierarchy) does not
+// show, and that the member did not initiate, does not exist for them: those
+// endpoints answer 404 as for an unknown id (a 403 would confirm the id exists).
+
+// crVisible is the search's scope for one change request: its contact's.
+func (s *Server) crVisible(who caller, cr *changeRequest, hierarchy bool) bool {
+	return s.visible(who, s.contacts[cr.contactID], hierarchy)
+}
+
+// crReachable is crVisible, or who initiated cr: a member may start a request on any
+// contact (the seed scopes no update, L281, L295) and must then read it back and be
+// able to cancel it (L221: only the initiator can).
+// Without ScopeMembers every change request is reachable.
+func (s *Server) crReachable(who caller, cr *changeRequest) bool {
+	return !s.scopeMembers || s.crVisible(who, cr, true) || !who.app && cr.initiator.user == who.user
+}
+
+// ScopeMembers makes reading, reviewing and cancelling one change request follow the
+// search's member scope (crReachable). Off by default for now: the gateway's end-to-end
+// tests (clientdata_e2e_test.go) still have members review and read requests of
+// contacts outside their scope. Call it before serving.
+func (s *Server) ScopeMembers() { s.scopeMembers = true }
 
 // visible: a member sees change requests of contacts they have access to: directly
 // (the contact's company is theirs) or through the hierarchy (its parent company is).
@@ -375,7 +407,7 @@ func (s *Server) reviewChangeRequest(rw http.ResponseWriter, r *http.Request, wh
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cr := s.changeRequestFor(rw, r)
+	cr := s.changeRequestFor(rw, r, who)
 	if cr == nil {
 		return
 	}
@@ -405,7 +437,7 @@ func (s *Server) reviewChangeRequest(rw http.ResponseWriter, r *http.Request, wh
 func (s *Server) cancelChangeRequest(rw http.ResponseWriter, r *http.Request, who caller) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cr := s.changeRequestFor(rw, r)
+	cr := s.changeRequestFor(rw, r, who)
 	if cr == nil {
 		return
 	}

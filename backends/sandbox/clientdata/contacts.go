@@ -554,7 +554,7 @@ func (s *Server) searchHistory(rw http.ResponseWriter, r *http.Request, who call
 		s.malformed(rw)
 		return
 	}
-	page, size, ok := paging(q.Page, q.PageSize, q.SortOrder)
+	page, size, ok := s.paging(q.Page, q.PageSize, q.SortOrder)
 	if !ok {
 		s.malformed(rw)
 		return
@@ -600,7 +600,7 @@ func (s *Server) searchHistory(rw http.ResponseWriter, r *http.Request, who call
 		}
 		return sign * cmp.Compare(a.changeSet, b.changeSet)
 	})
-	p := pageOf(hits, page, size)
+	p := pageOf(hits, page, s.variant.pageBase, size)
 	out := paged[wireHistoryEntry]{Page: p.Page, PageSize: p.PageSize, PageCount: p.PageCount, TotalCount: p.TotalCount,
 		Results: make([]wireHistoryEntry, len(p.Results))}
 	for i, e := range p.Results {

@@ -281,19 +281,19 @@ func TestChangeHistory(t *testing.T) {
 		t.Fatal("no contact with two approved change requests")
 	}
 	url := path("/v1.1/contacts/%d/details/change-history/search", c.id)
-	r := call(t, s, "POST", url, AppToken, map[string]any{"pageSize": 1, "sortBy": "executionDate", "sortOrder": "Ascending"})
+	r := call(t, s, "GET", url, AppToken, map[string]any{"pageSize": 1, "sortBy": "executionDate", "sortOrder": "Ascending"})
 	expectStatus(t, r, 200)
 	var p paged[wireHistoryEntry]
 	r.decode(t, &p)
 	if int(p.TotalCount) < approved || p.PageCount != p.TotalCount || len(p.Results) != 1 {
 		t.Fatalf("history %s, want >= %d entries", r.body, approved)
 	}
-	r = call(t, s, "POST", url, AppToken, map[string]any{"paths": []string{"no.such.path"}})
+	r = call(t, s, "GET", url, AppToken, map[string]any{"paths": []string{"no.such.path"}})
 	r.decode(t, &p)
 	if p.TotalCount != 0 {
 		t.Fatalf("paths filter ignored: %s", r.body)
 	}
-	expectSubCode(t, call(t, s, "POST", url, AppToken, map[string]any{"sortBy": "colour"}), 400, subCodeNA)
+	expectSubCode(t, call(t, s, "GET", url, AppToken, map[string]any{"sortBy": "colour"}), 400, subCodeNA)
 }
 
 func TestProfilePicture(t *testing.T) {

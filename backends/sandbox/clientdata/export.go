@@ -25,6 +25,7 @@ type exportJob struct {
 	id    string
 	owner int // caller user index (-1 for the app): a job is readable by its creator only
 	csv   []byte
+	reads int // GETs so far, under exportJobs.mu
 }
 
 type exportJobs struct {
@@ -160,10 +161,17 @@ func (j *exportJobs) add(s *Server, owner int, csv []byte) string {
 	return job.id
 }
 
-func (j *exportJobs) get(id string) *exportJob {
+// read counts a read of job id and reports whether its CSV is ready: after pending
+// earlier reads.
+func (j *exportJobs) read(id string, pending int) (*exportJob, bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return j.byID[id]
+	job := j.byID[id]
+	if job == nil {
+		return nil, false
+	}
+	job.reads++
+	return job, job.reads > pending
 }
 
 var errNotUUID = errors.New("not a uuid")
@@ -193,9 +201,18 @@ func (s *Server) getExport(rw http.ResponseWriter, r *http.Request, who caller) 
 		s.malformed(rw)
 		return
 	}
-	job := s.jobs.get(id)
+	job, ready := s.jobs.read(id, s.variant.pendingReads)
 	if job == nil || job.owner != who.user {
 		s.notFound(rw, "Export job "+id)
+		return
+	}
+	if !ready {
+		// The seed says nothing of a job still running (L503: the export "initiates
+		// the process … and responds with a jobId"); the alternative reading answers
+		// 202 Accepted with the job id until the CSV is ready.
+		writeJSON(rw, http.StatusAccepted, struct {
+			ExportJobID string `json:"exportJobId"`
+		}{id})
 		return
 	}
 	rw.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -203,4 +220,10 @@ func (s *Server) getExport(rw http.ResponseWriter, r *http.Request, who caller) 
 	rw.Header().Set("Content-Length", strconv.Itoa(len(job.csv)))
 	rw.WriteHeader(http.StatusOK)
 	_, _ = rw.Write(job.csv)
+}
+
+func (j *exportJobs) get(id string) *exportJob {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.byID[id]
 }

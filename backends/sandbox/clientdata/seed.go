@@ -18,7 +18,7 @@ const (
 	// contacts
 	routeContacts                = "/v1.0/contacts"                                                // POST, L350 [I]
 	routeContactDetails          = "/v1.0/contacts/{contactId}/details"                            // GET L273, PATCH L281, PUT L295 [I]
-	routeChangeHistory           = "/v1.1/contacts/{contactId}/details/change-history/search"      // POST (L409 says GET but takes a body) [A]
+	routeChangeHistory           = "/v1.1/contacts/{contactId}/details/change-history/search"      // GET with a JSON body: L367 names GET, L409–420 give the body [A]
 	routeExternalConnections     = "/v1.0/contacts/{contactId}/external-connections"               // GET L309, POST L318 [I]
 	routeContactByExternalID     = "/v1.0/contacts/external-connection"                            // GET ?system=&externalId=, L330 [I]
 	routeUsername                = "/v1.0/contacts/{contactId}/username"                           // GET L336, PUT L340 [I]

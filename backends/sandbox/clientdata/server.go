@@ -46,12 +46,44 @@ func DefaultTokens() Tokens {
 	}}
 }
 
+// DefaultTokenOf is the default member token acting as w.Users[user], or "" for none.
+func DefaultTokenOf(user int) string {
+	for tok, idx := range DefaultTokens().Members {
+		if idx == user {
+			return tok
+		}
+	}
+	return ""
+}
+
 // maxPageSize bounds search pages; the seed gives no limit, so this is the sandbox's.
 const (
 	defaultPageSize = 20
 	maxPageSize     = 500
 	maxKeyAttempts  = 3
 )
+
+// variant is the reading the sandbox takes of points the seed leaves open (see
+// readings.go). The default reading is New's; UseAlternative takes the other one.
+type variant struct {
+	pageBase     int32 // number of the first search page
+	maxPageSize  int32 // largest search page accepted
+	pendingReads int   // reads of an export job answered 202 before its CSV
+}
+
+// Alternative reading's figures, for tests and the probe's expectations.
+const (
+	AltPageBase     = 0
+	AltMaxPageSize  = 100
+	AltPendingReads = 2
+)
+
+// UseAlternative switches the sandbox to the alternative reading: 0-based pages,
+// pages capped at AltMaxPageSize, export jobs pending for AltPendingReads reads. Call
+// it before serving.
+func (s *Server) UseAlternative() {
+	s.variant = variant{pageBase: AltPageBase, maxPageSize: AltMaxPageSize, pendingReads: AltPendingReads}
+}
 
 // Server is the simulated API. Create it with New.
 type Server struct {
@@ -64,7 +96,12 @@ type Server struct {
 	// literal is tried first.
 	literal *http.ServeMux
 	seq     atomic.Uint64 // correlation ids
-	jobs    exportJobs
+	variant variant
+	// scopeMembers: see ScopeMembers.
+	scopeMembers bool
+	// routeTable is every "METHOD pattern" served, from seed.go.
+	routeTable []string
+	jobs       exportJobs
 
 	mu            sync.RWMutex
 	contacts      map[int32]*contact
@@ -87,7 +124,8 @@ func New(w *dataset.World, tokens Tokens) *Server {
 	if tokens.App == "" && len(tokens.Members) == 0 {
 		tokens = DefaultTokens()
 	}
-	s := &Server{w: w, tokens: tokens, mux: http.NewServeMux(), literal: http.NewServeMux()}
+	s := &Server{w: w, tokens: tokens, mux: http.NewServeMux(), literal: http.NewServeMux(),
+		variant: variant{pageBase: 1, maxPageSize: maxPageSize}}
 	s.generate()
 	s.routes()
 	return s
@@ -95,6 +133,7 @@ func New(w *dataset.World, tokens Tokens) *Server {
 
 func (s *Server) routes() {
 	h := func(pattern string, fn func(http.ResponseWriter, *http.Request, caller)) {
+		s.routeTable = append(s.routeTable, pattern)
 		s.mux.HandleFunc(pattern, s.authed(fn))
 	}
 	h("GET "+routeChangeRequest, s.getChangeRequest)
@@ -107,7 +146,7 @@ func (s *Server) routes() {
 	h("GET "+routeContactDetails, s.getDetails)
 	h("PATCH "+routeContactDetails, s.updateDetails)
 	h("PUT "+routeContactDetails, s.updateDetails)
-	h("POST "+routeChangeHistory, s.searchHistory)
+	h("GET "+routeChangeHistory, s.searchHistory)
 	h("GET "+routeExternalConnections, s.getConnections)
 	h("POST "+routeExternalConnections, s.addConnection)
 	h("GET "+routeContactByExternalID, s.contactByExternalID)
@@ -121,6 +160,7 @@ func (s *Server) routes() {
 	h("POST "+routeDiscontinueVerification, s.discontinue)
 	h("POST "+routeAnonymize, s.anonymize)
 	h("POST "+routeContactsExport, s.startExport)
+	s.routeTable = append(s.routeTable, "GET "+routeContactsExportJob)
 	s.literal.HandleFunc("GET "+routeContactsExportJob, s.authed(s.getExport))
 	h("POST "+routeSchemaFields, s.schemaFields)
 	h("POST "+routeListItems, s.listItems)
@@ -129,6 +169,10 @@ func (s *Server) routes() {
 		s.fail(rw, http.StatusNotFound, "NotFound", subCodeNA, "The requested resource does not exist")
 	})
 }
+
+// Routes lists the "METHOD /pattern" of every operation the sandbox serves, as seed.go
+// reads the seed; a test of a client can hold its requests against it.
+func (s *Server) Routes() []string { return slices.Clone(s.routeTable) }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {

@@ -140,7 +140,17 @@ func TestLocalization(t *testing.T) {
 
 func TestApprovalFlow(t *testing.T) {
 	s := shared()
-	c := pick(t, s, func(c *contact) bool { return free(c) && c.owner != 0 })
+	// Member 1 initiates on a contact another member reviews: both have access (004
+	// L99), member 1 through the parent company.
+	w := world()
+	c := pick(t, s, func(c *contact) bool {
+		if !free(c) || c.owner < 1 || c.owner > 4 || c.company < 0 {
+			return false
+		}
+		parent := w.Companies[c.company].ParentIndex
+		return parent >= 0 && w.Companies[parent].OwnerUser == 0
+	})
+	reviewer := DefaultTokenOf(c.owner)
 	detailsURL := path("/v1.0/contacts/%d/details", c.id)
 	before := details(t, s, c.id)
 	oldName := leaf(before.Details, pathLastName)
@@ -159,7 +169,7 @@ func TestApprovalFlow(t *testing.T) {
 	if leaf(after.Details, pathLastName) != oldName || leaf(after.Details, pathJobTitle) != leaf(before.Details, pathJobTitle) || !after.HasPendingChangeRequest {
 		t.Fatalf("details changed before approval: %+v", after)
 	}
-	r = call(t, s, "GET", path("/v1.1/contacts/%d/pending-change-request/check", c.id), MemberToken2, nil)
+	r = call(t, s, "GET", path("/v1.1/contacts/%d/pending-change-request/check", c.id), reviewer, nil)
 	var check struct {
 		HasPendingChangeRequest bool
 		ChangeRequest           *struct {
@@ -186,7 +196,7 @@ func TestApprovalFlow(t *testing.T) {
 		expectSubCode(t, call(t, s, "POST", review, MemberToken1, map[string]any{"isApproved": true}), 403, subCodeSelfReview)
 	})
 	t.Run("only initiator cancels", func(t *testing.T) {
-		expectSubCode(t, call(t, s, "POST", cancel, MemberToken2, nil), 403, subCodeNotInitiator)
+		expectSubCode(t, call(t, s, "POST", cancel, reviewer, nil), 403, subCodeNotInitiator)
 		expectSubCode(t, call(t, s, "POST", cancel, AppToken, nil), 403, subCodeNotInitiator)
 	})
 	t.Run("second change while pending conflicts", func(t *testing.T) {
@@ -194,10 +204,10 @@ func TestApprovalFlow(t *testing.T) {
 		expectSubCode(t, r, 409, subCodePendingExists)
 	})
 	t.Run("review body required", func(t *testing.T) {
-		expectSubCode(t, call(t, s, "POST", review, MemberToken2, "{"), 400, subCodeNA)
+		expectSubCode(t, call(t, s, "POST", review, reviewer, "{"), 400, subCodeNA)
 	})
 	t.Run("other member approves", func(t *testing.T) {
-		expectStatus(t, call(t, s, "POST", review, MemberToken2, map[string]any{"isApproved": true, "comment": "ok"}), 204)
+		expectStatus(t, call(t, s, "POST", review, reviewer, map[string]any{"isApproved": true, "comment": "ok"}), 204)
 		d := details(t, s, c.id)
 		if leaf(d.Details, pathLastName) != "Approved-Name" || leaf(d.Details, pathJobTitle) != "CTO" || d.HasPendingChangeRequest {
 			t.Fatalf("approved details not applied: %+v", d)
@@ -212,7 +222,7 @@ func TestApprovalFlow(t *testing.T) {
 			got.ReviewMember.UID != world().Users[1].MemberID || got.ReviewDate == nil || *got.ReviewComment != "ok" {
 			t.Fatalf("reviewed change request %s", r.body)
 		}
-		r = call(t, s, "POST", path("/v1.1/contacts/%d/details/change-history/search", c.id), AppToken, map[string]any{"pageSize": 1})
+		r = call(t, s, "GET", path("/v1.1/contacts/%d/details/change-history/search", c.id), AppToken, map[string]any{"pageSize": 1})
 		var h paged[wireHistoryEntry]
 		r.decode(t, &h)
 		if len(h.Results) != 1 || h.Results[0].InitiatorPerson.UID != world().Users[0].MemberID || len(h.Results[0].Details) != 2 {
@@ -220,14 +230,14 @@ func TestApprovalFlow(t *testing.T) {
 		}
 	})
 	t.Run("second review fails", func(t *testing.T) {
-		expectSubCode(t, call(t, s, "POST", review, MemberToken3, map[string]any{"isApproved": false}), 400, subCodeNotPending)
+		expectSubCode(t, call(t, s, "POST", review, reviewer, map[string]any{"isApproved": false}), 400, subCodeNotPending)
 		expectSubCode(t, call(t, s, "POST", cancel, MemberToken1, nil), 400, subCodeNotPending)
 	})
 	t.Run("reject leaves details", func(t *testing.T) {
 		r := call(t, s, "PATCH", detailsURL, MemberToken1, map[string]any{"details": map[string]any{"addresses": map[string]any{"primaryAddress": map[string]any{"city": "Rejectville"}}}})
 		expectStatus(t, r, 200)
 		id := s.pendingID(c.id)
-		expectStatus(t, call(t, s, "POST", path("/v1.0/contacts/%d/change-requests/%d/review", c.id, id), MemberToken4, map[string]any{"isApproved": false}), 204)
+		expectStatus(t, call(t, s, "POST", path("/v1.0/contacts/%d/change-requests/%d/review", c.id, id), reviewer, map[string]any{"isApproved": false}), 204)
 		if d := details(t, s, c.id); leaf(d.Details, pathCity) == "Rejectville" || d.HasPendingChangeRequest {
 			t.Fatalf("rejected change applied: %+v", d)
 		}
@@ -400,5 +410,69 @@ func TestNotFound(t *testing.T) {
 	}
 	t.Run("malformed id", func(t *testing.T) {
 		expectSubCode(t, call(t, s, "GET", "/v1.0/contacts/abc/details", AppToken, nil), 400, subCodeNA)
+	})
+}
+
+// TestMemberScope: a member reads, reviews and cancels only the change requests their
+// search shows or they initiated (004 L99, L161; the reading is in changerequests.go);
+// an app sees all; the pending check answers every caller.
+func TestMemberScope(t *testing.T) {
+	s := New(world(), Tokens{})
+	s.ScopeMembers()
+	const member = MemberToken5
+	who := caller{user: s.tokens.Members[member]}
+	var hidden, shown *changeRequest
+	for _, cr := range s.allCRs {
+		c := s.contacts[cr.contactID]
+		switch vis := s.visible(who, c, true); {
+		case hidden == nil && !vis && cr.status == statusPending && cr.initiator.user != who.user:
+			hidden = cr
+		case shown == nil && vis && cr.status == statusPending && cr.initiator.user != who.user:
+			shown = cr
+		}
+	}
+	if hidden == nil || shown == nil {
+		t.Fatal("no pending change requests both hidden from and shown to the member")
+	}
+	for _, tc := range []struct {
+		name, method, format string
+		body                 any
+		shownStatus          int
+	}{
+		{"read", "GET", "/v1.1/contacts/%d/change-requests/%d", nil, 200},
+		{"cancel", "POST", "/v1.0/contacts/%d/change-requests/%d/cancel", nil, 403},
+		{"review", "POST", "/v1.0/contacts/%d/change-requests/%d/review", map[string]any{"isApproved": false}, 204},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url := func(cr *changeRequest) string {
+				if strings.Count(tc.format, "%d") == 1 {
+					return path(tc.format, cr.contactID)
+				}
+				return path(tc.format, cr.contactID, cr.id)
+			}
+			expectStatus(t, call(t, s, tc.method, url(hidden), member, tc.body), 404)
+			expectStatus(t, call(t, s, "GET", path("/v1.1/contacts/%d/pending-change-request/check", hidden.contactID), member, nil), 200)
+			if tc.method == "GET" {
+				expectStatus(t, call(t, s, tc.method, url(hidden), AppToken, tc.body), 200)
+			}
+			expectStatus(t, call(t, s, tc.method, url(shown), member, tc.body), tc.shownStatus)
+		})
+	}
+	t.Run("unscoped by default", func(t *testing.T) {
+		d := New(world(), Tokens{})
+		expectStatus(t, call(t, d, "GET", path("/v1.1/contacts/%d/change-requests/%d", hidden.contactID, hidden.id), member, nil), 200)
+	})
+	t.Run("search agrees", func(t *testing.T) {
+		r := call(t, s, "POST", "/v1.0/contacts/change-requests/search", member, map[string]any{"contactIds": []int32{hidden.contactID, shown.contactID}, "pageSize": 100})
+		var p paged[wireSummary]
+		r.decode(t, &p)
+		for _, x := range p.Results {
+			if x.Contact.ID == hidden.contactID {
+				t.Fatalf("search shows hidden contact %d", x.Contact.ID)
+			}
+		}
+		if p.TotalCount == 0 {
+			t.Fatalf("search hides shown contact %d: %s", shown.contactID, r.body)
+		}
 	})
 }
