@@ -15,6 +15,7 @@ func BenchmarkCanonicalQuery(b *testing.B) {
 		dataloaders string
 	}{{"dataloaders=on", "on"}, {"dataloaders=off", "off"}} {
 		b.Run(mode.name, func(b *testing.B) {
+			b.ReportAllocs()
 			env := sandboxEnv(b, "sandbox")
 			env["DATALOADERS"] = mode.dataloaders
 			var srv *httptest.Server
