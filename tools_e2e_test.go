@@ -67,3 +67,12 @@ func TestToolsNormalizingCaches(t *testing.T) {
 		t.Fatalf("Apollo cache holds only %v records: %v", n, res)
 	}
 }
+
+// TestToolsCodegen runs GraphQL Code Generator's typescript plugin with the live gateway
+// URL as schema (introspection) and expects types for the records and the custom scalars.
+func TestToolsCodegen(t *testing.T) {
+	requireNodeTool(t, "@graphql-codegen/cli", "@graphql-codegen/typescript")
+	srv := gateway(t)
+	res := runNodeCheck(t, 120*time.Second, "web/e2e/codegen.mjs", srv.URL+"/")
+	t.Logf("codegen: %v", res)
+}
