@@ -76,3 +76,13 @@ func TestToolsCodegen(t *testing.T) {
 	res := runNodeCheck(t, 120*time.Second, "web/e2e/codegen.mjs", srv.URL+"/")
 	t.Logf("codegen: %v", res)
 }
+
+// TestToolsRelay prints the live schema as SDL by introspection, compiles example operations
+// using @connection and @refetchable with the real relay-compiler, and commits the compiled
+// query's real answer into relay-runtime's store, reading back the same data.
+func TestToolsRelay(t *testing.T) {
+	requireNodeTool(t, "relay-compiler", "relay-runtime", "graphql")
+	srv := gateway(t)
+	res := runNodeCheck(t, 120*time.Second, "web/e2e/relay.mjs", srv.URL+"/")
+	t.Logf("relay: %v", res)
+}

@@ -12,8 +12,9 @@
 //     global ids, NamedItem "1" of one list overwrote "1" of another);
 //  2. checks Relay's global-id rule the way relay-runtime's store keys records (by id alone,
 //     whatever the type): every `id` in the answer names exactly one (__typename, content).
-//     relay-runtime's normalizeResponse needs a relay-compiler artifact for the query, so the
-//     rule is checked directly here; relay-compiler itself runs in web/e2e/relay.mjs.
+//     relay-runtime's store needs a relay-compiler artifact per query, so this broad query's
+//     rule is checked directly here; web/e2e/relay.mjs compiles example operations with
+//     relay-compiler and commits their real answers into relay-runtime's Store.
 // Prints one JSON line {"ok":true,"records":N} or {"ok":false,"reason":"..."}; exit 0/1.
 // Needs: Node 20+, web/build.sh run (@apollo/client in web/node_modules).
 import assert from 'node:assert/strict';
