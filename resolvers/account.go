@@ -223,11 +223,6 @@ func (r *Resolver) accountOrders(ctx context.Context, a *model.Account, args pag
 	return sliceConnection(ctx, all, args, orderConnection)
 }
 
-// unsupported is the error for an operation a source does not offer.
-func unsupported(what string, src model.Source) error {
-	return badInput(string(src) + " has no " + what)
-}
-
 func (r *Resolver) accountExternalIDs(_ context.Context, a *model.Account) ([]*model.ExternalID, error) {
 	return r.Systems.resolve(a.ExternalIDs), nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"crmgraph/backends/cirrus"
 	"crmgraph/backends/clientdata"
 	"crmgraph/backends/rest"
 	"crmgraph/graph/model"
@@ -144,6 +145,11 @@ func Classify(err error) (code, message string) {
 	var ue *userError
 	if errors.As(err, &ue) {
 		return ue.code, ue.msg
+	}
+	if errors.Is(err, cirrus.ErrCreatedUnseen) || errors.Is(err, cirrus.ErrUpdatedUnseen) {
+		// The write was applied; only its read-back failed. Sending it again would
+		// write twice, so it is the write-of-unknown-outcome code (retryable: false).
+		return CodeUpstreamOutcomeUnknown, "Cirrus applied the write but the record could not be read back: do not send it again; look the record up instead"
 	}
 	var ie *model.InputError
 	if errors.As(err, &ie) {

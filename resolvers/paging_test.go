@@ -8,6 +8,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"crmgraph/backends/cirrus"
 	"crmgraph/backends/rest"
 	"crmgraph/graph/model"
 )
@@ -101,6 +102,8 @@ func TestClassify(t *testing.T) {
 		{notSent(rest.ErrTimeout), CodeUpstreamTimeout, true},
 		{lostWrite(rest.ErrTimeout), CodeUpstreamOutcomeUnknown, false},
 		{lostWrite(rest.ErrUnavailable), CodeUpstreamOutcomeUnknown, false},
+		{fmt.Errorf("cirrus: create account: %w", cirrus.ErrCreatedUnseen), CodeUpstreamOutcomeUnknown, false},
+		{fmt.Errorf("cirrus: update order 7: %w", cirrus.ErrUpdatedUnseen), CodeUpstreamOutcomeUnknown, false},
 		{fromBackend("cirrus", fmt.Errorf("cirrus x: backend call budget exhausted: %w: %w", rest.ErrBudgetExceeded, rest.ErrNotSent)),
 			CodeBackendCallLimitExceeded, nil},
 		{fromBackend("cirrus", fmt.Errorf("cirrus x: bad header: %w: %w", rest.ErrBadRequest, rest.ErrNotSent)), CodeBadUserInput, nil},
