@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 
@@ -195,18 +193,7 @@ func TestAPQStoresOnlyValidDocuments(t *testing.T) {
 	_, srv := newGateway(t, sandboxEnv(t, "sandbox"))
 	send := func(body string) *gqlResponse {
 		t.Helper()
-		resp, err := srv.Client().Post(srv.URL+"/graphql", "application/json", bytes.NewReader([]byte(body)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		raw, _ := io.ReadAll(resp.Body)
-		var out gqlResponse
-		if err := json.Unmarshal(raw, &out); err != nil {
-			t.Fatalf("status %d, body %s: %v", resp.StatusCode, raw, err)
-		}
-		out.raw = raw
-		return &out
+		return postJSON(t, srv, json.RawMessage(body), nil)
 	}
 	tests := []struct {
 		name, text, code string
