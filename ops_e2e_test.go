@@ -262,6 +262,39 @@ func TestTracesExportedOverOTLP(t *testing.T) {
 	}
 }
 
+// Without an exporter no spans are recorded, yet the caller's trace context still
+// reaches every backend call unchanged.
+func TestTraceContextPropagatedWithoutExporter(t *testing.T) {
+	env := sandboxEnv(t, "sandbox")
+	var mu sync.Mutex
+	var seen []string
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Header.Get("Traceparent"))
+		mu.Unlock()
+		forward(w, r, sharedGateway.app.SandboxURL, nil)
+	}))
+	defer proxy.Close()
+	env["CIRRUS_URL"] = proxy.URL + "/cirrus"
+	_, srv := newGateway(t, env)
+	parent := "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	r := post(t, srv, request{Query: `{ accounts(first: 2, filter: {sources: [CIRRUS]}) { edges { node { name orders(first: 1) { totalCount } } } } }`,
+		header: http.Header{"Traceparent": {parent}}})
+	if len(r.Errors) > 0 {
+		t.Fatalf("query: %s", r.raw)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 2 {
+		t.Fatalf("%d cirrus calls, want 2 (accounts, orders)", len(seen))
+	}
+	for _, got := range seen {
+		if got != parent {
+			t.Fatalf("backend saw traceparent %q, want the caller's %q", got, parent)
+		}
+	}
+}
+
 func TestTrustedDocumentsSafelist(t *testing.T) {
 	dir := t.TempDir()
 	const doc = `query TopAccounts { accounts(first: 2, filter: {sources: [CIRRUS]}) { totalCount } }`

@@ -88,15 +88,17 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 		log.Info("X-Crmgraph-Trace is honoured for every caller (TRACE_EXTENSION=on)")
 	}
 
-	opts := []sdktrace.TracerProviderOption{}
+	// Spans are recorded only when something exports them; without OTLP_ENDPOINT the
+	// caller's trace context still reaches the backends (the propagator alone).
+	var tracerProvider trace.TracerProvider
 	if cfg.OTLPEndpoint != "" {
 		exp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(cfg.OTLPEndpoint))
 		if err != nil {
 			return nil, fmt.Errorf("otlp exporter: %w", err)
 		}
-		opts = append(opts, sdktrace.WithBatcher(exp))
+		a.tracer = sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))
+		tracerProvider = a.tracer
 	}
-	a.tracer = sdktrace.NewTracerProvider(opts...)
 	prop := propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
 
 	metrics := transport.NewMetrics(a.registry)
@@ -112,7 +114,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 	httpClient := func(backend string, b Backend) *http.Client {
 		u, _ := url.Parse(b.URL)
 		rt := transport.New(base, transport.Options{
-			Backend: backend, BasePath: u.Path, Metrics: metrics, Tracer: a.tracer, Propagator: prop,
+			Backend: backend, BasePath: u.Path, Metrics: metrics, Tracer: tracerProvider, Propagator: prop,
 			MaxConcurrent: b.MaxConcurrency, Breaker: b.Breaker, AttemptTimeout: cfg.AttemptTimeout,
 			OnStateChange: breakerChanged,
 		})
@@ -285,19 +287,9 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 		return errors.New("internal error")
 	})
 	ops := newOperationMetrics(a.registry)
-	tracer := a.tracer.Tracer("crmgraph")
-	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		ctx, span := tracer.Start(ctx, "graphql "+operationName(graphql.GetOperationContext(ctx)), trace.WithSpanKind(trace.SpanKindServer))
-		respond := next(ctx)
-		return func(ctx context.Context) *graphql.Response {
-			resp := respond(ctx)
-			if resp != nil && len(resp.Errors) > 0 {
-				span.SetAttributes(errorCountAttr(len(resp.Errors)))
-			}
-			span.End()
-			return resp
-		}
-	})
+	if a.tracer != nil {
+		a.traceOperations(srv)
+	}
 	// Every response, executed or rejected before execution (parse, validation, limits,
 	// persisted-query misses): metrics and the X-Crmgraph-Trace extension.
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
@@ -330,6 +322,23 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 	h = gqlhttp.Guard(gqlhttp.Limits{MaxBodyBytes: int64(cfg.MaxRequestBytes), BodyReadTimeout: cfg.BodyReadTimeout, MaxBatch: cfg.MaxBatch},
 		func(*http.Request, string) { ops.rejected() }, h)
 	return cors(cfg.CORSOrigins, cfg.CORSHeaders, gzipResponses(noStore(h))), nil
+}
+
+// traceOperations gives each operation a server span (only when spans are exported).
+func (a *App) traceOperations(srv *handler.Server) {
+	tracer := a.tracer.Tracer("crmgraph")
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		ctx, span := tracer.Start(ctx, "graphql "+operationName(graphql.GetOperationContext(ctx)), trace.WithSpanKind(trace.SpanKindServer))
+		respond := next(ctx)
+		return func(ctx context.Context) *graphql.Response {
+			resp := respond(ctx)
+			if resp != nil && len(resp.Errors) > 0 {
+				span.SetAttributes(errorCountAttr(len(resp.Errors)))
+			}
+			span.End()
+			return resp
+		}
+	})
 }
 
 // ListenAndServe serves on cfg.Addr until ctx ends, then shuts down gracefully.

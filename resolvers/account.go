@@ -54,6 +54,9 @@ func (r *Resolver) prefetchAccounts(ctx context.Context, accounts []*model.Accou
 			}
 		}
 	}
+	// The page's keys are all queued: send now rather than after the loader's wait.
+	l.Cirrus.OrdersByAccountID.Flush()
+	l.Cirrus.OpportunitiesByAccount.Flush()
 }
 
 func (r *Resolver) accountType(ctx context.Context, a *model.Account) (*model.AccountType, error) {

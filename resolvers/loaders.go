@@ -11,8 +11,9 @@ import (
 	"crmgraph/backends/rest"
 )
 
-// loaderWait is how long a batch collects keys after its first one. Parents queue their
-// children's keys synchronously (see prefetch.go), so this only catches stragglers.
+// loaderWait is how long a batch collects keys after its first one. A list queues its
+// items' child keys synchronously and then flushes (see prefetchAccounts, prefetch.go),
+// so this only catches stragglers and loads no list queued.
 const loaderWait = 2 * time.Millisecond
 
 // fanOutLimit bounds concurrent single-record calls of one batch where an API has no

@@ -43,11 +43,19 @@ var cirrusMaskFields = map[string]map[string][]string{
 		"alternateId": {"alternateid"}, "placedAt": {"placedate"}, "deliveryDate": {"deliverydate"},
 		"opportunity": {"opportunity{id}"},
 		"status":      {"status"}, "type": {"type"}, "deliveryTerm": {"deliveryterm"}, "paymentTerm": {"paymentterm"},
-		"deliveryType": {"deliverytype"}, "currency": {"currencycode"}, "total": {"rows", "price"}, "price": {"price"},
-		"delivered": {"delivered"}, "marking": {"marking"}, "externalComment": {"externalcomment"}, "rows": {"rows"},
+		"deliveryType": {"deliverytype"}, "currency": {"currencycode"}, "total": {"rows{totalprice}", "price"}, "price": {"price"},
+		"delivered": {"delivered"}, "marking": {"marking"}, "externalComment": {"externalcomment"},
 		"deliveryAddress": {"deliveryname", "deliverystreet", "deliveryzip", "deliverycity", "deliverycountry"},
 		"invoiceAddress":  {"invoicename", "invoicestreet", "invoicezip", "invoicecity", "invoicecountry", "invoiceemail"},
 		"createdAt":       {"tscreated"}, "updatedAt": {"tsupdated"},
+	},
+	// OrderRow keys sit inside the order's rows{…} (see cirrusNested).
+	"OrderRow": {
+		"sourceId": {"id"}, "articleId": {"article"}, "articleName": {"article"}, "articleNumber": {"article"},
+		"specification": {"specification"}, "quantity": {"quantityordered"},
+		"quantityDelivered": {"quantitydelivered"}, "unit": {"articleunit"}, "price": {"price"},
+		"discountPercent": {"discountpercent"}, "total": {"totalprice"}, "currency": {"currencycode"},
+		"sortOrder": {"sortorder"},
 	},
 	"Lead": {
 		"title": {"title"}, "description": {"description"}, "status": {"status"}, "statusId": {"status"},
@@ -56,6 +64,14 @@ var cirrusMaskFields = map[string]map[string][]string{
 		"prospect": {"contacttitle", "contactname", "contactsurname", "contactcompany", "contactstreet", "contactcity",
 			"contactzip", "contactphone", "contactcellphone", "contactemail", "contactvatno"},
 	},
+}
+
+// cirrusNested are list fields whose items the record embeds whole (they have no
+// endpoint of their own): the mask asks for key{…} with the keys of what the operation
+// selects on the item type, so an order's total reads rows{totalprice}, not every row's
+// forty-odd properties.
+var cirrusNested = map[string]map[string]struct{ key, typ string }{
+	"Order": {"rows": {key: "rows", typ: "OrderRow"}},
 }
 
 // cirrusEmbed is a field answered from a summary the record embeds under key.
@@ -160,6 +176,13 @@ func (m *maskSet) cirrusWith(typ string, extra ...string) string {
 	for f := range m.selected[typ] {
 		for _, k := range fields[f] {
 			keys[k] = true
+		}
+		if n, ok := cirrusNested[typ][f]; ok {
+			inner := []string{"id"}
+			for g := range m.selected[n.typ] {
+				inner = append(inner, cirrusMaskFields[n.typ][g]...)
+			}
+			keys[n.key+"{"+strings.Join(inner, ",")+"}"] = true
 		}
 		if e, ok := cirrusEmbeds[typ][f]; ok {
 			inner := append([]string{"id"}, e.always...)

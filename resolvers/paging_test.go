@@ -148,8 +148,14 @@ func TestCirrusMask(t *testing.T) {
 		"Account": {"name": true, "number": true, "links": true},
 	}, built: map[string]string{}}
 	// links is not in the order's summary of the account: that account is read in full.
-	if got, want := m.cirrusWith("Order", "account{id}"), "{account{id,name,number},id,price,rows,status}"; got != want {
+	if got, want := m.cirrusWith("Order", "account{id}"), "{account{id,name,number},id,price,rows{totalprice},status}"; got != want {
 		t.Fatalf("mask = %s, want %s", got, want)
+	}
+	// rows asks for the selected row keys and merges with what total needs.
+	m.selected["Order"]["rows"] = true
+	m.selected["OrderRow"] = map[string]bool{"articleName": true, "quantity": true}
+	if got, want := m.cirrusWith("Order"), "{account{id,name,number},id,price,rows{article,id,quantityordered,totalprice},status}"; got != want {
+		t.Fatalf("mask with rows = %s, want %s", got, want)
 	}
 	if got := (&maskSet{}).cirrus("Order"); got != "" {
 		t.Fatalf("no operation: mask %q, want none", got)

@@ -36,6 +36,9 @@ func (r *Resolver) prefetchContacts(ctx context.Context, contacts []*model.Conta
 			}
 		}
 	}
+	// The page's keys are all queued: send now rather than after the loaders' wait.
+	l.Cirrus.AccountByID.Flush()
+	l.Cone.OpenLeadsByContactID.Flush()
 }
 
 // prefetchLeads queues the ConeCRM contacts and accounts of a lead list.
@@ -54,6 +57,8 @@ func (r *Resolver) prefetchLeads(ctx context.Context, leads []*model.Lead) {
 			}
 		}
 	}
+	l.Cone.ContactByID.Flush()
+	l.Cone.AccountByID.Flush()
 }
 
 // coneContactCount counts ConeCRM contacts (the list endpoint has no total): the

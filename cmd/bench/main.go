@@ -61,6 +61,7 @@ type level struct {
 	calls        int
 	own          []time.Duration // per query: wall time minus backend-busy time
 	cpu          time.Duration   // gateway process CPU while measuring
+	sandboxCPU   time.Duration   // cmd/sandbox process CPU while measuring (shares the machine)
 	allocs       float64         // gateway heap allocations while measuring
 	peakRSSBytes int64
 }
@@ -123,7 +124,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "crmgraph bench: gateway and cmd/sandbox as processes, sandbox latency %s, %s per level\n", *latency, *duration)
 	var results []level
 	for _, c := range concurrency {
-		res, err := measure(ctx, gatewayBin, sandboxURL, "on", q, c, *duration)
+		res, err := measure(ctx, gatewayBin, sandboxURL, sb.Process.Pid, "on", q, c, *duration)
 		if err != nil {
 			return err
 		}
@@ -131,7 +132,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		results = append(results, res)
 	}
 	if *offAt > 0 {
-		res, err := measure(ctx, gatewayBin, sandboxURL, "off", q, *offAt, *duration)
+		res, err := measure(ctx, gatewayBin, sandboxURL, sb.Process.Pid, "off", q, *offAt, *duration)
 		if err != nil {
 			return err
 		}
@@ -139,13 +140,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		results = append(results, res)
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "clients\trequests\terrors\tRPS\tp50\tp90\tp99\tREST calls/query\tgateway CPU/query\tallocs/query\tpeak RSS\tgateway share p50\t")
+	fmt.Fprintln(tw, "clients\trequests\terrors\tRPS\tp50\tp90\tp99\tREST calls/query\tgateway CPU/query\tallocs/query\tpeak RSS\tgateway share p50\tsandbox CPU/query\t")
 	for _, r := range results {
 		n := max(r.requests, 1)
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%s\t%s\t%s\t%.1f\t%s\t%.0f\t%d MB\t%s\t\n", r.label, r.requests, r.errors,
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%s\t%s\t%s\t%.1f\t%s\t%.0f\t%d MB\t%s\t%s\t\n", r.label, r.requests, r.errors,
 			float64(r.requests)/r.elapsed.Seconds(), pct(r.latencies, 0.50), pct(r.latencies, 0.90), pct(r.latencies, 0.99),
 			float64(r.calls)/float64(n), (r.cpu / time.Duration(n)).Round(10*time.Microsecond), r.allocs/float64(n),
-			r.peakRSSBytes>>20, pct(r.own, 0.50))
+			r.peakRSSBytes>>20, pct(r.own, 0.50), (r.sandboxCPU / time.Duration(n)).Round(10*time.Microsecond))
 	}
 	return tw.Flush()
 }
@@ -168,7 +169,7 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-func measure(ctx context.Context, bin, sandboxURL, dataloaders, q string, concurrency int, d time.Duration) (level, error) {
+func measure(ctx context.Context, bin, sandboxURL string, sandboxPid int, dataloaders, q string, concurrency int, d time.Duration) (level, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return level{}, err
@@ -205,7 +206,7 @@ func measure(ctx context.Context, bin, sandboxURL, dataloaders, q string, concur
 	if err != nil {
 		return level{}, err
 	}
-	cpu0 := processCPU(pid)
+	cpu0, sandboxCPU0 := processCPU(pid), processCPU(sandboxPid)
 	start := time.Now()
 	deadline := start.Add(d)
 	for range concurrency {
@@ -230,6 +231,7 @@ func measure(ctx context.Context, bin, sandboxURL, dataloaders, q string, concur
 	wg.Wait()
 	res.elapsed = time.Since(start)
 	res.cpu = processCPU(pid) - cpu0
+	res.sandboxCPU = processCPU(sandboxPid) - sandboxCPU0
 	allocs1, err := mallocs(ctx, client, base)
 	if err != nil {
 		return level{}, err
