@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -92,8 +93,13 @@ func fanOutLoader[K comparable, V any](r *Resolver, name string, fetch func(ctx 
 		var wg sync.WaitGroup
 		for i, k := range keys {
 			wg.Add(1)
-			go func() {
+			callWorkers.Go(func() {
 				defer wg.Done()
+				defer func() {
+					if v := recover(); v != nil { // a worker outlives the call: never let it die
+						out[i] = &dataloader.Result[V]{Error: fmt.Errorf("panic in %s: %v", name, v)}
+					}
+				}()
 				select {
 				case sem <- struct{}{}:
 				case <-ctx.Done():
@@ -103,7 +109,7 @@ func fanOutLoader[K comparable, V any](r *Resolver, name string, fetch func(ctx 
 				defer func() { <-sem }()
 				v, err := fetch(ctx, k)
 				out[i] = &dataloader.Result[V]{Data: v, Error: err}
-			}()
+			})
 		}
 		wg.Wait()
 		return out

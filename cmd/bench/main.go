@@ -62,6 +62,7 @@ type level struct {
 	own          []time.Duration // per query: wall time minus backend-busy time
 	cpu          time.Duration   // gateway process CPU while measuring
 	sandboxCPU   time.Duration   // cmd/sandbox process CPU while measuring (shares the machine)
+	machineBusy  float64         // share of the machine's CPU time busy while measuring (all processes)
 	allocs       float64         // gateway heap allocations while measuring
 	peakRSSBytes int64
 }
@@ -73,6 +74,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	latency := fs.Duration("latency", 20*time.Millisecond, "sandbox latency per response")
 	queryFile := fs.String("query-file", "", "GraphQL query to run (default: the canonical nested query)")
 	offAt := fs.Int("dataloaders-off-at", 4, "also measure with dataloaders off at this concurrency (0: skip)")
+	maxConc := fs.Int("max-concurrency", 1024, "the gateway's MAX_CONCURRENCY (per backend): what the sandbox can take, so the gateway is what is measured")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -121,7 +123,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return fmt.Errorf("sandbox: %w", err)
 	}
 
-	fmt.Fprintf(out, "crmgraph bench: gateway and cmd/sandbox as processes, sandbox latency %s, %s per level\n", *latency, *duration)
+	fmt.Fprintf(out, "crmgraph bench: gateway and cmd/sandbox as processes, sandbox latency %s, MAX_CONCURRENCY=%d, %s per level\n", *latency, *maxConc, *duration)
+	maxConcurrency = strconv.Itoa(*maxConc)
 	var results []level
 	for _, c := range concurrency {
 		res, err := measure(ctx, gatewayBin, sandboxURL, sb.Process.Pid, "on", q, c, *duration)
@@ -140,13 +143,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		results = append(results, res)
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "clients\trequests\terrors\tRPS\tp50\tp90\tp99\tREST calls/query\tgateway CPU/query\tallocs/query\tpeak RSS\tgateway share p50\tsandbox CPU/query\t")
+	fmt.Fprintln(tw, "clients\trequests\terrors\tRPS\tp50\tp90\tp99\tREST calls/query\tgateway CPU/query\tallocs/query\tpeak RSS\tgateway share p50\tsandbox CPU/query\tmachine CPU busy\t")
 	for _, r := range results {
 		n := max(r.requests, 1)
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%s\t%s\t%s\t%.1f\t%s\t%.0f\t%d MB\t%s\t%s\t\n", r.label, r.requests, r.errors,
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%s\t%s\t%s\t%.1f\t%s\t%.0f\t%d MB\t%s\t%s\t%.0f%%\t\n", r.label, r.requests, r.errors,
 			float64(r.requests)/r.elapsed.Seconds(), pct(r.latencies, 0.50), pct(r.latencies, 0.90), pct(r.latencies, 0.99),
 			float64(r.calls)/float64(n), (r.cpu / time.Duration(n)).Round(10*time.Microsecond), r.allocs/float64(n),
-			r.peakRSSBytes>>20, pct(r.own, 0.50), (r.sandboxCPU / time.Duration(n)).Round(10*time.Microsecond))
+			r.peakRSSBytes>>20, pct(r.own, 0.50), (r.sandboxCPU / time.Duration(n)).Round(10*time.Microsecond), 100*r.machineBusy)
 	}
 	return tw.Flush()
 }
@@ -169,13 +172,16 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
+// maxConcurrency is the gateway's MAX_CONCURRENCY (set once from -max-concurrency).
+var maxConcurrency = "1024"
+
 func measure(ctx context.Context, bin, sandboxURL string, sandboxPid int, dataloaders, q string, concurrency int, d time.Duration) (level, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return level{}, err
 	}
 	cmd := exec.CommandContext(ctx, bin)
-	cmd.Env = append(os.Environ(), "ADDR="+addr, "DATALOADERS="+dataloaders, "LOG_LEVEL=warn",
+	cmd.Env = append(os.Environ(), "ADDR="+addr, "DATALOADERS="+dataloaders, "LOG_LEVEL=warn", "MAX_CONCURRENCY="+maxConcurrency,
 		"CIRRUS_URL="+sandboxURL+sandbox.CirrusPath, "CIRRUS_TOKEN=sandbox",
 		"CONE_URL="+sandboxURL+sandbox.ConePath, "CONE_TOKEN=sandbox",
 		"CLIENT_DATA_URL="+sandboxURL+sandbox.ClientDataPath, "CLIENT_DATA_TOKEN=sandbox",
@@ -207,6 +213,7 @@ func measure(ctx context.Context, bin, sandboxURL string, sandboxPid int, datalo
 		return level{}, err
 	}
 	cpu0, sandboxCPU0 := processCPU(pid), processCPU(sandboxPid)
+	busy0, total0 := machineCPU()
 	start := time.Now()
 	deadline := start.Add(d)
 	for range concurrency {
@@ -232,6 +239,9 @@ func measure(ctx context.Context, bin, sandboxURL string, sandboxPid int, datalo
 	res.elapsed = time.Since(start)
 	res.cpu = processCPU(pid) - cpu0
 	res.sandboxCPU = processCPU(sandboxPid) - sandboxCPU0
+	if busy1, total1 := machineCPU(); total1 > total0 {
+		res.machineBusy = float64(busy1-busy0) / float64(total1-total0)
+	}
 	allocs1, err := mallocs(ctx, client, base)
 	if err != nil {
 		return level{}, err
@@ -352,6 +362,24 @@ func processCPU(pid int) time.Duration {
 	st, _ := strconv.ParseInt(fields[12], 10, 64)
 	const ticksPerSecond = 100 // USER_HZ on Linux
 	return time.Duration(ut+st) * time.Second / ticksPerSecond
+}
+
+// machineCPU reads the first line of /proc/stat: busy and total ticks over all cores.
+func machineCPU() (busy, total int64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	fields := strings.Fields(line)
+	for i, f := range fields[1:] {
+		v, _ := strconv.ParseInt(f, 10, 64)
+		total += v
+		if i != 3 && i != 4 { // idle, iowait
+			busy += v
+		}
+	}
+	return busy, total
 }
 
 // resetPeakRSS restarts the kernel's peak-RSS count (Linux: "5" to clear_refs).
