@@ -369,11 +369,10 @@ func (r *Resolver) leads(ctx context.Context, f *model.LeadFilter, args pageArgs
 			if !totalWanted(ctx) {
 				w.Want = max(offset+limit+1, 0)
 			}
-			res, err := load(ctx, r.loaders(ctx).Cone.Leads, w)
+			rows, err := load(ctx, r.loaders(ctx).Cone.Leads, w)
 			if err != nil {
 				return nil, 0, err
 			}
-			rows := res.Rows
 			if w.Search != "" {
 				rows = filterConeLeads(rows, w.Search)
 			}

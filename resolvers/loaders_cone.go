@@ -20,7 +20,9 @@ type coneLoaders struct {
 	OpenLeadsByContactID *dataloader.Loader[string, []*model.Lead]
 	// Leads reads the lead lists (the API has no lead list and no paging): one read per
 	// batch of windows, stopped once every window of the batch is filled.
-	Leads *dataloader.Loader[coneLeadsWindow, coneLeadRows]
+	// The rows are the start of the lead list in list (id) order, at least Want matching
+	// leads for every window of the batch (every lead when some window wants all).
+	Leads *dataloader.Loader[coneLeadsWindow, []cone.Lead]
 	// Reverse lookups through thirdPartyIds: Cirrus id → ConeCRM records.
 	AccountsByCirrusID *dataloader.Loader[string, []*model.Account]
 	ContactsByCirrusID *dataloader.Loader[string, []*model.Contact]
@@ -32,13 +34,6 @@ type coneLoaders struct {
 type coneLeadsWindow struct {
 	Search string
 	Want   int
-}
-
-// coneLeadRows is the start of the lead list in list (id) order, every lead when
-// Complete: at least Want matching leads for every window of its batch.
-type coneLeadRows struct {
-	Rows     []cone.Lead
-	Complete bool
 }
 
 func (r *Resolver) newConeLoaders() coneLoaders {
@@ -97,10 +92,10 @@ func (r *Resolver) newConeLoaders() coneLoaders {
 			}
 			return out, nil
 		}, func(string) ([]*model.Lead, error) { return []*model.Lead{}, nil }),
-		Leads: batchLoader(r, "ConeLeads", func(ctx context.Context, ws []coneLeadsWindow) (map[coneLeadsWindow]coneLeadRows, error) {
+		Leads: batchLoader(r, "ConeLeads", func(ctx context.Context, ws []coneLeadsWindow) (map[coneLeadsWindow][]cone.Lead, error) {
 			all := slices.ContainsFunc(ws, func(w coneLeadsWindow) bool { return w.Want <= 0 })
 			got := make([]int, len(ws))
-			rows, complete, err := c.LeadsUntil(ctx, cone.LeadFilter{}, func(l cone.Lead) bool {
+			rows, _, err := c.LeadsUntil(ctx, cone.LeadFilter{}, func(l cone.Lead) bool {
 				if all {
 					return false
 				}
@@ -116,12 +111,12 @@ func (r *Resolver) newConeLoaders() coneLoaders {
 			if err != nil {
 				return nil, wrap(err)
 			}
-			out := make(map[coneLeadsWindow]coneLeadRows, len(ws))
+			out := make(map[coneLeadsWindow][]cone.Lead, len(ws))
 			for _, w := range ws {
-				out[w] = coneLeadRows{Rows: rows, Complete: complete}
+				out[w] = rows
 			}
 			return out, nil
-		}, func(coneLeadsWindow) (coneLeadRows, error) { return coneLeadRows{}, nil }),
+		}, func(coneLeadsWindow) ([]cone.Lead, error) { return nil, nil }),
 		AccountsByCirrusID: batchLoader(r, "ConeAccountsByCirrusID", func(ctx context.Context, ids []string) (map[string][]*model.Account, error) {
 			rows, err := c.AccountsByThirdPartyID(ctx, cirrusSystem, ids)
 			if err != nil {
