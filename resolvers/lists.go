@@ -369,7 +369,7 @@ func (r *Resolver) leads(ctx context.Context, f *model.LeadFilter, args pageArgs
 			if !totalWanted(ctx) {
 				w.Want = max(offset+limit+1, 0)
 			}
-			rows, err := load(ctx, r.loaders(ctx).Cone.Leads, w)
+			rows, err := load(ctx, r.loaders(ctx).Cone.LeadsByWindow, w)
 			if err != nil {
 				return nil, 0, err
 			}

@@ -18,11 +18,11 @@ type coneLoaders struct {
 	ContactByID          *dataloader.Loader[string, *model.Contact]
 	LeadByID             *dataloader.Loader[string, *model.Lead]
 	OpenLeadsByContactID *dataloader.Loader[string, []*model.Lead]
-	// Leads reads the lead lists (the API has no lead list and no paging): one read per
+	// LeadsByWindow reads the lead lists (the API has no lead list and no paging): one read per
 	// batch of windows, stopped once every window of the batch is filled.
 	// The rows are the start of the lead list in list (id) order, at least Want matching
 	// leads for every window of the batch (every lead when some window wants all).
-	Leads *dataloader.Loader[coneLeadsWindow, []cone.Lead]
+	LeadsByWindow *dataloader.Loader[coneLeadsWindow, []cone.Lead]
 	// Reverse lookups through thirdPartyIds: Cirrus id → ConeCRM records.
 	AccountsByCirrusID *dataloader.Loader[string, []*model.Account]
 	ContactsByCirrusID *dataloader.Loader[string, []*model.Contact]
@@ -92,7 +92,7 @@ func (r *Resolver) newConeLoaders() coneLoaders {
 			}
 			return out, nil
 		}, func(string) ([]*model.Lead, error) { return []*model.Lead{}, nil }),
-		Leads: batchLoader(r, "ConeLeads", func(ctx context.Context, ws []coneLeadsWindow) (map[coneLeadsWindow][]cone.Lead, error) {
+		LeadsByWindow: batchLoader(r, "ConeLeadsByWindow", func(ctx context.Context, ws []coneLeadsWindow) (map[coneLeadsWindow][]cone.Lead, error) {
 			all := slices.ContainsFunc(ws, func(w coneLeadsWindow) bool { return w.Want <= 0 })
 			got := make([]int, len(ws))
 			rows, _, err := c.LeadsUntil(ctx, cone.LeadFilter{}, func(l cone.Lead) bool {
