@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -53,6 +54,22 @@ func TestEveryBackendAlternativeWithTheProbesSettings(t *testing.T) {
 		if len(r.Errors) > 0 || len(r.Data) < 200 {
 			t.Fatalf("%s: %.600s", name, r.raw)
 		}
+	}
+	// A ConeCRM lead page without totalCount stops reading early and answers what the
+	// whole read does on this reading too.
+	var pages [2]string
+	var read [2]int64
+	for i, total := range []string{" totalCount", ""} {
+		r := post(t, srv, request{Query: `{ leads(first: 5, filter: {sources: [CONE]}) { ` + coneLeadFields + total + ` } }`})
+		var data struct{ Leads leadConn }
+		if err := json.Unmarshal(r.Data, &data); err != nil || len(r.Errors) > 0 || len(data.Leads.Edges) != 5 {
+			t.Fatalf("alt leads: %.600s", r.raw)
+		}
+		b, _ := json.Marshal(struct{ E, P any }{data.Leads.Edges, data.Leads.PageInfo})
+		pages[i], read[i] = string(b), leadFilterCall(t, r).BytesRead
+	}
+	if pages[0] != pages[1] || read[1]*100 > read[0] {
+		t.Errorf("alt leads: bounded read (%d bytes) answers\n%s\nthe whole read (%d bytes)\n%s", read[1], pages[1], read[0], pages[0])
 	}
 	// node of one record of every type.
 	r := post(t, srv, request{Query: `{ accounts(first: 1, filter: {sources: [CIRRUS]}) { edges { node { id

@@ -120,6 +120,7 @@ type backendCall struct {
 	StartMs    float64 `json:"startMs"`
 	DurationMs float64 `json:"durationMs"`
 	Keys       int     `json:"keys"`
+	BytesRead  int64   `json:"bytesRead"`
 }
 
 type gqlResponse struct {

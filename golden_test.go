@@ -19,6 +19,11 @@ func TestGoldenResponses(t *testing.T) {
 		{"canonical", canonicalQuery},
 		{"cone_leads", `{ leads(first: 5, filter: {sources: [CONE]}) { totalCount edges { cursor node { id sourceId title category
 		  qualified open statusId stage { name } contact { name email } account { name } } } pageInfo { hasNextPage endCursor } } }`},
+		// The same leads without totalCount: a bounded read (the response is left unread once
+		// the page and one more lead are in) must answer exactly what the whole read does.
+		{"cone_leads_bounded", `{ leads(first: 5, after: "Zjp7IkNPTkUiOjJ9", filter: {sources: [CONE]}) { edges { cursor node { id sourceId title
+		  category description qualified open statusId createdAt rating stage { name } contact { name email } account { name }
+		  owner { id } } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`},
 		{"rejected_change_requests", `{ changeRequests(first: 3, filter: {status: [REJECTED]}) { totalCount edges { node { id sourceId
 		  status { code name } createdAt initiator { name } reviewer { name } reviewComment contact { name }
 		  changes { path originalValue targetValue approvalRequired } } } } }`},

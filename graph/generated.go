@@ -4593,7 +4593,11 @@ type ContactConnection {
   edges: [ContactEdge!]!
   "Where the window lies in the list."
   pageInfo: PageInfo!
-  "The number of contacts in the whole list (every requested source), not just the window."
+  """
+  The number of contacts in the whole list (every requested source), not just the window.
+  Cost on CONE: the contact list has no total and the API no count, so when the list goes on past the window
+  this reads every ConeCRM contact (the query builder's whole answer, several MB; with a search, the list 500 at a time).
+  """
   totalCount: Int!
 }
 "One Opportunity in a window and its cursor."
@@ -4641,7 +4645,11 @@ type LeadConnection {
   edges: [LeadEdge!]!
   "Where the window lies in the list."
   pageInfo: PageInfo!
-  "The number of leads in the whole list (every requested source), not just the window."
+  """
+  The number of leads in the whole list (every requested source), not just the window.
+  Cost on CONE: the API has no lead list, no paging and no count (the query builder answers every lead at once),
+  so selecting this reads every ConeCRM lead (several MB); without it a forward page stops reading after its window and one more lead.
+  """
   totalCount: Int!
 }
 "One SupportCustomer in a window and its cursor."
@@ -4816,6 +4824,8 @@ type Query {
   """
   Contacts of the requested sources, one source after the other in the order filter.sources names them
   (default CIRRUS, then CONE). Pages forward and backward; the cursor holds each source's position. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
+  Cost on CONE: pages are read with start/limit, but the API gives no total: totalCount and backward paging (last without first)
+  read every ConeCRM contact when the list goes on past the window.
   """
   contacts(
     "Sources, search and conditions; default: every contact of CIRRUS and CONE (CIRRUS alone with accountId or email)."
@@ -4858,6 +4868,9 @@ type Query {
   """
   Leads of the requested sources, one source after the other in the order filter.sources names them
   (default CIRRUS, then CONE). Pages forward and backward; the cursor holds each source's position. When a source fails, the list answers with the other sources' records and that source's coded error; it is null (with the errors) only when every requested source failed.
+  Cost on CONE: the API has no lead list and no paging; the query builder answers every lead at once, in id order. A forward page
+  (first/after) without totalCount reads only up to its window and one more lead (with a search, which the gateway applies, until
+  that many leads match); totalCount and backward paging (last without first) read every ConeCRM lead.
   """
   leads(
     "Sources, search and Cirrus-only conditions; default: every lead of CIRRUS and CONE (CIRRUS alone when a Cirrus-only condition is given)."

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -102,6 +103,54 @@ func coneChecks(c *cone.Client) []Check {
 				}
 				return Inconclusive(fmt.Sprintf("no leads for %d contacts", len(xs)))
 			}},
+		leadRelationCheck(c, cone.FieldLeadAccount, "account", func(l cone.Lead) *cone.Ref { return l.Account }),
+		leadRelationCheck(c, cone.FieldLeadStage, "stage", func(l cone.Lead) *cone.Ref { return l.Stage }),
+		{Backend: "cone", Assumption: "query-builder answers leads in id order (lead pages without totalCount stop reading on it)",
+			Run: func(ctx context.Context) Finding {
+				rows, err := c.Filter(ctx, cone.EntityLead, cone.Query{})
+				if f := reached(err, "query-builder filter lead"); f != nil {
+					return *f
+				}
+				if len(rows) < 2 {
+					return Inconclusive(fmt.Sprintf("%d leads", len(rows)))
+				}
+				prev := ""
+				for i, raw := range rows {
+					var l struct{ ID string }
+					if err := json.Unmarshal(raw, &l); err != nil || l.ID == "" {
+						return Inconclusive(fmt.Sprintf("lead %d has no id", i))
+					}
+					if l.ID < prev {
+						return Verdict(false, fmt.Sprintf("lead %d (%s) comes after %s: lead pages without totalCount can miss leads (select totalCount to read the whole list)", i, l.ID, prev), "")
+					}
+					prev = l.ID
+				}
+				return Verdict(true, fmt.Sprintf("%d leads in id order", len(rows)), "")
+			}},
+		{Backend: "cone", Assumption: "dotted relation fields thirdPartyIds.systemName/thirdPartyId find contacts",
+			Run: func(ctx context.Context) Finding {
+				xs, err := c.Contacts(ctx, cone.ContactQuery{Limit: 50})
+				if f := reached(err, "GET /api/contact"); f != nil {
+					return *f
+				}
+				for _, x := range xs {
+					if len(x.ThirdPartyIDs) == 0 {
+						continue
+					}
+					t := x.ThirdPartyIDs[0]
+					got, err := c.ContactsByThirdPartyID(ctx, t.SystemName, []string{t.ThirdPartyID})
+					if f := reached(err, "query-builder filter contact thirdPartyIds"); f != nil {
+						return *f
+					}
+					for _, g := range got {
+						if g.ID == x.ID {
+							return Verdict(true, fmt.Sprintf("%s id found its contact", t.SystemName), "")
+						}
+					}
+					return Verdict(false, fmt.Sprintf("%s id %s did not find its contact", t.SystemName, t.ThirdPartyID), "")
+				}
+				return Inconclusive("no contact among the first 50 has third-party ids")
+			}},
 		{Backend: "cone", Assumption: "dotted relation fields thirdPartyIds.systemName/thirdPartyId find accounts",
 			Run: func(ctx context.Context) Finding {
 				l, err := c.Accounts(ctx, cone.AccountQuery{Limit: 50})
@@ -127,4 +176,43 @@ func coneChecks(c *cone.Client) []Check {
 				return Inconclusive("no account among the first 50 has third-party ids")
 			}},
 	}
+}
+
+// leadRelationCheck checks that the dotted relation field (e.g. "account.id") filters
+// leads by the relation rel reads: the first lead that has one is found back through
+// it with =, along with leads of that relation only. It uses = so that it does not rest
+// on the in encoding (its own check).
+func leadRelationCheck(c *cone.Client, field, what string, rel func(cone.Lead) *cone.Ref) Check {
+	return Check{Backend: "cone", Assumption: "dotted relation field " + field + " filters leads",
+		Run: func(ctx context.Context) Finding {
+			var first *cone.Lead
+			_, _, err := c.LeadsUntil(ctx, cone.LeadFilter{}, func(l cone.Lead) bool {
+				if r := rel(l); r != nil && r.ID != "" {
+					first = &l
+				}
+				return first != nil
+			})
+			if f := reached(err, "query-builder filter lead"); f != nil {
+				return *f
+			}
+			if first == nil {
+				return Inconclusive("no lead has a " + what)
+			}
+			id := rel(*first).ID
+			leads, err := c.Leads(ctx, cone.LeadFilter{Rules: []cone.Rule{cone.Equal(field, id)}})
+			if f := reached(err, "query-builder filter lead "+field+" ="); f != nil {
+				return *f
+			}
+			found := false
+			for _, l := range leads {
+				if r := rel(l); r == nil || r.ID != id {
+					return Verdict(false, fmt.Sprintf("a lead of another %s came back: %s did not filter (%d leads)", what, field, len(leads)), "")
+				}
+				found = found || l.ID == first.ID
+			}
+			if !found {
+				return Verdict(false, fmt.Sprintf("%s = the %s of lead %s did not find that lead (%d leads)", field, what, first.ID, len(leads)), "")
+			}
+			return Verdict(true, fmt.Sprintf("%d leads of one %s", len(leads), what), "")
+		}}
 }

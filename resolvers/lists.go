@@ -359,14 +359,22 @@ func (r *Resolver) leads(ctx context.Context, f *model.LeadFilter, args pageArgs
 			return r.Cirrus.Leads(ctx, q)
 		}, cirrusLead),
 		model.SourceCone: func(ctx context.Context, offset, limit int) ([]*model.Lead, int, error) {
-			// ConeCRM has no lead list: the query-builder answers every lead at once
-			// (read once per request, whatever asks for it).
-			rows, err := load(ctx, r.loaders(ctx).Cone.AllLeads, struct{}{})
+			// ConeCRM has no lead list: the query-builder answers every lead at once, in id
+			// order. Unless the total is wanted, the read stops once the window and one
+			// more lead (for hasNextPage) are in; the total is then a lower bound.
+			w := coneLeadsWindow{}
+			if f.Search != nil {
+				w.Search = strings.ToLower(*f.Search)
+			}
+			if !totalWanted(ctx) {
+				w.Want = max(offset+limit+1, 0)
+			}
+			rows, err := load(ctx, r.loaders(ctx).Cone.LeadsByWindow, w)
 			if err != nil {
 				return nil, 0, err
 			}
-			if f.Search != nil && *f.Search != "" {
-				rows = filterConeLeads(rows, *f.Search)
+			if w.Search != "" {
+				rows = filterConeLeads(rows, w.Search)
 			}
 			out := []*model.Lead{}
 			for i := offset; i < len(rows) && len(out) < limit; i++ {
@@ -387,14 +395,20 @@ func (r *Resolver) leads(ctx context.Context, f *model.LeadFilter, args pageArgs
 func filterConeLeads(rows []cone.Lead, search string) []cone.Lead {
 	needle := strings.ToLower(search)
 	out := rows[:0:0]
-	for _, l := range rows {
-		d := ""
-		if l.Description != nil {
-			d = *l.Description
-		}
-		if strings.Contains(strings.ToLower(l.Subject+" "+d), needle) {
-			out = append(out, l)
+	for i := range rows {
+		if coneLeadMatches(&rows[i], needle) {
+			out = append(out, rows[i])
 		}
 	}
 	return out
+}
+
+// coneLeadMatches reports whether a lead's subject or description holds needle
+// (lowercased); every lead holds "".
+func coneLeadMatches(l *cone.Lead, needle string) bool {
+	d := ""
+	if l.Description != nil {
+		d = *l.Description
+	}
+	return strings.Contains(strings.ToLower(l.Subject+" "+d), needle)
 }

@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/graph-gophers/dataloader/v7"
@@ -17,11 +18,22 @@ type coneLoaders struct {
 	ContactByID          *dataloader.Loader[string, *model.Contact]
 	LeadByID             *dataloader.Loader[string, *model.Lead]
 	OpenLeadsByContactID *dataloader.Loader[string, []*model.Lead]
-	// AllLeads is every lead (the API has no lead list), read once per request.
-	AllLeads *dataloader.Loader[struct{}, []cone.Lead]
+	// LeadsByWindow reads the lead lists (the API has no lead list and no paging): one read per
+	// batch of windows, stopped once every window of the batch is filled.
+	// The rows are the start of the lead list in list (id) order, at least Want matching
+	// leads for every window of the batch (every lead when some window wants all).
+	LeadsByWindow *dataloader.Loader[coneLeadsWindow, []cone.Lead]
 	// Reverse lookups through thirdPartyIds: Cirrus id → ConeCRM records.
 	AccountsByCirrusID *dataloader.Loader[string, []*model.Account]
 	ContactsByCirrusID *dataloader.Loader[string, []*model.Contact]
+}
+
+// coneLeadsWindow is what one lead list needs read: Want leads that match Search (a
+// lowercased needle; "" matches every lead), or every lead when Want is 0 (a totalCount,
+// backward paging).
+type coneLeadsWindow struct {
+	Search string
+	Want   int
 }
 
 func (r *Resolver) newConeLoaders() coneLoaders {
@@ -80,10 +92,31 @@ func (r *Resolver) newConeLoaders() coneLoaders {
 			}
 			return out, nil
 		}, func(string) ([]*model.Lead, error) { return []*model.Lead{}, nil }),
-		AllLeads: fanOutLoader(r, "ConeAllLeads", func(ctx context.Context, _ struct{}) ([]cone.Lead, error) {
-			rows, err := c.Leads(ctx, cone.LeadFilter{})
-			return rows, wrap(err)
-		}),
+		LeadsByWindow: batchLoader(r, "ConeLeadsByWindow", func(ctx context.Context, ws []coneLeadsWindow) (map[coneLeadsWindow][]cone.Lead, error) {
+			all := slices.ContainsFunc(ws, func(w coneLeadsWindow) bool { return w.Want <= 0 })
+			got := make([]int, len(ws))
+			rows, _, err := c.LeadsUntil(ctx, cone.LeadFilter{}, func(l cone.Lead) bool {
+				if all {
+					return false
+				}
+				enough := true
+				for i, w := range ws {
+					if got[i] < w.Want && coneLeadMatches(&l, w.Search) {
+						got[i]++
+					}
+					enough = enough && got[i] >= w.Want
+				}
+				return enough
+			})
+			if err != nil {
+				return nil, wrap(err)
+			}
+			out := make(map[coneLeadsWindow][]cone.Lead, len(ws))
+			for _, w := range ws {
+				out[w] = rows
+			}
+			return out, nil
+		}, func(coneLeadsWindow) ([]cone.Lead, error) { return nil, nil }),
 		AccountsByCirrusID: batchLoader(r, "ConeAccountsByCirrusID", func(ctx context.Context, ids []string) (map[string][]*model.Account, error) {
 			rows, err := c.AccountsByThirdPartyID(ctx, cirrusSystem, ids)
 			if err != nil {

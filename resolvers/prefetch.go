@@ -62,14 +62,15 @@ func (r *Resolver) prefetchLeads(ctx context.Context, leads []*model.Lead) {
 }
 
 // coneContactCount counts ConeCRM contacts (the list endpoint has no total): the
-// query-builder with no rule answers every contact; with a search the list is walked.
+// query-builder with no rule answers every contact, counted without decoding them (the
+// whole answer is still read: the API has no count); with a search the list is walked.
 func (r *Resolver) coneContactCount(ctx context.Context, search *string) (int, error) {
 	if search == nil || *search == "" {
-		rows, err := r.Cone.Filter(ctx, cone.EntityContact, cone.Query{Combinator: "and", Rules: []cone.Rule{}})
+		n, err := r.Cone.Count(ctx, cone.EntityContact, cone.Query{Combinator: "and", Rules: []cone.Rule{}})
 		if err != nil {
 			return 0, fromBackend("cone", err)
 		}
-		return len(rows), nil
+		return n, nil
 	}
 	const step = 500
 	n := 0

@@ -146,7 +146,7 @@ func (a *attempt) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	a.o.Metrics.count(info.Backend, info.Operation, code)
 	a.o.Metrics.observe(info.Backend, info.Operation, elapsed.Seconds())
-	RecorderFrom(ctx).add(Call{
+	read := RecorderFrom(ctx).add(Call{
 		Backend:    info.Backend,
 		Method:     req.Method,
 		Path:       relativePath(req, a.o.BasePath),
@@ -155,6 +155,9 @@ func (a *attempt) RoundTrip(req *http.Request) (*http.Response, error) {
 		QueueMs:    float64(queueWait(ctx).Microseconds()) / 1000,
 		Keys:       info.Keys,
 	}, began)
+	if read != nil && err == nil && resp.Body != nil {
+		resp.Body = countedBody{ReadCloser: resp.Body, n: read}
+	}
 	if err != nil && a.traced && !wrote.Load() {
 		// Not a byte of the request went out (no connection, or refused before one
 		// was looked for): the backend cannot have acted on it. Once the headers are

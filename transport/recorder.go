@@ -2,7 +2,9 @@ package transport
 
 import (
 	"context"
+	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -21,6 +23,10 @@ type Call struct {
 	// QueueMs is the time the call waited for a slot under the concurrency cap.
 	QueueMs float64 `json:"queueMs,omitempty"`
 	Keys    int     `json:"keys"`
+	// BytesRead is how much of the response body the gateway read (after any transfer
+	// decoding): a client that stops reading early, as bounded reads of APIs without
+	// paging do, shows it here.
+	BytesRead int64 `json:"bytesRead"`
 }
 
 // Recorder collects the backend calls of one GraphQL request. It is safe for
@@ -29,6 +35,7 @@ type Recorder struct {
 	start time.Time // the request's start: calls say when they began relative to it
 	mu    sync.Mutex
 	calls []Call
+	read  []*atomic.Int64 // body bytes read, per call, counted as the body is read
 }
 
 type recorderKey struct{}
@@ -45,14 +52,30 @@ func RecorderFrom(ctx context.Context) *Recorder {
 	return r
 }
 
-func (r *Recorder) add(c Call, started time.Time) {
+// add records c and returns the counter of its body bytes (nil for a nil Recorder).
+func (r *Recorder) add(c Call, started time.Time) *atomic.Int64 {
 	if r == nil {
-		return
+		return nil
 	}
 	c.StartMs = float64(started.Sub(r.start).Microseconds()) / 1000
+	n := new(atomic.Int64)
 	r.mu.Lock()
 	r.calls = append(r.calls, c)
+	r.read = append(r.read, n)
 	r.mu.Unlock()
+	return n
+}
+
+// countedBody counts what is read of a response body into n.
+type countedBody struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (b countedBody) Read(p []byte) (int, error) {
+	k, err := b.ReadCloser.Read(p)
+	b.n.Add(int64(k))
+	return k, err
 }
 
 // Calls returns a copy of the calls recorded so far, in completion order.
@@ -64,6 +87,9 @@ func (r *Recorder) Calls() []Call {
 	defer r.mu.Unlock()
 	out := make([]Call, len(r.calls)) // never nil, so it encodes as [] rather than null
 	copy(out, r.calls)
+	for i := range out {
+		out[i].BytesRead = r.read[i].Load()
+	}
 	return out
 }
 

@@ -138,7 +138,8 @@ func TestRecorder(t *testing.T) {
 			if len(calls) != 1 {
 				t.Fatalf("calls = %+v, want one", calls)
 			}
-			want := transport.Call{Backend: "clientdata", Method: "POST", Path: tt.wantPath, Status: 201, Keys: 7}
+			want := transport.Call{Backend: "clientdata", Method: "POST", Path: tt.wantPath, Status: 201, Keys: 7,
+				BytesRead: int64(len(`{"ok":true}`))}
 			got := calls[0]
 			if got.DurationMs < 0 || got.StartMs < 0 {
 				t.Errorf("negative duration %v or start %v", got.DurationMs, got.StartMs)
@@ -146,6 +147,45 @@ func TestRecorder(t *testing.T) {
 			got.DurationMs, got.StartMs = 0, 0
 			if got != want {
 				t.Errorf("call = %+v, want %+v", got, want)
+			}
+		})
+	}
+}
+
+// TestRecorderBytesRead: a call records the body bytes its caller read, not the body's
+// size, so a client that stops early shows what it saved.
+func TestRecorderBytesRead(t *testing.T) {
+	tests := []struct {
+		name string
+		read int64 // -1: all
+		want int64
+	}{
+		{"read to the end", -1, int64(len(`{"ok":true}`))},
+		{"stopped after 4 bytes", 4, 4},
+		{"closed unread", 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, &scripted{})
+			rt := transport.New(srv.Client().Transport, transport.Options{Backend: "cone"})
+			ctx, rec := transport.WithRecorder(callCtx(t.Context(), "cone", "leads.list"))
+			req, err := http.NewRequestWithContext(ctx, "GET", srv.URL+"/x", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := rt.RoundTrip(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.read < 0 {
+				_, _ = io.Copy(io.Discard, resp.Body)
+			} else {
+				_, _ = io.CopyN(io.Discard, resp.Body, tt.read)
+			}
+			_ = resp.Body.Close()
+			calls := rec.Calls()
+			if len(calls) != 1 || calls[0].BytesRead != tt.want {
+				t.Fatalf("calls %+v, want one with bytesRead %d", calls, tt.want)
 			}
 		})
 	}
@@ -178,7 +218,7 @@ func TestRecorderJSON(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("calls %s, want one", b)
 	}
-	for _, key := range []string{"backend", "method", "path", "status", "durationMs", "keys"} {
+	for _, key := range []string{"backend", "method", "path", "status", "durationMs", "keys", "bytesRead"} {
 		if _, ok := got[0][key]; !ok {
 			t.Errorf("%s lacks %q", b, key)
 		}

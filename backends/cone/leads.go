@@ -40,14 +40,34 @@ type LeadFilter struct {
 // keep the first N, cursor = last id. Each page costs one request whose size shrinks
 // as the walk goes on; totalCount is len(Leads(ctx, LeadFilter{Rules: same})).
 func (c *Client) Leads(ctx context.Context, f LeadFilter) ([]Lead, error) {
+	out, _, err := c.LeadsUntil(ctx, f, nil)
+	return out, err
+}
+
+// LeadsUntil is Leads that may stop reading early: enough (nil: never) sees each lead as
+// it arrives and returns true once the caller has what it needs, say a page and one
+// more; the rest of the answer is then left unread and complete is false. Stopping is
+// sound because the answer comes in id order (creation order, which uuid7 ids follow;
+// `crmgraph probe` checks it), so the leads read are the first of the whole list. Should
+// a lead arrive out of order, that no longer holds: the read goes on to the end and is
+// sorted, as Leads does.
+func (c *Client) LeadsUntil(ctx context.Context, f LeadFilter, enough func(Lead) bool) (leads []Lead, complete bool, err error) {
 	rules := append([]Rule(nil), f.Rules...)
 	if f.AfterID != "" {
 		rules = append(rules, Rule{Field: FieldID, Operator: OpGreater, Value: f.AfterID})
 	}
 	var out []Lead
-	if err := c.filterInto(ctx, "leads.list", EntityLead, Query{Combinator: CombinatorAnd, Rules: rules}, &out); err != nil {
-		return nil, wrap("list leads", err)
+	ordered := true
+	complete, err = filterEach(ctx, c, "leads.list", EntityLead, Query{Combinator: CombinatorAnd, Rules: rules}, func(l Lead) bool {
+		if n := len(out); n > 0 && l.ID < out[n-1].ID {
+			ordered = false
+		}
+		out = append(out, l)
+		return !ordered || enough == nil || !enough(l)
+	})
+	if err != nil {
+		return nil, false, wrap("list leads", err)
 	}
 	sortByID(out, func(l Lead) string { return l.ID })
-	return out, nil
+	return out, complete, nil
 }

@@ -201,19 +201,40 @@ func (c *Client) QueryBuilderConfig(ctx context.Context, entity string) (*QueryB
 
 // Filter runs a query-builder query on entity and returns the untyped rows.
 func (c *Client) Filter(ctx context.Context, entity string, q Query) ([]json.RawMessage, error) {
-	var out []json.RawMessage
-	if err := c.filterInto(ctx, "querybuilder.filter", entity, q, &out); err != nil {
-		return nil, wrap("filter "+entity, err)
+	out, err := filterAll[json.RawMessage](ctx, c, "querybuilder.filter", entity, q)
+	return out, wrap("filter "+entity, err)
+}
+
+// Count is the number of rows a query-builder query on entity matches. The API has no
+// count and no paging, so this still reads the whole answer; it only spares decoding
+// the rows.
+func (c *Client) Count(ctx context.Context, entity string, q Query) (int, error) {
+	n := 0
+	_, err := filterEach(ctx, c, "querybuilder.count", entity, q, func(struct{}) bool { n++; return true })
+	if err != nil {
+		return 0, wrap("count "+entity, err)
 	}
-	return out, nil
+	return n, nil
 }
 
 type filterBody struct {
 	Query Query `json:"query"`
 }
 
-// filterInto posts q and decodes data into out (a pointer to a slice).
-func (c *Client) filterInto(ctx context.Context, op, entity string, q Query, out any) error {
+// filterAll posts q and returns every row of the answer.
+func filterAll[T any](ctx context.Context, c *Client, op, entity string, q Query) ([]T, error) {
+	var out []T
+	if _, err := filterEach(ctx, c, op, entity, q, func(row T) bool { out = append(out, row); return true }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// filterEach posts q and hands the rows of the answer to each, one at a time in the
+// server's order, until each returns false; the rest of the answer is then left
+// unread (the query builder has no limit, so this is the only way to bound a read).
+// complete reports whether every row was read.
+func filterEach[T any](ctx context.Context, c *Client, op, entity string, q Query, each func(T) bool) (complete bool, err error) {
 	if q.Combinator == "" {
 		q.Combinator = CombinatorAnd
 	}
@@ -223,20 +244,82 @@ func (c *Client) filterInto(ctx context.Context, op, entity string, q Query, out
 	if c.inArray {
 		q.Rules = withArrays(q.Rules)
 	}
-	resp := struct {
-		Success *bool `json:"success"`
-		Data    any   `json:"data"`
-	}{Data: out}
+	resp := &filterRows[T]{each: each}
 	// A query-builder filter is a read sent as POST: marked idempotent, so the transport
 	// may cut a hung attempt and retry it like a GET.
 	if err := c.do(ctx, rest.Request{Op: op, Method: http.MethodPost, Path: Expand(PathQueryBuilderFilter, entity),
-		Body: filterBody{Query: q}, Idempotent: true}, &resp); err != nil {
+		Body: filterBody{Query: q}, Idempotent: true}, resp); err != nil {
+		return false, err
+	}
+	if resp.success != nil && !*resp.success {
+		return false, fmt.Errorf("%s %s: success=false: %w", Backend, op, rest.ErrUnavailable)
+	}
+	return !resp.stopped, nil
+}
+
+// filterRows decodes a filter answer {success, data: [...]} as a stream (a
+// rest.StreamDecoder): each row of data is decoded on its own, exactly as it would be in
+// a []T, and handed to each. Keys match case-insensitively, as encoding/json's do.
+type filterRows[T any] struct {
+	each    func(T) bool
+	success *bool
+	stopped bool // each asked to stop: the rest of the body is unread
+}
+
+func (r *filterRows[T]) DecodeStream(dec *json.Decoder) error {
+	tok, err := dec.Token()
+	if err != nil || tok == nil { // an empty body (io.EOF) or null: no rows
 		return err
 	}
-	if resp.Success != nil && !*resp.Success {
-		return fmt.Errorf("%s %s: success=false: %w", Backend, op, rest.ErrUnavailable)
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return fmt.Errorf("filter answer is not an object")
 	}
-	return nil
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		switch {
+		case strings.EqualFold(key, "success"):
+			if err := dec.Decode(&r.success); err != nil {
+				return err
+			}
+		case strings.EqualFold(key, "data"):
+			if err := r.data(dec); err != nil || r.stopped {
+				return err
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return err
+			}
+		}
+	}
+	_, err = dec.Token() // the closing brace
+	return err
+}
+
+func (r *filterRows[T]) data(dec *json.Decoder) error {
+	tok, err := dec.Token()
+	if err != nil || tok == nil { // data: null holds no rows
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return fmt.Errorf("filter answer data is not an array")
+	}
+	for dec.More() {
+		var row T
+		if err := dec.Decode(&row); err != nil {
+			return err
+		}
+		if !r.each(row) {
+			r.stopped = true
+			return nil
+		}
+	}
+	_, err = dec.Token() // the closing bracket
+	return err
 }
 
 // byIn runs one `field in values` filter per MaxFilterIDs values and concatenates the
@@ -248,8 +331,8 @@ func byIn[T any](ctx context.Context, c *Client, op, entity, field string, value
 	for start := 0; start < len(values); start += MaxFilterIDs {
 		chunk := values[start:min(start+MaxFilterIDs, len(values))]
 		rules := append([]Rule{In(field, chunk)}, extra...)
-		var rows []T
-		if err := c.filterInto(rest.WithKeys(ctx, len(chunk)), op, entity, Query{Combinator: CombinatorAnd, Rules: rules}, &rows); err != nil {
+		rows, err := filterAll[T](rest.WithKeys(ctx, len(chunk)), c, op, entity, Query{Combinator: CombinatorAnd, Rules: rules})
+		if err != nil {
 			return nil, err
 		}
 		all = append(all, rows...)

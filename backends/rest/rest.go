@@ -204,7 +204,8 @@ func (r Request) idempotent() bool {
 }
 
 // Do sends req and decodes a 2xx JSON body into out (nil: the body is discarded; a
-// *[]byte receives the raw body, for CSV and other non-JSON answers).
+// *[]byte receives the raw body, for CSV and other non-JSON answers; a StreamDecoder
+// reads as much of it as it needs).
 // It returns the response headers (useful for paging headers) and the status.
 func (c *Client) Do(ctx context.Context, req Request, out any) (http.Header, int, error) {
 	if c.Timeout > 0 {
@@ -256,7 +257,7 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (http.Header, int
 		*raw = b
 		return resp.Header, resp.StatusCode, nil
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+	if err := decodeJSON(resp.Body, out); err != nil {
 		if errors.Is(err, io.EOF) {
 			return resp.Header, resp.StatusCode, nil // empty body
 		}
@@ -270,6 +271,22 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (http.Header, int
 		return nil, resp.StatusCode, fmt.Errorf("%s %s: decode response: %w", c.Backend, req.Op, ErrUnavailable)
 	}
 	return resp.Header, resp.StatusCode, nil
+}
+
+// StreamDecoder is an out that reads the JSON body itself, value by value, and may stop
+// before the end: Do then closes the body with the rest unread (the connection is not
+// reused). It is how a client bounds what it reads from an API without paging. An empty
+// body is io.EOF from the first Token, as with a plain out.
+type StreamDecoder interface {
+	DecodeStream(dec *json.Decoder) error
+}
+
+func decodeJSON(body io.Reader, out any) error {
+	dec := json.NewDecoder(body)
+	if s, ok := out.(StreamDecoder); ok {
+		return s.DecodeStream(dec)
+	}
+	return dec.Decode(out)
 }
 
 // newRequest builds the HTTP request and checks that it can be sent as it is: an

@@ -197,6 +197,8 @@ type ContactConnection struct {
 	// Where the window lies in the list.
 	PageInfo *PageInfo `json:"pageInfo"`
 	// The number of contacts in the whole list (every requested source), not just the window.
+	// Cost on CONE: the contact list has no total and the API no count, so when the list goes on past the window
+	// this reads every ConeCRM contact (the query builder's whole answer, several MB; with a search, the list 500 at a time).
 	TotalCount int `json:"totalCount"`
 }
 
@@ -361,6 +363,8 @@ type LeadConnection struct {
 	// Where the window lies in the list.
 	PageInfo *PageInfo `json:"pageInfo"`
 	// The number of leads in the whole list (every requested source), not just the window.
+	// Cost on CONE: the API has no lead list, no paging and no count (the query builder answers every lead at once),
+	// so selecting this reads every ConeCRM lead (several MB); without it a forward page stops reading after its window and one more lead.
 	TotalCount int `json:"totalCount"`
 }
 
