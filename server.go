@@ -396,7 +396,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 
 // ProbeTargets are the backend clients, for crmgraph probe.
 func (a *App) ProbeTargets() probe.Targets {
-	return probe.Targets{Cirrus: a.deps.Cirrus, Cone: a.deps.Cone, ClientData: a.deps.ClientData, Support: a.deps.Support}
+	return probe.Targets{Cirrus: a.deps.Cirrus, Cone: a.deps.Cone, ClientData: a.deps.ClientData, Support: a.deps.Support,
+		ClientDataMember: a.cfg.ClientDataProbeMemberToken}
 }
 
 // Handler is the whole HTTP surface (for tests and embedding).
