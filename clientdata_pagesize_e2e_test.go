@@ -9,14 +9,14 @@ import (
 	"testing"
 
 	cdsandbox "crmgraph/backends/sandbox/clientdata"
-	"crmgraph/graph/model"
 )
 
 // With CLIENT_DATA_PAGE_SIZE below the sandbox's cap, the change-request searches page
 // by it and the call estimate (MAX_BACKEND_CALLS) counts by it: a window of 100 is two
 // searches of 50, a contact batch's walk one search per 50 of their requests, and the
 // estimate is refused above the limit and passes at it. The answers are the sandbox's
-// own, in its order, whatever the page size.
+// own, in its order, whatever the page size. (The contacts come from one list, so the
+// walk is one batch.)
 func TestChangeRequestSearchFollowsClientDataPageSize(t *testing.T) {
 	gateways := map[string]*httptest.Server{}
 	parent := t // the gateways outlive the subtests
@@ -39,26 +39,28 @@ func TestChangeRequestSearchFollowsClientDataPageSize(t *testing.T) {
 		}
 		return out
 	}
-	// The contacts of the newest requests, and every request of theirs.
-	const batch = 60
+	// The first page of client-data contacts, and every change request of theirs.
+	const batch = 100
+	var list struct {
+		Contacts struct {
+			Edges []struct{ Node struct{ SourceID string } }
+		}
+	}
+	query(t, `query($n: Int) { contacts(first: $n, filter: {sources: [CLIENT_DATA]}) { edges { node { sourceId } } } }`, map[string]any{"n": batch}, &list)
 	var contacts []int32
-	for _, cr := range all {
-		if !slices.Contains(contacts, cr.Contact.ID) && len(contacts) < batch {
-			contacts = append(contacts, cr.Contact.ID)
-		}
+	for _, e := range list.Contacts.Edges {
+		var id int32
+		fmt.Sscan(e.Node.SourceID, &id)
+		contacts = append(contacts, id)
 	}
+	perContact := map[int32]int{}
 	ofContacts := 0
-	for _, cr := range all {
-		if slices.Contains(contacts, cr.Contact.ID) {
-			ofContacts++
-		}
+	for _, cr := range sandboxSearchAll(t, cdsandbox.AppToken, map[string]any{"contactIds": contacts}) {
+		perContact[cr.Contact.ID]++
+		ofContacts++
 	}
-	if ofContacts <= 100 {
-		t.Fatalf("the %d contacts have %d change requests; the walk needs more than 100", len(contacts), ofContacts)
-	}
-	ids := make([]string, len(contacts))
-	for i, c := range contacts {
-		ids[i] = model.GlobalID("Contact", model.SourceClientData, fmt.Sprint(c))
+	if len(contacts) != batch || ofContacts <= 100 {
+		t.Fatalf("%d contacts with %d change requests; the walk needs %d with more than 100", len(contacts), ofContacts, batch)
 	}
 	cursorAt := func(t *testing.T, offset int) string {
 		var data struct {
@@ -68,7 +70,7 @@ func TestChangeRequestSearchFollowsClientDataPageSize(t *testing.T) {
 		return data.ChangeRequests.PageInfo.EndCursor
 	}
 	const window = `query($first: Int, $after: String) { changeRequests(first: $first, after: $after) { edges { node { sourceId } } } }`
-	const walk = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Contact { changeRequests { totalCount } } } }`
+	const walk = `query($n: Int) { contacts(first: $n, filter: {sources: [CLIENT_DATA]}) { edges { node { sourceId changeRequests { totalCount } } } } }`
 	tests := []struct {
 		name     string
 		pageSize string
@@ -88,13 +90,13 @@ func TestChangeRequestSearchFollowsClientDataPageSize(t *testing.T) {
 		{"a window of 20 after 30, pages of 50", "50", window, map[string]any{"first": 20, "after": cursorAt(t, 30)},
 			sourceIDs(all[30:50]), 1, 1, 1}, // one page of 25 holds 30–50
 		{"a window of 37, pages of 30", "30", window, map[string]any{"first": 37}, sourceIDs(all[:37]), 2, 2, 2},
-		// The contacts by id (one call each), then one search walked to its end; the
-		// estimate assumes 20 requests a contact (the window), in pages of the setting,
-		// and the walk's batch call.
-		{"a contact batch's walk, pages of 500", "500", walk, map[string]any{"ids": ids}, nil,
-			1, batch + 1, batch + (batch*20+499)/500 + 1},
-		{"a contact batch's walk, pages of 50", "50", walk, map[string]any{"ids": ids}, nil,
-			(ofContacts + 49) / 50, batch + (ofContacts+49)/50, batch + batch*20/50 + 1},
+		// The contacts from the export (the job and its CSV), then one search for all
+		// of them walked to its end; the estimate assumes 20 requests a contact (the
+		// window), in pages of the setting, plus the walk's batch call.
+		{"a contact batch's walk, pages of 500", "500", walk, map[string]any{"n": batch}, nil,
+			1, 2 + 1, 2 + batch*20/500 + 1},
+		{"a contact batch's walk, pages of 50", "50", walk, map[string]any{"n": batch}, nil,
+			(ofContacts + 49) / 50, 2 + (ofContacts+49)/50, 2 + batch*20/50 + 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -130,17 +132,22 @@ func TestChangeRequestSearchFollowsClientDataPageSize(t *testing.T) {
 				}
 			} else {
 				var data struct {
-					Nodes []struct{ ChangeRequests struct{ TotalCount int } }
+					Contacts struct {
+						Edges []struct {
+							Node struct {
+								SourceID       string
+								ChangeRequests struct{ TotalCount int }
+							}
+						}
+					}
 				}
-				if err := json.Unmarshal(r.Data, &data); err != nil || len(data.Nodes) != len(contacts) {
+				if err := json.Unmarshal(r.Data, &data); err != nil || len(data.Contacts.Edges) != batch {
 					t.Fatalf("%v: %s", err, r.raw)
 				}
-				total := 0
-				for _, n := range data.Nodes {
-					total += n.ChangeRequests.TotalCount
-				}
-				if total != ofContacts {
-					t.Fatalf("the contacts have %d change requests, the sandbox %d", total, ofContacts)
+				for i, e := range data.Contacts.Edges {
+					if id := fmt.Sprint(contacts[i]); e.Node.SourceID != id || e.Node.ChangeRequests.TotalCount != perContact[contacts[i]] {
+						t.Fatalf("contact %d: %s with %d change requests, want %s with the sandbox's %d", i, e.Node.SourceID, e.Node.ChangeRequests.TotalCount, id, perContact[contacts[i]])
+					}
 				}
 			}
 			if tt.estimate == 1 {
