@@ -174,13 +174,60 @@ func federatedCursorAt(t *testing.T, offset int) string {
 	return s
 }
 
+// sandboxMembers are the client-data sandbox's member tokens, in order.
+var sandboxMembers = []string{cdsandbox.MemberToken1, cdsandbox.MemberToken2, cdsandbox.MemberToken3, cdsandbox.MemberToken4, cdsandbox.MemberToken5}
+
+// scopedContact is the contact the tests use for a member flow: a client-data contact
+// with change requests but none pending, whose change requests exactly viewers members'
+// own searches show (the API's definition of what a member can see, seed 004 L99,
+// L161), with those members' tokens and a member the search hides them from. Contacts
+// are taken from the highest id down, skipping skip matches, so tests do not share
+// contacts.
+func scopedContact(t *testing.T, viewers, skip int) (id int32, seenBy []string, blind string) {
+	t.Helper()
+	seen := map[int32][]string{}
+	for _, m := range sandboxMembers {
+		for _, cr := range sandboxSearchAll(t, m, nil) {
+			if s := seen[cr.Contact.ID]; len(s) == 0 || s[len(s)-1] != m {
+				seen[cr.Contact.ID] = append(s, m)
+			}
+		}
+	}
+	pending := map[int32]bool{}
+	for _, cr := range sandboxSearchAll(t, cdsandbox.AppToken, map[string]any{"statusId": 1}) {
+		pending[cr.Contact.ID] = true
+	}
+	var ids []int32
+	for _, cr := range sandboxSearchAll(t, cdsandbox.AppToken, nil) {
+		if !pending[cr.Contact.ID] && len(seen[cr.Contact.ID]) == viewers && !slices.Contains(ids, cr.Contact.ID) {
+			ids = append(ids, cr.Contact.ID)
+		}
+	}
+	slices.Sort(ids)
+	slices.Reverse(ids)
+	if len(ids) <= skip {
+		t.Fatalf("%d contacts seen by exactly %d members, want more than %d", len(ids), viewers, skip)
+	}
+	id, seenBy = ids[skip], seen[ids[skip]]
+	for _, m := range sandboxMembers {
+		if !slices.Contains(seenBy, m) {
+			return id, seenBy, m
+		}
+	}
+	t.Fatalf("every member sees contact %d", id)
+	return 0, nil, ""
+}
+
 func TestApprovalFlow(t *testing.T) {
 	srv := gateway(t)
-	contact := clientDataContact(t, 60)
+	// Two members who see the contact review; a third, who does not, starts the request
+	// (a member may update any contact, seed 004 L295) and may read it back.
+	id, reviewers, initiator := scopedContact(t, 2, 0)
+	contact := model.GlobalID("Contact", model.SourceClientData, fmt.Sprint(id))
 	city := fmt.Sprintf("Testby %d", time.Now().UnixNano()) // a new value on every run
 	update := `mutation($id: ID!, $details: JSON!) { updateContactDetails(input: {id: $id, details: $details, comment: "moved"}) {
 	  approvalRequired changeRequest { id status { code } initiator { name } changes { path targetValue } } contact { id } } }`
-	r := post(t, srv, request{Query: update, header: asMember(cdsandbox.MemberToken1), Variables: map[string]any{
+	r := post(t, srv, request{Query: update, header: asMember(initiator), Variables: map[string]any{
 		"id": contact, "details": map[string]any{"addresses": map[string]any{"primaryAddress": map[string]any{"city": city}}}}})
 	var upd struct {
 		UpdateContactDetails struct {
@@ -202,12 +249,12 @@ func TestApprovalFlow(t *testing.T) {
 	review := `mutation($id: ID!, $approve: Boolean!) { reviewChangeRequest(input: {id: $id, approve: $approve, comment: "ok"}) {
 	  changeRequest { id status { code name } reviewComment reviewer { name } } } }`
 	// The initiator may not review their own request.
-	r = post(t, srv, request{Query: review, header: asMember(cdsandbox.MemberToken1), Variables: map[string]any{"id": cr.ID, "approve": true}})
+	r = post(t, srv, request{Query: review, header: asMember(initiator), Variables: map[string]any{"id": cr.ID, "approve": true}})
 	if got := r.codes(); len(got) != 1 || got[0] != "FORBIDDEN" {
 		t.Fatalf("self review: %s", r.raw)
 	}
-	// Another member approves.
-	r = post(t, srv, request{Query: review, header: asMember(cdsandbox.MemberToken2), Variables: map[string]any{"id": cr.ID, "approve": true}})
+	// A member who sees the contact approves.
+	r = post(t, srv, request{Query: review, header: asMember(reviewers[0]), Variables: map[string]any{"id": cr.ID, "approve": true}})
 	var rev struct {
 		ReviewChangeRequest struct {
 			ChangeRequest struct {
@@ -228,7 +275,7 @@ func TestApprovalFlow(t *testing.T) {
 		t.Fatalf("city after approval = %v, want %s", got, city)
 	}
 	// Reviewing again fails with a clear code and the backend's sub-code.
-	r = post(t, srv, request{Query: review, header: asMember(cdsandbox.MemberToken3), Variables: map[string]any{"id": cr.ID, "approve": false}})
+	r = post(t, srv, request{Query: review, header: asMember(reviewers[1]), Variables: map[string]any{"id": cr.ID, "approve": false}})
 	if got := r.codes(); len(got) != 1 || got[0] != "BAD_USER_INPUT" || r.Errors[0].Extensions["subCode"] == nil {
 		t.Fatalf("second review: %s", r.raw)
 	}
@@ -236,9 +283,11 @@ func TestApprovalFlow(t *testing.T) {
 
 func TestCancelOnlyByInitiator(t *testing.T) {
 	srv := gateway(t)
-	contact := clientDataContact(t, 120)
+	// The one member who sees the contact may not cancel a request another one started.
+	id, seenBy, initiator := scopedContact(t, 1, 0)
+	contact := model.GlobalID("Contact", model.SourceClientData, fmt.Sprint(id))
 	r := post(t, srv, request{Query: `mutation($id: ID!, $name: String!) { updateContactDetails(input: {id: $id, details: {personalInformation: {lastName: $name}}}) {
-	  approvalRequired changeRequest { id } } }`, header: asMember(cdsandbox.MemberToken4),
+	  approvalRequired changeRequest { id } } }`, header: asMember(initiator),
 		Variables: map[string]any{"id": contact, "name": fmt.Sprintf("Renamed %d", time.Now().UnixNano())}})
 	var upd struct {
 		UpdateContactDetails struct{ ChangeRequest struct{ ID string } }
@@ -248,10 +297,10 @@ func TestCancelOnlyByInitiator(t *testing.T) {
 	}
 	cancel := `mutation($id: ID!) { cancelChangeRequest(input: {id: $id}) { changeRequest { status { code } } } }`
 	vars := map[string]any{"id": upd.UpdateContactDetails.ChangeRequest.ID}
-	if r := post(t, srv, request{Query: cancel, header: asMember(cdsandbox.MemberToken5), Variables: vars}); len(r.codes()) != 1 || r.codes()[0] != "FORBIDDEN" {
+	if r := post(t, srv, request{Query: cancel, header: asMember(seenBy[0]), Variables: vars}); len(r.codes()) != 1 || r.codes()[0] != "FORBIDDEN" {
 		t.Fatalf("cancel by another member: %s", r.raw)
 	}
-	r = post(t, srv, request{Query: cancel, header: asMember(cdsandbox.MemberToken4), Variables: vars})
+	r = post(t, srv, request{Query: cancel, header: asMember(initiator), Variables: vars})
 	if !strings.Contains(string(r.Data), `"CANCELLED"`) || len(r.Errors) > 0 {
 		t.Fatalf("cancel by initiator: %s", r.raw)
 	}
@@ -567,28 +616,35 @@ func sandboxPendingCheck(t *testing.T, token string, contact int32) (has bool, i
 // member whose scoped search (seed 004 L99, L161) cannot see the request: that member's
 // next update of an approval field would fail on it.
 func TestPendingChangeRequestIsTheAPIsPendingCheck(t *testing.T) {
-	members := []string{cdsandbox.MemberToken1, cdsandbox.MemberToken2, cdsandbox.MemberToken3, cdsandbox.MemberToken4, cdsandbox.MemberToken5}
 	pending := sandboxSearchAll(t, cdsandbox.AppToken, map[string]any{"statusId": 1})
-	// A pending request one member's search does not show.
-	var hidden sandboxChangeRequest
-	var blind string
-	for _, m := range members {
-		seen := map[int32]bool{}
+	seen := map[string]map[int32]bool{} // member → the pending requests their search shows
+	for _, m := range sandboxMembers {
+		seen[m] = map[int32]bool{}
 		for _, cr := range sandboxSearchAll(t, m, map[string]any{"statusId": 1}) {
-			seen[cr.ID] = true
+			seen[m][cr.ID] = true
 		}
-		for _, cr := range pending {
-			if !seen[cr.ID] {
-				hidden, blind = cr, m
-				break
+	}
+	// A pending request one member's search does not show and another's does (reading
+	// it in full takes a member who may see it).
+	var hidden sandboxChangeRequest
+	var blind, seer string
+	for _, cr := range pending {
+		blind, seer = "", ""
+		for _, m := range sandboxMembers {
+			switch {
+			case !seen[m][cr.ID] && blind == "":
+				blind = m
+			case seen[m][cr.ID] && seer == "":
+				seer = m
 			}
 		}
-		if blind != "" {
+		if blind != "" && seer != "" {
+			hidden = cr
 			break
 		}
 	}
-	if blind == "" {
-		t.Fatal("every member sees every pending change request")
+	if blind == "" || seer == "" {
+		t.Fatal("no pending change request that one member's search shows and another's does not")
 	}
 	var none int32 // a contact with change requests, none of them pending
 	withPending := map[int32]bool{}
@@ -616,7 +672,7 @@ func TestPendingChangeRequestIsTheAPIsPendingCheck(t *testing.T) {
 		{"the app", gateway(t), "", hidden.Contact.ID, 2},
 		{"another pending request", gateway(t), cdsandbox.MemberToken2, pending[len(pending)/2].Contact.ID, 2},
 		{"no pending request", gateway(t), blind, none, 2},
-		{"two ids are PENDING", twoPending, blind, hidden.Contact.ID, 3},
+		{"two ids are PENDING", twoPending, seer, hidden.Contact.ID, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

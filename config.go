@@ -100,6 +100,10 @@ type Config struct {
 	ClientDataPageBase    int
 	ClientDataExportPolls int
 
+	// ClientDataProbeMemberToken is a member's bearer token for crmgraph probe's
+	// member-scope check (unset: that check is unknown). The gateway never uses it.
+	ClientDataProbeMemberToken string
+
 	Sandbox        bool // start sandboxes for unconfigured backends
 	SandboxSeed    int64
 	SandboxLatency time.Duration
@@ -231,6 +235,7 @@ var settings = []setting{
 	{"CLIENT_DATA_PAGE_SIZE", "client-data-page-size", "500", "largest client-data search page asked for (at most the API's cap; larger pages are fetched as several)"},
 	{"CLIENT_DATA_PAGE_BASE", "client-data-page-base", "1", "0 or 1: the number of client-data's first search page"},
 	{"CLIENT_DATA_EXPORT_POLLS", "client-data-export-polls", "8", "reads of a client-data export job that is not ready (202) before giving up, with backoff, within the deadline"},
+	{"CLIENT_DATA_PROBE_MEMBER_TOKEN", "client-data-probe-member-token", "", "a member's client-data bearer token for crmgraph probe's member-scope check, read-only (unset: the check is unknown)"},
 	{"CLIENT_DATA_PATHS", "client-data-paths", "", "where contact fields live in client-data details, field=path pairs over the sandbox's schema"},
 	{"EXTERNAL_SYSTEMS", "external-systems", "", "system names in external keys, SOURCE=name pairs over the defaults (each source's enum name)"},
 	{"CIRRUS_EXTERNALKEY", "cirrus-externalkey", "CONE", "the source whose id a Cirrus externalkey holds"},
@@ -328,6 +333,7 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 		MaxBatch:              integer("MAX_BATCH"),
 		CORSHeaders:           get("CORS_HEADERS"),
 	}
+	cfg.ClientDataProbeMemberToken = get("CLIENT_DATA_PROBE_MEMBER_TOKEN")
 	if strings.HasPrefix(cfg.DebugAddr, ":") {
 		cfg.DebugAddr = "127.0.0.1" + cfg.DebugAddr // profiles are for operators, not the network
 	}

@@ -279,7 +279,7 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 		srv.Use(limits.Depth{Max: cfg.DepthLimit})
 	}
 	if cfg.MaxBackendCalls > 0 {
-		srv.Use(&limits.Calls{Max: cfg.MaxBackendCalls, Cost: resolvers.CallCost()})
+		srv.Use(&limits.Calls{Max: cfg.MaxBackendCalls, Cost: resolvers.CallCost(int(a.deps.ClientData.PageSize()))})
 	}
 	srv.SetErrorPresenter(resolvers.ErrorPresenter(a.log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
@@ -405,7 +405,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 
 // ProbeTargets are the backend clients, for crmgraph probe.
 func (a *App) ProbeTargets() probe.Targets {
-	return probe.Targets{Cirrus: a.deps.Cirrus, Cone: a.deps.Cone, ClientData: a.deps.ClientData, Support: a.deps.Support}
+	return probe.Targets{Cirrus: a.deps.Cirrus, Cone: a.deps.Cone, ClientData: a.deps.ClientData, Support: a.deps.Support,
+		ClientDataMember: a.cfg.ClientDataProbeMemberToken}
 }
 
 // Handler is the whole HTTP surface (for tests and embedding).

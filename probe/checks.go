@@ -17,6 +17,9 @@ type Targets struct {
 	Cone       *cone.Client
 	ClientData *clientdata.Client
 	Support    *support.Client
+	// ClientDataMember is a client-data member's bearer token for the member-scope
+	// check (CLIENT_DATA_PROBE_MEMBER_TOKEN; "": that check is unknown).
+	ClientDataMember string
 }
 
 // Checks lists every check for the targets.
@@ -29,7 +32,7 @@ func Checks(t Targets) []Check {
 		out = append(out, coneChecks(t.Cone)...)
 	}
 	if t.ClientData != nil {
-		out = append(out, clientDataChecks(t.ClientData)...)
+		out = append(out, clientDataChecks(t.ClientData, t.ClientDataMember)...)
 	}
 	if t.Support != nil {
 		out = append(out, supportChecks(t.Support)...)

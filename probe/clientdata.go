@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"crmgraph/backends/clientdata"
 	"crmgraph/backends/rest"
 )
 
-func clientDataChecks(c *clientdata.Client) []Check {
+func clientDataChecks(c *clientdata.Client, member string) []Check {
 	return []Check{
 		{Backend: "clientdata", Assumption: "change-request statuses at the inferred path, one per configured code",
 			Run: func(ctx context.Context) Finding {
@@ -58,7 +59,90 @@ func clientDataChecks(c *clientdata.Client) []Check {
 				}
 				return Verdict(len(rows) <= 1, fmt.Sprintf("%d rows for take 1", len(rows)), "")
 			}},
+		{Backend: "clientdata", Assumption: "a member cannot read a change request their search does not show (the seed scopes the search only, L99, L161)",
+			Run: func(ctx context.Context) Finding { return memberScopeCheck(ctx, c, member) }},
 	}
+}
+
+// memberScopeCheck reads, as the member of CLIENT_DATA_PROBE_MEMBER_TOKEN, change
+// requests the service's search shows and the member's does not: each should be
+// refused (404 or 403). A member may start a request on any contact and read it back,
+// and the probe cannot tell which member the token is, so the requests come from
+// distinct initiators (up to three): one readable among several refused may be the
+// member's own; two readable cannot both be. Read-only: searches and GETs.
+func memberScopeCheck(ctx context.Context, c *clientdata.Client, member string) Finding {
+	if member == "" {
+		return Inconclusive("CLIENT_DATA_PROBE_MEMBER_TOKEN is not set")
+	}
+	size := min(c.PageSize(), 100)
+	all, err := c.SearchChangeRequests(clientdata.WithService(ctx), clientdata.SearchQuery{Page: 1, PageSize: size})
+	if f := reached(err, "search as the service"); f != nil {
+		return *f
+	}
+	var contacts []int32
+	for _, cr := range all.Results {
+		if !slices.Contains(contacts, cr.Contact.ID) {
+			contacts = append(contacts, cr.Contact.ID)
+		}
+	}
+	if len(contacts) == 0 {
+		return Inconclusive("no change requests")
+	}
+	asMember := clientdata.WithBearer(ctx, member)
+	seen := map[int32]bool{}
+	for page := int32(1); ; page++ {
+		r, err := c.SearchChangeRequests(asMember, clientdata.SearchQuery{Page: page, PageSize: size, ContactIDs: contacts})
+		if errors.Is(err, rest.ErrUnauthorized) {
+			return Inconclusive("the backend refused CLIENT_DATA_PROBE_MEMBER_TOKEN")
+		}
+		if f := reached(err, "search as the member"); f != nil {
+			return *f
+		}
+		for _, cr := range r.Results {
+			seen[cr.ID] = true
+		}
+		if page >= r.PageCount || len(r.Results) == 0 || page >= 20 {
+			break
+		}
+	}
+	var hidden []clientdata.ChangeRequestSummary
+	initiators := map[string]bool{}
+	for _, cr := range all.Results {
+		uid := ""
+		if cr.InitiatorMember != nil {
+			uid = cr.InitiatorMember.UID
+		}
+		if !seen[cr.ID] && !initiators[uid] && len(hidden) < 3 {
+			initiators[uid] = true
+			hidden = append(hidden, cr)
+		}
+	}
+	if len(hidden) == 0 {
+		return Inconclusive(fmt.Sprintf("the member's search shows all %d newest change requests", len(all.Results)))
+	}
+	var readable, refused []string
+	for _, cr := range hidden {
+		_, err := c.ChangeRequest(asMember, cr.Contact.ID, cr.ID)
+		id := fmt.Sprintf("%d/%d", cr.Contact.ID, cr.ID)
+		switch {
+		case err == nil:
+			readable = append(readable, id)
+		case errors.Is(err, rest.ErrNotFound), errors.Is(err, rest.ErrForbidden):
+			refused = append(refused, id)
+		default:
+			if f := reached(err, "read as the member"); f != nil {
+				return *f
+			}
+		}
+	}
+	detail := fmt.Sprintf("of %d requests the member's search hides, by distinct initiators: refused %v, readable %v", len(hidden), refused, readable)
+	switch {
+	case len(readable) == 0 || len(readable) == 1 && len(refused) > 0:
+		return Verdict(true, detail, "")
+	case len(readable) == 1:
+		return Inconclusive(detail + " (may be the member's own)")
+	}
+	return Verdict(false, detail+": the API does not scope reads by id; crmgraph shows what it answers", "")
 }
 
 // pageBaseCheck: the API's default page is its first. Asked for page 1 and 2, the

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"crmgraph/backends/cirrus"
+	"crmgraph/backends/clientdata"
 	"crmgraph/backends/cone"
 	"crmgraph/backends/support"
 	"crmgraph/graph/model"
@@ -52,9 +53,12 @@ const (
 	assumedWalkPages = 10
 )
 
-// CallCost is the table limits.Calls prices operations with.
-func CallCost() limits.CallCost {
-	table := callTable()
+// CallCost is the table limits.Calls prices operations with. searchPage is the
+// client-data search page the client asks for (clientdata.Client.PageSize, from
+// CLIENT_DATA_PAGE_SIZE): the resolvers page change-request searches by it, so the
+// estimate counts by it too; 0 is clientdata.DefaultPageSize.
+func CallCost(searchPage int) limits.CallCost {
+	table := callTable(searchPage)
 	return func(f limits.Field) limits.Price {
 		if f.Name == "edges" && strings.HasSuffix(f.Parent, "Connection") {
 			return limits.Price{PerItem: true} // one edge per item of the page
@@ -130,7 +134,10 @@ func backwardArgs(f limits.Field) bool {
 	return last && !first
 }
 
-func callTable() map[string]pricer {
+func callTable(searchPage int) map[string]pricer {
+	if searchPage <= 0 {
+		searchPage = int(clientdata.DefaultPageSize)
+	}
 	cirrusOnly := func(load func(limits.Field) limits.Load, children func(limits.Field) []limits.Children) pricer {
 		return func(f limits.Field) limits.Price {
 			if !f.Sources.Has(fromCirrus) {
@@ -222,7 +229,7 @@ func callTable() map[string]pricer {
 		"Query.changeRequests": func(f limits.Field) limits.Price {
 			// One search per status: the API filters one status at a time.
 			lists := max(1, len(distinct(listArg(objArg(f.Args, "filter")["status"]))))
-			return limits.Price{Loads: []limits.Load{{Batch: float64(lists) * listReads(f)}}, Children: pageOf(fromClientData|summary, pageSize(f))}
+			return limits.Price{Loads: []limits.Load{{Batch: float64(lists) * listReads(f) * searchPages(f, searchPage)}}, Children: pageOf(fromClientData|summary, pageSize(f))}
 		},
 		"Query.supportCustomers": func(f limits.Field) limits.Price {
 			if before, _ := f.Args["before"].(string); f.Args["last"] != nil || before != "" {
@@ -305,7 +312,7 @@ func callTable() map[string]pricer {
 			if !f.Sources.Has(fromClientData) {
 				return limits.Price{NoChildren: true}
 			}
-			load := changeRequestSearch(max(pageSize(f), assumedChangeRequests))
+			load := changeRequestSearch(max(pageSize(f), assumedChangeRequests), searchPage)
 			if len(listArg(objArg(f.Args, "filter")["paths"])) > 0 {
 				load = fanOut(1) // paths: a search of its own per contact
 			}
@@ -511,10 +518,26 @@ func contactAccount(count float64) pricer {
 	}
 }
 
-// changeRequestSearch is the one search (contactIds, 500 a page) that serves the change
-// requests of a batch of contacts.
-func changeRequestSearch(perContact int) limits.Load {
-	return shared("clientdata/changeRequests", limits.Load{PerParent: float64(perContact) / searchPageSize, Batch: 1})
+// changeRequestSearch is the one search (contactIds, walked in pages of searchPage)
+// that serves the change requests of a batch of contacts.
+func changeRequestSearch(perContact, searchPage int) limits.Load {
+	return shared("clientdata/changeRequests", limits.Load{PerParent: float64(perContact) / float64(searchPage), Batch: 1})
+}
+
+// searchPages is how many page-numbered calls searchWindow makes for one read of a
+// window of a change-request search: one per searchPage records, and one more when a
+// cursor's offset can make the window straddle a page boundary. With a window of at
+// most half a page, searchWindow (pageFor) finds a page size that holds it whole at
+// the cursor's offset, so a cursor costs nothing extra then.
+func searchPages(f limits.Field, searchPage int) float64 {
+	size := max(pageSize(f), 1)
+	pages := (size + searchPage - 1) / searchPage
+	after, _ := f.Args["after"].(string)
+	before, _ := f.Args["before"].(string)
+	if (after != "" || before != "") && 2*size > searchPage {
+		pages++
+	}
+	return float64(pages)
 }
 
 func coneLeadEdge(f limits.Field) limits.Price {

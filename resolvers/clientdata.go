@@ -357,11 +357,11 @@ func cmpTime(a, b *time.Time) int {
 // only at the end of the list (a merge of searches relies on full windows).
 func (r *Resolver) searchWindow(ctx context.Context, q clientdata.SearchQuery, w window) ([]*model.ChangeRequest, int, error) {
 	var out []*model.ChangeRequest
-	offset, want := w.Offset, w.First
+	offset, want, size := w.Offset, w.First, r.searchPageSize()
 	for {
-		pg, per, skip, ok := pageFor(offset, max(want, 1), searchPageSize)
+		pg, per, skip, ok := pageFor(offset, max(want, 1), size)
 		if !ok {
-			pg, per, skip = offset/searchPageSize+1, searchPageSize, offset%searchPageSize
+			pg, per, skip = offset/size+1, size, offset%size
 		}
 		q.Page, q.PageSize = int32(pg), int32(per)
 		res, err := r.ClientData.SearchChangeRequests(ctx, q)

@@ -35,8 +35,15 @@ type clientDataLoaders struct {
 	UsernameByContactID    *dataloader.Loader[int32, string]
 }
 
-// searchPageSize is the page size of change-request searches (the sandbox's maximum).
-const searchPageSize = 500
+// searchPageSize is the page size of change-request searches: the client's
+// (CLIENT_DATA_PAGE_SIZE, at most what the API accepts), so a page is one call and the
+// call estimate (CallCost) counts the same pages.
+func (r *Resolver) searchPageSize() int {
+	if r.ClientData == nil {
+		return int(clientdata.DefaultPageSize)
+	}
+	return int(r.ClientData.PageSize())
+}
 
 func (r *Resolver) newClientDataLoaders() clientDataLoaders {
 	c := r.ClientData
@@ -101,7 +108,7 @@ func (r *Resolver) newClientDataLoaders() clientDataLoaders {
 
 // searchAllChangeRequests walks every page of a search.
 func (r *Resolver) searchAllChangeRequests(ctx context.Context, q clientdata.SearchQuery) ([]*model.ChangeRequest, int, error) {
-	q.PageSize = searchPageSize
+	q.PageSize = int32(r.searchPageSize())
 	var out []*model.ChangeRequest
 	for pg := int32(1); ; pg++ {
 		q.Page = pg

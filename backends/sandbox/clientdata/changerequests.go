@@ -286,16 +286,9 @@ func (s *Server) crVisible(who caller, cr *changeRequest, hierarchy bool) bool {
 // crReachable is crVisible, or who initiated cr: a member may start a request on any
 // contact (the seed scopes no update, L281, L295) and must then read it back and be
 // able to cancel it (L221: only the initiator can).
-// Without ScopeMembers every change request is reachable.
 func (s *Server) crReachable(who caller, cr *changeRequest) bool {
-	return !s.scopeMembers || s.crVisible(who, cr, true) || !who.app && cr.initiator.user == who.user
+	return s.crVisible(who, cr, true) || !who.app && cr.initiator.user == who.user
 }
-
-// ScopeMembers makes reading, reviewing and cancelling one change request follow the
-// search's member scope (crReachable). Off by default for now: the gateway's end-to-end
-// tests (clientdata_e2e_test.go) still have members review and read requests of
-// contacts outside their scope. Call it before serving.
-func (s *Server) ScopeMembers() { s.scopeMembers = true }
 
 // visible: a member sees change requests of contacts they have access to: directly
 // (the contact's company is theirs) or through the hierarchy (its parent company is).

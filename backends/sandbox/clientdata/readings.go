@@ -24,12 +24,13 @@ package clientdata
 //     the member's) or through the hierarchy (its parent company is), and the search
 //     defines what a member can see.
 //   - Reading, reviewing and cancelling one change request (L37, L221, L229) are
-//     silent on access: the sandbox answers 404, as for an unknown id, a request the
-//     member's search (with hierarchy) would not show, unless the member initiated it
-//     (they may start one on any contact and must read it back and cancel it). A live
-//     API might answer 403 instead. Not probed: it needs a member's own token. This
-//     scope is on only after Server.ScopeMembers (off by default until the gateway's
-//     end-to-end tests stop relying on unscoped reads and reviews).
+//     silent on access, and the seed names no status for a request out of scope: the
+//     sandbox answers 404, as for an unknown id, a request the member's search (with
+//     hierarchy) would not show, unless the member initiated it (they may start one on
+//     any contact and must read it back and cancel it). A live API might answer 403
+//     instead. Always on: every member call to these endpoints is scoped. Setting:
+//     CLIENT_DATA_PROBE_MEMBER_TOKEN gives the probe a member's token to check it
+//     read-only (probe).
 //   - The pending check (L88) answers every caller, as a blocked update would.
 //   - Contact endpoints (details, username, connections, pictures, channels, history)
 //     stay unscoped: the seed ties access only to change requests. A member can thus

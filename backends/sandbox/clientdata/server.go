@@ -97,8 +97,6 @@ type Server struct {
 	literal *http.ServeMux
 	seq     atomic.Uint64 // correlation ids
 	variant variant
-	// scopeMembers: see ScopeMembers.
-	scopeMembers bool
 	// routeTable is every "METHOD pattern" served, from seed.go.
 	routeTable []string
 	jobs       exportJobs

@@ -418,7 +418,6 @@ func TestNotFound(t *testing.T) {
 // an app sees all; the pending check answers every caller.
 func TestMemberScope(t *testing.T) {
 	s := New(world(), Tokens{})
-	s.ScopeMembers()
 	const member = MemberToken5
 	who := caller{user: s.tokens.Members[member]}
 	var hidden, shown *changeRequest
@@ -458,9 +457,9 @@ func TestMemberScope(t *testing.T) {
 			expectStatus(t, call(t, s, tc.method, url(shown), member, tc.body), tc.shownStatus)
 		})
 	}
-	t.Run("unscoped by default", func(t *testing.T) {
+	t.Run("scoped by default", func(t *testing.T) {
 		d := New(world(), Tokens{})
-		expectStatus(t, call(t, d, "GET", path("/v1.1/contacts/%d/change-requests/%d", hidden.contactID, hidden.id), member, nil), 200)
+		expectStatus(t, call(t, d, "GET", path("/v1.1/contacts/%d/change-requests/%d", hidden.contactID, hidden.id), member, nil), 404)
 	})
 	t.Run("search agrees", func(t *testing.T) {
 		r := call(t, s, "POST", "/v1.0/contacts/change-requests/search", member, map[string]any{"contactIds": []int32{hidden.contactID, shown.contactID}, "pageSize": 100})
