@@ -161,20 +161,15 @@ type APIError struct {
 	CorrelationID string `json:"correlationId"`
 }
 
-// SubCode values the seed names, plus the ones the sandbox uses for rules the seed
-// states without naming a code (marked).
+// SubCode values the seed names. Other rules the seed states without naming a code
+// (self review, cancel by another member, one pending request per contact, a username
+// coupled with the email, …) come back with whatever sub-code the API uses: the
+// gateway passes it on (extensions.subCode, userErrors code) and never matches on it.
 const (
-	SubCodeNA                       = "NA"
-	SubCodeUsernameNotUnique        = "UsernameNotUnique"
-	SubCodeKeyExpired               = "KeyExpired"
-	SubCodeKeyNoMatch               = "KeyNoMatch"
-	SubCodeUsernameCoupledWithEmail = "UsernameCoupledWithEmail"   // not named by the seed
-	SubCodeNotPending               = "ChangeRequestNotPending"    // not named by the seed
-	SubCodeSelfReview               = "SelfReviewNotAllowed"       // not named by the seed
-	SubCodeNotInitiator             = "NotInitiator"               // not named by the seed
-	SubCodePendingExists            = "PendingChangeRequestExists" // not named by the seed
-	SubCodeExternalIDNotUnique      = "ExternalIdNotUnique"        // not named by the seed
-	SubCodeNoPendingChannel         = "NoPendingVerification"      // not named by the seed
+	SubCodeNA                = "NA"
+	SubCodeUsernameNotUnique = "UsernameNotUnique"
+	SubCodeKeyExpired        = "KeyExpired"
+	SubCodeKeyNoMatch        = "KeyNoMatch"
 )
 
 func decodeError(body []byte, e *rest.HTTPError) {

@@ -186,7 +186,7 @@ func TestApprovalThroughClient(t *testing.T) {
 	crID := out.ChangeRequest.ID
 	err = c.ReviewChangeRequest(member1, contact, crID, true, "")
 	var he *rest.HTTPError
-	if !errors.Is(err, rest.ErrForbidden) || !errors.As(err, &he) || he.SubCode != clientdata.SubCodeSelfReview {
+	if !errors.Is(err, rest.ErrForbidden) || !errors.As(err, &he) || he.SubCode != sandboxSubCodeSelfReview {
 		t.Fatalf("self review: %v", err)
 	}
 	if err := c.CancelChangeRequest(member2, contact, crID); !errors.Is(err, rest.ErrForbidden) {
@@ -267,7 +267,7 @@ func TestContacts(t *testing.T) {
 		}
 		err = c.UpdateUsername(ctx, created.ID, "other")
 		var he *rest.HTTPError
-		if !errors.As(err, &he) || he.SubCode != clientdata.SubCodeUsernameCoupledWithEmail {
+		if !errors.As(err, &he) || he.SubCode != sandboxSubCodeUsernameCoupledWithEmail {
 			t.Fatalf("update coupled username: %v", err)
 		}
 		out, err := c.PatchContactDetails(ctx, created.ID, map[string]any{"communicationMeans": map[string]any{"primaryEmail": "changed-" + email}}, "")
@@ -290,7 +290,7 @@ func TestContacts(t *testing.T) {
 		if err := c.DiscontinueVerification(ctx, created.ID, clientdata.ChannelMobile); err != nil {
 			t.Fatal(err)
 		}
-		if err := c.VerifyChannel(ctx, created.ID, clientdata.ChannelMobile, "1"); !errors.As(err, &he) || he.SubCode != clientdata.SubCodeNoPendingChannel {
+		if err := c.VerifyChannel(ctx, created.ID, clientdata.ChannelMobile, "1"); !errors.As(err, &he) || he.SubCode != sandboxSubCodeNoPendingChannel {
 			t.Fatalf("verify discontinued: %v", err)
 		}
 		pic, err := c.ProfilePicture(ctx, created.ID)
@@ -340,6 +340,16 @@ func apiErrorHandler(status int, code, subCode string) http.Handler {
 	})
 }
 
+// The sandbox's sub-codes for rules the seed states without naming a code: the client
+// declares none of them, it passes on what the API sends.
+const (
+	sandboxSubCodeSelfReview               = "SelfReviewNotAllowed"
+	sandboxSubCodeUsernameCoupledWithEmail = "UsernameCoupledWithEmail"
+	sandboxSubCodeNoPendingChannel         = "NoPendingVerification"
+	sandboxSubCodeNotInitiator             = "NotInitiator"
+	sandboxSubCodeExternalIDNotUnique      = "ExternalIdNotUnique"
+)
+
 func TestErrors(t *testing.T) {
 	ctx := context.Background()
 	p := people(func(p dataset.Person) bool { return p.SupportID != "" })
@@ -377,14 +387,14 @@ func TestErrors(t *testing.T) {
 				return err
 			}
 			return c.CancelChangeRequest(ctx, res.Results[0].Contact.ID, res.Results[0].ID) // the app is not the initiator
-		}, rest.ErrForbidden, 403, clientdata.SubCodeNotInitiator},
+		}, rest.ErrForbidden, 403, sandboxSubCodeNotInitiator},
 		{"404", nil, secret, func(c *clientdata.Client) error {
 			_, err := c.ContactDetails(ctx, 42)
 			return err
 		}, rest.ErrNotFound, 404, clientdata.SubCodeNA},
 		{"409", nil, secret, func(c *clientdata.Client) error {
 			return c.AddExternalConnection(ctx, p[1].ClientDataID, clientdata.ExternalConnection{ExternalID: taken.SupportID, System: "X"})
-		}, rest.ErrConflict, 409, clientdata.SubCodeExternalIDNotUnique},
+		}, rest.ErrConflict, 409, sandboxSubCodeExternalIDNotUnique},
 		{"429", apiErrorHandler(429, "TooManyRequests", "NA"), secret, func(c *clientdata.Client) error {
 			_, err := c.ChangeRequestStatuses(ctx)
 			return err
