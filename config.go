@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"crmgraph/backends/clientdata"
 	"crmgraph/backends/cone"
 	"crmgraph/backends/sandbox"
 	"crmgraph/graph/model"
@@ -99,6 +100,8 @@ type Config struct {
 	ClientDataPageSize    int
 	ClientDataPageBase    int
 	ClientDataExportPolls int
+	// ClientDataExportColumns names the export CSV's identity columns (the seed names none).
+	ClientDataExportColumns clientdata.ExportColumns
 
 	// ClientDataProbeMemberToken is a member's bearer token for crmgraph probe's
 	// member-scope check (unset: that check is unknown). The gateway never uses it.
@@ -235,6 +238,7 @@ var settings = []setting{
 	{"CLIENT_DATA_PAGE_SIZE", "client-data-page-size", "500", "largest client-data search page asked for (at most the API's cap; larger pages are fetched as several)"},
 	{"CLIENT_DATA_PAGE_BASE", "client-data-page-base", "1", "0 or 1: the number of client-data's first search page"},
 	{"CLIENT_DATA_EXPORT_POLLS", "client-data-export-polls", "8", "reads of a client-data export job that is not ready (202) before giving up, with backoff, within the deadline"},
+	{"CLIENT_DATA_EXPORT_COLUMNS", "client-data-export-columns", "", "headers of the client-data export CSV's identity columns, column=header pairs over id=id,uId=uId,username=username"},
 	{"CLIENT_DATA_PROBE_MEMBER_TOKEN", "client-data-probe-member-token", "", "a member's client-data bearer token for crmgraph probe's member-scope check, read-only (unset: the check is unknown)"},
 	{"CLIENT_DATA_PATHS", "client-data-paths", "", "where contact fields live in client-data details, field=path pairs over the sandbox's schema"},
 	{"EXTERNAL_SYSTEMS", "external-systems", "", "system names in external keys, SOURCE=name pairs over the defaults (each source's enum name)"},
@@ -395,6 +399,9 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 	}
 	if cfg.ChangeRequestCodes, err = resolvers.ParseChangeRequestCodes(get("CLIENT_DATA_STATUS_CODES")); err != nil {
 		errs = append(errs, fmt.Errorf("CLIENT_DATA_STATUS_CODES: %w", err))
+	}
+	if cfg.ClientDataExportColumns, err = clientdata.ParseExportColumns(get("CLIENT_DATA_EXPORT_COLUMNS")); err != nil {
+		errs = append(errs, fmt.Errorf("CLIENT_DATA_EXPORT_COLUMNS: %w", err))
 	}
 	if cfg.ClientDataPaths, err = resolvers.ParseClientDataPaths(get("CLIENT_DATA_PATHS")); err != nil {
 		errs = append(errs, fmt.Errorf("CLIENT_DATA_PATHS: %w", err))

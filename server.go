@@ -134,7 +134,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err erro
 			HTTP: httpClient("clientdata", cfg.ClientData), Timeout: cfg.ClientData.Timeout,
 			ServiceForAnonymous: cfg.ClientDataServiceForAnonymous,
 			PageSize:            int32(cfg.ClientDataPageSize), ZeroBasedPages: cfg.ClientDataPageBase == 0,
-			ExportPolls: cfg.ClientDataExportPolls}),
+			ExportPolls: cfg.ClientDataExportPolls, ExportColumns: cfg.ClientDataExportColumns}),
 		Support: support.New(support.Config{BaseURL: cfg.Support.URL, Token: cfg.Support.Token, AppID: cfg.Support.AppID,
 			ConsumerID: cfg.Support.Consumer, HTTP: httpClient("support", cfg.Support), Timeout: cfg.Support.Timeout}),
 		Scopes: map[string]string{

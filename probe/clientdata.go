@@ -1,10 +1,13 @@
 package probe
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"crmgraph/backends/clientdata"
 	"crmgraph/backends/rest"
@@ -40,12 +43,12 @@ func clientDataChecks(c *clientdata.Client, member string) []Check {
 				if f := reached(err, "export"); f != nil {
 					return *f
 				}
-				rows, err := c.ExportedContacts(ctx, job)
+				raw, err := c.ExportedCSV(ctx, job)
 				if errors.Is(err, clientdata.ErrExportPending) {
 					// Read on (each call up to ExportPolls reads) to see how many it takes.
 					calls := 1
 					for ; calls < 8 && errors.Is(err, clientdata.ErrExportPending); calls++ {
-						_, err = c.ExportedContacts(ctx, job)
+						_, err = c.ExportedCSV(ctx, job)
 					}
 					reads := calls * c.ExportPolls()
 					if err != nil {
@@ -57,8 +60,11 @@ func clientDataChecks(c *clientdata.Client, member string) []Check {
 				if f := reached(err, "export job"); f != nil {
 					return *f
 				}
-				return Verdict(len(rows) <= 1, fmt.Sprintf("%d rows for take 1", len(rows)), "")
+				lines := csvRecords(raw)
+				return Verdict(len(lines) >= 1 && len(lines) <= 2, fmt.Sprintf("%d CSV lines (header and rows) for take 1", len(lines)), "")
 			}},
+		{Backend: "clientdata", Assumption: "the export CSV heads its identity columns as CLIENT_DATA_EXPORT_COLUMNS says (the seed names no column)",
+			Run: func(ctx context.Context) Finding { return exportColumnsCheck(clientdata.WithService(ctx), c) }},
 		{Backend: "clientdata", Assumption: "a member cannot read a change request their search does not show (the seed scopes the search only, L99, L161)",
 			Run: func(ctx context.Context) Finding { return memberScopeCheck(ctx, c, member) }},
 	}
@@ -216,4 +222,71 @@ func pageSizeCheck(ctx context.Context, c *clientdata.Client) Finding {
 		return Verdict(false, "every page size is refused", "")
 	}
 	return Verdict(false, fmt.Sprintf("pageSize %d refused, %d accepted", size, lo), fmt.Sprintf("CLIENT_DATA_PAGE_SIZE=%d", lo))
+}
+
+// csvRecords parses an export CSV leniently (nil when it is not CSV).
+func csvRecords(raw []byte) [][]string {
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\ufeff"))))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	if err != nil {
+		return nil
+	}
+	return recs
+}
+
+// exportColumnsCheck reads the header of a one-contact export and looks for the
+// identity columns the client reads. Where one is missing it suggests the header that
+// looks like it: ending in "uid" for uId, in "id" for id, holding "user" for username.
+func exportColumnsCheck(ctx context.Context, c *clientdata.Client) Finding {
+	job, err := c.ExportContacts(ctx, clientdata.ContactsExportQuery(0, 1, ""))
+	if f := reached(err, "export"); f != nil {
+		return *f
+	}
+	raw, err := c.ExportedCSV(ctx, job)
+	if errors.Is(err, clientdata.ErrExportPending) {
+		return Inconclusive("the export job was not ready (see CLIENT_DATA_EXPORT_POLLS)")
+	}
+	if f := reached(err, "export job"); f != nil {
+		return *f
+	}
+	recs := csvRecords(raw)
+	if len(recs) == 0 {
+		return Inconclusive("the export answer is not CSV")
+	}
+	header := recs[0]
+	has := func(h string) bool {
+		return slices.ContainsFunc(header, func(x string) bool { return strings.EqualFold(x, h) })
+	}
+	like := func(match func(string) bool) string {
+		for _, h := range header {
+			if !strings.Contains(h, ".") && match(strings.ToLower(h)) {
+				return h
+			}
+		}
+		return ""
+	}
+	cols, fit := c.ExportColumns(), c.ExportColumns()
+	var missing []string
+	if !has(cols.ID) {
+		missing = append(missing, cols.ID)
+		fit.ID = like(func(h string) bool { return strings.HasSuffix(h, "id") && !strings.HasSuffix(h, "uid") })
+	}
+	if !has(cols.UID) {
+		missing = append(missing, cols.UID)
+		fit.UID = like(func(h string) bool { return strings.HasSuffix(h, "uid") })
+	}
+	if !has(cols.Username) {
+		missing = append(missing, cols.Username)
+		fit.Username = like(func(h string) bool { return strings.Contains(h, "user") })
+	}
+	detail := fmt.Sprintf("header %s", strings.Join(header[:min(len(header), 6)], ","))
+	if len(missing) == 0 {
+		return Verdict(true, detail, "")
+	}
+	setting := ""
+	if fit.ID != "" && fit.UID != "" && fit.Username != "" {
+		setting = "CLIENT_DATA_EXPORT_COLUMNS=" + fit.String()
+	}
+	return Verdict(false, fmt.Sprintf("%s: no %s column", detail, strings.Join(missing, ", ")), setting)
 }

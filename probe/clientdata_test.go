@@ -55,6 +55,8 @@ func TestClientDataChecks(t *testing.T) {
 		return Finding{}
 	}
 	const base, size, export, scope = "search pages count", "a search page of", "an export job", "a member cannot read"
+	const cols = "the export CSV heads"
+	altCols, _ := clientdata.ParseExportColumns("id=" + sandbox.AltColumnID + ",uId=" + sandbox.AltColumnUID)
 	const member = sandbox.MemberToken5
 	for _, tc := range []struct {
 		name   string
@@ -65,15 +67,16 @@ func TestClientDataChecks(t *testing.T) {
 		// unknown is the one check expected to be unknown, with its detail's start.
 		unknown, why string
 	}{
-		{"default", def, clientdata.Config{}, member, map[string]string{base: "holds/", size: "holds/", export: "holds/", scope: "holds/"}, "", ""},
+		{"default", def, clientdata.Config{}, member, map[string]string{base: "holds/", size: "holds/", export: "holds/", scope: "holds/", cols: "holds/"}, "", ""},
 		{"alt, default settings", alt, clientdata.Config{}, member, map[string]string{
-			base: "differs/CLIENT_DATA_PAGE_BASE=0", size: "differs/CLIENT_DATA_PAGE_SIZE=100", export: "holds/"}, "", ""},
+			base: "differs/CLIENT_DATA_PAGE_BASE=0", size: "differs/CLIENT_DATA_PAGE_SIZE=100", export: "holds/",
+			cols: "differs/CLIENT_DATA_EXPORT_COLUMNS=id=contactId,uId=contactUid,username=username"}, "", ""},
 		{"alt, one export read", alt, clientdata.Config{ExportPolls: 1, PageSize: 100, ZeroBasedPages: true}, member, map[string]string{
-			export: "differs/CLIENT_DATA_EXPORT_POLLS=3"}, "", ""},
+			export: "differs/CLIENT_DATA_EXPORT_POLLS=3"}, cols, "the export job was not ready (see CLIENT_DATA_EXPORT_POLLS)"},
 		{"alt, the export setting applied", alt, clientdata.Config{ExportPolls: 3, PageSize: 100, ZeroBasedPages: true}, member, map[string]string{
 			export: "holds/"}, "", ""},
-		{"alt, settings applied", alt, clientdata.Config{PageSize: 100, ZeroBasedPages: true}, member, map[string]string{
-			base: "holds/", size: "holds/", export: "holds/", scope: "holds/"}, "", ""},
+		{"alt, settings applied", alt, clientdata.Config{PageSize: 100, ZeroBasedPages: true, ExportColumns: altCols}, member, map[string]string{
+			base: "holds/", size: "holds/", export: "holds/", scope: "holds/", cols: "holds/"}, "", ""},
 		{"no member token", def, clientdata.Config{}, "", map[string]string{base: "holds/", size: "holds/", export: "holds/"},
 			scope, "CLIENT_DATA_PROBE_MEMBER_TOKEN is not set"},
 		{"a member token the API refuses", def, clientdata.Config{}, "nobody", nil,

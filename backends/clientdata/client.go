@@ -40,6 +40,9 @@ type Config struct {
 	// call's deadline. 0 means DefaultExportPolls; ExportPollDelay 0 means 250ms.
 	ExportPolls     int
 	ExportPollDelay time.Duration
+	// ExportColumns names the export CSV's identity columns (CLIENT_DATA_EXPORT_COLUMNS);
+	// zero means DefaultExportColumns.
+	ExportColumns ExportColumns
 }
 
 // Defaults of Config.
@@ -59,6 +62,7 @@ type Client struct {
 	pageBase  int32
 	polls     int
 	pollDelay time.Duration
+	columns   ExportColumns
 }
 
 // PageSize is the largest page the client asks the API for.
@@ -66,6 +70,9 @@ func (c *Client) PageSize() int32 { return c.pageSize }
 
 // ExportPolls is how often ExportedContacts reads a job that is not ready.
 func (c *Client) ExportPolls() int { return c.polls }
+
+// ExportColumns are the export CSV's identity column headers the client reads.
+func (c *Client) ExportColumns() ExportColumns { return c.columns }
 
 // PageBase is the number the client gives the API's first search page.
 func (c *Client) PageBase() int32 { return c.pageBase }
@@ -78,7 +85,10 @@ func New(cfg Config) *Client {
 		hc = &http.Client{}
 	}
 	token := cfg.Token
-	out := &Client{pageSize: cfg.PageSize, pageBase: 1, polls: cfg.ExportPolls, pollDelay: cfg.ExportPollDelay}
+	out := &Client{pageSize: cfg.PageSize, pageBase: 1, polls: cfg.ExportPolls, pollDelay: cfg.ExportPollDelay, columns: cfg.ExportColumns}
+	if out.columns == (ExportColumns{}) {
+		out.columns = DefaultExportColumns
+	}
 	if out.pageSize <= 0 {
 		out.pageSize = DefaultPageSize
 	}

@@ -38,12 +38,53 @@ const (
 	FieldCountry     = "addresses.primaryAddress.country"
 )
 
-// Identity columns of the export CSV; every other column is a detail path.
+// Identity columns of the export CSV by default; every other column is a detail path.
+// The seed names no column (L503: "all the attributes that are marked with
+// 'isExportable' = true"): CLIENT_DATA_EXPORT_COLUMNS renames them.
 const (
 	ColumnID       = "id"
 	ColumnUID      = "uId"
 	ColumnUsername = "username"
 )
+
+// ExportColumns are the headers of the export CSV's identity columns.
+type ExportColumns struct{ ID, UID, Username string }
+
+// DefaultExportColumns are the sandbox's headers.
+var DefaultExportColumns = ExportColumns{ID: ColumnID, UID: ColumnUID, Username: ColumnUsername}
+
+// ParseExportColumns reads "id=header,uId=header,username=header" (any subset) over
+// the defaults, e.g. "id=contactId,uId=contactUid".
+func ParseExportColumns(spec string) (ExportColumns, error) {
+	cols := DefaultExportColumns
+	for pair := range strings.SplitSeq(spec, ",") {
+		pair = strings.TrimSpace(pair)
+		if pair == "" {
+			continue
+		}
+		name, header, ok := strings.Cut(pair, "=")
+		name, header = strings.TrimSpace(name), strings.TrimSpace(header)
+		if !ok || header == "" {
+			return cols, fmt.Errorf("%q: want column=header", pair)
+		}
+		switch {
+		case strings.EqualFold(name, ColumnID):
+			cols.ID = header
+		case strings.EqualFold(name, ColumnUID):
+			cols.UID = header
+		case strings.EqualFold(name, ColumnUsername):
+			cols.Username = header
+		default:
+			return cols, fmt.Errorf("%q: the columns are %s, %s and %s", name, ColumnID, ColumnUID, ColumnUsername)
+		}
+	}
+	return cols, nil
+}
+
+// String is the setting's form.
+func (c ExportColumns) String() string {
+	return ColumnID + "=" + c.ID + "," + ColumnUID + "=" + c.UID + "," + ColumnUsername + "=" + c.Username
+}
 
 // ExportedContact is one row of a contacts export. Fields holds every column other
 // than the identity columns, by header (a dotted detail path); an empty cell is "".
@@ -113,6 +154,20 @@ var ErrExportPending = fmt.Errorf("export job not ready: %w", rest.ErrUnavailabl
 // client reads 202 Accepted as "not ready yet" and asks again, with backoff, at most
 // Config.ExportPolls times and never past ctx's deadline.
 func (c *Client) ExportedContacts(ctx context.Context, jobID string) ([]ExportedContact, error) {
+	raw, err := c.ExportedCSV(ctx, jobID)
+	if err != nil {
+		return nil, err
+	}
+	out, err := ParseContactsCSVColumns(raw, c.columns)
+	if err != nil {
+		return nil, fmt.Errorf("clientdata: get contacts export %s: %w", jobID, err)
+	}
+	return out, nil
+}
+
+// ExportedCSV downloads the CSV of an export job as the API sends it, reading again
+// while the job is not ready (see ExportedContacts).
+func (c *Client) ExportedCSV(ctx context.Context, jobID string) ([]byte, error) {
 	var raw []byte
 	delay := c.pollDelay
 	for read := 1; ; read++ {
@@ -140,11 +195,7 @@ func (c *Client) ExportedContacts(ctx context.Context, jobID string) ([]Exported
 		}
 		delay = min(2*delay, 4*time.Second)
 	}
-	out, err := ParseContactsCSV(raw)
-	if err != nil {
-		return nil, fmt.Errorf("clientdata: get contacts export %s: %w", jobID, err)
-	}
-	return out, nil
+	return raw, nil
 }
 
 // ParseContactsCSV parses an export CSV: a header row naming the columns (identity
@@ -152,6 +203,11 @@ func (c *Client) ExportedContacts(ctx context.Context, jobID string) ([]Exported
 // per contact. A malformed file or a row without a valid id wraps rest.ErrUnavailable:
 // the backend answered something the client cannot use.
 func ParseContactsCSV(raw []byte) ([]ExportedContact, error) {
+	return ParseContactsCSVColumns(raw, DefaultExportColumns)
+}
+
+// ParseContactsCSVColumns is ParseContactsCSV with the identity columns named by cols.
+func ParseContactsCSVColumns(raw []byte, cols ExportColumns) ([]ExportedContact, error) {
 	raw = bytes.TrimPrefix(raw, []byte("\ufeff"))
 	r := csv.NewReader(bytes.NewReader(raw))
 	header, err := r.Read()
@@ -164,16 +220,16 @@ func ParseContactsCSV(raw []byte) ([]ExportedContact, error) {
 	idCol, uidCol, userCol := -1, -1, -1
 	for i, h := range header {
 		switch {
-		case strings.EqualFold(h, ColumnID):
+		case strings.EqualFold(h, cols.ID):
 			idCol = i
-		case strings.EqualFold(h, ColumnUID):
+		case strings.EqualFold(h, cols.UID):
 			uidCol = i
-		case strings.EqualFold(h, ColumnUsername):
+		case strings.EqualFold(h, cols.Username):
 			userCol = i
 		}
 	}
 	if idCol < 0 {
-		return nil, fmt.Errorf("parse export csv: no %q column: %w", ColumnID, rest.ErrUnavailable)
+		return nil, fmt.Errorf("parse export csv: no %q column (CLIENT_DATA_EXPORT_COLUMNS): %w", cols.ID, rest.ErrUnavailable)
 	}
 	var out []ExportedContact
 	for {

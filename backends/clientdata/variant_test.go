@@ -3,8 +3,10 @@ package clientdata_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -93,8 +95,12 @@ func TestExportPolling(t *testing.T) {
 				h = alt()
 			}
 			_, calls, url := start(t, h, secret)
-			c := clientdata.New(clientdata.Config{BaseURL: url, Token: secret, Timeout: 5 * time.Second, ServiceForAnonymous: true,
-				ExportPolls: tc.polls, ExportPollDelay: 40 * time.Millisecond})
+			cfg := clientdata.Config{BaseURL: url, Token: secret, Timeout: 5 * time.Second, ServiceForAnonymous: true,
+				ExportPolls: tc.polls, ExportPollDelay: 40 * time.Millisecond}
+			if tc.alt { // the alternative sandbox heads its identity columns differently
+				cfg.ExportColumns, _ = clientdata.ParseExportColumns("id=contactId,uId=contactUid")
+			}
+			c := clientdata.New(cfg)
 			ctx, cancel := context.WithTimeout(context.Background(), tc.timeout)
 			defer cancel()
 			job, err := c.ExportContacts(context.Background(), clientdata.ContactsExportQuery(0, 3, ""))
@@ -109,6 +115,57 @@ func TestExportPolling(t *testing.T) {
 			if tc.want == nil && len(rows) != 3 {
 				t.Fatalf("%d rows, want 3", len(rows))
 			}
+			for _, r := range rows {
+				if r.ID == 0 || r.UID == "" || r.Fields[clientdata.FieldLastName] == "" {
+					t.Fatalf("row %+v lacks its id, uId or last name", r)
+				}
+			}
 		})
+	}
+}
+
+// The export CSV's identity headers are a setting: the client reads either sandbox's
+// CSV with the matching CLIENT_DATA_EXPORT_COLUMNS, and neither with the other's.
+func TestExportColumns(t *testing.T) {
+	altCols, err := clientdata.ParseExportColumns("id=contactId, uId=contactUid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (clientdata.ExportColumns{ID: "contactId", UID: "contactUid", Username: "username"}); altCols != want {
+		t.Fatalf("parsed %+v, want %+v", altCols, want)
+	}
+	for _, bad := range []string{"id", "id=", "email=mail"} {
+		if _, err := clientdata.ParseExportColumns(bad); err == nil {
+			t.Fatalf("%q parsed", bad)
+		}
+	}
+	read := func(h http.Handler, cols clientdata.ExportColumns) ([]clientdata.ExportedContact, error) {
+		_, _, url := start(t, h, secret)
+		c := clientdata.New(clientdata.Config{BaseURL: url, Token: secret, ServiceForAnonymous: true,
+			ExportPollDelay: time.Millisecond, ExportColumns: cols})
+		job, err := c.ExportContacts(t.Context(), clientdata.ContactsExportQuery(0, 2, ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.ExportedContacts(t.Context(), job)
+	}
+	def, err := read(sb(), clientdata.ExportColumns{})
+	if err != nil || len(def) != 2 {
+		t.Fatalf("default sandbox, default columns: %d rows, %v", len(def), err)
+	}
+	got, err := read(alt(), altCols)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("alternative sandbox with its columns: %d rows, %v", len(got), err)
+	}
+	for i := range got { // the same contacts, whichever headers name them
+		if got[i].ID != def[i].ID || got[i].UID != def[i].UID || got[i].Username != def[i].Username {
+			t.Fatalf("row %d: %+v, default sandbox %+v", i, got[i], def[i])
+		}
+	}
+	if _, err := read(alt(), clientdata.ExportColumns{}); !errors.Is(err, rest.ErrUnavailable) || !strings.Contains(err.Error(), "CLIENT_DATA_EXPORT_COLUMNS") {
+		t.Fatalf("alternative sandbox, default columns: %v, want an unusable answer naming the setting", err)
+	}
+	if _, err := read(sb(), altCols); !errors.Is(err, rest.ErrUnavailable) {
+		t.Fatalf("default sandbox, the alternative's columns: %v, want an unusable answer", err)
 	}
 }

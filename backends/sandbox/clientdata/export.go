@@ -38,8 +38,14 @@ type exportJobs struct {
 
 // exportColumns is the CSV header: the identity columns, then the exportable schema
 // paths in schema order.
-func exportColumns() []string {
+func exportColumns() []string { return variant{}.exportColumns() }
+
+// exportColumns: the identity headers are the variant's (the seed names none).
+func (v variant) exportColumns() []string {
 	cols := []string{columnID, columnUID, columnUsername}
+	if v.altColumns {
+		cols[0], cols[1] = AltColumnID, AltColumnUID
+	}
 	for _, f := range contactFields {
 		if f.exported {
 			cols = append(cols, f.path)
@@ -101,7 +107,7 @@ func (s *Server) startExport(rw http.ResponseWriter, r *http.Request, who caller
 // exportCSV writes the contacts q selects, as they are now, in contact-id order.
 // Members export the contacts they can see (directly or through the hierarchy).
 func (s *Server) exportCSV(who caller, q exportQuery) []byte {
-	cols := exportColumns()
+	cols := s.variant.exportColumns()
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.UseCRLF = true // RFC 4180

@@ -56,7 +56,10 @@ package clientdata
 //     at most CLIENT_DATA_EXPORT_POLLS times, within the call's deadline. (probe)
 //   - The CSV's identity columns (id, uId, username) and the attribute columns' headers
 //     (dotted detail paths) are the sandbox's: the seed says only "all the attributes
-//     that are marked with 'isExportable' = true" (L503). Setting: none yet.
+//     that are marked with 'isExportable' = true" (L503). The alternative sandbox heads
+//     the identity columns AltColumnID and AltColumnUID. Setting:
+//     CLIENT_DATA_EXPORT_COLUMNS (identity headers), CLIENT_DATA_PATHS (attribute
+//     paths). (probe)
 //   - The export query is HotChocolate GraphQL (L505–507); skip/take paging is the
 //     sandbox's reading of CollectionSegment. Jobs are kept for the last maxExportJobs.
 //

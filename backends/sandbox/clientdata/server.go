@@ -69,6 +69,7 @@ type variant struct {
 	pageBase     int32 // number of the first search page
 	maxPageSize  int32 // largest search page accepted
 	pendingReads int   // reads of an export job answered 202 before its CSV
+	altColumns   bool  // the export CSV's identity headers are AltColumnID, AltColumnUID
 }
 
 // Alternative reading's figures, for tests and the probe's expectations.
@@ -76,13 +77,15 @@ const (
 	AltPageBase     = 0
 	AltMaxPageSize  = 100
 	AltPendingReads = 2
+	AltColumnID     = "contactId"
+	AltColumnUID    = "contactUid"
 )
 
 // UseAlternative switches the sandbox to the alternative reading: 0-based pages,
-// pages capped at AltMaxPageSize, export jobs pending for AltPendingReads reads. Call
-// it before serving.
+// pages capped at AltMaxPageSize, export jobs pending for AltPendingReads reads, export
+// identity columns headed AltColumnID and AltColumnUID. Call it before serving.
 func (s *Server) UseAlternative() {
-	s.variant = variant{pageBase: AltPageBase, maxPageSize: AltMaxPageSize, pendingReads: AltPendingReads}
+	s.variant = variant{pageBase: AltPageBase, maxPageSize: AltMaxPageSize, pendingReads: AltPendingReads, altColumns: true}
 }
 
 // Server is the simulated API. Create it with New.

@@ -2,6 +2,8 @@ package clientdata
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -47,6 +49,25 @@ func TestAlternative(t *testing.T) {
 					want = http.StatusAccepted
 				}
 				expectStatus(t, call(t, tc.s, "GET", "/v1.0/contacts/export/"+job.ExportJobID, AppToken, nil), want)
+			}
+		}
+	})
+	t.Run("export identity headers", func(t *testing.T) {
+		for _, tc := range []struct {
+			s    *Server
+			want []string
+		}{{def, []string{"id", "uId", "username"}}, {alt, []string{AltColumnID, AltColumnUID, "username"}}} {
+			r := call(t, tc.s, "POST", "/v1.0/contacts/export", AppToken, nil)
+			var job struct{ ExportJobID string }
+			r.decode(t, &job)
+			var got reply
+			for range AltPendingReads + 1 {
+				got = call(t, tc.s, "GET", "/v1.0/contacts/export/"+job.ExportJobID, AppToken, nil)
+			}
+			expectStatus(t, got, 200)
+			header, _, _ := strings.Cut(string(got.body), "\r\n")
+			if cols := strings.Split(header, ","); !slices.Equal(cols[:3], tc.want) {
+				t.Fatalf("header %v, want it to start %v", cols, tc.want)
 			}
 		}
 	})
