@@ -123,7 +123,7 @@ func TestCallEstimatesBoundTheExamples(t *testing.T) {
 			if len(errs) > 0 {
 				t.Fatal(errs)
 			}
-			estimate := limits.EstimateCalls(schema, doc.Operations[0], doc.Fragments, nil, resolvers.CallCost(0))
+			estimate := limits.EstimateCalls(schema, doc.Operations[0], doc.Fragments, nil, resolvers.CallCost(resolvers.PageCaps{}))
 			r := post(t, gateway(t), request{Query: q})
 			if len(r.Errors) > 0 {
 				t.Fatalf("errors: %s", r.raw)

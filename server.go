@@ -279,7 +279,8 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 		srv.Use(limits.Depth{Max: cfg.DepthLimit})
 	}
 	if cfg.MaxBackendCalls > 0 {
-		srv.Use(&limits.Calls{Max: cfg.MaxBackendCalls, Cost: resolvers.CallCost(int(a.deps.ClientData.PageSize()))})
+		srv.Use(&limits.Calls{Max: cfg.MaxBackendCalls, Cost: resolvers.CallCost(resolvers.PageCaps{
+			CirrusPerPage: a.deps.Cirrus.PerPage(), ClientDataSearch: int(a.deps.ClientData.PageSize())})})
 	}
 	srv.SetErrorPresenter(resolvers.ErrorPresenter(a.log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {

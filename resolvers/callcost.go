@@ -53,12 +53,22 @@ const (
 	assumedWalkPages = 10
 )
 
-// CallCost is the table limits.Calls prices operations with. searchPage is the
-// client-data search page the client asks for (clientdata.Client.PageSize, from
-// CLIENT_DATA_PAGE_SIZE): the resolvers page change-request searches by it, so the
-// estimate counts by it too; 0 is clientdata.DefaultPageSize.
-func CallCost(searchPage int) limits.CallCost {
-	table := callTable(searchPage)
+// PageCaps are the page sizes the clients ask for, so the estimate counts calls as the
+// resolvers make them: CirrusPerPage is cirrus.Client.PerPage (CIRRUS_MAX_PER_PAGE;
+// larger pages are fetched as several), ClientDataSearch is clientdata.Client.PageSize
+// (CLIENT_DATA_PAGE_SIZE). Zero means the default (cirrus.MaxPerPage,
+// clientdata.DefaultPageSize).
+type PageCaps struct{ CirrusPerPage, ClientDataSearch int }
+
+// CallCost is the table limits.Calls prices operations with.
+func CallCost(caps PageCaps) limits.CallCost {
+	if caps.CirrusPerPage <= 0 || caps.CirrusPerPage > cirrus.MaxPerPage {
+		caps.CirrusPerPage = cirrus.MaxPerPage
+	}
+	if caps.ClientDataSearch <= 0 {
+		caps.ClientDataSearch = int(clientdata.DefaultPageSize)
+	}
+	table := callTable(caps)
 	return func(f limits.Field) limits.Price {
 		if f.Name == "edges" && strings.HasSuffix(f.Parent, "Connection") {
 			return limits.Price{PerItem: true} // one edge per item of the page
@@ -97,14 +107,14 @@ func pageOf(sources limits.Sources, first int) []limits.Children {
 	return []limits.Children{{Sources: sources, Count: 1, Items: float64(first)}}
 }
 
-// cirrusPages is how many page-numbered calls fetchWindow makes for a window: one per
-// MaxPerPage records, and one more when a cursor's offset can make the window straddle
+// cirrusPagesOf is how many page-numbered calls fetchWindow makes for a window: one per
+// perPage records, and one more when a cursor's offset can make the window straddle
 // a page boundary (a window that ends at a cursor or at the list's end starts
 // anywhere). `last` with no `before` reads twice: from the start, which answers the
 // total, then the end the total names.
-func cirrusPages(f limits.Field) float64 {
+func cirrusPagesOf(f limits.Field, perPage int) float64 {
 	size := pageSize(f)
-	per := max(1, (size+cirrus.MaxPerPage-1)/cirrus.MaxPerPage)
+	per := max(1, (size+perPage-1)/perPage)
 	straddle := 0
 	if after, _ := f.Args["after"].(string); after != "" && size > 0 {
 		straddle = 1
@@ -134,10 +144,9 @@ func backwardArgs(f limits.Field) bool {
 	return last && !first
 }
 
-func callTable(searchPage int) map[string]pricer {
-	if searchPage <= 0 {
-		searchPage = int(clientdata.DefaultPageSize)
-	}
+func callTable(caps PageCaps) map[string]pricer {
+	searchPage := caps.ClientDataSearch
+	cirrusPages := func(f limits.Field) float64 { return cirrusPagesOf(f, caps.CirrusPerPage) }
 	cirrusOnly := func(load func(limits.Field) limits.Load, children func(limits.Field) []limits.Children) pricer {
 		return func(f limits.Field) limits.Price {
 			if !f.Sources.Has(fromCirrus) {
@@ -276,9 +285,9 @@ func callTable(searchPage int) map[string]pricer {
 		},
 		"Account.opportunities": cirrusOnly(edgePages, cirrusPage),
 		"Account.orders": cirrusOnly(func(f limits.Field) limits.Load {
-			// One `orders?accountids=` walk for the whole batch, 50 orders a page; it reads
-			// every order of the accounts, assumed to be first per account.
-			return limits.Load{PerParent: float64(max(pageSize(f), 1)) / cirrus.MaxPerPage, Batch: 1}
+			// One `orders?accountids=` walk for the whole batch, CirrusPerPage orders a
+			// page; it reads every order of the accounts, assumed to be first per account.
+			return limits.Load{PerParent: float64(max(pageSize(f), 1)) / float64(caps.CirrusPerPage), Batch: 1}
 		}, cirrusPage),
 		"Account.links": func(f limits.Field) limits.Price {
 			var loads []limits.Load

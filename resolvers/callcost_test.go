@@ -39,7 +39,7 @@ func estimate(t *testing.T, s *ast.Schema, q string, varsJSON string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return limits.EstimateCalls(s, doc.Operations[0], doc.Fragments, vars, CallCost(0))
+	return limits.EstimateCalls(s, doc.Operations[0], doc.Fragments, vars, CallCost(PageCaps{}))
 }
 
 func ids(typ string, src model.Source, from, n int) []string {
@@ -143,7 +143,7 @@ func TestCallEstimate(t *testing.T) {
 // schema change would silently make a fan-out free.
 func TestCallTableNamesSchemaFields(t *testing.T) {
 	s := realSchema()
-	for key := range callTable(0) {
+	for key := range callTable(PageCaps{CirrusPerPage: 50, ClientDataSearch: 500}) {
 		typ, field, _ := strings.Cut(key, ".")
 		def := s.Types[typ]
 		if def == nil || def.Fields.ForName(field) == nil {

@@ -10,13 +10,14 @@ import (
 )
 
 // fetchWindow reads the records a window covers from a page-numbered list (Cirrus):
-// one call when one page can hold the window, else consecutive pages of the maximum size.
-func fetchWindow[T any](w window, fetch func(page, perPage int) (page[T], error)) ([]T, int, error) {
+// one call when one page of at most perPage can hold the window, else consecutive pages
+// of perPage (the client's cap, CIRRUS_MAX_PER_PAGE, so no page is split again below).
+func fetchWindow[T any](perPage int, w window, fetch func(page, perPage int) (page[T], error)) ([]T, int, error) {
 	if w.First == 0 {
 		p, err := fetch(1, 1)
 		return nil, p.Total, err
 	}
-	if pg, per, skip, ok := pageFor(w.Offset, w.First, cirrus.MaxPerPage); ok {
+	if pg, per, skip, ok := pageFor(w.Offset, w.First, perPage); ok {
 		p, err := fetch(pg, per)
 		if err != nil {
 			return nil, 0, err
@@ -25,9 +26,9 @@ func fetchWindow[T any](w window, fetch func(page, perPage int) (page[T], error)
 	}
 	var out []T
 	total := 0
-	skip := w.Offset % cirrus.MaxPerPage
-	for pg := w.Offset/cirrus.MaxPerPage + 1; len(out) < w.First; pg++ {
-		p, err := fetch(pg, cirrus.MaxPerPage)
+	skip := w.Offset % perPage
+	for pg := w.Offset/perPage + 1; len(out) < w.First; pg++ {
+		p, err := fetch(pg, perPage)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -38,7 +39,7 @@ func fetchWindow[T any](w window, fetch func(page, perPage int) (page[T], error)
 			skip = 0
 		}
 		out = append(out, items...)
-		if len(p.Items) < cirrus.MaxPerPage {
+		if len(p.Items) < perPage {
 			break
 		}
 	}
@@ -46,6 +47,14 @@ func fetchWindow[T any](w window, fetch func(page, perPage int) (page[T], error)
 		out = out[:w.First]
 	}
 	return out, total, nil
+}
+
+// cirrusPerPage is the largest Cirrus page the request's client asks for.
+func cirrusPerPage(ctx context.Context) int {
+	if l, ok := ctx.Value(loadersKey{}).(*Loaders); ok && l.cirrusPerPage > 0 {
+		return l.cirrusPerPage
+	}
+	return cirrus.MaxPerPage
 }
 
 // edgesOf builds Relay edges for a single-source window.

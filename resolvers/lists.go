@@ -103,7 +103,7 @@ func (r *Resolver) accounts(ctx context.Context, f *model.AccountFilter, args pa
 	}
 	listers := map[model.Source]lister[*model.Account]{
 		model.SourceCirrus: func(ctx context.Context, offset, limit int) ([]*model.Account, int, error) {
-			items, total, err := fetchWindow(window{Offset: offset, First: limit}, func(pg, per int) (page[*model.Account], error) {
+			items, total, err := fetchWindow(cirrusPerPage(ctx), window{Offset: offset, First: limit}, func(pg, per int) (page[*model.Account], error) {
 				q := q
 				q.Page, q.PerPage, q.Sorting, q.Mask = pg, per, "name_asc", masks(ctx).cirrus("Account")
 				p, err := r.Cirrus.Accounts(ctx, q)
@@ -153,7 +153,7 @@ func containsSource(xs []model.Source, s model.Source) bool {
 // cirrusLister adapts a page-numbered Cirrus list to a lister.
 func cirrusLister[W any, M any](ctx context.Context, fetch func(ctx context.Context, pg, per int) (*cirrus.Page[W], error), conv func(*W) M) lister[M] {
 	return func(ctx context.Context, offset, limit int) ([]M, int, error) {
-		return fetchWindow(window{Offset: offset, First: limit}, func(pg, per int) (page[M], error) {
+		return fetchWindow(cirrusPerPage(ctx), window{Offset: offset, First: limit}, func(pg, per int) (page[M], error) {
 			p, err := fetch(ctx, pg, per)
 			if err != nil {
 				return page[M]{}, fromBackend("cirrus", err)

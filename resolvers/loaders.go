@@ -23,16 +23,21 @@ const fanOutLimit = 32
 
 // Loaders are the per-request dataloaders, named <Entity>By<Key> per backend.
 type Loaders struct {
-	masks      maskSet
-	lists      *listMemo
-	Cirrus     cirrusLoaders
-	Cone       coneLoaders
-	ClientData clientDataLoaders
-	Support    supportLoaders
+	masks         maskSet
+	cirrusPerPage int // the Cirrus client's page cap (cirrusPerPage)
+	lists         *listMemo
+	Cirrus        cirrusLoaders
+	Cone          coneLoaders
+	ClientData    clientDataLoaders
+	Support       supportLoaders
 }
 
 func (r *Resolver) newLoaders() *Loaders {
-	return &Loaders{lists: &listMemo{}, Cirrus: r.newCirrusLoaders(), Cone: r.newConeLoaders(), ClientData: r.newClientDataLoaders(), Support: r.newSupportLoaders()}
+	l := &Loaders{lists: &listMemo{}, Cirrus: r.newCirrusLoaders(), Cone: r.newConeLoaders(), ClientData: r.newClientDataLoaders(), Support: r.newSupportLoaders()}
+	if r.Cirrus != nil {
+		l.cirrusPerPage = r.Cirrus.PerPage()
+	}
+	return l
 }
 
 type loadersKey struct{}

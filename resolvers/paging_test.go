@@ -69,7 +69,7 @@ func TestFetchWindow(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%d+%d of %d", tt.offset, tt.first, tt.n), func(t *testing.T) {
 			calls := 0
-			items, total, err := fetchWindow(window{Offset: tt.offset, First: tt.first}, fakeList(tt.n, &calls))
+			items, total, err := fetchWindow(50, window{Offset: tt.offset, First: tt.first}, fakeList(tt.n, &calls))
 			if err != nil || total != tt.n || calls != tt.wantCalls {
 				t.Fatalf("total %d calls %d err %v", total, calls, err)
 			}

@@ -100,7 +100,7 @@ func cirrusEdge[T any, C any](ctx context.Context, l *dataloader.Loader[pageKey,
 	mk func(items []T, offset, total int) *C) (*C, error) {
 	id := cirrusKey(parentID)
 	return offsetConnection(ctx, args, func(ctx context.Context, offset, limit int) ([]T, int, error) {
-		return fetchWindow(window{Offset: offset, First: limit}, func(pg, per int) (page[T], error) {
+		return fetchWindow(cirrusPerPage(ctx), window{Offset: offset, First: limit}, func(pg, per int) (page[T], error) {
 			return load(ctx, l, pageKey{ID: id, Page: pg, PerPage: per})
 		})
 	}, mk)

@@ -130,6 +130,10 @@ func (t slashTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return base.RoundTrip(r)
 }
 
+// PerPage is the largest per_page the client asks for (CIRRUS_MAX_PER_PAGE, at most
+// MaxPerPage); a larger page is fetched as several.
+func (c *Client) PerPage() int { return c.perPage }
+
 // listMask is the X-Fields header of a paged list for an item mask.
 func (c *Client) listMask(itemMask string) string {
 	if c.itemMask {
