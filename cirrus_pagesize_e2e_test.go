@@ -39,7 +39,6 @@ func TestCirrusPagesFollowCirrusMaxPerPage(t *testing.T) {
 	}{
 		{"50", 2, 2},
 		{"25", 3, 3},
-		{"20", 3, 3},
 		{"7", 9, 9},
 	} {
 		t.Run("per page "+tt.perPage, func(t *testing.T) {
