@@ -5,9 +5,9 @@ import (
 	"strings"
 )
 
-// API paths, as the seed writes them. They are also net/http ServeMux patterns (the
-// {name} segments are the seed's own path parameter names), so the sandbox registers
-// exactly the strings the client calls.
+// API paths, as the seed writes them ({name} segments are the seed's own path parameter
+// names). The sandbox copies its own from the seed (backends/sandbox/cone/paths.go) and
+// imports nothing of the client's, so the two are separate readings a test compares.
 const (
 	PathAccounts           = "/api/account"
 	PathAccount            = "/api/account/{account}"

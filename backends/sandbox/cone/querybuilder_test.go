@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"crmgraph/backends/cone"
 )
 
 // filterRow decodes only what the assertions need: full maps of 1,800 leads are slow
@@ -70,9 +68,9 @@ func TestQueryBuilderFilter(t *testing.T) {
 		{"account id in as JSON array", "account", filterQuery(map[string]any{"field": "id", "operator": "in", "value": accountIDs[:3]}), 3, nil},
 		{"account id in with unknown ids", "account", filterQuery(rule("id", "in", accountIDs[0]+",nope,"+accountIDs[1])), 2, nil},
 		{"account equal", "account", filterQuery(rule("id", "=", accountIDs[5])), 1, nil},
-		{"contact by third-party id", "contact", filterQuery(rule(cone.FieldThirdPartySystem, "=", "CIRRUS"),
-			rule(cone.FieldThirdPartyID, "in", st.contacts[st.contactOrder[0]].base.ThirdPartyIDs[0].ThirdPartyID)), 1, nil},
-		{"accounts without third-party id", "account", filterQuery(rule(cone.FieldThirdPartyID, "null", "")), func() int {
+		{"contact by third-party id", "contact", filterQuery(rule("thirdPartyIds.systemName", "=", "CIRRUS"),
+			rule("thirdPartyIds.thirdPartyId", "in", st.contacts[st.contactOrder[0]].base.ThirdPartyIDs[0].ThirdPartyID)), 1, nil},
+		{"accounts without third-party id", "account", filterQuery(rule("thirdPartyIds.thirdPartyId", "null", "")), func() int {
 			n := 0
 			for _, a := range st.accounts {
 				if len(a.base.ThirdPartyIDs) == 0 {
@@ -112,7 +110,7 @@ func TestQueryBuilderFilter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, body := call(t, ts, http.MethodPost, cone.Expand(cone.PathQueryBuilderFilter, tt.entity), tt.body, testToken)
+			status, body := call(t, ts, http.MethodPost, expand(pathQueryBuilderFilter, tt.entity), tt.body, testToken)
 			if status != http.StatusOK {
 				if status != tt.want {
 					t.Fatalf("status = %d, want %d (%s)", status, tt.want, trunc(body))
@@ -171,14 +169,14 @@ func TestQueryBuilderConfig(t *testing.T) {
 		wantStatus int
 		wantFields []string
 	}{
-		{"account", 200, []string{"id", "name", cone.FieldThirdPartySystem, cone.FieldThirdPartyID}},
-		{"contact", 200, []string{"id", "firstName", "accounts.id", cone.FieldThirdPartyID}},
-		{"lead", 200, []string{"id", cone.FieldLeadContact, cone.FieldLeadAccount, cone.FieldLeadStage, "connectionClosedDate"}},
+		{"account", 200, []string{"id", "name", "thirdPartyIds.systemName", "thirdPartyIds.thirdPartyId"}},
+		{"contact", 200, []string{"id", "firstName", "accounts.id", "thirdPartyIds.thirdPartyId"}},
+		{"lead", 200, []string{"id", "contact.id", "account.id", "stage.id", "connectionClosedDate"}},
 		{"opportunity", 404, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.entity, func(t *testing.T) {
-			status, body := call(t, ts, http.MethodGet, cone.Expand(cone.PathQueryBuilderConfig, tt.entity), nil, testToken)
+			status, body := call(t, ts, http.MethodGet, expand(pathQueryBuilderConfig, tt.entity), nil, testToken)
 			if status != tt.wantStatus {
 				t.Fatalf("status = %d, want %d", status, tt.wantStatus)
 			}

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
-	"crmgraph/backends/cone"
 	"crmgraph/backends/sandbox/dataset"
 )
 
@@ -107,7 +107,7 @@ func TestAuth(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, body := call(t, ts, http.MethodGet, cone.PathStages, nil, tt.token)
+			status, body := call(t, ts, http.MethodGet, pathStages, nil, tt.token)
 			if status != tt.wantStatus {
 				t.Fatalf("status = %d, want %d (%s)", status, tt.wantStatus, body)
 			}
@@ -119,10 +119,10 @@ func TestAuth(t *testing.T) {
 	t.Run("no tokens configured accepts any bearer token", func(t *testing.T) {
 		open := httptest.NewServer(New(worldOnce()))
 		defer open.Close()
-		if status, _ := call(t, open, http.MethodGet, cone.PathStages, nil, "anything"); status != http.StatusOK {
+		if status, _ := call(t, open, http.MethodGet, pathStages, nil, "anything"); status != http.StatusOK {
 			t.Errorf("status = %d, want 200", status)
 		}
-		if status, _ := call(t, open, http.MethodGet, cone.PathStages, nil, ""); status != http.StatusUnauthorized {
+		if status, _ := call(t, open, http.MethodGet, pathStages, nil, ""); status != http.StatusUnauthorized {
 			t.Errorf("without token: status = %d, want 401", status)
 		}
 	})
@@ -180,8 +180,8 @@ func TestGeneratedData(t *testing.T) {
 	t.Run("deterministic", func(t *testing.T) {
 		_, ts2 := newTestServer(t)
 		q := `{"query":{"combinator":"and","rules":[{"field":"priority","operator":">=","value":"4"}]}}`
-		_, b1 := call(t, ts1, http.MethodPost, cone.Expand(cone.PathQueryBuilderFilter, "lead"), q, testToken)
-		_, b2 := call(t, ts2, http.MethodPost, cone.Expand(cone.PathQueryBuilderFilter, "lead"), q, testToken)
+		_, b1 := call(t, ts1, http.MethodPost, expand(pathQueryBuilderFilter, "lead"), q, testToken)
+		_, b2 := call(t, ts2, http.MethodPost, expand(pathQueryBuilderFilter, "lead"), q, testToken)
 		if !bytes.Equal(b1, b2) {
 			t.Error("two servers for the same seed serve different leads")
 		}
@@ -217,7 +217,7 @@ func TestReadEndpoints(t *testing.T) {
 		wantStatus         int
 		check              func(t *testing.T, body []byte)
 	}{
-		{"accounts page", "GET", cone.PathAccounts + "?offset=10&limit=3", nil, 200, func(t *testing.T, b []byte) {
+		{"accounts page", "GET", pathAccounts + "?offset=10&limit=3", nil, 200, func(t *testing.T, b []byte) {
 			env := decode[accountsEnvelope](t, b)
 			if env.Total != len(st.accounts) || len(env.Accounts) != 3 {
 				t.Fatalf("total=%d len=%d", env.Total, len(env.Accounts))
@@ -235,7 +235,7 @@ func TestReadEndpoints(t *testing.T) {
 				t.Errorf("embedded contact accounts = %v, want [] (one level deep)", nested)
 			}
 		}},
-		{"accounts search", "GET", cone.PathAccounts + "?search=" + strings.ReplaceAll(someAccount.name, " ", "+") + "&limit=100", nil, 200, func(t *testing.T, b []byte) {
+		{"accounts search", "GET", pathAccounts + "?search=" + strings.ReplaceAll(someAccount.name, " ", "+") + "&limit=100", nil, 200, func(t *testing.T, b []byte) {
 			env := decode[accountsEnvelope](t, b)
 			found := false
 			for _, raw := range env.Accounts {
@@ -245,7 +245,7 @@ func TestReadEndpoints(t *testing.T) {
 				t.Errorf("search %q: total %d, found %v", someAccount.name, env.Total, found)
 			}
 		}},
-		{"accounts sorted by name desc, exclude", "GET", cone.PathAccounts + "?sortField=name&sortDirection=DESC&limit=5&exclude=" + someAccount.base.ID, nil, 200, func(t *testing.T, b []byte) {
+		{"accounts sorted by name desc, exclude", "GET", pathAccounts + "?sortField=name&sortDirection=DESC&limit=5&exclude=" + someAccount.base.ID, nil, 200, func(t *testing.T, b []byte) {
 			env := decode[accountsEnvelope](t, b)
 			if env.Total != len(st.accounts)-1 {
 				t.Errorf("total = %d, want %d", env.Total, len(st.accounts)-1)
@@ -259,10 +259,10 @@ func TestReadEndpoints(t *testing.T) {
 				prev = n
 			}
 		}},
-		{"accounts bad offset", "GET", cone.PathAccounts + "?offset=x", nil, 400, errorBody},
-		{"accounts bad sortField", "GET", cone.PathAccounts + "?sortField=evil", nil, 400, errorBody},
-		{"accounts bad sortDirection", "GET", cone.PathAccounts + "?sortDirection=UP", nil, 400, errorBody},
-		{"contacts page is a bare array", "GET", cone.PathContacts + "?start=5&limit=4&sortField=lastName", nil, 200, func(t *testing.T, b []byte) {
+		{"accounts bad offset", "GET", pathAccounts + "?offset=x", nil, 400, errorBody},
+		{"accounts bad sortField", "GET", pathAccounts + "?sortField=evil", nil, 400, errorBody},
+		{"accounts bad sortDirection", "GET", pathAccounts + "?sortDirection=UP", nil, 400, errorBody},
+		{"contacts page is a bare array", "GET", pathContacts + "?start=5&limit=4&sortField=lastName", nil, 200, func(t *testing.T, b []byte) {
 			cs := decode[[]map[string]any](t, b)
 			if len(cs) != 4 {
 				t.Fatalf("len = %d", len(cs))
@@ -271,12 +271,12 @@ func TestReadEndpoints(t *testing.T) {
 				t.Error("contact without embedded accounts")
 			}
 		}},
-		{"contacts past the end", "GET", cone.PathContacts + "?start=999999", nil, 200, func(t *testing.T, b []byte) {
+		{"contacts past the end", "GET", pathContacts + "?start=999999", nil, 200, func(t *testing.T, b []byte) {
 			if string(b) != "[]" {
 				t.Errorf("body = %s, want []", b)
 			}
 		}},
-		{"open leads", "GET", cone.Expand(cone.PathContactOpenLeads, withOpen), nil, 200, func(t *testing.T, b []byte) {
+		{"open leads", "GET", expand(pathContactOpenLeads, withOpen), nil, 200, func(t *testing.T, b []byte) {
 			leads := decode[[]map[string]any](t, b)
 			want := 0
 			for _, id := range st.leadsByContact[withOpen] {
@@ -293,8 +293,8 @@ func TestReadEndpoints(t *testing.T) {
 				}
 			}
 		}},
-		{"open leads of unknown contact", "GET", cone.Expand(cone.PathContactOpenLeads, "0190a000-0000-7000-8000-000000000000"), nil, 404, errorBody},
-		{"contact by phone", "GET", cone.Expand(cone.PathContactByPhone, phoneContact.base.MobilePhone), nil, 200, func(t *testing.T, b []byte) {
+		{"open leads of unknown contact", "GET", expand(pathContactOpenLeads, "0190a000-0000-7000-8000-000000000000"), nil, 404, errorBody},
+		{"contact by phone", "GET", expand(pathContactByPhone, phoneContact.base.MobilePhone), nil, 200, func(t *testing.T, b []byte) {
 			cs := decode[[]map[string]any](t, b)
 			found := false
 			for _, c := range cs {
@@ -304,22 +304,22 @@ func TestReadEndpoints(t *testing.T) {
 				t.Errorf("contact %s not found by phone", phoneContact.base.ID)
 			}
 		}},
-		{"contact by unknown phone", "GET", cone.Expand(cone.PathContactByPhone, "000"), nil, 200, func(t *testing.T, b []byte) {
+		{"contact by unknown phone", "GET", expand(pathContactByPhone, "000"), nil, 200, func(t *testing.T, b []byte) {
 			if string(b) != "[]" {
 				t.Errorf("body = %s, want []", b)
 			}
 		}},
-		{"stages", "GET", cone.PathStages, nil, 200, func(t *testing.T, b []byte) {
+		{"stages", "GET", pathStages, nil, 200, func(t *testing.T, b []byte) {
 			if got := decode[[]map[string]string](t, b); len(got) != 13 || got[0]["name"] != "New" {
 				t.Errorf("stages = %v", got)
 			}
 		}},
-		{"stage", "GET", cone.Expand(cone.PathStage, st.stageOrder[2]), nil, 200, func(t *testing.T, b []byte) {
+		{"stage", "GET", expand(pathStage, st.stageOrder[2]), nil, 200, func(t *testing.T, b []byte) {
 			if got := decode[map[string]string](t, b); got["id"] != st.stageOrder[2] {
 				t.Errorf("stage = %v", got)
 			}
 		}},
-		{"unknown stage", "GET", cone.Expand(cone.PathStage, "x"), nil, 404, errorBody},
+		{"unknown stage", "GET", expand(pathStage, "x"), nil, 404, errorBody},
 		{"unknown route", "GET", "/api/nothing", nil, 404, errorBody},
 	}
 	for _, tt := range tests {
@@ -420,7 +420,7 @@ func TestMutations(t *testing.T) {
 		wantStatus   int
 		check        func(t *testing.T, body []byte)
 	}{
-		{"create account", "POST", fixed(cone.PathAccounts), map[string]any{"name": "Sandbox AB", "primaryEmail": "a@b.example",
+		{"create account", "POST", fixed(pathAccounts), map[string]any{"name": "Sandbox AB", "primaryEmail": "a@b.example",
 			"contacts": []any{map[string]any{"id": contactID}, map[string]any{"firstName": "New", "lastName": "Person"}}}, 200,
 			func(t *testing.T, b []byte) {
 				idOf("account")(t, b)
@@ -430,36 +430,36 @@ func TestMutations(t *testing.T) {
 				}
 			}},
 		// The seed requires no field (L1510): an account needs no name.
-		{"create account without name", "POST", fixed(cone.PathAccounts), map[string]any{"city": "Oslo"}, 200, func(t *testing.T, b []byte) {
+		{"create account without name", "POST", fixed(pathAccounts), map[string]any{"city": "Oslo"}, 200, func(t *testing.T, b []byte) {
 			if a := decode[map[string]any](t, b); a["name"] != "" || a["city"] != "Oslo" {
 				t.Errorf("created = %s", trunc(b))
 			}
 		}},
 		// A province of five characters fits, whatever its bytes; a sixth is too long.
-		{"create account with a five-letter province", "POST", fixed(cone.PathAccounts), map[string]any{"province": "Skåne"}, 200, field("province", "Skåne")},
-		{"create account with a six-letter province", "POST", fixed(cone.PathAccounts), map[string]any{"province": "Örebro"}, 400, validationBody},
-		{"create account with bad email", "POST", fixed(cone.PathAccounts), map[string]any{"name": "X", "primaryEmail": "nope"}, 400, validationBody},
-		{"create account with unknown contact", "POST", fixed(cone.PathAccounts), map[string]any{"name": "X", "contacts": []any{map[string]any{"id": "nope"}}}, 400, validationBody},
-		{"create account with bad JSON", "POST", fixed(cone.PathAccounts), "{", 400, validationBody},
-		{"update account", "PATCH", func() string { return cone.Expand(cone.PathAccount, created["account"]) }, map[string]any{"city": "Lund"}, 200, func(t *testing.T, b []byte) {
+		{"create account with a five-letter province", "POST", fixed(pathAccounts), map[string]any{"province": "Skåne"}, 200, field("province", "Skåne")},
+		{"create account with a six-letter province", "POST", fixed(pathAccounts), map[string]any{"province": "Örebro"}, 400, validationBody},
+		{"create account with bad email", "POST", fixed(pathAccounts), map[string]any{"name": "X", "primaryEmail": "nope"}, 400, validationBody},
+		{"create account with unknown contact", "POST", fixed(pathAccounts), map[string]any{"name": "X", "contacts": []any{map[string]any{"id": "nope"}}}, 400, validationBody},
+		{"create account with bad JSON", "POST", fixed(pathAccounts), "{", 400, validationBody},
+		{"update account", "PATCH", func() string { return expand(pathAccount, created["account"]) }, map[string]any{"city": "Lund"}, 200, func(t *testing.T, b []byte) {
 			a := decode[map[string]any](t, b)
 			if a["city"] != "Lund" || a["name"] != "Sandbox AB" {
 				t.Errorf("after patch: city=%v name=%v", a["city"], a["name"])
 			}
 		}},
-		{"update account clears with null and with an empty text", "PATCH", func() string { return cone.Expand(cone.PathAccount, created["account"]) },
+		{"update account clears with null and with an empty text", "PATCH", func() string { return expand(pathAccount, created["account"]) },
 			map[string]any{"city": nil, "primaryEmail": "", "isActive": false}, 200, func(t *testing.T, b []byte) {
 				a := decode[map[string]any](t, b)
 				if a["city"] != "" || a["primaryEmail"] != "" || a["isActive"] != false || a["name"] != "Sandbox AB" {
 					t.Errorf("after patch: %s", trunc(b))
 				}
 			}},
-		{"update account refuses a null isActive", "PATCH", func() string { return cone.Expand(cone.PathAccount, created["account"]) }, map[string]any{"isActive": nil}, 400, validationBody},
-		{"update account with blank name", "PATCH", func() string { return cone.Expand(cone.PathAccount, created["account"]) }, map[string]any{"name": " "}, 200, field("name", " ")},
-		{"update unknown account", "PATCH", fixed(cone.Expand(cone.PathAccount, "nope")), map[string]any{}, 404, errorBody},
-		{"delete account", "DELETE", func() string { return cone.Expand(cone.PathAccount, created["account"]) }, nil, 200, emptyBody},
-		{"delete account again", "DELETE", func() string { return cone.Expand(cone.PathAccount, created["account"]) }, nil, 404, errorBody},
-		{"create lead", "POST", fixed(cone.PathLeads), map[string]any{"subject": "Test drive", "department": map[string]string{"id": "d"},
+		{"update account refuses a null isActive", "PATCH", func() string { return expand(pathAccount, created["account"]) }, map[string]any{"isActive": nil}, 400, validationBody},
+		{"update account with blank name", "PATCH", func() string { return expand(pathAccount, created["account"]) }, map[string]any{"name": " "}, 200, field("name", " ")},
+		{"update unknown account", "PATCH", fixed(expand(pathAccount, "nope")), map[string]any{}, 404, errorBody},
+		{"delete account", "DELETE", func() string { return expand(pathAccount, created["account"]) }, nil, 200, emptyBody},
+		{"delete account again", "DELETE", func() string { return expand(pathAccount, created["account"]) }, nil, 404, errorBody},
+		{"create lead", "POST", fixed(pathLeads), map[string]any{"subject": "Test drive", "department": map[string]string{"id": "d"},
 			"contact": map[string]string{"id": contactID}, "source": map[string]string{"id": "s"}, "franchise": map[string]string{"id": "f"}}, 200,
 			func(t *testing.T, b []byte) {
 				idOf("lead")(t, b)
@@ -471,9 +471,9 @@ func TestMutations(t *testing.T) {
 					t.Error("department is write-only but came back")
 				}
 			}},
-		{"create lead without subject", "POST", fixed(cone.PathLeads), map[string]any{"contact": map[string]string{"id": contactID}}, 400, formBody("subject")},
-		{"create lead with unknown contact", "POST", fixed(cone.PathLeads), map[string]any{"subject": "x", "contact": map[string]string{"id": "nope"}}, 400, formBody("contact")},
-		{"new lead is open for its contact", "GET", fixed(cone.Expand(cone.PathContactOpenLeads, contactID)), nil, 200, func(t *testing.T, b []byte) {
+		{"create lead without subject", "POST", fixed(pathLeads), map[string]any{"contact": map[string]string{"id": contactID}}, 400, formBody("subject")},
+		{"create lead with unknown contact", "POST", fixed(pathLeads), map[string]any{"subject": "x", "contact": map[string]string{"id": "nope"}}, 400, formBody("contact")},
+		{"new lead is open for its contact", "GET", fixed(expand(pathContactOpenLeads, contactID)), nil, 200, func(t *testing.T, b []byte) {
 			found := false
 			for _, l := range decode[[]map[string]any](t, b) {
 				found = found || l["id"] == created["lead"]
@@ -482,23 +482,23 @@ func TestMutations(t *testing.T) {
 				t.Error("created lead not among the contact's open leads")
 			}
 		}},
-		{"copy lead", "POST", fixed(cone.Expand(cone.PathLeadCopy, leadID)), map[string]any{"contact": map[string]any{"id": st.contactOrder[1]}, "subject": "Copy"}, 200,
+		{"copy lead", "POST", fixed(expand(pathLeadCopy, leadID)), map[string]any{"contact": map[string]any{"id": st.contactOrder[1]}, "subject": "Copy"}, 200,
 			func(t *testing.T, b []byte) {
 				l := decode[map[string]any](t, b)
 				if l["id"] == leadID || l["subject"] != "Copy" || l["contact"].(map[string]any)["id"] != st.contactOrder[1] {
 					t.Errorf("copy = %s", trunc(b))
 				}
 			}},
-		{"copy lead without contact", "POST", fixed(cone.Expand(cone.PathLeadCopy, leadID)), map[string]any{}, 400, formBody("contact")},
-		{"copy unknown lead", "POST", fixed(cone.Expand(cone.PathLeadCopy, "nope")), map[string]any{"contact": map[string]any{"id": contactID}}, 404, errorBody},
-		{"create stage", "POST", fixed(cone.PathStages), map[string]any{"name": "Delivered"}, 201, idOf("stage")},
-		{"create stage without name", "POST", fixed(cone.PathStages), map[string]any{}, 400, validationBody},
-		{"update stage", "PATCH", func() string { return cone.Expand(cone.PathStage, created["stage"]) }, map[string]any{"name": "Handed over"}, 200, field("name", "Handed over")},
-		{"update unknown stage", "PATCH", fixed(cone.Expand(cone.PathStage, "nope")), map[string]any{"name": "x"}, 404, errorBody},
-		{"delete stage in use", "DELETE", fixed(cone.Expand(cone.PathStage, usedStage)), nil, 400, errorBody},
-		{"delete stage", "DELETE", func() string { return cone.Expand(cone.PathStage, created["stage"]) }, nil, 204, emptyBody},
-		{"delete stage again", "DELETE", func() string { return cone.Expand(cone.PathStage, created["stage"]) }, nil, 404, errorBody},
-		{"create task", "POST", fixed(cone.PathTasks), map[string]any{"type": "CALL", "assignee": user, "title": "Call back",
+		{"copy lead without contact", "POST", fixed(expand(pathLeadCopy, leadID)), map[string]any{}, 400, formBody("contact")},
+		{"copy unknown lead", "POST", fixed(expand(pathLeadCopy, "nope")), map[string]any{"contact": map[string]any{"id": contactID}}, 404, errorBody},
+		{"create stage", "POST", fixed(pathStages), map[string]any{"name": "Delivered"}, 201, idOf("stage")},
+		{"create stage without name", "POST", fixed(pathStages), map[string]any{}, 400, validationBody},
+		{"update stage", "PATCH", func() string { return expand(pathStage, created["stage"]) }, map[string]any{"name": "Handed over"}, 200, field("name", "Handed over")},
+		{"update unknown stage", "PATCH", fixed(expand(pathStage, "nope")), map[string]any{"name": "x"}, 404, errorBody},
+		{"delete stage in use", "DELETE", fixed(expand(pathStage, usedStage)), nil, 400, errorBody},
+		{"delete stage", "DELETE", func() string { return expand(pathStage, created["stage"]) }, nil, 204, emptyBody},
+		{"delete stage again", "DELETE", func() string { return expand(pathStage, created["stage"]) }, nil, 404, errorBody},
+		{"create task", "POST", fixed(pathTasks), map[string]any{"type": "CALL", "assignee": user, "title": "Call back",
 			"contact": contactID, "connection": leadID}, 200, func(t *testing.T, b []byte) {
 			idOf("task")(t, b)
 			task := decode[map[string]any](t, b)
@@ -507,13 +507,13 @@ func TestMutations(t *testing.T) {
 				t.Errorf("task = %s", trunc(b))
 			}
 		}},
-		{"create task without title", "POST", fixed(cone.PathTasks), map[string]any{"assignee": user}, 400, stringBody("title This value should not be blank.")},
-		{"create task with unknown assignee", "POST", fixed(cone.PathTasks), map[string]any{"assignee": "nope", "title": "x"}, 400, stringBody("assignee This value is not valid.")},
-		{"update task", "PATCH", func() string { return cone.Expand(cone.PathTask, created["task"]) }, map[string]any{"assignee": user, "title": "Call again"}, 200, field("title", "Call again")},
-		{"update task invalid", "PATCH", func() string { return cone.Expand(cone.PathTask, created["task"]) }, map[string]any{"assignee": user}, 400, stringBody("title This value should not be blank.")},
-		{"update unknown task", "PATCH", fixed(cone.Expand(cone.PathTask, "nope")), map[string]any{"assignee": user, "title": "x"}, 404, errorBody},
-		{"delete task", "DELETE", func() string { return cone.Expand(cone.PathTask, created["task"]) }, nil, 200, emptyBody},
-		{"delete task again", "DELETE", func() string { return cone.Expand(cone.PathTask, created["task"]) }, nil, 404, errorBody},
+		{"create task without title", "POST", fixed(pathTasks), map[string]any{"assignee": user}, 400, stringBody("title This value should not be blank.")},
+		{"create task with unknown assignee", "POST", fixed(pathTasks), map[string]any{"assignee": "nope", "title": "x"}, 400, stringBody("assignee This value is not valid.")},
+		{"update task", "PATCH", func() string { return expand(pathTask, created["task"]) }, map[string]any{"assignee": user, "title": "Call again"}, 200, field("title", "Call again")},
+		{"update task invalid", "PATCH", func() string { return expand(pathTask, created["task"]) }, map[string]any{"assignee": user}, 400, stringBody("title This value should not be blank.")},
+		{"update unknown task", "PATCH", fixed(expand(pathTask, "nope")), map[string]any{"assignee": user, "title": "x"}, 404, errorBody},
+		{"delete task", "DELETE", func() string { return expand(pathTask, created["task"]) }, nil, 200, emptyBody},
+		{"delete task again", "DELETE", func() string { return expand(pathTask, created["task"]) }, nil, 404, errorBody},
 	}
 	for _, tt := range steps {
 		t.Run(tt.name, func(t *testing.T) {
@@ -527,3 +527,15 @@ func TestMutations(t *testing.T) {
 }
 
 func fixed(p string) func() string { return func() string { return p } }
+
+// expand fills a path pattern's {name} segments with args, in order, path-escaped.
+func expand(pattern string, args ...string) string {
+	for _, a := range args {
+		i, j := strings.IndexByte(pattern, '{'), strings.IndexByte(pattern, '}')
+		if i < 0 || j < i {
+			break
+		}
+		pattern = pattern[:i] + url.PathEscape(a) + pattern[j+1:]
+	}
+	return pattern
+}
