@@ -129,51 +129,18 @@ func coneChecks(c *cone.Client) []Check {
 			}},
 		{Backend: "cone", Assumption: "dotted relation fields thirdPartyIds.systemName/thirdPartyId find contacts",
 			Run: func(ctx context.Context) Finding {
-				xs, err := c.Contacts(ctx, cone.ContactQuery{Limit: 50})
-				if f := reached(err, "GET /api/contact"); f != nil {
-					return *f
-				}
-				for _, x := range xs {
-					if len(x.ThirdPartyIDs) == 0 {
-						continue
-					}
-					t := x.ThirdPartyIDs[0]
-					got, err := c.ContactsByThirdPartyID(ctx, t.SystemName, []string{t.ThirdPartyID})
-					if f := reached(err, "query-builder filter contact thirdPartyIds"); f != nil {
-						return *f
-					}
-					for _, g := range got {
-						if g.ID == x.ID {
-							return Verdict(true, fmt.Sprintf("%s id found its contact", t.SystemName), "")
-						}
-					}
-					return Verdict(false, fmt.Sprintf("%s id %s did not find its contact", t.SystemName, t.ThirdPartyID), "")
-				}
-				return Inconclusive("no contact among the first 50 has third-party ids")
+				return thirdPartyCheck(ctx, "contact", func() ([]cone.Contact, error) { return c.Contacts(ctx, cone.ContactQuery{Limit: 50}) },
+					func(x cone.Contact) (string, []cone.ThirdPartyID) { return x.ID, x.ThirdPartyIDs }, c.ContactsByThirdPartyID)
 			}},
 		{Backend: "cone", Assumption: "dotted relation fields thirdPartyIds.systemName/thirdPartyId find accounts",
 			Run: func(ctx context.Context) Finding {
-				l, err := c.Accounts(ctx, cone.AccountQuery{Limit: 50})
-				if f := reached(err, "GET /api/account"); f != nil {
-					return *f
-				}
-				for _, a := range l.Accounts {
-					if len(a.ThirdPartyIDs) == 0 {
-						continue
+				return thirdPartyCheck(ctx, "account", func() ([]cone.Account, error) {
+					l, err := c.Accounts(ctx, cone.AccountQuery{Limit: 50})
+					if err != nil {
+						return nil, err
 					}
-					t := a.ThirdPartyIDs[0]
-					got, err := c.AccountsByThirdPartyID(ctx, t.SystemName, []string{t.ThirdPartyID})
-					if f := reached(err, "query-builder filter account thirdPartyIds"); f != nil {
-						return *f
-					}
-					for _, g := range got {
-						if g.ID == a.ID {
-							return Verdict(true, fmt.Sprintf("%s id found its account", t.SystemName), "")
-						}
-					}
-					return Verdict(false, fmt.Sprintf("%s id %s did not find its account", t.SystemName, t.ThirdPartyID), "")
-				}
-				return Inconclusive("no account among the first 50 has third-party ids")
+					return l.Accounts, nil
+				}, func(x cone.Account) (string, []cone.ThirdPartyID) { return x.ID, x.ThirdPartyIDs }, c.AccountsByThirdPartyID)
 			}},
 	}
 }
@@ -215,4 +182,32 @@ func leadRelationCheck(c *cone.Client, field, what string, rel func(cone.Lead) *
 			}
 			return Verdict(true, fmt.Sprintf("%d leads of one %s", len(leads), what), "")
 		}}
+}
+
+// thirdPartyCheck looks up, through the query builder's thirdPartyIds fields, the first
+// listed record that has a third-party id, and holds when the lookup finds it.
+func thirdPartyCheck[T any](ctx context.Context, entity string, list func() ([]T, error),
+	key func(T) (string, []cone.ThirdPartyID), find func(ctx context.Context, system string, ids []string) ([]T, error)) Finding {
+	xs, err := list()
+	if f := reached(err, "GET /api/"+entity); f != nil {
+		return *f
+	}
+	for _, x := range xs {
+		id, tps := key(x)
+		if len(tps) == 0 {
+			continue
+		}
+		t := tps[0]
+		got, err := find(ctx, t.SystemName, []string{t.ThirdPartyID})
+		if f := reached(err, "query-builder filter "+entity+" thirdPartyIds"); f != nil {
+			return *f
+		}
+		for _, g := range got {
+			if gid, _ := key(g); gid == id {
+				return Verdict(true, fmt.Sprintf("%s id found its %s", t.SystemName, entity), "")
+			}
+		}
+		return Verdict(false, fmt.Sprintf("%s id %s did not find its %s", t.SystemName, t.ThirdPartyID, entity), "")
+	}
+	return Inconclusive("no " + entity + " among the first 50 has third-party ids")
 }
