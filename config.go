@@ -20,6 +20,12 @@ import (
 	"crmgraph/transport"
 )
 
+// Default calls in flight per backend: a configured (real) backend, an embedded sandbox.
+const (
+	DefaultMaxConcurrency = 32
+	SandboxMaxConcurrency = 1024
+)
+
 const defaultBreakerSpec = "ratio=0.5,min-calls=20,window=10s,cooldown=10s,probes=3"
 
 // parseBreaker reads "off" or comma-separated key=value pairs (ratio, min-calls, window,
@@ -216,7 +222,7 @@ var settings = []setting{
 	{"CONE_BREAKER", "cone-breaker", "", "ConeCRM breaker, over BREAKER"},
 	{"CLIENT_DATA_BREAKER", "client-data-breaker", "", "client-data breaker, over BREAKER"},
 	{"SUPPORT_BREAKER", "support-breaker", "", "Apideck breaker, over BREAKER"},
-	{"MAX_CONCURRENCY", "max-concurrency", "32", "calls in flight per backend (more queue in the gateway)"},
+	{"MAX_CONCURRENCY", "max-concurrency", "", "calls in flight per backend, more queue in the gateway (default 32 for a configured backend, 1024 for an embedded sandbox)"},
 	{"CIRRUS_MAX_CONCURRENCY", "cirrus-max-concurrency", "", "Cirrus calls in flight (default MAX_CONCURRENCY)"},
 	{"CONE_MAX_CONCURRENCY", "cone-max-concurrency", "", "ConeCRM calls in flight (default MAX_CONCURRENCY)"},
 	{"CLIENT_DATA_MAX_CONCURRENCY", "client-data-max-concurrency", "", "client-data calls in flight (default MAX_CONCURRENCY)"},
@@ -370,7 +376,15 @@ func LoadConfig(args []string, getenv func(string) string) (Config, error) {
 		if get(prefix+"_TIMEOUT") != "" {
 			b.Timeout = duration(prefix + "_TIMEOUT")
 		}
-		b.MaxConcurrency = integer("MAX_CONCURRENCY")
+		// A real tenant's limits are in the tens of concurrent calls; an embedded sandbox
+		// is an in-process loopback server that takes what the gateway sends.
+		b.MaxConcurrency = DefaultMaxConcurrency
+		if !b.Configured() {
+			b.MaxConcurrency = SandboxMaxConcurrency
+		}
+		if get("MAX_CONCURRENCY") != "" {
+			b.MaxConcurrency = integer("MAX_CONCURRENCY")
+		}
 		if get(prefix+"_MAX_CONCURRENCY") != "" {
 			b.MaxConcurrency = integer(prefix + "_MAX_CONCURRENCY")
 		}

@@ -45,8 +45,14 @@ func TestLoadConfig(t *testing.T) {
 	if b := real.Cirrus.Breaker; b.FailureRatio != 0.25 || b.Cooldown != 3*time.Second || b.MinCalls != 5 || b.Window != 10*time.Second || b.Disabled {
 		t.Fatalf("cirrus breaker %+v", b)
 	}
-	if !real.Cone.Breaker.Disabled || real.Support.Breaker.FailureRatio != 0.25 || real.Cirrus.MaxConcurrency != 8 || real.Cone.MaxConcurrency != 32 {
-		t.Fatalf("cone breaker %+v, support %+v, concurrency %d/%d", real.Cone.Breaker, real.Support.Breaker, real.Cirrus.MaxConcurrency, real.Cone.MaxConcurrency)
+	if !real.Cone.Breaker.Disabled || real.Support.Breaker.FailureRatio != 0.25 || real.Cirrus.MaxConcurrency != 8 ||
+		real.ClientData.MaxConcurrency != DefaultMaxConcurrency || real.Cone.MaxConcurrency != SandboxMaxConcurrency {
+		// client-data is configured (a real tenant's default); ConeCRM is the embedded sandbox.
+		t.Fatalf("cone breaker %+v, support %+v, concurrency cirrus %d, client-data %d, cone %d", real.Cone.Breaker, real.Support.Breaker,
+			real.Cirrus.MaxConcurrency, real.ClientData.MaxConcurrency, real.Cone.MaxConcurrency)
+	}
+	if all, _ := LoadConfig(nil, env(map[string]string{"MAX_CONCURRENCY": "16"})); all.Cone.MaxConcurrency != 16 || all.ClientData.MaxConcurrency != 16 {
+		t.Fatalf("MAX_CONCURRENCY=16: cone %d, client-data %d", all.Cone.MaxConcurrency, all.ClientData.MaxConcurrency)
 	}
 	tests := []struct {
 		name string
