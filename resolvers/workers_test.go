@@ -31,7 +31,7 @@ func TestWorkersNeverQueueBehindBusyOnes(t *testing.T) {
 	}
 	close(release)
 	done.Wait()
-	// An idle worker takes the next task: no new goroutine is needed.
+	// After the burst, with its workers idle, the pool still runs the next task.
 	ran := make(chan struct{})
 	w.Go(func() { close(ran) })
 	<-ran
