@@ -12,6 +12,7 @@ web:
 
 generate:
 	go tool gqlgen generate
+	go run ./internal/gqlgenpost
 
 sandbox:
 	go run ./cmd/sandbox

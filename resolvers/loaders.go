@@ -10,6 +10,7 @@ import (
 	"github.com/graph-gophers/dataloader/v7"
 
 	"crmgraph/backends/rest"
+	"crmgraph/internal/workers"
 )
 
 // loaderWait is how long a batch collects keys after its first one. A list queues its
@@ -98,7 +99,7 @@ func fanOutLoader[K comparable, V any](r *Resolver, name string, fetch func(ctx 
 		var wg sync.WaitGroup
 		for i, k := range keys {
 			wg.Add(1)
-			callWorkers.Go(func() {
+			workers.Shared.Go(func() {
 				defer wg.Done()
 				defer func() {
 					if v := recover(); v != nil { // a worker outlives the call: never let it die

@@ -149,10 +149,6 @@ func (r *Resolver) opportunityContact(ctx context.Context, o *model.Opportunity)
 	return load(ctx, r.loaders(ctx).Cirrus.ContactByID, cirrusKey(o.ContactID))
 }
 
-func (r *Resolver) opportunityStatus(ctx context.Context, o *model.Opportunity) (*model.OpportunityStatus, error) {
-	return o.StatusRef, nil
-}
-
 func (r *Resolver) opportunityOrders(ctx context.Context, o *model.Opportunity, args pageArgs) (*model.OrderConnection, error) {
 	return cirrusEdge(ctx, r.loaders(ctx).Cirrus.OrdersByOpportunity, o.SourceID, args, orderConnection)
 }

@@ -34,9 +34,10 @@ sh web/build.sh
 step "generated code is current"
 if git rev-parse --git-dir >/dev/null 2>&1; then
 	go tool gqlgen generate
-	if ! git diff --quiet -- graph resolvers; then
+	go run ./internal/gqlgenpost
+	if ! git diff --quiet -- graph resolvers || [ -n "$(git status --porcelain -- graph resolvers)" ]; then
 		git --no-pager diff --stat -- graph resolvers
-		echo "gqlgen output differs from the committed files: run 'go tool gqlgen generate' and commit" >&2
+		echo "gqlgen output differs from the committed files: run 'make generate' and commit" >&2
 		exit 1
 	fi
 	echo "ok"

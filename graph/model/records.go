@@ -112,6 +112,13 @@ type Opportunity struct {
 	ContactRef *Contact // embedded ListedContact (partial)
 }
 
+// Status is the embedded status: a field read, so gqlgen resolves it in line, not on a
+// goroutine of its own (Opportunity.status needs no lookup).
+func (o *Opportunity) Status() *OpportunityStatus { return o.StatusRef }
+
+// Type is the embedded type, read in line like Status.
+func (o *Opportunity) Type() *OpportunityType { return o.TypeRef }
+
 func (Opportunity) IsNode()         {}
 func (o Opportunity) GetID() string { return o.ID }
 

@@ -1,0 +1,128 @@
+package graph
+
+import (
+	"context"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"crmgraph/internal/workers"
+)
+
+// This file holds crmgraph's versions of two gqlgen executor helpers; internal/gqlgenpost
+// points generated.go's calls at them (see its doc comment for why).
+
+// marshalSlice marshals the elements of an object list, as graphql.MarshalSliceConcurrently
+// does, with the same contract: every element gets a FieldContext with its Index, a
+// recovered panic (unless omitPanicHandler) is reported and nulls that element only.
+//
+// Elements run concurrently only when something under them may block: when the list's
+// selection, followed down through its objects, reaches a field gqlgen resolves
+// concurrently (a resolver, which may wait for a batch its siblings fill). Otherwise every
+// field below is a read of a value in hand and the elements run in order on the calling
+// goroutine. Concurrent elements run on reused workers rather than new goroutines, so
+// their stacks are grown once, not per element.
+func marshalSlice(ctx context.Context, length int, workerLimit int64, omitPanicHandler bool, marshalElement func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
+	if workerLimit > 0 { // gqlgen.yml exec.worker_limit: gqlgen's bounded version
+		return graphql.MarshalSliceConcurrently(ctx, length, workerLimit, omitPanicHandler, marshalElement)
+	}
+	ret := make(graphql.Array, length)
+	if length <= 1 || !mayBlockBelow(ctx) {
+		for i := range length {
+			ret[i] = marshalOne(ctx, i, omitPanicHandler, marshalElement)
+		}
+		return ret
+	}
+	var wg sync.WaitGroup
+	wg.Add(length - 1)
+	for i := 1; i < length; i++ {
+		workers.Shared.Go(func() {
+			defer wg.Done()
+			ret[i] = marshalOne(ctx, i, omitPanicHandler, marshalElement)
+		})
+	}
+	ret[0] = marshalOne(ctx, 0, omitPanicHandler, marshalElement)
+	wg.Wait()
+	return ret
+}
+
+func marshalOne(ctx context.Context, i int, omitPanicHandler bool, marshalElement func(ctx context.Context, i int) graphql.Marshaler) (res graphql.Marshaler) {
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i})
+	if !omitPanicHandler {
+		defer func() {
+			if r := recover(); r != nil {
+				graphql.AddError(ctx, graphql.Recover(ctx, r))
+				res = graphql.Null
+			}
+		}()
+	}
+	return marshalElement(ctx, i)
+}
+
+// mayBlockBelow reports whether marshalling the elements of the list field in ctx can
+// reach a concurrently resolved field. It answers true when unsure (no field context, an
+// interface or union element type).
+func mayBlockBelow(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
+		return true
+	}
+	return selectionMayBlock(graphql.GetOperationContext(ctx), fc.Field.Selections, fc.Field.Definition.Type.Name(), 0)
+}
+
+// maxLookahead bounds how deep mayBlockBelow follows a selection; deeper is "may block".
+const maxLookahead = 8
+
+func selectionMayBlock(oc *graphql.OperationContext, sel ast.SelectionSet, typeName string, depth int) bool {
+	if len(sel) == 0 {
+		return false // a scalar or enum list
+	}
+	satisfies, ok := objectImplementors[typeName]
+	if !ok || depth >= maxLookahead {
+		return true
+	}
+	for _, f := range graphql.CollectFields(oc, sel, satisfies) {
+		if concurrentFields[typeName+"."+f.Name] {
+			return true
+		}
+		if f.Definition != nil && len(f.Selections) > 0 && selectionMayBlock(oc, f.Selections, f.Definition.Type.Name(), depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// objectImplementors is, for every object type gqlgen marshals, what a fragment's type
+// condition may name to apply to it: the type, its interfaces and its unions (what the
+// generated <type>Implementors lists hold).
+var objectImplementors = func() map[string][]string {
+	m := map[string][]string{}
+	for name, def := range parsedSchema.Types {
+		if def.Kind != ast.Object {
+			continue
+		}
+		if _, known := concurrentFields[name+"."]; !known {
+			continue
+		}
+		satisfies := []string{name}
+		for _, d := range parsedSchema.GetImplements(def) {
+			satisfies = append(satisfies, d.Name)
+		}
+		m[name] = satisfies
+	}
+	return m
+}()
+
+// newDeferredGroup is graphql.NewDeferredGroup for an object's collected fields. When none
+// of them is deferred (every operation without @defer) it returns a group with no field
+// set, path or map: ResolveConcurrently only touches those for a deferred field, and
+// the generated code processes the group only when it holds a defer.
+func newDeferredGroup(ctx context.Context, fields []graphql.CollectedField) graphql.DeferredGroup {
+	for i := range fields {
+		if fields[i].IsDeferred() {
+			return graphql.NewDeferredGroup(ctx)
+		}
+	}
+	return graphql.DeferredGroup{Context: ctx}
+}

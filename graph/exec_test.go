@@ -1,0 +1,83 @@
+package graph
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// The implementors marshalSlice's look-ahead collects fields with are the generated ones.
+func TestObjectImplementorsMatchGenerated(t *testing.T) {
+	for typ, want := range map[string][]string{
+		"Account":     accountImplementors,
+		"Contact":     contactImplementors,
+		"ContactEdge": contactEdgeImplementors,
+		"Order":       orderImplementors,
+	} {
+		got := slices.Clone(objectImplementors[typ])
+		want = slices.Clone(want)
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: implementors %v, generated %v", typ, got, want)
+		}
+	}
+	if !concurrentFields["Account.owner"] || concurrentFields["Account.name"] || concurrentFields["ContactEdge.node"] {
+		t.Fatalf("concurrentFields disagrees with gqlgen.yml: owner %v, name %v, edge node %v",
+			concurrentFields["Account.owner"], concurrentFields["Account.name"], concurrentFields["ContactEdge.node"])
+	}
+}
+
+// A list's elements run in order exactly when nothing selected under them is resolved
+// concurrently, through fragments, @skip/@include and nested objects.
+func TestListLookAhead(t *testing.T) {
+	cases := []struct {
+		name  string
+		query string
+		vars  map[string]any
+		want  bool
+	}{
+		{"plain fields", `{ accounts { edges { node { name number } } } }`, nil, false},
+		{"nested plain object", `{ accounts { edges { cursor node { id name } } } }`, nil, false},
+		{"resolver field", `{ accounts { edges { node { name owner { name } } } } }`, nil, true},
+		{"resolver under a fragment", `{ accounts { edges { node { ...F } } } } fragment F on Account { name type { name } }`, nil, true},
+		{"resolver under an interface fragment", `{ accounts { edges { node { ... on Node { ... on Account { contacts { totalCount } } } } } } }`, nil, true},
+		{"skipped resolver", `{ accounts { edges { node { name owner @skip(if: true) { name } } } } }`, nil, false},
+		{"resolver skipped by a variable", `query($s: Boolean!) { accounts { edges { node { name owner @skip(if: $s) { name } } } } }`, map[string]any{"s": true}, false},
+		{"resolver included by a variable", `query($s: Boolean!) { accounts { edges { node { name owner @skip(if: $s) { name } } } } }`, map[string]any{"s": false}, true},
+		{"typename only", `{ accounts { edges { __typename } } }`, nil, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc, errs := gqlparser.LoadQuery(parsedSchema, c.query)
+			if errs != nil {
+				t.Fatal(errs)
+			}
+			oc := &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0], Variables: c.vars}
+			edges := findField(doc.Operations[0].SelectionSet, "edges")
+			if edges == nil {
+				t.Fatal("no edges field")
+			}
+			if got := selectionMayBlock(oc, edges.SelectionSet, edges.Definition.Type.Name(), 0); got != c.want {
+				t.Fatalf("may block = %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+func findField(sel ast.SelectionSet, name string) *ast.Field {
+	for _, s := range sel {
+		if f, ok := s.(*ast.Field); ok {
+			if f.Name == name {
+				return f
+			}
+			if found := findField(f.SelectionSet, name); found != nil {
+				return found
+			}
+		}
+	}
+	return nil
+}
