@@ -1,7 +1,10 @@
 package graph
 
 import (
+	"bytes"
+	"context"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -80,4 +83,60 @@ func findField(sel ast.SelectionSet, name string) *ast.Field {
 		}
 	}
 	return nil
+}
+
+// marshalSlice keeps gqlgen's list contract whether elements run in order or on workers:
+// each element sees its own index, and a panic nulls that element only.
+func TestMarshalSliceElementsAndPanics(t *testing.T) {
+	for _, concurrent := range []bool{false, true} {
+		ctx := graphql.WithResponseContext(t.Context(), graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+		if concurrent { // no field context: the look-ahead cannot tell, so elements run concurrently
+			if !mayBlockBelow(ctx) {
+				t.Fatal("without a field context the look-ahead must answer 'may block'")
+			}
+		} else {
+			oc, field := listField(t, `{ accounts { edges { cursor } } }`, "edges")
+			ctx = graphql.WithFieldContext(graphql.WithOperationContext(ctx, oc), &graphql.FieldContext{Field: field})
+			if mayBlockBelow(ctx) {
+				t.Fatal("edges { cursor } may block?")
+			}
+		}
+		ret := marshalSlice(ctx, 6, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+			if got := *graphql.GetFieldContext(ctx).Index; got != i {
+				t.Errorf("element %d sees index %d", i, got)
+			}
+			if i == 3 {
+				panic("boom")
+			}
+			return graphql.MarshalInt(i)
+		})
+		for i, v := range ret {
+			want := strconv.Itoa(i)
+			if i == 3 {
+				want = "null"
+			}
+			if render(v) != want {
+				t.Errorf("concurrent=%v: element %d = %v, want %v", concurrent, i, v, want)
+			}
+		}
+		if errs := graphql.GetErrors(ctx); len(errs) != 1 {
+			t.Errorf("concurrent=%v: errors %v, want the one panic", concurrent, errs)
+		}
+	}
+}
+
+func listField(t *testing.T, query, name string) (*graphql.OperationContext, graphql.CollectedField) {
+	t.Helper()
+	doc, errs := gqlparser.LoadQuery(parsedSchema, query)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	f := findField(doc.Operations[0].SelectionSet, name)
+	return &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0]}, graphql.CollectedField{Field: f, Selections: f.SelectionSet}
+}
+
+func render(m graphql.Marshaler) string {
+	var b bytes.Buffer
+	m.MarshalGQL(&b)
+	return b.String()
 }
