@@ -1,7 +1,6 @@
 package resolvers
 
 import (
-	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -285,7 +284,7 @@ func cirrusOrder(o *cirrus.Order) *model.Order {
 	if o.Opportunity != nil {
 		m.OpportunityID = nonZero(o.Opportunity.ID)
 	}
-	total := new(big.Rat)
+	var total model.DecimalSum
 	for i := range o.Rows {
 		r := &o.Rows[i]
 		row := &model.OrderRow{SourceID: itoa(r.ID), Specification: str(r.Specification),
@@ -300,12 +299,12 @@ func cirrusOrder(o *cirrus.Order) *model.Order {
 			row.Unit = str(r.ArticleUnit.Name)
 		}
 		if row.Total != nil {
-			total.Add(total, row.Total.Rat())
+			total.Add(*row.Total)
 		}
 		m.Rows = append(m.Rows, row)
 	}
 	if len(o.Rows) > 0 {
-		t := model.DecimalOfRat(total)
+		t := total.Decimal()
 		m.Total = &t
 	} else {
 		m.Total = m.Price

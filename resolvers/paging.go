@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"crmgraph/graph/model"
 )
 
 // MaxFirst bounds `first` and `last` on every connection.
@@ -73,7 +75,8 @@ type window struct {
 
 // offsetCursor is the cursor of a single-source list: the offset after the record.
 func offsetCursor(offset int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset)))
+	var raw [24]byte
+	return model.EncodeOpaque(strconv.AppendInt(append(raw[:0], "o:"...), int64(offset), 10))
 }
 
 func parseOffsetCursor(c string) (int, error) {

@@ -13,7 +13,15 @@ var ErrBadID = errors.New("malformed global id")
 
 // GlobalID is the opaque id clients see: base64url of "Type:SOURCE:sourceId".
 func GlobalID(typename string, source Source, sourceID string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(typename + ":" + string(source) + ":" + sourceID))
+	var raw [96]byte // on the stack for any id up to that long
+	b := append(append(append(append(append(raw[:0], typename...), ':'), source...), ':'), sourceID...)
+	return EncodeOpaque(b)
+}
+
+// EncodeOpaque is base64url (unpadded) of b, allocating only the string.
+func EncodeOpaque(b []byte) string {
+	var enc [128]byte
+	return string(base64.RawURLEncoding.AppendEncode(enc[:0], b))
 }
 
 // ParsedID is a decoded global id.
