@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -125,4 +126,79 @@ func newDeferredGroup(ctx context.Context, fields []graphql.CollectedField) grap
 		}
 	}
 	return graphql.DeferredGroup{Context: ctx}
+}
+
+// fieldTasks replaces a field set's own scheduling of concurrently resolved fields
+// (FieldSet.ResolveConcurrently and Dispatch) for the fields of one object: the first runs
+// on the calling goroutine, as gqlgen's does, the rest on reused workers instead of new
+// goroutines (a resolver's stack is deep: gqlgen, the resolver, a loader). A deferred
+// field is left to gqlgen, which resolves it in a later payload.
+type fieldTasks struct {
+	list []fieldTask
+}
+
+type fieldTask struct {
+	oc               *graphql.OperationContext
+	i                int
+	recoverFromPanic bool
+	nonNull          bool
+	resolve          func(ctx context.Context) graphql.Marshaler
+}
+
+// resolve schedules field i of out, as out.ResolveConcurrently would.
+func (t *fieldTasks) resolve(out *graphql.FieldSet, field graphql.CollectedField, oc *graphql.OperationContext, deferred *graphql.DeferredGroup, i int, recoverFromPanic, nonNull bool, resolve func(ctx context.Context) graphql.Marshaler) {
+	if field.IsDeferred() {
+		out.ResolveConcurrently(oc, deferred, i, recoverFromPanic, nonNull, resolve)
+		return
+	}
+	t.list = append(t.list, fieldTask{oc: oc, i: i, recoverFromPanic: recoverFromPanic, nonNull: nonNull, resolve: resolve})
+}
+
+// dispatch resolves the scheduled fields into out and returns when all are done.
+func (t *fieldTasks) dispatch(ctx context.Context, out *graphql.FieldSet) {
+	out.Dispatch(ctx) // what gqlgen scheduled itself (root fields)
+	switch len(t.list) {
+	case 0:
+		return
+	case 1:
+		t.list[0].run(ctx, out)
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Add(len(t.list) - 1)
+	for k := 1; k < len(t.list); k++ {
+		task := &t.list[k]
+		workers.Shared.Go(func() {
+			defer wg.Done()
+			task.run(ctx, out)
+		})
+	}
+	t.list[0].run(ctx, out)
+	wg.Wait()
+}
+
+// run stores the field's value and, when it is the value that nulls the object (null
+// for a non-null field, a required null below a nullable one), counts it as invalid.
+func (task *fieldTask) run(ctx context.Context, out *graphql.FieldSet) {
+	res := task.call(ctx)
+	out.Values[task.i] = res
+	invalid := graphql.RequiredNull
+	if task.nonNull {
+		invalid = graphql.Null
+	}
+	if res == invalid {
+		atomic.AddUint32(&out.Invalids, 1)
+	}
+}
+
+func (task *fieldTask) call(ctx context.Context) (res graphql.Marshaler) {
+	if task.recoverFromPanic {
+		defer func() {
+			if r := recover(); r != nil {
+				task.oc.Error(ctx, task.oc.Recover(ctx, r))
+				res = graphql.Null
+			}
+		}()
+	}
+	return task.resolve(ctx)
 }

@@ -3,8 +3,10 @@ package graph
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -83,6 +85,58 @@ func findField(sel ast.SelectionSet, name string) *ast.Field {
 		}
 	}
 	return nil
+}
+
+// fieldTasks keeps gqlgen's field-set contract: every value lands at its index, a null in
+// a non-null field (or a required null in a nullable one) marks the object invalid, a
+// panic becomes that field's error and null, and the other fields still resolve.
+func TestFieldTasksKeepTheFieldSetContract(t *testing.T) {
+	oc := &graphql.OperationContext{RecoverFunc: func(_ context.Context, v any) error { return fmt.Errorf("internal: %v", v) }}
+	fields := make([]graphql.CollectedField, 5)
+	for i := range fields {
+		fields[i] = graphql.CollectedField{Field: &ast.Field{Name: fmt.Sprintf("f%d", i), Alias: fmt.Sprintf("f%d", i)}}
+	}
+	value := func(s string) func(context.Context) graphql.Marshaler {
+		return func(context.Context) graphql.Marshaler { return graphql.MarshalString(s) }
+	}
+	cases := []struct {
+		name    string
+		last    func(context.Context) graphql.Marshaler
+		nonNull bool
+		invalid uint32
+		errors  int
+	}{
+		{"all values", value("e"), true, 0, 0},
+		{"null in a non-null field", func(context.Context) graphql.Marshaler { return graphql.Null }, true, 1, 0},
+		{"null in a nullable field", func(context.Context) graphql.Marshaler { return graphql.Null }, false, 0, 0},
+		{"required null below a nullable field", func(context.Context) graphql.Marshaler { return graphql.RequiredNull }, false, 1, 0},
+		{"panic in a nullable field", func(context.Context) graphql.Marshaler { panic("boom") }, false, 0, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := graphql.WithResponseContext(t.Context(), graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+			out := graphql.NewFieldSet(fields)
+			var tasks fieldTasks
+			for i, s := range []string{"a", "b", "c", "d"} {
+				tasks.resolve(out, fields[i], oc, nil, i, true, true, value(s))
+			}
+			tasks.resolve(out, fields[4], oc, nil, 4, true, c.nonNull, c.last)
+			tasks.dispatch(ctx, out)
+			for i, s := range []string{"a", "b", "c", "d"} {
+				if got := render(out.Values[i]); got != strconv.Quote(s) {
+					t.Errorf("field %d = %s, want %q", i, got, s)
+				}
+			}
+			if out.Invalids != c.invalid {
+				t.Errorf("invalids = %d, want %d", out.Invalids, c.invalid)
+			}
+			if errs := graphql.GetErrors(ctx); len(errs) != c.errors {
+				t.Errorf("errors = %v, want %d", errs, c.errors)
+			} else if c.errors > 0 && !strings.Contains(errs[0].Message, "internal: boom") {
+				t.Errorf("error %q does not carry the recovered panic", errs[0].Message)
+			}
+		})
+	}
 }
 
 // marshalSlice keeps gqlgen's list contract whether elements run in order or on workers:

@@ -22436,6 +22436,7 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22526,19 +22527,19 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "type":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_type(ctx, field, obj)
 				})
 		case "owner":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_owner(ctx, field, obj)
 				})
 		case "parent":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_parent(ctx, field, obj)
@@ -22549,37 +22550,37 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "primaryContact":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_primaryContact(ctx, field, obj)
 				})
 		case "contacts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_contacts(ctx, field, obj)
 				})
 		case "opportunities":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_opportunities(ctx, field, obj)
 				})
 		case "orders":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_orders(ctx, field, obj)
 				})
 		case "externalIds":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_externalIds(ctx, field, obj)
 				})
 		case "links":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_links(ctx, field, obj)
@@ -22588,7 +22589,7 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -22608,6 +22609,7 @@ func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22631,7 +22633,7 @@ func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -22651,6 +22653,7 @@ func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22669,7 +22672,7 @@ func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -22689,6 +22692,7 @@ func (ec *executionContext) _AccountType(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22732,7 +22736,7 @@ func (ec *executionContext) _AccountType(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -22752,6 +22756,7 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22805,7 +22810,7 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -22825,6 +22830,7 @@ func (ec *executionContext) _CancelChangeRequestPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22843,7 +22849,7 @@ func (ec *executionContext) _CancelChangeRequestPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -22863,6 +22869,7 @@ func (ec *executionContext) _ChangeRequest(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22883,19 +22890,19 @@ func (ec *executionContext) _ChangeRequest(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "uid":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ChangeRequest_uid(ctx, field, obj)
 				})
 		case "contact":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ChangeRequest_contact(ctx, field, obj)
 				})
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ChangeRequest_status(ctx, field, obj)
@@ -22911,7 +22918,7 @@ func (ec *executionContext) _ChangeRequest(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "initiatorComment":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ChangeRequest_initiatorComment(ctx, field, obj)
@@ -22927,13 +22934,13 @@ func (ec *executionContext) _ChangeRequest(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reviewComment":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ChangeRequest_reviewComment(ctx, field, obj)
 				})
 		case "changes":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ChangeRequest_changes(ctx, field, obj)
@@ -22942,7 +22949,7 @@ func (ec *executionContext) _ChangeRequest(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -22962,6 +22969,7 @@ func (ec *executionContext) _ChangeRequestConnection(ctx context.Context, sel as
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22985,7 +22993,7 @@ func (ec *executionContext) _ChangeRequestConnection(ctx context.Context, sel as
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23005,6 +23013,7 @@ func (ec *executionContext) _ChangeRequestEdge(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23023,7 +23032,7 @@ func (ec *executionContext) _ChangeRequestEdge(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23043,6 +23052,7 @@ func (ec *executionContext) _ChangeRequestStatus(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23066,7 +23076,7 @@ func (ec *executionContext) _ChangeRequestStatus(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23086,6 +23096,7 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23171,73 +23182,73 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "username":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_username(ctx, field, obj)
 				})
 		case "account":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_account(ctx, field, obj)
 				})
 		case "accounts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_accounts(ctx, field, obj)
 				})
 		case "opportunities":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_opportunities(ctx, field, obj)
 				})
 		case "orders":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_orders(ctx, field, obj)
 				})
 		case "leads":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_leads(ctx, field, obj)
 				})
 		case "details":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_details(ctx, field, obj)
 				})
 		case "changeRequests":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_changeRequests(ctx, field, obj)
 				})
 		case "pendingChangeRequest":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_pendingChangeRequest(ctx, field, obj)
 				})
 		case "supportCustomer":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_supportCustomer(ctx, field, obj)
 				})
 		case "externalIds":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_externalIds(ctx, field, obj)
 				})
 		case "links":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_links(ctx, field, obj)
@@ -23246,7 +23257,7 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23266,6 +23277,7 @@ func (ec *executionContext) _ContactConnection(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23289,7 +23301,7 @@ func (ec *executionContext) _ContactConnection(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23309,6 +23321,7 @@ func (ec *executionContext) _ContactEdge(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23327,7 +23340,7 @@ func (ec *executionContext) _ContactEdge(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23347,6 +23360,7 @@ func (ec *executionContext) _CreateAccountPayload(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23365,7 +23379,7 @@ func (ec *executionContext) _CreateAccountPayload(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23385,6 +23399,7 @@ func (ec *executionContext) _CreateContactPayload(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23403,7 +23418,7 @@ func (ec *executionContext) _CreateContactPayload(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23423,6 +23438,7 @@ func (ec *executionContext) _CreateLeadPayload(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23441,7 +23457,7 @@ func (ec *executionContext) _CreateLeadPayload(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23461,6 +23477,7 @@ func (ec *executionContext) _CreateOpportunityPayload(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23479,7 +23496,7 @@ func (ec *executionContext) _CreateOpportunityPayload(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23499,6 +23516,7 @@ func (ec *executionContext) _CreateOrderPayload(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23517,7 +23535,7 @@ func (ec *executionContext) _CreateOrderPayload(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23537,6 +23555,7 @@ func (ec *executionContext) _CreateStagePayload(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23555,7 +23574,7 @@ func (ec *executionContext) _CreateStagePayload(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23575,6 +23594,7 @@ func (ec *executionContext) _DeliveryTerm(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23613,7 +23633,7 @@ func (ec *executionContext) _DeliveryTerm(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23633,6 +23653,7 @@ func (ec *executionContext) _DeliveryType(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23671,7 +23692,7 @@ func (ec *executionContext) _DeliveryType(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23691,6 +23712,7 @@ func (ec *executionContext) _ExternalId(ctx context.Context, sel ast.SelectionSe
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23714,7 +23736,7 @@ func (ec *executionContext) _ExternalId(ctx context.Context, sel ast.SelectionSe
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23734,6 +23756,7 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23762,7 +23785,7 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23782,6 +23805,7 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23812,7 +23836,7 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Lead_status(ctx, field, obj)
@@ -23823,7 +23847,7 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "stage":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Lead_stage(ctx, field, obj)
@@ -23839,7 +23863,7 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "owner":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Lead_owner(ctx, field, obj)
@@ -23875,13 +23899,13 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "contact":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Lead_contact(ctx, field, obj)
 				})
 		case "account":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Lead_account(ctx, field, obj)
@@ -23905,7 +23929,7 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23925,6 +23949,7 @@ func (ec *executionContext) _LeadConnection(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23948,7 +23973,7 @@ func (ec *executionContext) _LeadConnection(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -23968,6 +23993,7 @@ func (ec *executionContext) _LeadEdge(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23986,7 +24012,7 @@ func (ec *executionContext) _LeadEdge(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -24006,6 +24032,7 @@ func (ec *executionContext) _LeadSource(ctx context.Context, sel ast.SelectionSe
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24044,7 +24071,7 @@ func (ec *executionContext) _LeadSource(ctx context.Context, sel ast.SelectionSe
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -24064,6 +24091,7 @@ func (ec *executionContext) _LeadStatus(ctx context.Context, sel ast.SelectionSe
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24097,7 +24125,7 @@ func (ec *executionContext) _LeadStatus(ctx context.Context, sel ast.SelectionSe
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -24117,6 +24145,7 @@ func (ec *executionContext) _LostReason(ctx context.Context, sel ast.SelectionSe
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24155,7 +24184,7 @@ func (ec *executionContext) _LostReason(ctx context.Context, sel ast.SelectionSe
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -24175,6 +24204,7 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24193,7 +24223,7 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -24216,6 +24246,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -24348,7 +24379,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -24368,6 +24399,7 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24443,19 +24475,19 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "account":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Opportunity_account(ctx, field, obj)
 				})
 		case "contact":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Opportunity_contact(ctx, field, obj)
 				})
 		case "owner":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Opportunity_owner(ctx, field, obj)
@@ -24471,7 +24503,7 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "orders":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Opportunity_orders(ctx, field, obj)
@@ -24480,7 +24512,7 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -24500,6 +24532,7 @@ func (ec *executionContext) _OpportunityConnection(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24523,7 +24556,7 @@ func (ec *executionContext) _OpportunityConnection(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -24543,6 +24576,7 @@ func (ec *executionContext) _OpportunityEdge(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24561,7 +24595,7 @@ func (ec *executionContext) _OpportunityEdge(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -24581,6 +24615,7 @@ func (ec *executionContext) _OpportunitySource(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24619,7 +24654,7 @@ func (ec *executionContext) _OpportunitySource(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -24639,6 +24674,7 @@ func (ec *executionContext) _OpportunityStatus(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24692,7 +24728,7 @@ func (ec *executionContext) _OpportunityStatus(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -24712,6 +24748,7 @@ func (ec *executionContext) _OpportunityType(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24750,7 +24787,7 @@ func (ec *executionContext) _OpportunityType(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -24770,6 +24807,7 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24810,55 +24848,55 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "account":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_account(ctx, field, obj)
 				})
 		case "contact":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_contact(ctx, field, obj)
 				})
 		case "owner":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_owner(ctx, field, obj)
 				})
 		case "opportunity":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_opportunity(ctx, field, obj)
 				})
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_status(ctx, field, obj)
 				})
 		case "type":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_type(ctx, field, obj)
 				})
 		case "deliveryTerm":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_deliveryTerm(ctx, field, obj)
 				})
 		case "paymentTerm":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_paymentTerm(ctx, field, obj)
 				})
 		case "deliveryType":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_deliveryType(ctx, field, obj)
@@ -24922,7 +24960,7 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -24942,6 +24980,7 @@ func (ec *executionContext) _OrderConnection(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24965,7 +25004,7 @@ func (ec *executionContext) _OrderConnection(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -24985,6 +25024,7 @@ func (ec *executionContext) _OrderEdge(ctx context.Context, sel ast.SelectionSet
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25003,7 +25043,7 @@ func (ec *executionContext) _OrderEdge(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -25023,6 +25063,7 @@ func (ec *executionContext) _OrderRow(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25096,7 +25137,7 @@ func (ec *executionContext) _OrderRow(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -25116,6 +25157,7 @@ func (ec *executionContext) _OrderStatus(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25154,7 +25196,7 @@ func (ec *executionContext) _OrderStatus(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -25174,6 +25216,7 @@ func (ec *executionContext) _OrderType(ctx context.Context, sel ast.SelectionSet
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25212,7 +25255,7 @@ func (ec *executionContext) _OrderType(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -25232,6 +25275,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25260,7 +25304,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -25280,6 +25324,7 @@ func (ec *executionContext) _PaymentTerm(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25323,7 +25368,7 @@ func (ec *executionContext) _PaymentTerm(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -25343,6 +25388,7 @@ func (ec *executionContext) _Prospect(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25406,7 +25452,7 @@ func (ec *executionContext) _Prospect(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -25429,6 +25475,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -25516,7 +25563,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -25536,90 +25583,91 @@ func (ec *executionContext) _ReferenceData(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ReferenceData")
 		case "accountTypes":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_accountTypes(ctx, field, obj)
 				})
 		case "opportunityStatuses":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_opportunityStatuses(ctx, field, obj)
 				})
 		case "opportunityTypes":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_opportunityTypes(ctx, field, obj)
 				})
 		case "opportunitySources":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_opportunitySources(ctx, field, obj)
 				})
 		case "lostReasons":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_lostReasons(ctx, field, obj)
 				})
 		case "winReasons":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_winReasons(ctx, field, obj)
 				})
 		case "orderStatuses":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_orderStatuses(ctx, field, obj)
 				})
 		case "orderTypes":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_orderTypes(ctx, field, obj)
 				})
 		case "deliveryTerms":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_deliveryTerms(ctx, field, obj)
 				})
 		case "deliveryTypes":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_deliveryTypes(ctx, field, obj)
 				})
 		case "paymentTerms":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_paymentTerms(ctx, field, obj)
 				})
 		case "leadStatuses":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_leadStatuses(ctx, field, obj)
 				})
 		case "stages":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_stages(ctx, field, obj)
 				})
 		case "changeRequestStatuses":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_changeRequestStatuses(ctx, field, obj)
@@ -25628,7 +25676,7 @@ func (ec *executionContext) _ReferenceData(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -25648,6 +25696,7 @@ func (ec *executionContext) _ReviewChangeRequestPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25666,7 +25715,7 @@ func (ec *executionContext) _ReviewChangeRequestPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -25686,6 +25735,7 @@ func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, ob
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25719,7 +25769,7 @@ func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, ob
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -25739,6 +25789,7 @@ func (ec *executionContext) _SupportCustomer(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25832,7 +25883,7 @@ func (ec *executionContext) _SupportCustomer(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -25852,6 +25903,7 @@ func (ec *executionContext) _SupportCustomerConnection(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25875,7 +25927,7 @@ func (ec *executionContext) _SupportCustomerConnection(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -25895,6 +25947,7 @@ func (ec *executionContext) _SupportCustomerEdge(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25913,7 +25966,7 @@ func (ec *executionContext) _SupportCustomerEdge(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -25933,6 +25986,7 @@ func (ec *executionContext) _UpdateAccountPayload(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25951,7 +26005,7 @@ func (ec *executionContext) _UpdateAccountPayload(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -25971,6 +26025,7 @@ func (ec *executionContext) _UpdateContactDetailsPayload(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25999,7 +26054,7 @@ func (ec *executionContext) _UpdateContactDetailsPayload(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -26019,6 +26074,7 @@ func (ec *executionContext) _UpdateContactPayload(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26037,7 +26093,7 @@ func (ec *executionContext) _UpdateContactPayload(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -26057,6 +26113,7 @@ func (ec *executionContext) _UpdateContactUsernamePayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26075,7 +26132,7 @@ func (ec *executionContext) _UpdateContactUsernamePayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -26095,6 +26152,7 @@ func (ec *executionContext) _UpdateLeadPayload(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26113,7 +26171,7 @@ func (ec *executionContext) _UpdateLeadPayload(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -26133,6 +26191,7 @@ func (ec *executionContext) _UpdateOpportunityPayload(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26151,7 +26210,7 @@ func (ec *executionContext) _UpdateOpportunityPayload(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -26171,6 +26230,7 @@ func (ec *executionContext) _UpdateOrderPayload(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26189,7 +26249,7 @@ func (ec *executionContext) _UpdateOrderPayload(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -26209,6 +26269,7 @@ func (ec *executionContext) _UpdateStagePayload(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26227,7 +26288,7 @@ func (ec *executionContext) _UpdateStagePayload(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -26247,6 +26308,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26310,7 +26372,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -26330,6 +26392,7 @@ func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26353,7 +26416,7 @@ func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -26373,6 +26436,7 @@ func (ec *executionContext) _VerifyContactChannelPayload(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26391,7 +26455,7 @@ func (ec *executionContext) _VerifyContactChannelPayload(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -26411,6 +26475,7 @@ func (ec *executionContext) _WinReason(ctx context.Context, sel ast.SelectionSet
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26449,7 +26514,7 @@ func (ec *executionContext) _WinReason(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -26469,6 +26534,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26502,7 +26568,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -26522,6 +26588,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26550,7 +26617,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -26570,6 +26637,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26608,7 +26676,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -26628,6 +26696,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26666,7 +26735,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -26686,6 +26755,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26724,7 +26794,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -26744,6 +26814,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
+	var tasks fieldTasks
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26807,7 +26878,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	tasks.dispatch(ctx, out)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}

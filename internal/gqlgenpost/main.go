@@ -1,13 +1,16 @@
 // Command gqlgenpost finishes `go tool gqlgen generate` for crmgraph (make generate
 // runs both). gqlgen's executor gives every element of an object list its own new
-// goroutine and builds every object's @defer bookkeeping (the response path, a field
+// goroutine, and builds every object's @defer bookkeeping (the response path, a field
 // set, a map) whether or not the operation defers anything; on the canonical query
 // that is ~300 goroutines, each growing its stack, and a sixth of all allocations.
-// This pass points those two call sites at crmgraph's own versions (graph/exec.go),
-// which keep gqlgen's semantics:
+// Its field sets likewise start a new goroutine for every concurrently resolved field
+// after the first. This pass points those call sites at crmgraph's own versions
+// (graph/exec.go), which keep gqlgen's semantics:
 //
 //   - graphql.MarshalSliceConcurrently(  →  marshalSlice(
 //   - graphql.NewDeferredGroup(ctx)      →  newDeferredGroup(ctx, fields)
+//   - out.ResolveConcurrently(…)         →  tasks.resolve(out, field, …), with var tasks fieldTasks
+//   - out.Dispatch(ctx)                  →  tasks.dispatch(ctx, out)
 //
 // and writes graph/concurrency_gen.go: for every object, the fields gqlgen resolves
 // concurrently (a resolver, or a method taking a context), read from the generated
@@ -45,6 +48,9 @@ type rewrite struct{ from, to string }
 var rewrites = []rewrite{
 	{"graphql.MarshalSliceConcurrently(", "marshalSlice("},
 	{"graphql.NewDeferredGroup(ctx)", "newDeferredGroup(ctx, fields)"},
+	{"\tdeferred := newDeferredGroup(ctx, fields)\n", "\tdeferred := newDeferredGroup(ctx, fields)\n\tvar tasks fieldTasks\n"},
+	{"out.ResolveConcurrently(ec.OperationContext, &deferred, i,", "tasks.resolve(out, field, ec.OperationContext, &deferred, i,"},
+	{"\tout.Dispatch(ctx)\n", "\ttasks.dispatch(ctx, out)\n"},
 }
 
 func run(dir string) error {
@@ -53,11 +59,14 @@ func run(dir string) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range rewrites {
-		if !bytes.Contains(src, []byte(r.from)) && !bytes.Contains(src, []byte(r.to)) {
+	for _, r := range rewrites { // in order; one already applied (a second run) is skipped
+		switch {
+		case bytes.Contains(src, []byte(r.to)):
+		case bytes.Contains(src, []byte(r.from)):
+			src = bytes.ReplaceAll(src, []byte(r.from), []byte(r.to))
+		default:
 			return fmt.Errorf("%s has neither %q nor %q: gqlgen's output changed, update internal/gqlgenpost", path, r.from, r.to)
 		}
-		src = bytes.ReplaceAll(src, []byte(r.from), []byte(r.to))
 	}
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, path, src, 0)
@@ -153,6 +162,9 @@ func schedulesConcurrently(cc *ast.CaseClause) bool {
 			switch sel.Sel.Name {
 			case "ResolveConcurrently", "ResolveRootConcurrently", "Concurrently":
 				found = true
+			case "resolve": // tasks.resolve, the rewritten ResolveConcurrently
+				x, ok := sel.X.(*ast.Ident)
+				found = ok && x.Name == "tasks"
 			}
 		}
 		return !found
