@@ -84,7 +84,7 @@ func selectionMayBlock(oc *graphql.OperationContext, sel ast.SelectionSet, typeN
 		return true
 	}
 	for _, f := range graphql.CollectFields(oc, sel, satisfies) {
-		if concurrentFields[typeName+"."+f.Name] {
+		if concurrentFields[typeName+"."+f.Name] && !answersInLine(oc, typeName, f) {
 			return true
 		}
 		if f.Definition != nil && len(f.Selections) > 0 && selectionMayBlock(oc, f.Selections, f.Definition.Type.Name(), depth+1) {
@@ -145,13 +145,52 @@ type fieldTask struct {
 	resolve          func(ctx context.Context) graphql.Marshaler
 }
 
-// resolve schedules field i of out, as out.ResolveConcurrently would.
-func (t *fieldTasks) resolve(out *graphql.FieldSet, field graphql.CollectedField, oc *graphql.OperationContext, deferred *graphql.DeferredGroup, i int, recoverFromPanic, nonNull bool, resolve func(ctx context.Context) graphql.Marshaler) {
+// resolve schedules field i of out, as out.ResolveConcurrently would, or resolves it
+// now when its resolver answers in line for this selection (see InlineField).
+func (t *fieldTasks) resolve(ctx context.Context, out *graphql.FieldSet, field graphql.CollectedField, oc *graphql.OperationContext, deferred *graphql.DeferredGroup, i int, recoverFromPanic, nonNull bool, resolve func(ctx context.Context) graphql.Marshaler) {
 	if field.IsDeferred() {
 		out.ResolveConcurrently(oc, deferred, i, recoverFromPanic, nonNull, resolve)
 		return
 	}
-	t.list = append(t.list, fieldTask{oc: oc, i: i, recoverFromPanic: recoverFromPanic, nonNull: nonNull, resolve: resolve})
+	task := fieldTask{oc: oc, i: i, recoverFromPanic: recoverFromPanic, nonNull: nonNull, resolve: resolve}
+	if field.ObjectDefinition != nil && answersInLine(oc, field.ObjectDefinition.Name, field) {
+		task.run(ctx, out)
+		return
+	}
+	t.list = append(t.list, task)
+}
+
+// InlineField reports, for one collected field of a concurrently resolved "Type.field",
+// whether its resolver answers from the object in hand, without waiting for anything
+// (a record's embedded {id, name} reference when that is all the selection asks for).
+// Such a field resolves on the calling goroutine, and does not make a list's elements
+// run concurrently. A predicate that answers true for a resolver that does wait costs
+// only concurrency: the wait happens in line.
+type InlineField func(oc *graphql.OperationContext, f graphql.CollectedField) bool
+
+// inlineFields holds the registered predicates by type, then field; written only by
+// RegisterInlineFields during package initialization.
+var inlineFields = map[string]map[string]InlineField{}
+
+// RegisterInlineFields adds predicates by type and field. Call it from an init function:
+// the map is read without locks while operations run.
+func RegisterInlineFields(m map[string]map[string]InlineField) {
+	for typ, fields := range m {
+		if inlineFields[typ] == nil {
+			inlineFields[typ] = map[string]InlineField{}
+		}
+		for name, p := range fields {
+			if !concurrentFields[typ+"."+name] {
+				panic("graph.RegisterInlineFields: " + typ + "." + name + " is not a concurrently resolved field")
+			}
+			inlineFields[typ][name] = p
+		}
+	}
+}
+
+func answersInLine(oc *graphql.OperationContext, typ string, f graphql.CollectedField) bool {
+	p := inlineFields[typ][f.Name]
+	return p != nil && p(oc, f)
 }
 
 // dispatch resolves the scheduled fields into out and returns when all are done.

@@ -118,9 +118,9 @@ func TestFieldTasksKeepTheFieldSetContract(t *testing.T) {
 			out := graphql.NewFieldSet(fields)
 			var tasks fieldTasks
 			for i, s := range []string{"a", "b", "c", "d"} {
-				tasks.resolve(out, fields[i], oc, nil, i, true, true, value(s))
+				tasks.resolve(ctx, out, fields[i], oc, nil, i, true, true, value(s))
 			}
-			tasks.resolve(out, fields[4], oc, nil, 4, true, c.nonNull, c.last)
+			tasks.resolve(ctx, out, fields[4], oc, nil, 4, true, c.nonNull, c.last)
 			tasks.dispatch(ctx, out)
 			for i, s := range []string{"a", "b", "c", "d"} {
 				if got := render(out.Values[i]); got != strconv.Quote(s) {

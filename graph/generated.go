@@ -22527,19 +22527,19 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "type":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_type(ctx, field, obj)
 				})
 		case "owner":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_owner(ctx, field, obj)
 				})
 		case "parent":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_parent(ctx, field, obj)
@@ -22550,37 +22550,37 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "primaryContact":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_primaryContact(ctx, field, obj)
 				})
 		case "contacts":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_contacts(ctx, field, obj)
 				})
 		case "opportunities":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_opportunities(ctx, field, obj)
 				})
 		case "orders":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_orders(ctx, field, obj)
 				})
 		case "externalIds":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_externalIds(ctx, field, obj)
 				})
 		case "links":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_links(ctx, field, obj)
@@ -22890,19 +22890,19 @@ func (ec *executionContext) _ChangeRequest(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "uid":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ChangeRequest_uid(ctx, field, obj)
 				})
 		case "contact":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ChangeRequest_contact(ctx, field, obj)
 				})
 		case "status":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ChangeRequest_status(ctx, field, obj)
@@ -22918,7 +22918,7 @@ func (ec *executionContext) _ChangeRequest(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "initiatorComment":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ChangeRequest_initiatorComment(ctx, field, obj)
@@ -22934,13 +22934,13 @@ func (ec *executionContext) _ChangeRequest(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reviewComment":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ChangeRequest_reviewComment(ctx, field, obj)
 				})
 		case "changes":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ChangeRequest_changes(ctx, field, obj)
@@ -23182,73 +23182,73 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "username":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_username(ctx, field, obj)
 				})
 		case "account":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_account(ctx, field, obj)
 				})
 		case "accounts":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_accounts(ctx, field, obj)
 				})
 		case "opportunities":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_opportunities(ctx, field, obj)
 				})
 		case "orders":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_orders(ctx, field, obj)
 				})
 		case "leads":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_leads(ctx, field, obj)
 				})
 		case "details":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_details(ctx, field, obj)
 				})
 		case "changeRequests":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_changeRequests(ctx, field, obj)
 				})
 		case "pendingChangeRequest":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_pendingChangeRequest(ctx, field, obj)
 				})
 		case "supportCustomer":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_supportCustomer(ctx, field, obj)
 				})
 		case "externalIds":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_externalIds(ctx, field, obj)
 				})
 		case "links":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_links(ctx, field, obj)
@@ -23836,7 +23836,7 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Lead_status(ctx, field, obj)
@@ -23847,7 +23847,7 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "stage":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Lead_stage(ctx, field, obj)
@@ -23863,7 +23863,7 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "owner":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Lead_owner(ctx, field, obj)
@@ -23899,13 +23899,13 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "contact":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Lead_contact(ctx, field, obj)
 				})
 		case "account":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Lead_account(ctx, field, obj)
@@ -24475,19 +24475,19 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "account":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Opportunity_account(ctx, field, obj)
 				})
 		case "contact":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Opportunity_contact(ctx, field, obj)
 				})
 		case "owner":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Opportunity_owner(ctx, field, obj)
@@ -24503,7 +24503,7 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "orders":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Opportunity_orders(ctx, field, obj)
@@ -24848,55 +24848,55 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "account":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_account(ctx, field, obj)
 				})
 		case "contact":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_contact(ctx, field, obj)
 				})
 		case "owner":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_owner(ctx, field, obj)
 				})
 		case "opportunity":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_opportunity(ctx, field, obj)
 				})
 		case "status":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_status(ctx, field, obj)
 				})
 		case "type":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_type(ctx, field, obj)
 				})
 		case "deliveryTerm":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_deliveryTerm(ctx, field, obj)
 				})
 		case "paymentTerm":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_paymentTerm(ctx, field, obj)
 				})
 		case "deliveryType":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_deliveryType(ctx, field, obj)
@@ -25589,85 +25589,85 @@ func (ec *executionContext) _ReferenceData(ctx context.Context, sel ast.Selectio
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ReferenceData")
 		case "accountTypes":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_accountTypes(ctx, field, obj)
 				})
 		case "opportunityStatuses":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_opportunityStatuses(ctx, field, obj)
 				})
 		case "opportunityTypes":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_opportunityTypes(ctx, field, obj)
 				})
 		case "opportunitySources":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_opportunitySources(ctx, field, obj)
 				})
 		case "lostReasons":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_lostReasons(ctx, field, obj)
 				})
 		case "winReasons":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_winReasons(ctx, field, obj)
 				})
 		case "orderStatuses":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_orderStatuses(ctx, field, obj)
 				})
 		case "orderTypes":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_orderTypes(ctx, field, obj)
 				})
 		case "deliveryTerms":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_deliveryTerms(ctx, field, obj)
 				})
 		case "deliveryTypes":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_deliveryTypes(ctx, field, obj)
 				})
 		case "paymentTerms":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_paymentTerms(ctx, field, obj)
 				})
 		case "leadStatuses":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_leadStatuses(ctx, field, obj)
 				})
 		case "stages":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_stages(ctx, field, obj)
 				})
 		case "changeRequestStatuses":
-			tasks.resolve(out, field, ec.OperationContext, &deferred, i,
+			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReferenceData_changeRequestStatuses(ctx, field, obj)

@@ -9,7 +9,7 @@
 //
 //   - graphql.MarshalSliceConcurrently(  →  marshalSlice(
 //   - graphql.NewDeferredGroup(ctx)      →  newDeferredGroup(ctx, fields)
-//   - out.ResolveConcurrently(…)         →  tasks.resolve(out, field, …), with var tasks fieldTasks
+//   - out.ResolveConcurrently(…)         →  tasks.resolve(ctx, out, field, …), with var tasks fieldTasks
 //   - out.Dispatch(ctx)                  →  tasks.dispatch(ctx, out)
 //
 // and writes graph/concurrency_gen.go: for every object, the fields gqlgen resolves
@@ -49,7 +49,7 @@ var rewrites = []rewrite{
 	{"graphql.MarshalSliceConcurrently(", "marshalSlice("},
 	{"graphql.NewDeferredGroup(ctx)", "newDeferredGroup(ctx, fields)"},
 	{"\tdeferred := newDeferredGroup(ctx, fields)\n", "\tdeferred := newDeferredGroup(ctx, fields)\n\tvar tasks fieldTasks\n"},
-	{"out.ResolveConcurrently(ec.OperationContext, &deferred, i,", "tasks.resolve(out, field, ec.OperationContext, &deferred, i,"},
+	{"out.ResolveConcurrently(ec.OperationContext, &deferred, i,", "tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,"},
 	{"\tout.Dispatch(ctx)\n", "\ttasks.dispatch(ctx, out)\n"},
 }
 
