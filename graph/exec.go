@@ -11,8 +11,9 @@ import (
 	"crmgraph/internal/workers"
 )
 
-// This file holds crmgraph's versions of two gqlgen executor helpers; internal/gqlgenpost
-// points generated.go's calls at them (see its doc comment for why).
+// This file holds crmgraph's versions of gqlgen's list marshalling, field scheduling and
+// @defer group; internal/gqlgenpost points generated.go's calls at them (see its doc
+// comment for why), and the resolvers register the fields that answer in line.
 
 // marshalSlice marshals the elements of an object list, as graphql.MarshalSliceConcurrently
 // does, with the same contract: every element gets a FieldContext with its Index, a
@@ -20,9 +21,9 @@ import (
 //
 // Elements run concurrently only when something under them may block: when the list's
 // selection, followed down through its objects, reaches a field gqlgen resolves
-// concurrently (a resolver, which may wait for a batch its siblings fill). Otherwise every
-// field below is a read of a value in hand and the elements run in order on the calling
-// goroutine. Concurrent elements run on reused workers rather than new goroutines, so
+// concurrently (a resolver, which may wait for a batch its siblings fill) that is not
+// registered as answering in line for its selection. Otherwise every field below answers
+// from values in hand and the elements run in order on the calling goroutine. Concurrent elements run on reused workers rather than new goroutines, so
 // their stacks are grown once, not per element.
 func marshalSlice(ctx context.Context, length int, workerLimit int64, omitPanicHandler bool, marshalElement func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
 	if workerLimit > 0 { // gqlgen.yml exec.worker_limit: gqlgen's bounded version
