@@ -60,7 +60,6 @@ var concurrentFields = map[string]bool{
 	"Lead.contact":                        true,
 	"Lead.owner":                          true,
 	"Lead.stage":                          true,
-	"Lead.status":                         true,
 	"LeadConnection.":                     false,
 	"LeadEdge.":                           false,
 	"LeadSource.":                         false,

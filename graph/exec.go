@@ -23,8 +23,9 @@ import (
 // selection, followed down through its objects, reaches a field gqlgen resolves
 // concurrently (a resolver, which may wait for a batch its siblings fill) that is not
 // registered as answering in line for its selection. Otherwise every field below answers
-// from values in hand and the elements run in order on the calling goroutine. Concurrent elements run on reused workers rather than new goroutines, so
-// their stacks are grown once, not per element.
+// from values in hand and the elements run in order on the calling goroutine. Concurrent
+// elements run on reused workers rather than new goroutines, so their stacks are grown
+// once, not per element.
 func marshalSlice(ctx context.Context, length int, workerLimit int64, omitPanicHandler bool, marshalElement func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
 	if workerLimit > 0 { // gqlgen.yml exec.worker_limit: gqlgen's bounded version
 		return graphql.MarshalSliceConcurrently(ctx, length, workerLimit, omitPanicHandler, marshalElement)

@@ -697,8 +697,6 @@ type ContactResolver interface {
 	Links(ctx context.Context, obj *model.Contact) ([]*model.Contact, error)
 }
 type LeadResolver interface {
-	Status(ctx context.Context, obj *model.Lead) (*model.LeadStatus, error)
-
 	Stage(ctx context.Context, obj *model.Lead) (*model.Stage, error)
 
 	Owner(ctx context.Context, obj *model.Lead) (*model.User, error)
@@ -11425,7 +11423,7 @@ func (ec *executionContext) _Lead_status(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Lead_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Lead().Status(ctx, obj)
+			return obj.Status(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LeadStatus) graphql.Marshaler {
@@ -11440,7 +11438,7 @@ func (ec *executionContext) fieldContext_Lead_status(_ context.Context, field gr
 		Object:     "Lead",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LeadStatus(ctx, field)
 		},
@@ -23836,11 +23834,10 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
-			tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Lead_status(ctx, field, obj)
-				})
+			out.Values[i] = ec._Lead_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "statusId":
 			out.Values[i] = ec._Lead_statusId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {

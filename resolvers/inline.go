@@ -8,7 +8,7 @@ import (
 
 // These resolvers answer from the record in hand when the selection asks only for what
 // the record embeds: their first step is the same summary check as here (cirrusOwner,
-// listItem, the statuses a record carries whole). gqlgen then resolves them in line
+// listItem). gqlgen then resolves them in line
 // rather than on a goroutine of their own, and a list of such records marshals in order.
 func init() {
 	owner := embeddedServes(listedUserSummary, "User")
@@ -23,15 +23,13 @@ func init() {
 			"paymentTerm":  embeddedServes(idNameSummary, "PaymentTerm"),
 			"deliveryType": embeddedServes(idNameSummary, "DeliveryType"),
 		},
-		"Lead": {"owner": owner, "status": always},
+		"Lead": {"owner": owner},
 	})
 }
 
 // embeddedServes is summaryServesAs for a collected field rather than the current one.
 func embeddedServes(s *recordSummary, typ string) graph.InlineField {
 	return func(oc *graphql.OperationContext, f graphql.CollectedField) bool {
-		return s.covers(graphql.CollectFields(oc, f.Selections, []string{typ, "Node"}))
+		return s.servesSelection(oc, f.Selections, typ)
 	}
 }
-
-func always(*graphql.OperationContext, graphql.CollectedField) bool { return true }

@@ -189,10 +189,6 @@ func (r *Resolver) orderOpportunity(ctx context.Context, o *model.Order) (*model
 	return load(ctx, r.loaders(ctx).Cirrus.OpportunityByID, cirrusKey(o.OpportunityID))
 }
 
-func (r *Resolver) leadStatus(ctx context.Context, l *model.Lead) (*model.LeadStatus, error) {
-	return l.StatusRef, nil
-}
-
 func (r *Resolver) leadOwner(ctx context.Context, l *model.Lead) (*model.User, error) {
 	return r.cirrusOwner(ctx, l.OwnerRef)
 }

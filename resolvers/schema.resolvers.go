@@ -162,11 +162,6 @@ func (r *contactResolver) Links(ctx context.Context, obj *model.Contact) ([]*mod
 	return r.contactLinks(ctx, obj)
 }
 
-// Status is the resolver for the status field.
-func (r *leadResolver) Status(ctx context.Context, obj *model.Lead) (*model.LeadStatus, error) {
-	return r.leadStatus(ctx, obj)
-}
-
 // Stage is the resolver for the stage field.
 func (r *leadResolver) Stage(ctx context.Context, obj *model.Lead) (*model.Stage, error) {
 	return r.leadStage(ctx, obj)

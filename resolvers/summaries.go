@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // A summary is the part of a record another record embeds: a Cirrus order's `account`
@@ -154,8 +155,17 @@ func summaryServes(ctx context.Context, s *recordSummary) bool {
 
 // summaryServesAs is summaryServes for a summary that stands for several types.
 func summaryServesAs(ctx context.Context, s *recordSummary, typ string) bool {
-	fields, ok := objectSelection(ctx, typ)
-	return ok && s.covers(fields)
+	if !graphql.HasOperationContext(ctx) {
+		return false
+	}
+	fc := graphql.GetFieldContext(ctx)
+	return fc != nil && s.servesSelection(graphql.GetOperationContext(ctx), fc.Field.Selections, typ)
+}
+
+// servesSelection reports whether s answers a selection on typ (the check summaryServesAs
+// makes for the current field and resolvers/inline.go for a field about to resolve).
+func (s *recordSummary) servesSelection(oc *graphql.OperationContext, sel ast.SelectionSet, typ string) bool {
+	return s.covers(graphql.CollectFields(oc, sel, []string{typ, "Node"}))
 }
 
 // summaryServesNodes reports whether s answers the node selection of the current

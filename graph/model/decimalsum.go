@@ -16,22 +16,13 @@ type DecimalSum struct {
 	r     *big.Rat
 }
 
-// pow10 holds 10^0 … 10^18.
-var pow10 = func() (p [19]int64) {
-	p[0] = 1
-	for i := 1; i < len(p); i++ {
-		p[i] = p[i-1] * 10
-	}
-	return p
-}()
-
 // Add adds d to the sum.
 func (s *DecimalSum) Add(d Decimal) {
 	if s.r == nil {
 		if units, scale, ok := scaled(d); ok && s.addScaled(units, scale) {
 			return
 		}
-		s.r = new(big.Rat).SetFrac(big.NewInt(s.units), big.NewInt(pow10[s.scale]))
+		s.r = s.Decimal().Rat()
 	}
 	s.r.Add(s.r, d.Rat())
 }
@@ -81,38 +72,15 @@ func scaled(d Decimal) (units int64, scale int, ok bool) {
 	return n, len(frac), true
 }
 
-// Decimal returns the sum, written as DecimalOfRat writes the same value.
+// Decimal returns the sum, written canonically (as DecimalOfRat writes the same value).
 func (s *DecimalSum) Decimal() Decimal {
 	if s.r != nil {
 		return DecimalOfRat(s.r)
 	}
-	units, scale := s.units, s.scale
-	for scale > 0 && units%10 == 0 {
-		units, scale = units/10, scale-1
+	// At most 19 digits and an exponent of at most 18: always within parseDecimal's bounds.
+	d, err := parseDecimal(strconv.FormatInt(s.units, 10) + "e-" + strconv.Itoa(s.scale))
+	if err != nil {
+		panic("model.DecimalSum: " + err.Error())
 	}
-	if units == math.MinInt64 { // no int64 negation: let big.Rat write it
-		return DecimalOfRat(new(big.Rat).SetFrac(big.NewInt(units), big.NewInt(pow10[scale])))
-	}
-	neg := units < 0
-	if neg {
-		units = -units
-	}
-	digits := strconv.FormatInt(units, 10)
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	switch {
-	case scale == 0:
-		b.WriteString(digits)
-	case len(digits) <= scale:
-		b.WriteString("0.")
-		b.WriteString(strings.Repeat("0", scale-len(digits)))
-		b.WriteString(digits)
-	default:
-		b.WriteString(digits[:len(digits)-scale])
-		b.WriteByte('.')
-		b.WriteString(digits[len(digits)-scale:])
-	}
-	return Decimal(b.String())
+	return d
 }

@@ -187,6 +187,9 @@ type Lead struct {
 	AccountID string
 }
 
+// Status is the embedded status, read in line like Opportunity.Status.
+func (l *Lead) Status() *LeadStatus { return l.StatusRef }
+
 func (Lead) IsNode()         {}
 func (l Lead) GetID() string { return l.ID }
 

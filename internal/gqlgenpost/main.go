@@ -85,7 +85,8 @@ func run(dir string) error {
 
 // concurrentFields reads each object marshaller (func (ec *executionContext) _Type(ctx,
 // sel, obj) graphql.Marshaler) and returns "Type.field" for every case of its field
-// switch that schedules the field with ResolveConcurrently or ResolveRootConcurrently.
+// switch that schedules the field concurrently (ResolveConcurrently, ResolveRootConcurrently,
+// or tasks.resolve after the rewrite).
 // An object with no such field still gets an entry (false for "Type."), so the table
 // also says which objects exist.
 func concurrentFields(file *ast.File) map[string]bool {
