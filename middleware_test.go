@@ -1,8 +1,18 @@
 package main
 
 import (
+	"context"
+	"io/fs"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+
+	"crmgraph/graph"
 )
 
 func TestAcceptsGzip(t *testing.T) {
@@ -34,4 +44,52 @@ func TestAcceptLanguage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The leaf fields of graph/generated.go skip gqlgen's field middleware
+// (internal/gqlgenpost), so nothing may add any: extensions go through use(), which
+// refuses a FieldInterceptor, and no code calls AroundFields.
+func TestNoFieldMiddleware(t *testing.T) {
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) && path != "." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || path == "graph/generated.go" {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "//") {
+				continue
+			}
+			if strings.Contains(line, "AroundFields(") ||
+				(strings.Contains(line, "srv.Use(") && !(path == "server.go" && strings.TrimSpace(line) == "srv.Use(ext)")) {
+				t.Errorf("%s:%d: %s — add extensions with use(); field middleware would miss the leaf fast paths", path, i+1, strings.TrimSpace(line))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("use() accepted a FieldInterceptor")
+		}
+	}()
+	use(handler.New(graph.NewExecutableSchema(graph.Config{})), fieldInterceptor{})
+}
+
+type fieldInterceptor struct{}
+
+func (fieldInterceptor) ExtensionName() string                   { return "test" }
+func (fieldInterceptor) Validate(graphql.ExecutableSchema) error { return nil }
+func (fieldInterceptor) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	return next(ctx)
 }

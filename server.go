@@ -237,6 +237,16 @@ func (a *App) startSandboxes() error {
 	return nil
 }
 
+// use adds a gqlgen extension to srv. The leaf fields of graph/generated.go marshal
+// their value without gqlgen's field middleware (internal/gqlgenpost), so an extension
+// that intercepts fields would miss them: it is refused. Add extensions only here.
+func use(srv *handler.Server, ext graphql.HandlerExtension) {
+	if _, ok := ext.(graphql.FieldInterceptor); ok {
+		panic(fmt.Sprintf("%T intercepts fields, which graph/generated.go's leaf fast paths skip (see internal/gqlgenpost)", ext))
+	}
+	srv.Use(ext)
+}
+
 // graphQL builds the /graphql handler: gqlgen server with limits, persisted queries,
 // error presenter, and the per-request middleware (call recorder, loaders, caller identity).
 func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagator) (http.Handler, error) {
@@ -258,7 +268,7 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 		srv.SetParserTokenLimit(cfg.TokenLimit)
 	}
 	if cfg.Introspection {
-		srv.Use(extension.Introspection{})
+		use(srv, extension.Introspection{})
 	}
 	srv.SetDisableSuggestion(!cfg.Introspection)
 
@@ -271,15 +281,15 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 		}
 		manifest = m
 	}
-	srv.Use(persisted.Extension{Mode: cfg.PersistedQueries, Manifest: manifest, Cache: apq, Logger: a.log})
+	use(srv, persisted.Extension{Mode: cfg.PersistedQueries, Manifest: manifest, Cache: apq, Logger: a.log})
 	if cfg.ComplexityLimit > 0 {
-		srv.Use(&limits.Complexity{Max: cfg.ComplexityLimit})
+		use(srv, &limits.Complexity{Max: cfg.ComplexityLimit})
 	}
 	if cfg.DepthLimit > 0 {
-		srv.Use(limits.Depth{Max: cfg.DepthLimit})
+		use(srv, limits.Depth{Max: cfg.DepthLimit})
 	}
 	if cfg.MaxBackendCalls > 0 {
-		srv.Use(&limits.Calls{Max: cfg.MaxBackendCalls, Cost: resolvers.CallCost(resolvers.PageCaps{
+		use(srv, &limits.Calls{Max: cfg.MaxBackendCalls, Cost: resolvers.CallCost(resolvers.PageCaps{
 			CirrusPerPage: a.deps.Cirrus.PerPage(), ClientDataSearch: int(a.deps.ClientData.PageSize())})})
 	}
 	srv.SetErrorPresenter(resolvers.ErrorPresenter(a.log))

@@ -7682,75 +7682,30 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _Account_id(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Account_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Account_source(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_Account_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "Source")
 }
 
 func (ec *executionContext) _Account_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_Account_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Account_name(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	if v := obj.Name; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7774,6 +7729,9 @@ func (ec *executionContext) fieldContext_Account_name(_ context.Context, field g
 }
 
 func (ec *executionContext) _Account_altName(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	if v := obj.AltName; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7797,6 +7755,9 @@ func (ec *executionContext) fieldContext_Account_altName(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Account_number(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	if v := obj.Number; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7820,6 +7781,9 @@ func (ec *executionContext) fieldContext_Account_number(_ context.Context, field
 }
 
 func (ec *executionContext) _Account_email(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	if v := obj.Email; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7843,6 +7807,9 @@ func (ec *executionContext) fieldContext_Account_email(_ context.Context, field 
 }
 
 func (ec *executionContext) _Account_secondaryEmail(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	if v := obj.SecondaryEmail; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7866,6 +7833,9 @@ func (ec *executionContext) fieldContext_Account_secondaryEmail(_ context.Contex
 }
 
 func (ec *executionContext) _Account_phone(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	if v := obj.Phone; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7889,6 +7859,9 @@ func (ec *executionContext) fieldContext_Account_phone(_ context.Context, field 
 }
 
 func (ec *executionContext) _Account_mobile(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	if v := obj.Mobile; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7912,6 +7885,9 @@ func (ec *executionContext) fieldContext_Account_mobile(_ context.Context, field
 }
 
 func (ec *executionContext) _Account_fax(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	if v := obj.Fax; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7935,6 +7911,9 @@ func (ec *executionContext) fieldContext_Account_fax(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Account_website(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	if v := obj.Website; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7958,6 +7937,9 @@ func (ec *executionContext) fieldContext_Account_website(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Account_vatNumber(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	if v := obj.VatNumber; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7981,6 +7963,9 @@ func (ec *executionContext) fieldContext_Account_vatNumber(_ context.Context, fi
 }
 
 func (ec *executionContext) _Account_active(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	if v := obj.Active; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8004,6 +7989,9 @@ func (ec *executionContext) fieldContext_Account_active(_ context.Context, field
 }
 
 func (ec *executionContext) _Account_info(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	if v := obj.Info; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8027,6 +8015,9 @@ func (ec *executionContext) fieldContext_Account_info(_ context.Context, field g
 }
 
 func (ec *executionContext) _Account_language(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	if v := obj.Language; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8050,6 +8041,9 @@ func (ec *executionContext) fieldContext_Account_language(_ context.Context, fie
 }
 
 func (ec *executionContext) _Account_externalKey(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	if v := obj.ExternalKey; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8493,46 +8487,14 @@ func (ec *executionContext) fieldContext_AccountConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _AccountConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AccountConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AccountConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccountConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AccountEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AccountEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AccountEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccountEdge", field, false, false, "String")
@@ -8571,98 +8533,37 @@ func (ec *executionContext) fieldContext_AccountEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _AccountType_id(ctx context.Context, field graphql.CollectedField, obj *model.AccountType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountType_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AccountType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccountType", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AccountType_source(ctx context.Context, field graphql.CollectedField, obj *model.AccountType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountType_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_AccountType_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccountType", field, false, false, "Source")
 }
 
 func (ec *executionContext) _AccountType_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.AccountType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountType_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_AccountType_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccountType", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AccountType_name(ctx context.Context, field graphql.CollectedField, obj *model.AccountType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountType_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AccountType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccountType", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountType_isCustomer(ctx context.Context, field graphql.CollectedField, obj *model.AccountType) (ret graphql.Marshaler) {
+	if v := obj.IsCustomer; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8686,6 +8587,9 @@ func (ec *executionContext) fieldContext_AccountType_isCustomer(_ context.Contex
 }
 
 func (ec *executionContext) _AccountType_isProspect(ctx context.Context, field graphql.CollectedField, obj *model.AccountType) (ret graphql.Marshaler) {
+	if v := obj.IsProspect; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8709,6 +8613,9 @@ func (ec *executionContext) fieldContext_AccountType_isProspect(_ context.Contex
 }
 
 func (ec *executionContext) _AccountType_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.AccountType) (ret graphql.Marshaler) {
+	if v := obj.IsDefault; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8732,29 +8639,16 @@ func (ec *executionContext) fieldContext_AccountType_isDefault(_ context.Context
 }
 
 func (ec *executionContext) _Address_kind(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Address_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Address_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
 }
 
 func (ec *executionContext) _Address_name(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
+	if v := obj.Name; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8778,6 +8672,9 @@ func (ec *executionContext) fieldContext_Address_name(_ context.Context, field g
 }
 
 func (ec *executionContext) _Address_careOf(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
+	if v := obj.CareOf; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8801,6 +8698,9 @@ func (ec *executionContext) fieldContext_Address_careOf(_ context.Context, field
 }
 
 func (ec *executionContext) _Address_street(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
+	if v := obj.Street; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8824,6 +8724,9 @@ func (ec *executionContext) fieldContext_Address_street(_ context.Context, field
 }
 
 func (ec *executionContext) _Address_postalCode(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
+	if v := obj.PostalCode; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8847,6 +8750,9 @@ func (ec *executionContext) fieldContext_Address_postalCode(_ context.Context, f
 }
 
 func (ec *executionContext) _Address_city(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
+	if v := obj.City; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8870,6 +8776,9 @@ func (ec *executionContext) fieldContext_Address_city(_ context.Context, field g
 }
 
 func (ec *executionContext) _Address_province(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
+	if v := obj.Province; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8893,6 +8802,9 @@ func (ec *executionContext) fieldContext_Address_province(_ context.Context, fie
 }
 
 func (ec *executionContext) _Address_country(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
+	if v := obj.Country; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8916,6 +8828,9 @@ func (ec *executionContext) fieldContext_Address_country(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Address_email(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
+	if v := obj.Email; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9003,69 +8918,21 @@ func (ec *executionContext) fieldContext_CancelChangeRequestPayload_userErrors(_
 }
 
 func (ec *executionContext) _ChangeRequest_id(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequest_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeRequest", field, false, false, "ID")
 }
 
 func (ec *executionContext) _ChangeRequest_source(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequest_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeRequest", field, false, false, "Source")
 }
 
 func (ec *executionContext) _ChangeRequest_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequest_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeRequest", field, false, false, "ID")
@@ -9159,6 +9026,9 @@ func (ec *executionContext) fieldContext_ChangeRequest_status(_ context.Context,
 }
 
 func (ec *executionContext) _ChangeRequest_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; v != nil {
+		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9237,6 +9107,9 @@ func (ec *executionContext) fieldContext_ChangeRequest_initiatorComment(_ contex
 }
 
 func (ec *executionContext) _ChangeRequest_reviewedAt(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
+	if v := obj.ReviewedAt; v != nil {
+		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9411,46 +9284,14 @@ func (ec *executionContext) fieldContext_ChangeRequestConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _ChangeRequestConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequestConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequestConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ChangeRequestConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeRequestConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ChangeRequestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequestEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequestEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ChangeRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeRequestEdge", field, false, false, "String")
@@ -9489,144 +9330,51 @@ func (ec *executionContext) fieldContext_ChangeRequestEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _ChangeRequestStatus_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequestStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequestStatus_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_ChangeRequestStatus_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeRequestStatus", field, false, false, "ID")
 }
 
 func (ec *executionContext) _ChangeRequestStatus_code(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequestStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequestStatus_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeRequestStatusCode) graphql.Marshaler {
-			return ec.marshalNChangeRequestStatusCode2crmgraphᚋgraphᚋmodelᚐChangeRequestStatusCode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNChangeRequestStatusCode2crmgraphᚋgraphᚋmodelᚐChangeRequestStatusCode(ctx, field.Selections, obj.Code)
 }
 func (ec *executionContext) fieldContext_ChangeRequestStatus_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeRequestStatus", field, false, false, "ChangeRequestStatusCode")
 }
 
 func (ec *executionContext) _ChangeRequestStatus_name(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequestStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequestStatus_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_ChangeRequestStatus_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeRequestStatus", field, false, false, "String")
 }
 
 func (ec *executionContext) _Contact_id(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Contact_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Contact_source(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_Contact_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "Source")
 }
 
 func (ec *executionContext) _Contact_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_Contact_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Contact_firstName(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
+	if v := obj.FirstName; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9650,6 +9398,9 @@ func (ec *executionContext) fieldContext_Contact_firstName(_ context.Context, fi
 }
 
 func (ec *executionContext) _Contact_lastName(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
+	if v := obj.LastName; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9673,6 +9424,9 @@ func (ec *executionContext) fieldContext_Contact_lastName(_ context.Context, fie
 }
 
 func (ec *executionContext) _Contact_name(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
+	if v := obj.Name; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9696,6 +9450,9 @@ func (ec *executionContext) fieldContext_Contact_name(_ context.Context, field g
 }
 
 func (ec *executionContext) _Contact_title(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
+	if v := obj.Title; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9719,6 +9476,9 @@ func (ec *executionContext) fieldContext_Contact_title(_ context.Context, field 
 }
 
 func (ec *executionContext) _Contact_email(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
+	if v := obj.Email; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9742,6 +9502,9 @@ func (ec *executionContext) fieldContext_Contact_email(_ context.Context, field 
 }
 
 func (ec *executionContext) _Contact_phone(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
+	if v := obj.Phone; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9765,6 +9528,9 @@ func (ec *executionContext) fieldContext_Contact_phone(_ context.Context, field 
 }
 
 func (ec *executionContext) _Contact_mobile(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
+	if v := obj.Mobile; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9788,6 +9554,9 @@ func (ec *executionContext) fieldContext_Contact_mobile(_ context.Context, field
 }
 
 func (ec *executionContext) _Contact_companyName(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
+	if v := obj.CompanyName; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9811,6 +9580,9 @@ func (ec *executionContext) fieldContext_Contact_companyName(_ context.Context, 
 }
 
 func (ec *executionContext) _Contact_active(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
+	if v := obj.Active; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9834,6 +9606,9 @@ func (ec *executionContext) fieldContext_Contact_active(_ context.Context, field
 }
 
 func (ec *executionContext) _Contact_primary(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
+	if v := obj.Primary; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9889,6 +9664,9 @@ func (ec *executionContext) fieldContext_Contact_address(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Contact_language(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
+	if v := obj.Language; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9912,6 +9690,9 @@ func (ec *executionContext) fieldContext_Contact_language(_ context.Context, fie
 }
 
 func (ec *executionContext) _Contact_externalKey(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
+	if v := obj.ExternalKey; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10401,46 +10182,14 @@ func (ec *executionContext) fieldContext_ContactConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _ContactConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ContactConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ContactConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ContactConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContactConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ContactEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ContactEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ContactEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ContactEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContactEdge", field, false, false, "String")
@@ -10863,98 +10612,37 @@ func (ec *executionContext) fieldContext_CreateStagePayload_userErrors(_ context
 }
 
 func (ec *executionContext) _DeliveryTerm_id(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryTerm) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeliveryTerm_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_DeliveryTerm_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryTerm", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeliveryTerm_source(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryTerm) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeliveryTerm_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_DeliveryTerm_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryTerm", field, false, false, "Source")
 }
 
 func (ec *executionContext) _DeliveryTerm_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryTerm) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeliveryTerm_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_DeliveryTerm_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryTerm", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeliveryTerm_name(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryTerm) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeliveryTerm_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_DeliveryTerm_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryTerm", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeliveryTerm_externalKey(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryTerm) (ret graphql.Marshaler) {
+	if v := obj.ExternalKey; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10978,6 +10666,9 @@ func (ec *executionContext) fieldContext_DeliveryTerm_externalKey(_ context.Cont
 }
 
 func (ec *executionContext) _DeliveryTerm_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryTerm) (ret graphql.Marshaler) {
+	if v := obj.IsDefault; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11001,98 +10692,37 @@ func (ec *executionContext) fieldContext_DeliveryTerm_isDefault(_ context.Contex
 }
 
 func (ec *executionContext) _DeliveryType_id(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeliveryType_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_DeliveryType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryType", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeliveryType_source(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeliveryType_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_DeliveryType_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryType", field, false, false, "Source")
 }
 
 func (ec *executionContext) _DeliveryType_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeliveryType_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_DeliveryType_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryType", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeliveryType_name(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeliveryType_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_DeliveryType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryType", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeliveryType_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryType) (ret graphql.Marshaler) {
+	if v := obj.SortOrder; v != nil {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11116,6 +10746,9 @@ func (ec *executionContext) fieldContext_DeliveryType_sortOrder(_ context.Contex
 }
 
 func (ec *executionContext) _DeliveryType_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryType) (ret graphql.Marshaler) {
+	if v := obj.IsDefault; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11139,52 +10772,23 @@ func (ec *executionContext) fieldContext_DeliveryType_isDefault(_ context.Contex
 }
 
 func (ec *executionContext) _ExternalId_system(ctx context.Context, field graphql.CollectedField, obj *model.ExternalID) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExternalId_system(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.System, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.System)
 }
 func (ec *executionContext) fieldContext_ExternalId_system(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ExternalId", field, false, false, "String")
 }
 
 func (ec *executionContext) _ExternalId_externalId(ctx context.Context, field graphql.CollectedField, obj *model.ExternalID) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExternalId_externalId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExternalID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ExternalID)
 }
 func (ec *executionContext) fieldContext_ExternalId_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ExternalId", field, false, false, "String")
 }
 
 func (ec *executionContext) _ExternalId_source(ctx context.Context, field graphql.CollectedField, obj *model.ExternalID) (ret graphql.Marshaler) {
+	if v := obj.Source; v != nil {
+		return ec.marshalOSource2ᚖcrmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11208,29 +10812,16 @@ func (ec *executionContext) fieldContext_ExternalId_source(_ context.Context, fi
 }
 
 func (ec *executionContext) _FieldChange_path(ctx context.Context, field graphql.CollectedField, obj *model.FieldChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FieldChange_path(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Path, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Path)
 }
 func (ec *executionContext) fieldContext_FieldChange_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _FieldChange_originalValue(ctx context.Context, field graphql.CollectedField, obj *model.FieldChange) (ret graphql.Marshaler) {
+	if v := obj.OriginalValue; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11254,6 +10845,9 @@ func (ec *executionContext) fieldContext_FieldChange_originalValue(_ context.Con
 }
 
 func (ec *executionContext) _FieldChange_targetValue(ctx context.Context, field graphql.CollectedField, obj *model.FieldChange) (ret graphql.Marshaler) {
+	if v := obj.TargetValue; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11277,98 +10871,37 @@ func (ec *executionContext) fieldContext_FieldChange_targetValue(_ context.Conte
 }
 
 func (ec *executionContext) _FieldChange_approvalRequired(ctx context.Context, field graphql.CollectedField, obj *model.FieldChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FieldChange_approvalRequired(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ApprovalRequired, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.ApprovalRequired)
 }
 func (ec *executionContext) fieldContext_FieldChange_approvalRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Lead_id(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Lead_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Lead_source(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_Lead_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Source")
 }
 
 func (ec *executionContext) _Lead_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_Lead_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Lead_title(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
+	if v := obj.Title; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11392,6 +10925,9 @@ func (ec *executionContext) fieldContext_Lead_title(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Lead_description(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
+	if v := obj.Description; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11447,6 +10983,9 @@ func (ec *executionContext) fieldContext_Lead_status(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Lead_statusId(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
+	if v := obj.StatusID; v != nil {
+		return ec.marshalOID2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11534,6 +11073,9 @@ func (ec *executionContext) fieldContext_Lead_leadSource(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Lead_leadSourceId(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
+	if v := obj.LeadSourceID; v != nil {
+		return ec.marshalOID2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11589,6 +11131,9 @@ func (ec *executionContext) fieldContext_Lead_owner(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Lead_value(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
+	if v := obj.Value; v != nil {
+		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11612,6 +11157,9 @@ func (ec *executionContext) fieldContext_Lead_value(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Lead_rating(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
+	if v := obj.Rating; v != nil {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11635,6 +11183,9 @@ func (ec *executionContext) fieldContext_Lead_rating(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Lead_category(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
+	if v := obj.Category; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11658,6 +11209,9 @@ func (ec *executionContext) fieldContext_Lead_category(_ context.Context, field 
 }
 
 func (ec *executionContext) _Lead_qualified(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
+	if v := obj.Qualified; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11681,6 +11235,9 @@ func (ec *executionContext) fieldContext_Lead_qualified(_ context.Context, field
 }
 
 func (ec *executionContext) _Lead_open(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
+	if v := obj.Open; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11704,6 +11261,9 @@ func (ec *executionContext) fieldContext_Lead_open(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Lead_dueDate(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
+	if v := obj.DueDate; v != nil {
+		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11823,6 +11383,9 @@ func (ec *executionContext) fieldContext_Lead_prospect(_ context.Context, field 
 }
 
 func (ec *executionContext) _Lead_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; v != nil {
+		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11846,6 +11409,9 @@ func (ec *executionContext) fieldContext_Lead_createdAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Lead_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; v != nil {
+		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11933,46 +11499,14 @@ func (ec *executionContext) fieldContext_LeadConnection_pageInfo(_ context.Conte
 }
 
 func (ec *executionContext) _LeadConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.LeadConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeadConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_LeadConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LeadEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LeadEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeadEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_LeadEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadEdge", field, false, false, "String")
@@ -12011,98 +11545,37 @@ func (ec *executionContext) fieldContext_LeadEdge_node(_ context.Context, field 
 }
 
 func (ec *executionContext) _LeadSource_id(ctx context.Context, field graphql.CollectedField, obj *model.LeadSource) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeadSource_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_LeadSource_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadSource", field, false, false, "ID")
 }
 
 func (ec *executionContext) _LeadSource_source(ctx context.Context, field graphql.CollectedField, obj *model.LeadSource) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeadSource_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_LeadSource_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadSource", field, false, false, "Source")
 }
 
 func (ec *executionContext) _LeadSource_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.LeadSource) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeadSource_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_LeadSource_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadSource", field, false, false, "ID")
 }
 
 func (ec *executionContext) _LeadSource_name(ctx context.Context, field graphql.CollectedField, obj *model.LeadSource) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeadSource_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_LeadSource_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadSource", field, false, false, "String")
 }
 
 func (ec *executionContext) _LeadSource_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.LeadSource) (ret graphql.Marshaler) {
+	if v := obj.SortOrder; v != nil {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12126,6 +11599,9 @@ func (ec *executionContext) fieldContext_LeadSource_sortOrder(_ context.Context,
 }
 
 func (ec *executionContext) _LeadSource_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.LeadSource) (ret graphql.Marshaler) {
+	if v := obj.IsDefault; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12149,98 +11625,37 @@ func (ec *executionContext) fieldContext_LeadSource_isDefault(_ context.Context,
 }
 
 func (ec *executionContext) _LeadStatus_id(ctx context.Context, field graphql.CollectedField, obj *model.LeadStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeadStatus_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_LeadStatus_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadStatus", field, false, false, "ID")
 }
 
 func (ec *executionContext) _LeadStatus_source(ctx context.Context, field graphql.CollectedField, obj *model.LeadStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeadStatus_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_LeadStatus_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadStatus", field, false, false, "Source")
 }
 
 func (ec *executionContext) _LeadStatus_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.LeadStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeadStatus_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_LeadStatus_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadStatus", field, false, false, "ID")
 }
 
 func (ec *executionContext) _LeadStatus_name(ctx context.Context, field graphql.CollectedField, obj *model.LeadStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeadStatus_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_LeadStatus_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadStatus", field, false, false, "String")
 }
 
 func (ec *executionContext) _LeadStatus_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.LeadStatus) (ret graphql.Marshaler) {
+	if v := obj.SortOrder; v != nil {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12264,98 +11679,37 @@ func (ec *executionContext) fieldContext_LeadStatus_sortOrder(_ context.Context,
 }
 
 func (ec *executionContext) _LostReason_id(ctx context.Context, field graphql.CollectedField, obj *model.LostReason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LostReason_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_LostReason_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LostReason", field, false, false, "ID")
 }
 
 func (ec *executionContext) _LostReason_source(ctx context.Context, field graphql.CollectedField, obj *model.LostReason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LostReason_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_LostReason_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LostReason", field, false, false, "Source")
 }
 
 func (ec *executionContext) _LostReason_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.LostReason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LostReason_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_LostReason_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LostReason", field, false, false, "ID")
 }
 
 func (ec *executionContext) _LostReason_name(ctx context.Context, field graphql.CollectedField, obj *model.LostReason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LostReason_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_LostReason_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LostReason", field, false, false, "String")
 }
 
 func (ec *executionContext) _LostReason_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.LostReason) (ret graphql.Marshaler) {
+	if v := obj.SortOrder; v != nil {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12379,6 +11733,9 @@ func (ec *executionContext) fieldContext_LostReason_sortOrder(_ context.Context,
 }
 
 func (ec *executionContext) _LostReason_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.LostReason) (ret graphql.Marshaler) {
+	if v := obj.IsDefault; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12402,29 +11759,16 @@ func (ec *executionContext) fieldContext_LostReason_isDefault(_ context.Context,
 }
 
 func (ec *executionContext) _Member_uid(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Member_uid(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.UID)
 }
 func (ec *executionContext) fieldContext_Member_uid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Member", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Member_name(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
+	if v := obj.Name; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13196,75 +12540,30 @@ func (ec *executionContext) fieldContext_Mutation_verifyContactChannel(ctx conte
 }
 
 func (ec *executionContext) _Opportunity_id(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Opportunity_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Opportunity_source(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_Opportunity_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "Source")
 }
 
 func (ec *executionContext) _Opportunity_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_Opportunity_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Opportunity_title(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
+	if v := obj.Title; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13288,6 +12587,9 @@ func (ec *executionContext) fieldContext_Opportunity_title(_ context.Context, fi
 }
 
 func (ec *executionContext) _Opportunity_description(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
+	if v := obj.Description; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13311,6 +12613,9 @@ func (ec *executionContext) fieldContext_Opportunity_description(_ context.Conte
 }
 
 func (ec *executionContext) _Opportunity_value(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
+	if v := obj.Value; v != nil {
+		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13430,6 +12735,9 @@ func (ec *executionContext) fieldContext_Opportunity_opportunitySource(_ context
 }
 
 func (ec *executionContext) _Opportunity_estimatedCloseDate(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
+	if v := obj.EstimatedCloseDate; v != nil {
+		return ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13453,6 +12761,9 @@ func (ec *executionContext) fieldContext_Opportunity_estimatedCloseDate(_ contex
 }
 
 func (ec *executionContext) _Opportunity_closed(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
+	if v := obj.Closed; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13476,6 +12787,9 @@ func (ec *executionContext) fieldContext_Opportunity_closed(_ context.Context, f
 }
 
 func (ec *executionContext) _Opportunity_result(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
+	if v := obj.Result; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13499,6 +12813,9 @@ func (ec *executionContext) fieldContext_Opportunity_result(_ context.Context, f
 }
 
 func (ec *executionContext) _Opportunity_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; v != nil {
+		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13522,6 +12839,9 @@ func (ec *executionContext) fieldContext_Opportunity_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _Opportunity_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; v != nil {
+		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13813,46 +13133,14 @@ func (ec *executionContext) fieldContext_OpportunityConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _OpportunityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_OpportunityConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OpportunityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_OpportunityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityEdge", field, false, false, "String")
@@ -13891,98 +13179,37 @@ func (ec *executionContext) fieldContext_OpportunityEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _OpportunitySource_id(ctx context.Context, field graphql.CollectedField, obj *model.OpportunitySource) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunitySource_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_OpportunitySource_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunitySource", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OpportunitySource_source(ctx context.Context, field graphql.CollectedField, obj *model.OpportunitySource) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunitySource_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_OpportunitySource_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunitySource", field, false, false, "Source")
 }
 
 func (ec *executionContext) _OpportunitySource_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.OpportunitySource) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunitySource_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_OpportunitySource_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunitySource", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OpportunitySource_name(ctx context.Context, field graphql.CollectedField, obj *model.OpportunitySource) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunitySource_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_OpportunitySource_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunitySource", field, false, false, "String")
 }
 
 func (ec *executionContext) _OpportunitySource_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.OpportunitySource) (ret graphql.Marshaler) {
+	if v := obj.SortOrder; v != nil {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14006,6 +13233,9 @@ func (ec *executionContext) fieldContext_OpportunitySource_sortOrder(_ context.C
 }
 
 func (ec *executionContext) _OpportunitySource_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.OpportunitySource) (ret graphql.Marshaler) {
+	if v := obj.IsDefault; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14029,98 +13259,37 @@ func (ec *executionContext) fieldContext_OpportunitySource_isDefault(_ context.C
 }
 
 func (ec *executionContext) _OpportunityStatus_id(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityStatus_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_OpportunityStatus_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityStatus", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OpportunityStatus_source(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityStatus_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_OpportunityStatus_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityStatus", field, false, false, "Source")
 }
 
 func (ec *executionContext) _OpportunityStatus_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityStatus_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_OpportunityStatus_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityStatus", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OpportunityStatus_name(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityStatus_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_OpportunityStatus_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityStatus", field, false, false, "String")
 }
 
 func (ec *executionContext) _OpportunityStatus_description(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityStatus) (ret graphql.Marshaler) {
+	if v := obj.Description; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14144,6 +13313,9 @@ func (ec *executionContext) fieldContext_OpportunityStatus_description(_ context
 }
 
 func (ec *executionContext) _OpportunityStatus_color(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityStatus) (ret graphql.Marshaler) {
+	if v := obj.Color; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14167,6 +13339,9 @@ func (ec *executionContext) fieldContext_OpportunityStatus_color(_ context.Conte
 }
 
 func (ec *executionContext) _OpportunityStatus_won(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityStatus) (ret graphql.Marshaler) {
+	if v := obj.Won; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14190,6 +13365,9 @@ func (ec *executionContext) fieldContext_OpportunityStatus_won(_ context.Context
 }
 
 func (ec *executionContext) _OpportunityStatus_lost(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityStatus) (ret graphql.Marshaler) {
+	if v := obj.Lost; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14213,6 +13391,9 @@ func (ec *executionContext) fieldContext_OpportunityStatus_lost(_ context.Contex
 }
 
 func (ec *executionContext) _OpportunityStatus_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityStatus) (ret graphql.Marshaler) {
+	if v := obj.SortOrder; v != nil {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14236,98 +13417,37 @@ func (ec *executionContext) fieldContext_OpportunityStatus_sortOrder(_ context.C
 }
 
 func (ec *executionContext) _OpportunityType_id(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityType_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_OpportunityType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityType", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OpportunityType_source(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityType_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_OpportunityType_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityType", field, false, false, "Source")
 }
 
 func (ec *executionContext) _OpportunityType_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityType_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_OpportunityType_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityType", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OpportunityType_name(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityType_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_OpportunityType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityType", field, false, false, "String")
 }
 
 func (ec *executionContext) _OpportunityType_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityType) (ret graphql.Marshaler) {
+	if v := obj.IsDefault; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14351,6 +13471,9 @@ func (ec *executionContext) fieldContext_OpportunityType_isDefault(_ context.Con
 }
 
 func (ec *executionContext) _OpportunityType_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityType) (ret graphql.Marshaler) {
+	if v := obj.SortOrder; v != nil {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14374,75 +13497,30 @@ func (ec *executionContext) fieldContext_OpportunityType_sortOrder(_ context.Con
 }
 
 func (ec *executionContext) _Order_id(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Order_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Order_source(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_Order_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "Source")
 }
 
 func (ec *executionContext) _Order_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_Order_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Order_number(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
+	if v := obj.Number; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14466,6 +13544,9 @@ func (ec *executionContext) fieldContext_Order_number(_ context.Context, field g
 }
 
 func (ec *executionContext) _Order_alternateId(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
+	if v := obj.AlternateID; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14489,6 +13570,9 @@ func (ec *executionContext) fieldContext_Order_alternateId(_ context.Context, fi
 }
 
 func (ec *executionContext) _Order_placedAt(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
+	if v := obj.PlacedAt; v != nil {
+		return ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14512,6 +13596,9 @@ func (ec *executionContext) fieldContext_Order_placedAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Order_deliveryDate(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
+	if v := obj.DeliveryDate; v != nil {
+		return ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14823,6 +13910,9 @@ func (ec *executionContext) fieldContext_Order_deliveryType(_ context.Context, f
 }
 
 func (ec *executionContext) _Order_currency(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
+	if v := obj.Currency; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14846,6 +13936,9 @@ func (ec *executionContext) fieldContext_Order_currency(_ context.Context, field
 }
 
 func (ec *executionContext) _Order_total(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
+	if v := obj.Total; v != nil {
+		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14869,6 +13962,9 @@ func (ec *executionContext) fieldContext_Order_total(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Order_price(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
+	if v := obj.Price; v != nil {
+		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14892,6 +13988,9 @@ func (ec *executionContext) fieldContext_Order_price(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Order_delivered(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
+	if v := obj.Delivered; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14915,6 +14014,9 @@ func (ec *executionContext) fieldContext_Order_delivered(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Order_marking(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
+	if v := obj.Marking; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14938,6 +14040,9 @@ func (ec *executionContext) fieldContext_Order_marking(_ context.Context, field 
 }
 
 func (ec *executionContext) _Order_externalComment(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
+	if v := obj.ExternalComment; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15057,6 +14162,9 @@ func (ec *executionContext) fieldContext_Order_invoiceAddress(_ context.Context,
 }
 
 func (ec *executionContext) _Order_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; v != nil {
+		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15080,6 +14188,9 @@ func (ec *executionContext) fieldContext_Order_createdAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Order_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; v != nil {
+		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15167,46 +14278,14 @@ func (ec *executionContext) fieldContext_OrderConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _OrderConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.OrderConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_OrderConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OrderEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrderEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_OrderEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderEdge", field, false, false, "String")
@@ -15245,29 +14324,16 @@ func (ec *executionContext) fieldContext_OrderEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _OrderRow_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.OrderRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderRow_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_OrderRow_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OrderRow_articleId(ctx context.Context, field graphql.CollectedField, obj *model.OrderRow) (ret graphql.Marshaler) {
+	if v := obj.ArticleID; v != nil {
+		return ec.marshalOID2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15291,6 +14357,9 @@ func (ec *executionContext) fieldContext_OrderRow_articleId(_ context.Context, f
 }
 
 func (ec *executionContext) _OrderRow_articleName(ctx context.Context, field graphql.CollectedField, obj *model.OrderRow) (ret graphql.Marshaler) {
+	if v := obj.ArticleName; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15314,6 +14383,9 @@ func (ec *executionContext) fieldContext_OrderRow_articleName(_ context.Context,
 }
 
 func (ec *executionContext) _OrderRow_articleNumber(ctx context.Context, field graphql.CollectedField, obj *model.OrderRow) (ret graphql.Marshaler) {
+	if v := obj.ArticleNumber; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15337,6 +14409,9 @@ func (ec *executionContext) fieldContext_OrderRow_articleNumber(_ context.Contex
 }
 
 func (ec *executionContext) _OrderRow_specification(ctx context.Context, field graphql.CollectedField, obj *model.OrderRow) (ret graphql.Marshaler) {
+	if v := obj.Specification; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15360,6 +14435,9 @@ func (ec *executionContext) fieldContext_OrderRow_specification(_ context.Contex
 }
 
 func (ec *executionContext) _OrderRow_quantity(ctx context.Context, field graphql.CollectedField, obj *model.OrderRow) (ret graphql.Marshaler) {
+	if v := obj.Quantity; v != nil {
+		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15383,6 +14461,9 @@ func (ec *executionContext) fieldContext_OrderRow_quantity(_ context.Context, fi
 }
 
 func (ec *executionContext) _OrderRow_quantityDelivered(ctx context.Context, field graphql.CollectedField, obj *model.OrderRow) (ret graphql.Marshaler) {
+	if v := obj.QuantityDelivered; v != nil {
+		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15406,6 +14487,9 @@ func (ec *executionContext) fieldContext_OrderRow_quantityDelivered(_ context.Co
 }
 
 func (ec *executionContext) _OrderRow_unit(ctx context.Context, field graphql.CollectedField, obj *model.OrderRow) (ret graphql.Marshaler) {
+	if v := obj.Unit; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15429,6 +14513,9 @@ func (ec *executionContext) fieldContext_OrderRow_unit(_ context.Context, field 
 }
 
 func (ec *executionContext) _OrderRow_price(ctx context.Context, field graphql.CollectedField, obj *model.OrderRow) (ret graphql.Marshaler) {
+	if v := obj.Price; v != nil {
+		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15452,6 +14539,9 @@ func (ec *executionContext) fieldContext_OrderRow_price(_ context.Context, field
 }
 
 func (ec *executionContext) _OrderRow_discountPercent(ctx context.Context, field graphql.CollectedField, obj *model.OrderRow) (ret graphql.Marshaler) {
+	if v := obj.DiscountPercent; v != nil {
+		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15475,6 +14565,9 @@ func (ec *executionContext) fieldContext_OrderRow_discountPercent(_ context.Cont
 }
 
 func (ec *executionContext) _OrderRow_total(ctx context.Context, field graphql.CollectedField, obj *model.OrderRow) (ret graphql.Marshaler) {
+	if v := obj.Total; v != nil {
+		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15498,6 +14591,9 @@ func (ec *executionContext) fieldContext_OrderRow_total(_ context.Context, field
 }
 
 func (ec *executionContext) _OrderRow_currency(ctx context.Context, field graphql.CollectedField, obj *model.OrderRow) (ret graphql.Marshaler) {
+	if v := obj.Currency; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15521,6 +14617,9 @@ func (ec *executionContext) fieldContext_OrderRow_currency(_ context.Context, fi
 }
 
 func (ec *executionContext) _OrderRow_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.OrderRow) (ret graphql.Marshaler) {
+	if v := obj.SortOrder; v != nil {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15544,98 +14643,37 @@ func (ec *executionContext) fieldContext_OrderRow_sortOrder(_ context.Context, f
 }
 
 func (ec *executionContext) _OrderStatus_id(ctx context.Context, field graphql.CollectedField, obj *model.OrderStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderStatus_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_OrderStatus_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderStatus", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OrderStatus_source(ctx context.Context, field graphql.CollectedField, obj *model.OrderStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderStatus_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_OrderStatus_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderStatus", field, false, false, "Source")
 }
 
 func (ec *executionContext) _OrderStatus_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.OrderStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderStatus_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_OrderStatus_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderStatus", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OrderStatus_name(ctx context.Context, field graphql.CollectedField, obj *model.OrderStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderStatus_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_OrderStatus_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderStatus", field, false, false, "String")
 }
 
 func (ec *executionContext) _OrderStatus_step(ctx context.Context, field graphql.CollectedField, obj *model.OrderStatus) (ret graphql.Marshaler) {
+	if v := obj.Step; v != nil {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15659,6 +14697,9 @@ func (ec *executionContext) fieldContext_OrderStatus_step(_ context.Context, fie
 }
 
 func (ec *executionContext) _OrderStatus_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.OrderStatus) (ret graphql.Marshaler) {
+	if v := obj.IsDefault; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15682,98 +14723,37 @@ func (ec *executionContext) fieldContext_OrderStatus_isDefault(_ context.Context
 }
 
 func (ec *executionContext) _OrderType_id(ctx context.Context, field graphql.CollectedField, obj *model.OrderType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderType_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_OrderType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderType", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OrderType_source(ctx context.Context, field graphql.CollectedField, obj *model.OrderType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderType_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_OrderType_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderType", field, false, false, "Source")
 }
 
 func (ec *executionContext) _OrderType_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.OrderType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderType_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_OrderType_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderType", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OrderType_name(ctx context.Context, field graphql.CollectedField, obj *model.OrderType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderType_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_OrderType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderType", field, false, false, "String")
 }
 
 func (ec *executionContext) _OrderType_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.OrderType) (ret graphql.Marshaler) {
+	if v := obj.SortOrder; v != nil {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15797,6 +14777,9 @@ func (ec *executionContext) fieldContext_OrderType_sortOrder(_ context.Context, 
 }
 
 func (ec *executionContext) _OrderType_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.OrderType) (ret graphql.Marshaler) {
+	if v := obj.IsDefault; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15820,52 +14803,23 @@ func (ec *executionContext) fieldContext_OrderType_isDefault(_ context.Context, 
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasNextPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasPreviousPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasPreviousPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	if v := obj.StartCursor; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15889,6 +14843,9 @@ func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	if v := obj.EndCursor; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15912,98 +14869,37 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 }
 
 func (ec *executionContext) _PaymentTerm_id(ctx context.Context, field graphql.CollectedField, obj *model.PaymentTerm) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PaymentTerm_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PaymentTerm_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PaymentTerm", field, false, false, "ID")
 }
 
 func (ec *executionContext) _PaymentTerm_source(ctx context.Context, field graphql.CollectedField, obj *model.PaymentTerm) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PaymentTerm_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_PaymentTerm_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PaymentTerm", field, false, false, "Source")
 }
 
 func (ec *executionContext) _PaymentTerm_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.PaymentTerm) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PaymentTerm_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_PaymentTerm_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PaymentTerm", field, false, false, "ID")
 }
 
 func (ec *executionContext) _PaymentTerm_name(ctx context.Context, field graphql.CollectedField, obj *model.PaymentTerm) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PaymentTerm_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_PaymentTerm_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PaymentTerm", field, false, false, "String")
 }
 
 func (ec *executionContext) _PaymentTerm_days(ctx context.Context, field graphql.CollectedField, obj *model.PaymentTerm) (ret graphql.Marshaler) {
+	if v := obj.Days; v != nil {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16027,6 +14923,9 @@ func (ec *executionContext) fieldContext_PaymentTerm_days(_ context.Context, fie
 }
 
 func (ec *executionContext) _PaymentTerm_externalKey(ctx context.Context, field graphql.CollectedField, obj *model.PaymentTerm) (ret graphql.Marshaler) {
+	if v := obj.ExternalKey; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16050,6 +14949,9 @@ func (ec *executionContext) fieldContext_PaymentTerm_externalKey(_ context.Conte
 }
 
 func (ec *executionContext) _PaymentTerm_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.PaymentTerm) (ret graphql.Marshaler) {
+	if v := obj.IsDefault; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16073,6 +14975,9 @@ func (ec *executionContext) fieldContext_PaymentTerm_isDefault(_ context.Context
 }
 
 func (ec *executionContext) _Prospect_title(ctx context.Context, field graphql.CollectedField, obj *model.Prospect) (ret graphql.Marshaler) {
+	if v := obj.Title; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16096,6 +15001,9 @@ func (ec *executionContext) fieldContext_Prospect_title(_ context.Context, field
 }
 
 func (ec *executionContext) _Prospect_firstName(ctx context.Context, field graphql.CollectedField, obj *model.Prospect) (ret graphql.Marshaler) {
+	if v := obj.FirstName; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16119,6 +15027,9 @@ func (ec *executionContext) fieldContext_Prospect_firstName(_ context.Context, f
 }
 
 func (ec *executionContext) _Prospect_lastName(ctx context.Context, field graphql.CollectedField, obj *model.Prospect) (ret graphql.Marshaler) {
+	if v := obj.LastName; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16142,6 +15053,9 @@ func (ec *executionContext) fieldContext_Prospect_lastName(_ context.Context, fi
 }
 
 func (ec *executionContext) _Prospect_company(ctx context.Context, field graphql.CollectedField, obj *model.Prospect) (ret graphql.Marshaler) {
+	if v := obj.Company; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16165,6 +15079,9 @@ func (ec *executionContext) fieldContext_Prospect_company(_ context.Context, fie
 }
 
 func (ec *executionContext) _Prospect_street(ctx context.Context, field graphql.CollectedField, obj *model.Prospect) (ret graphql.Marshaler) {
+	if v := obj.Street; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16188,6 +15105,9 @@ func (ec *executionContext) fieldContext_Prospect_street(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Prospect_city(ctx context.Context, field graphql.CollectedField, obj *model.Prospect) (ret graphql.Marshaler) {
+	if v := obj.City; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16211,6 +15131,9 @@ func (ec *executionContext) fieldContext_Prospect_city(_ context.Context, field 
 }
 
 func (ec *executionContext) _Prospect_postalCode(ctx context.Context, field graphql.CollectedField, obj *model.Prospect) (ret graphql.Marshaler) {
+	if v := obj.PostalCode; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16234,6 +15157,9 @@ func (ec *executionContext) fieldContext_Prospect_postalCode(_ context.Context, 
 }
 
 func (ec *executionContext) _Prospect_phone(ctx context.Context, field graphql.CollectedField, obj *model.Prospect) (ret graphql.Marshaler) {
+	if v := obj.Phone; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16257,6 +15183,9 @@ func (ec *executionContext) fieldContext_Prospect_phone(_ context.Context, field
 }
 
 func (ec *executionContext) _Prospect_mobile(ctx context.Context, field graphql.CollectedField, obj *model.Prospect) (ret graphql.Marshaler) {
+	if v := obj.Mobile; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16280,6 +15209,9 @@ func (ec *executionContext) fieldContext_Prospect_mobile(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Prospect_email(ctx context.Context, field graphql.CollectedField, obj *model.Prospect) (ret graphql.Marshaler) {
+	if v := obj.Email; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16303,6 +15235,9 @@ func (ec *executionContext) fieldContext_Prospect_email(_ context.Context, field
 }
 
 func (ec *executionContext) _Prospect_vatNumber(ctx context.Context, field graphql.CollectedField, obj *model.Prospect) (ret graphql.Marshaler) {
+	if v := obj.VatNumber; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17354,98 +16289,37 @@ func (ec *executionContext) fieldContext_ReviewChangeRequestPayload_userErrors(_
 }
 
 func (ec *executionContext) _Stage_id(ctx context.Context, field graphql.CollectedField, obj *model.Stage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stage_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Stage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stage", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Stage_source(ctx context.Context, field graphql.CollectedField, obj *model.Stage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stage_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_Stage_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stage", field, false, false, "Source")
 }
 
 func (ec *executionContext) _Stage_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.Stage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stage_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_Stage_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stage", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Stage_name(ctx context.Context, field graphql.CollectedField, obj *model.Stage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stage_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Stage_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stage", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stage_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.Stage) (ret graphql.Marshaler) {
+	if v := obj.SortOrder; v != nil {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17469,75 +16343,30 @@ func (ec *executionContext) fieldContext_Stage_sortOrder(_ context.Context, fiel
 }
 
 func (ec *executionContext) _SupportCustomer_id(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomer_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "ID")
 }
 
 func (ec *executionContext) _SupportCustomer_source(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomer_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "Source")
 }
 
 func (ec *executionContext) _SupportCustomer_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomer_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "ID")
 }
 
 func (ec *executionContext) _SupportCustomer_companyName(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	if v := obj.CompanyName; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17561,6 +16390,9 @@ func (ec *executionContext) fieldContext_SupportCustomer_companyName(_ context.C
 }
 
 func (ec *executionContext) _SupportCustomer_firstName(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	if v := obj.FirstName; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17584,6 +16416,9 @@ func (ec *executionContext) fieldContext_SupportCustomer_firstName(_ context.Con
 }
 
 func (ec *executionContext) _SupportCustomer_lastName(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	if v := obj.LastName; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17607,6 +16442,9 @@ func (ec *executionContext) fieldContext_SupportCustomer_lastName(_ context.Cont
 }
 
 func (ec *executionContext) _SupportCustomer_name(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	if v := obj.Name; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17630,6 +16468,9 @@ func (ec *executionContext) fieldContext_SupportCustomer_name(_ context.Context,
 }
 
 func (ec *executionContext) _SupportCustomer_individual(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	if v := obj.Individual; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17731,6 +16572,9 @@ func (ec *executionContext) fieldContext_SupportCustomer_addresses(_ context.Con
 }
 
 func (ec *executionContext) _SupportCustomer_status(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	if v := obj.Status; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17754,6 +16598,9 @@ func (ec *executionContext) fieldContext_SupportCustomer_status(_ context.Contex
 }
 
 func (ec *executionContext) _SupportCustomer_currency(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	if v := obj.Currency; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17777,6 +16624,9 @@ func (ec *executionContext) fieldContext_SupportCustomer_currency(_ context.Cont
 }
 
 func (ec *executionContext) _SupportCustomer_notes(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	if v := obj.Notes; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17800,6 +16650,9 @@ func (ec *executionContext) fieldContext_SupportCustomer_notes(_ context.Context
 }
 
 func (ec *executionContext) _SupportCustomer_taxNumber(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	if v := obj.TaxNumber; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17823,6 +16676,9 @@ func (ec *executionContext) fieldContext_SupportCustomer_taxNumber(_ context.Con
 }
 
 func (ec *executionContext) _SupportCustomer_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; v != nil {
+		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17846,6 +16702,9 @@ func (ec *executionContext) fieldContext_SupportCustomer_createdAt(_ context.Con
 }
 
 func (ec *executionContext) _SupportCustomer_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; v != nil {
+		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17933,46 +16792,14 @@ func (ec *executionContext) fieldContext_SupportCustomerConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _SupportCustomerConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomerConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomerConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_SupportCustomerConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomerConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SupportCustomerEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomerEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomerEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_SupportCustomerEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomerEdge", field, false, false, "String")
@@ -18107,23 +16934,7 @@ func (ec *executionContext) fieldContext_UpdateContactDetailsPayload_contact(_ c
 }
 
 func (ec *executionContext) _UpdateContactDetailsPayload_approvalRequired(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactDetailsPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateContactDetailsPayload_approvalRequired(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ApprovalRequired, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.ApprovalRequired)
 }
 func (ec *executionContext) fieldContext_UpdateContactDetailsPayload_approvalRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpdateContactDetailsPayload", field, false, false, "Boolean")
@@ -18578,75 +17389,30 @@ func (ec *executionContext) fieldContext_UpdateStagePayload_userErrors(_ context
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "ID")
 }
 
 func (ec *executionContext) _User_source(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_User_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Source")
 }
 
 func (ec *executionContext) _User_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_User_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "ID")
 }
 
 func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+	if v := obj.Name; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18670,6 +17436,9 @@ func (ec *executionContext) fieldContext_User_name(_ context.Context, field grap
 }
 
 func (ec *executionContext) _User_firstName(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+	if v := obj.FirstName; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18693,6 +17462,9 @@ func (ec *executionContext) fieldContext_User_firstName(_ context.Context, field
 }
 
 func (ec *executionContext) _User_lastName(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+	if v := obj.LastName; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18716,6 +17488,9 @@ func (ec *executionContext) fieldContext_User_lastName(_ context.Context, field 
 }
 
 func (ec *executionContext) _User_title(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+	if v := obj.Title; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18739,6 +17514,9 @@ func (ec *executionContext) fieldContext_User_title(_ context.Context, field gra
 }
 
 func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+	if v := obj.Email; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18762,6 +17540,9 @@ func (ec *executionContext) fieldContext_User_email(_ context.Context, field gra
 }
 
 func (ec *executionContext) _User_phone(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+	if v := obj.Phone; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18785,6 +17566,9 @@ func (ec *executionContext) fieldContext_User_phone(_ context.Context, field gra
 }
 
 func (ec *executionContext) _User_mobile(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+	if v := obj.Mobile; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18808,6 +17592,9 @@ func (ec *executionContext) fieldContext_User_mobile(_ context.Context, field gr
 }
 
 func (ec *executionContext) _User_active(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+	if v := obj.Active; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18854,46 +17641,14 @@ func (ec *executionContext) fieldContext_UserError_field(_ context.Context, fiel
 }
 
 func (ec *executionContext) _UserError_message(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserError_message(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Message, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Message)
 }
 func (ec *executionContext) fieldContext_UserError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserError", field, false, false, "String")
 }
 
 func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserError_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Code)
 }
 func (ec *executionContext) fieldContext_UserError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserError", field, false, false, "String")
@@ -18964,98 +17719,37 @@ func (ec *executionContext) fieldContext_VerifyContactChannelPayload_userErrors(
 }
 
 func (ec *executionContext) _WinReason_id(ctx context.Context, field graphql.CollectedField, obj *model.WinReason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WinReason_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_WinReason_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WinReason", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WinReason_source(ctx context.Context, field graphql.CollectedField, obj *model.WinReason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WinReason_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Source) graphql.Marshaler {
-			return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSource2crmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_WinReason_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WinReason", field, false, false, "Source")
 }
 
 func (ec *executionContext) _WinReason_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.WinReason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WinReason_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID)
 }
 func (ec *executionContext) fieldContext_WinReason_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WinReason", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WinReason_name(ctx context.Context, field graphql.CollectedField, obj *model.WinReason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WinReason_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_WinReason_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WinReason", field, false, false, "String")
 }
 
 func (ec *executionContext) _WinReason_sortOrder(ctx context.Context, field graphql.CollectedField, obj *model.WinReason) (ret graphql.Marshaler) {
+	if v := obj.SortOrder; v != nil {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19079,6 +17773,9 @@ func (ec *executionContext) fieldContext_WinReason_sortOrder(_ context.Context, 
 }
 
 func (ec *executionContext) _WinReason_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.WinReason) (ret graphql.Marshaler) {
+	if v := obj.IsDefault; v != nil {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19102,23 +17799,7 @@ func (ec *executionContext) fieldContext_WinReason_isDefault(_ context.Context, 
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "String")
@@ -19148,23 +17829,7 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_isRepeatable(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsRepeatable, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsRepeatable)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "Boolean")
@@ -19238,23 +17903,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, "String")
@@ -19330,23 +17979,7 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, false, false, "String")
@@ -19498,23 +18131,7 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
@@ -19576,6 +18193,9 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if v := obj.DefaultValue; v != nil {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,

@@ -12,6 +12,7 @@
 //   - out.ResolveConcurrently(…)         →  tasks.resolve(ctx, out, field, …), with var tasks fieldTasks
 //   - out.Dispatch(ctx)                  →  tasks.dispatch(ctx, out)
 //
+// gives every leaf property a fast path past ResolveField (leafFastPaths, below),
 // and writes graph/concurrency_gen.go: for every object, the fields gqlgen resolves
 // concurrently (a resolver, or a method taking a context), read from the generated
 // object marshallers. marshalSlice uses it to run a list's elements in order when
@@ -72,6 +73,13 @@ func run(dir string) error {
 	file, err := parser.ParseFile(fset, path, src, 0)
 	if err != nil {
 		return fmt.Errorf("rewritten %s does not parse: %w", path, err)
+	}
+	src, fast := leafFastPaths(fset, file, src)
+	if fast == 0 {
+		return fmt.Errorf("%s: found no leaf property to give a fast path: gqlgen's output changed, update internal/gqlgenpost", path)
+	}
+	if file, err = parser.ParseFile(fset, path, src, 0); err != nil {
+		return fmt.Errorf("%s with leaf fast paths does not parse: %w", path, err)
 	}
 	table := concurrentFields(file)
 	if len(table) == 0 {
@@ -193,4 +201,265 @@ func tableSource(table map[string]bool) []byte {
 		panic(err)
 	}
 	return out
+}
+
+// A leaf property is a scalar or enum field without arguments that gqlgen reads straight
+// from the model (return obj.F, nil) and marshals with a function that needs no field
+// context while the value is set. gqlgen still runs it through ResolveField: a field
+// context, a context value, three closures and the resolver middleware for each of the
+// ~1,000 leaves of a nested list. leafFastPaths gives each such function a first
+// statement that marshals the value directly:
+//
+//	if v := obj.F; v != nil { return ec.marshalX(ctx, field.Selections, v) }  // pointer
+//	return ec.marshalX(ctx, field.Selections, obj.F)                          // value
+//
+// A nil pointer still takes gqlgen's path, which reports a null in a non-null field
+// with its path. crmgraph installs no field middleware (resolvers.Middleware wraps
+// operations), which is what makes skipping it for leaves the same answer; the
+// graph tests check that none is installed.
+//
+// It returns the edited source and how many functions have a fast path (added now or
+// by an earlier run).
+func leafFastPaths(fset *token.FileSet, file *ast.File, src []byte) ([]byte, int) {
+	funcs := map[string]*ast.FuncDecl{}
+	for _, decl := range file.Decls {
+		if fn, ok := decl.(*ast.FuncDecl); ok && fn.Recv != nil && fn.Body != nil {
+			funcs[fn.Name.Name] = fn
+		}
+	}
+	type edit struct {
+		from, to int
+		text     string
+	}
+	var edits []edit
+	count := 0
+	for _, decl := range file.Decls {
+		fn, ok := decl.(*ast.FuncDecl)
+		if !ok || fn.Recv == nil || fn.Body == nil || !strings.HasPrefix(fn.Name.Name, "_") {
+			continue
+		}
+		if hasFastPath(fn) {
+			count++
+			continue
+		}
+		getter, marshal, pointer, ok := leafProperty(fn, funcs)
+		if !ok {
+			continue
+		}
+		count++
+		text := func(n ast.Node) string {
+			return string(src[fset.Position(n.Pos()).Offset:fset.Position(n.End()).Offset])
+		}
+		call := "ec." + marshal + "(ctx, field.Selections, "
+		if pointer {
+			at := fset.Position(fn.Body.Lbrace).Offset + 1
+			edits = append(edits, edit{at, at, "\n\tif v := " + text(getter) + "; v != nil {\n\t\treturn " + call + "v)\n\t}"})
+		} else {
+			edits = append(edits, edit{fset.Position(fn.Body.Lbrace).Offset, fset.Position(fn.Body.Rbrace).Offset + 1,
+				"{\n\treturn " + call + text(getter) + ")\n}"})
+		}
+	}
+	var out bytes.Buffer
+	last := 0
+	for _, e := range edits { // in file order
+		out.Write(src[last:e.from])
+		out.WriteString(e.text)
+		last = e.to
+	}
+	out.Write(src[last:])
+	return out.Bytes(), count
+}
+
+// leafProperty matches a field function whose body is
+//
+//	return graphql.ResolveField(ctx, ec.OperationContext, field,
+//		func(ctx, field) { return ec.fieldContext_T_f(ctx, field) },  // NewScalarFieldContext
+//		func(ctx) (any, error) { return obj.F, nil },
+//		nil,
+//		func(ctx, selections, v T) graphql.Marshaler { return ec.marshalX(ctx, selections, v) },
+//		…)
+//
+// with T not a slice and marshalX safe without a field context, and returns obj.F,
+// marshalX and whether T is a pointer.
+func leafProperty(fn *ast.FuncDecl, funcs map[string]*ast.FuncDecl) (getter ast.Expr, marshal string, pointer, ok bool) {
+	if len(fn.Body.List) != 1 {
+		return nil, "", false, false
+	}
+	ret, isRet := fn.Body.List[0].(*ast.ReturnStmt)
+	if !isRet || len(ret.Results) != 1 {
+		return nil, "", false, false
+	}
+	call, isCall := ret.Results[0].(*ast.CallExpr)
+	if !isCall || !isSelector(call.Fun, "graphql", "ResolveField") || len(call.Args) != 9 {
+		return nil, "", false, false
+	}
+	if id, isIdent := call.Args[5].(*ast.Ident); !isIdent || id.Name != "nil" { // field middleware (directives)
+		return nil, "", false, false
+	}
+	// the field context: a scalar or enum without arguments
+	init := onlyReturn(call.Args[3])
+	if init == nil {
+		return nil, "", false, false
+	}
+	fcCall, isCall := init.(*ast.CallExpr)
+	if !isCall {
+		return nil, "", false, false
+	}
+	fcSel, isSel := fcCall.Fun.(*ast.SelectorExpr)
+	if !isSel {
+		return nil, "", false, false
+	}
+	fcFn := funcs[fcSel.Sel.Name]
+	if fcFn == nil || len(fcFn.Body.List) != 1 {
+		return nil, "", false, false
+	}
+	if r, isRet := fcFn.Body.List[0].(*ast.ReturnStmt); !isRet || len(r.Results) != 1 || !isCallTo(r.Results[0], "graphql", "NewScalarFieldContext") {
+		return nil, "", false, false
+	}
+	// the resolver: return obj.F, nil
+	res, isLit := call.Args[4].(*ast.FuncLit)
+	if !isLit || len(res.Body.List) != 1 {
+		return nil, "", false, false
+	}
+	r, isRet := res.Body.List[0].(*ast.ReturnStmt)
+	if !isRet || len(r.Results) != 2 {
+		return nil, "", false, false
+	}
+	get, isSel := r.Results[0].(*ast.SelectorExpr)
+	if !isSel {
+		return nil, "", false, false
+	}
+	if x, isIdent := get.X.(*ast.Ident); !isIdent || x.Name != "obj" {
+		return nil, "", false, false
+	}
+	// the result: return ec.marshalX(ctx, selections, v)
+	result, isLit := call.Args[6].(*ast.FuncLit)
+	if !isLit || len(result.Type.Params.List) != 3 {
+		return nil, "", false, false
+	}
+	vType := result.Type.Params.List[2].Type
+	if _, isSlice := vType.(*ast.ArrayType); isSlice {
+		return nil, "", false, false
+	}
+	_, pointer = vType.(*ast.StarExpr)
+	mc, isCall := onlyReturnOf(result.Body).(*ast.CallExpr)
+	if !isCall {
+		return nil, "", false, false
+	}
+	ms, isSel := mc.Fun.(*ast.SelectorExpr)
+	if !isSel || !strings.HasPrefix(ms.Sel.Name, "marshal") {
+		return nil, "", false, false
+	}
+	if m := funcs[ms.Sel.Name]; m == nil || !marshalsWithoutFieldContext(m) {
+		return nil, "", false, false
+	}
+	return get, ms.Sel.Name, pointer, true
+}
+
+// marshalsWithoutFieldContext reports whether a marshal function reads ctx only where a
+// set value cannot reach: under `if v == nil` (the fast path passes only set pointers)
+// or under `if res == graphql.Null` after a context-free graphql.MarshalX builtin, which
+// never returns Null. A function that hands ctx on (graphql.WrapContextMarshaler,
+// another marshaller, a child object) does not qualify.
+func marshalsWithoutFieldContext(fn *ast.FuncDecl) bool {
+	builtinRes := false
+	for _, stmt := range fn.Body.List {
+		if a, isAssign := stmt.(*ast.AssignStmt); isAssign && len(a.Lhs) == 1 && len(a.Rhs) == 1 {
+			if id, isIdent := a.Lhs[0].(*ast.Ident); isIdent && id.Name == "res" {
+				if c, isCall := a.Rhs[0].(*ast.CallExpr); isCall {
+					if s, isSel := c.Fun.(*ast.SelectorExpr); isSel && isIdentNamed(s.X, "graphql") &&
+						strings.HasPrefix(s.Sel.Name, "Marshal") && !strings.Contains(s.Sel.Name, "Context") {
+						builtinRes = true
+					}
+				}
+			}
+		}
+	}
+	safe := true
+	ast.Inspect(fn.Body, func(n ast.Node) bool {
+		if !safe {
+			return false
+		}
+		if a, isAssign := n.(*ast.AssignStmt); isAssign && len(a.Lhs) == 1 && isIdentNamed(a.Lhs[0], "_") {
+			return false // _ = ctx
+		}
+		if ifs, isIf := n.(*ast.IfStmt); isIf {
+			if b, isBin := ifs.Cond.(*ast.BinaryExpr); isBin && b.Op == token.EQL {
+				if isIdentNamed(b.X, "v") && isIdentNamed(b.Y, "nil") {
+					return false // not reached with a set value
+				}
+				if builtinRes && isIdentNamed(b.X, "res") && isSelector(b.Y, "graphql", "Null") {
+					return false
+				}
+			}
+		}
+		if id, isIdent := n.(*ast.Ident); isIdent && id.Name == "ctx" {
+			safe = false
+		}
+		return true
+	})
+	return safe
+}
+
+// hasFastPath recognizes a function an earlier run already gave a fast path.
+func hasFastPath(fn *ast.FuncDecl) bool {
+	if len(fn.Body.List) == 0 {
+		return false
+	}
+	switch s := fn.Body.List[0].(type) {
+	case *ast.IfStmt:
+		a, isAssign := s.Init.(*ast.AssignStmt)
+		return isAssign && len(a.Lhs) == 1 && isIdentNamed(a.Lhs[0], "v") && isObjField(a.Rhs[0])
+	case *ast.ReturnStmt:
+		if len(fn.Body.List) != 1 || len(s.Results) != 1 {
+			return false
+		}
+		c, isCall := s.Results[0].(*ast.CallExpr)
+		if !isCall || len(c.Args) != 3 {
+			return false
+		}
+		ms, isSel := c.Fun.(*ast.SelectorExpr)
+		return isSel && strings.HasPrefix(ms.Sel.Name, "marshal") && isObjField(c.Args[2])
+	}
+	return false
+}
+
+func isObjField(e ast.Expr) bool {
+	s, ok := e.(*ast.SelectorExpr)
+	return ok && isIdentNamed(s.X, "obj")
+}
+
+func isIdentNamed(e ast.Expr, name string) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == name
+}
+
+func isSelector(e ast.Expr, x, sel string) bool {
+	s, ok := e.(*ast.SelectorExpr)
+	return ok && isIdentNamed(s.X, x) && s.Sel.Name == sel
+}
+
+func isCallTo(e ast.Expr, x, sel string) bool {
+	c, ok := e.(*ast.CallExpr)
+	return ok && isSelector(c.Fun, x, sel)
+}
+
+// onlyReturn returns the single returned expression of a function literal's body.
+func onlyReturn(e ast.Expr) ast.Expr {
+	lit, ok := e.(*ast.FuncLit)
+	if !ok {
+		return nil
+	}
+	return onlyReturnOf(lit.Body)
+}
+
+func onlyReturnOf(body *ast.BlockStmt) ast.Expr {
+	if len(body.List) != 1 {
+		return nil
+	}
+	r, ok := body.List[0].(*ast.ReturnStmt)
+	if !ok || len(r.Results) != 1 {
+		return nil
+	}
+	return r.Results[0]
 }
