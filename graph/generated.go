@@ -21217,7 +21217,7 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var accountConnectionImplementors = []string{"AccountConnection"}
@@ -21261,7 +21261,7 @@ func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var accountEdgeImplementors = []string{"AccountEdge"}
@@ -21300,7 +21300,7 @@ func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var accountTypeImplementors = []string{"AccountType", "Node"}
@@ -21364,7 +21364,7 @@ func (ec *executionContext) _AccountType(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var addressImplementors = []string{"Address"}
@@ -21438,7 +21438,7 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var cancelChangeRequestPayloadImplementors = []string{"CancelChangeRequestPayload"}
@@ -21477,7 +21477,7 @@ func (ec *executionContext) _CancelChangeRequestPayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var changeRequestImplementors = []string{"ChangeRequest", "Node"}
@@ -21577,7 +21577,7 @@ func (ec *executionContext) _ChangeRequest(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var changeRequestConnectionImplementors = []string{"ChangeRequestConnection"}
@@ -21621,7 +21621,7 @@ func (ec *executionContext) _ChangeRequestConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var changeRequestEdgeImplementors = []string{"ChangeRequestEdge"}
@@ -21660,7 +21660,7 @@ func (ec *executionContext) _ChangeRequestEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var changeRequestStatusImplementors = []string{"ChangeRequestStatus"}
@@ -21704,7 +21704,7 @@ func (ec *executionContext) _ChangeRequestStatus(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var contactImplementors = []string{"Contact", "Node"}
@@ -21885,7 +21885,7 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var contactConnectionImplementors = []string{"ContactConnection"}
@@ -21929,7 +21929,7 @@ func (ec *executionContext) _ContactConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var contactEdgeImplementors = []string{"ContactEdge"}
@@ -21968,7 +21968,7 @@ func (ec *executionContext) _ContactEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var createAccountPayloadImplementors = []string{"CreateAccountPayload"}
@@ -22007,7 +22007,7 @@ func (ec *executionContext) _CreateAccountPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var createContactPayloadImplementors = []string{"CreateContactPayload"}
@@ -22046,7 +22046,7 @@ func (ec *executionContext) _CreateContactPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var createLeadPayloadImplementors = []string{"CreateLeadPayload"}
@@ -22085,7 +22085,7 @@ func (ec *executionContext) _CreateLeadPayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var createOpportunityPayloadImplementors = []string{"CreateOpportunityPayload"}
@@ -22124,7 +22124,7 @@ func (ec *executionContext) _CreateOpportunityPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var createOrderPayloadImplementors = []string{"CreateOrderPayload"}
@@ -22163,7 +22163,7 @@ func (ec *executionContext) _CreateOrderPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var createStagePayloadImplementors = []string{"CreateStagePayload"}
@@ -22202,7 +22202,7 @@ func (ec *executionContext) _CreateStagePayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var deliveryTermImplementors = []string{"DeliveryTerm", "Node"}
@@ -22261,7 +22261,7 @@ func (ec *executionContext) _DeliveryTerm(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var deliveryTypeImplementors = []string{"DeliveryType", "Node", "NamedItem"}
@@ -22320,7 +22320,7 @@ func (ec *executionContext) _DeliveryType(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var externalIdImplementors = []string{"ExternalId"}
@@ -22364,7 +22364,7 @@ func (ec *executionContext) _ExternalId(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var fieldChangeImplementors = []string{"FieldChange"}
@@ -22413,7 +22413,7 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var leadImplementors = []string{"Lead", "Node"}
@@ -22556,7 +22556,7 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var leadConnectionImplementors = []string{"LeadConnection"}
@@ -22600,7 +22600,7 @@ func (ec *executionContext) _LeadConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var leadEdgeImplementors = []string{"LeadEdge"}
@@ -22639,7 +22639,7 @@ func (ec *executionContext) _LeadEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var leadSourceImplementors = []string{"LeadSource", "Node", "NamedItem"}
@@ -22698,7 +22698,7 @@ func (ec *executionContext) _LeadSource(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var leadStatusImplementors = []string{"LeadStatus", "Node"}
@@ -22752,7 +22752,7 @@ func (ec *executionContext) _LeadStatus(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var lostReasonImplementors = []string{"LostReason", "Node", "NamedItem"}
@@ -22811,7 +22811,7 @@ func (ec *executionContext) _LostReason(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var memberImplementors = []string{"Member"}
@@ -22850,7 +22850,7 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -23006,7 +23006,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var opportunityImplementors = []string{"Opportunity", "Node"}
@@ -23139,7 +23139,7 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var opportunityConnectionImplementors = []string{"OpportunityConnection"}
@@ -23183,7 +23183,7 @@ func (ec *executionContext) _OpportunityConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var opportunityEdgeImplementors = []string{"OpportunityEdge"}
@@ -23222,7 +23222,7 @@ func (ec *executionContext) _OpportunityEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var opportunitySourceImplementors = []string{"OpportunitySource", "Node", "NamedItem"}
@@ -23281,7 +23281,7 @@ func (ec *executionContext) _OpportunitySource(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var opportunityStatusImplementors = []string{"OpportunityStatus", "Node"}
@@ -23355,7 +23355,7 @@ func (ec *executionContext) _OpportunityStatus(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var opportunityTypeImplementors = []string{"OpportunityType", "Node"}
@@ -23414,7 +23414,7 @@ func (ec *executionContext) _OpportunityType(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var orderImplementors = []string{"Order", "Node"}
@@ -23587,7 +23587,7 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var orderConnectionImplementors = []string{"OrderConnection"}
@@ -23631,7 +23631,7 @@ func (ec *executionContext) _OrderConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var orderEdgeImplementors = []string{"OrderEdge"}
@@ -23670,7 +23670,7 @@ func (ec *executionContext) _OrderEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var orderRowImplementors = []string{"OrderRow"}
@@ -23764,7 +23764,7 @@ func (ec *executionContext) _OrderRow(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var orderStatusImplementors = []string{"OrderStatus", "Node"}
@@ -23823,7 +23823,7 @@ func (ec *executionContext) _OrderStatus(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var orderTypeImplementors = []string{"OrderType", "Node", "NamedItem"}
@@ -23882,7 +23882,7 @@ func (ec *executionContext) _OrderType(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -23931,7 +23931,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var paymentTermImplementors = []string{"PaymentTerm", "Node"}
@@ -23995,7 +23995,7 @@ func (ec *executionContext) _PaymentTerm(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var prospectImplementors = []string{"Prospect"}
@@ -24079,7 +24079,7 @@ func (ec *executionContext) _Prospect(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var queryImplementors = []string{"Query"}
@@ -24190,7 +24190,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var referenceDataImplementors = []string{"ReferenceData"}
@@ -24303,7 +24303,7 @@ func (ec *executionContext) _ReferenceData(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var reviewChangeRequestPayloadImplementors = []string{"ReviewChangeRequestPayload"}
@@ -24342,7 +24342,7 @@ func (ec *executionContext) _ReviewChangeRequestPayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var stageImplementors = []string{"Stage", "Node"}
@@ -24396,7 +24396,7 @@ func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var supportCustomerImplementors = []string{"SupportCustomer", "Node"}
@@ -24510,7 +24510,7 @@ func (ec *executionContext) _SupportCustomer(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var supportCustomerConnectionImplementors = []string{"SupportCustomerConnection"}
@@ -24554,7 +24554,7 @@ func (ec *executionContext) _SupportCustomerConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var supportCustomerEdgeImplementors = []string{"SupportCustomerEdge"}
@@ -24593,7 +24593,7 @@ func (ec *executionContext) _SupportCustomerEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var updateAccountPayloadImplementors = []string{"UpdateAccountPayload"}
@@ -24632,7 +24632,7 @@ func (ec *executionContext) _UpdateAccountPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var updateContactDetailsPayloadImplementors = []string{"UpdateContactDetailsPayload"}
@@ -24681,7 +24681,7 @@ func (ec *executionContext) _UpdateContactDetailsPayload(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var updateContactPayloadImplementors = []string{"UpdateContactPayload"}
@@ -24720,7 +24720,7 @@ func (ec *executionContext) _UpdateContactPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var updateContactUsernamePayloadImplementors = []string{"UpdateContactUsernamePayload"}
@@ -24759,7 +24759,7 @@ func (ec *executionContext) _UpdateContactUsernamePayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var updateLeadPayloadImplementors = []string{"UpdateLeadPayload"}
@@ -24798,7 +24798,7 @@ func (ec *executionContext) _UpdateLeadPayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var updateOpportunityPayloadImplementors = []string{"UpdateOpportunityPayload"}
@@ -24837,7 +24837,7 @@ func (ec *executionContext) _UpdateOpportunityPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var updateOrderPayloadImplementors = []string{"UpdateOrderPayload"}
@@ -24876,7 +24876,7 @@ func (ec *executionContext) _UpdateOrderPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var updateStagePayloadImplementors = []string{"UpdateStagePayload"}
@@ -24915,7 +24915,7 @@ func (ec *executionContext) _UpdateStagePayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var userImplementors = []string{"User", "Node"}
@@ -24999,7 +24999,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var userErrorImplementors = []string{"UserError"}
@@ -25043,7 +25043,7 @@ func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var verifyContactChannelPayloadImplementors = []string{"VerifyContactChannelPayload"}
@@ -25082,7 +25082,7 @@ func (ec *executionContext) _VerifyContactChannelPayload(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var winReasonImplementors = []string{"WinReason", "Node", "NamedItem"}
@@ -25141,7 +25141,7 @@ func (ec *executionContext) _WinReason(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -25195,7 +25195,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -25244,7 +25244,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -25303,7 +25303,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -25362,7 +25362,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -25421,7 +25421,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -25505,7 +25505,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectValue(out, fields, len(deferred.Defers))
 }
 
 // endregion **************************** object.gotpl ****************************
@@ -27430,7 +27430,7 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(*v)
+	res := marshalStringPtr(v)
 	return res
 }
 

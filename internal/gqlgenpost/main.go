@@ -11,6 +11,8 @@
 //   - graphql.NewDeferredGroup(ctx)      →  newDeferredGroup(ctx, fields)
 //   - out.ResolveConcurrently(…)         →  tasks.resolve(ctx, out, field, …), with var tasks fieldTasks
 //   - out.Dispatch(ctx)                  →  tasks.dispatch(ctx, out)
+//   - an object's return out             →  return objectValue(out, fields, len(deferred.Defers))
+//   - graphql.MarshalString(*v)          →  marshalStringPtr(v)   (graph/write.go)
 //
 // gives every leaf property a fast path past ResolveField (leafFastPaths, below),
 // and writes graph/concurrency_gen.go: for every object, the fields gqlgen resolves
@@ -52,6 +54,8 @@ var rewrites = []rewrite{
 	{"\tdeferred := newDeferredGroup(ctx, fields)\n", "\tdeferred := newDeferredGroup(ctx, fields)\n\tvar tasks fieldTasks\n"},
 	{"out.ResolveConcurrently(ec.OperationContext, &deferred, i,", "tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,"},
 	{"\tout.Dispatch(ctx)\n", "\ttasks.dispatch(ctx, out)\n"},
+	{"\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn out\n}", "\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn objectValue(out, fields, len(deferred.Defers))\n}"},
+	{"res := graphql.MarshalString(*v)", "res := marshalStringPtr(v)"},
 }
 
 func run(dir string) error {
