@@ -3619,6 +3619,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 type executionContext struct {
 	*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]
+	cache opCache
 }
 
 func newExecutionContext(
@@ -8263,7 +8264,7 @@ func (ec *executionContext) fieldContext_Account_contacts(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Account_contacts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Account_contacts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8307,7 +8308,7 @@ func (ec *executionContext) fieldContext_Account_opportunities(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Account_opportunities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Account_opportunities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8351,7 +8352,7 @@ func (ec *executionContext) fieldContext_Account_orders(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Account_orders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Account_orders_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9839,7 +9840,7 @@ func (ec *executionContext) fieldContext_Contact_opportunities(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Contact_opportunities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Contact_opportunities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9883,7 +9884,7 @@ func (ec *executionContext) fieldContext_Contact_orders(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Contact_orders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Contact_orders_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9982,7 +9983,7 @@ func (ec *executionContext) fieldContext_Contact_changeRequests(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Contact_changeRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Contact_changeRequests_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11828,7 +11829,7 @@ func (ec *executionContext) fieldContext_Mutation_createAccount(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_createAccount_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11872,7 +11873,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAccount(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_updateAccount_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11916,7 +11917,7 @@ func (ec *executionContext) fieldContext_Mutation_createContact(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_createContact_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11960,7 +11961,7 @@ func (ec *executionContext) fieldContext_Mutation_updateContact(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_updateContact_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12004,7 +12005,7 @@ func (ec *executionContext) fieldContext_Mutation_createLead(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createLead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_createLead_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12048,7 +12049,7 @@ func (ec *executionContext) fieldContext_Mutation_updateLead(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateLead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_updateLead_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12092,7 +12093,7 @@ func (ec *executionContext) fieldContext_Mutation_createOpportunity(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createOpportunity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_createOpportunity_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12136,7 +12137,7 @@ func (ec *executionContext) fieldContext_Mutation_updateOpportunity(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateOpportunity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_updateOpportunity_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12180,7 +12181,7 @@ func (ec *executionContext) fieldContext_Mutation_createOrder(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createOrder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_createOrder_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12224,7 +12225,7 @@ func (ec *executionContext) fieldContext_Mutation_updateOrder(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateOrder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_updateOrder_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12268,7 +12269,7 @@ func (ec *executionContext) fieldContext_Mutation_createStage(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createStage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_createStage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12312,7 +12313,7 @@ func (ec *executionContext) fieldContext_Mutation_updateStage(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateStage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_updateStage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12356,7 +12357,7 @@ func (ec *executionContext) fieldContext_Mutation_updateContactDetails(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateContactDetails_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_updateContactDetails_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12400,7 +12401,7 @@ func (ec *executionContext) fieldContext_Mutation_reviewChangeRequest(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_reviewChangeRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_reviewChangeRequest_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12444,7 +12445,7 @@ func (ec *executionContext) fieldContext_Mutation_cancelChangeRequest(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_cancelChangeRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_cancelChangeRequest_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12488,7 +12489,7 @@ func (ec *executionContext) fieldContext_Mutation_updateContactUsername(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateContactUsername_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_updateContactUsername_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12532,7 +12533,7 @@ func (ec *executionContext) fieldContext_Mutation_verifyContactChannel(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_verifyContactChannel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_verifyContactChannel_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13061,7 +13062,7 @@ func (ec *executionContext) fieldContext_Opportunity_orders(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Opportunity_orders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Opportunity_orders_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15297,7 +15298,7 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_node_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15341,7 +15342,7 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_nodes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15385,7 +15386,7 @@ func (ec *executionContext) fieldContext_Query_accounts(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_accounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_accounts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15429,7 +15430,7 @@ func (ec *executionContext) fieldContext_Query_contacts(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_contacts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_contacts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15473,7 +15474,7 @@ func (ec *executionContext) fieldContext_Query_opportunities(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_opportunities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_opportunities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15517,7 +15518,7 @@ func (ec *executionContext) fieldContext_Query_orders(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_orders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_orders_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15561,7 +15562,7 @@ func (ec *executionContext) fieldContext_Query_leads(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_leads_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_leads_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15605,7 +15606,7 @@ func (ec *executionContext) fieldContext_Query_changeRequests(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_changeRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_changeRequests_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15649,7 +15650,7 @@ func (ec *executionContext) fieldContext_Query_supportCustomers(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_supportCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_supportCustomers_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15693,7 +15694,7 @@ func (ec *executionContext) fieldContext_Query_referenceData(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_referenceData_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_referenceData_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15737,7 +15738,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query___type_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17895,7 +17896,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Directive_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field___Directive_args_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18045,7 +18046,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Field_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field___Field_args_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18576,7 +18577,7 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_fields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field___Type_fields_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18684,7 +18685,7 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_enumValues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field___Type_enumValues_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18728,7 +18729,7 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_inputFields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field___Type_inputFields_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21050,7 +21051,7 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 var accountImplementors = []string{"Account", "Node"}
 
 func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, obj *model.Account) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountImplementors)
+	fields := ec.collectFields(sel, accountImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -21223,7 +21224,7 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 var accountConnectionImplementors = []string{"AccountConnection"}
 
 func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AccountConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountConnectionImplementors)
+	fields := ec.collectFields(sel, accountConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -21267,7 +21268,7 @@ func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.Sele
 var accountEdgeImplementors = []string{"AccountEdge"}
 
 func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AccountEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountEdgeImplementors)
+	fields := ec.collectFields(sel, accountEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -21306,7 +21307,7 @@ func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionS
 var accountTypeImplementors = []string{"AccountType", "Node"}
 
 func (ec *executionContext) _AccountType(ctx context.Context, sel ast.SelectionSet, obj *model.AccountType) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountTypeImplementors)
+	fields := ec.collectFields(sel, accountTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -21370,7 +21371,7 @@ func (ec *executionContext) _AccountType(ctx context.Context, sel ast.SelectionS
 var addressImplementors = []string{"Address"}
 
 func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, obj *model.Address) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, addressImplementors)
+	fields := ec.collectFields(sel, addressImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -21444,7 +21445,7 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 var cancelChangeRequestPayloadImplementors = []string{"CancelChangeRequestPayload"}
 
 func (ec *executionContext) _CancelChangeRequestPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CancelChangeRequestPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, cancelChangeRequestPayloadImplementors)
+	fields := ec.collectFields(sel, cancelChangeRequestPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -21483,7 +21484,7 @@ func (ec *executionContext) _CancelChangeRequestPayload(ctx context.Context, sel
 var changeRequestImplementors = []string{"ChangeRequest", "Node"}
 
 func (ec *executionContext) _ChangeRequest(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeRequest) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeRequestImplementors)
+	fields := ec.collectFields(sel, changeRequestImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -21583,7 +21584,7 @@ func (ec *executionContext) _ChangeRequest(ctx context.Context, sel ast.Selectio
 var changeRequestConnectionImplementors = []string{"ChangeRequestConnection"}
 
 func (ec *executionContext) _ChangeRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeRequestConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeRequestConnectionImplementors)
+	fields := ec.collectFields(sel, changeRequestConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -21627,7 +21628,7 @@ func (ec *executionContext) _ChangeRequestConnection(ctx context.Context, sel as
 var changeRequestEdgeImplementors = []string{"ChangeRequestEdge"}
 
 func (ec *executionContext) _ChangeRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeRequestEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeRequestEdgeImplementors)
+	fields := ec.collectFields(sel, changeRequestEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -21666,7 +21667,7 @@ func (ec *executionContext) _ChangeRequestEdge(ctx context.Context, sel ast.Sele
 var changeRequestStatusImplementors = []string{"ChangeRequestStatus"}
 
 func (ec *executionContext) _ChangeRequestStatus(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeRequestStatus) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeRequestStatusImplementors)
+	fields := ec.collectFields(sel, changeRequestStatusImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -21710,7 +21711,7 @@ func (ec *executionContext) _ChangeRequestStatus(ctx context.Context, sel ast.Se
 var contactImplementors = []string{"Contact", "Node"}
 
 func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, obj *model.Contact) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, contactImplementors)
+	fields := ec.collectFields(sel, contactImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -21891,7 +21892,7 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 var contactConnectionImplementors = []string{"ContactConnection"}
 
 func (ec *executionContext) _ContactConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ContactConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, contactConnectionImplementors)
+	fields := ec.collectFields(sel, contactConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -21935,7 +21936,7 @@ func (ec *executionContext) _ContactConnection(ctx context.Context, sel ast.Sele
 var contactEdgeImplementors = []string{"ContactEdge"}
 
 func (ec *executionContext) _ContactEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ContactEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, contactEdgeImplementors)
+	fields := ec.collectFields(sel, contactEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -21974,7 +21975,7 @@ func (ec *executionContext) _ContactEdge(ctx context.Context, sel ast.SelectionS
 var createAccountPayloadImplementors = []string{"CreateAccountPayload"}
 
 func (ec *executionContext) _CreateAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAccountPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, createAccountPayloadImplementors)
+	fields := ec.collectFields(sel, createAccountPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -22013,7 +22014,7 @@ func (ec *executionContext) _CreateAccountPayload(ctx context.Context, sel ast.S
 var createContactPayloadImplementors = []string{"CreateContactPayload"}
 
 func (ec *executionContext) _CreateContactPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateContactPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, createContactPayloadImplementors)
+	fields := ec.collectFields(sel, createContactPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -22052,7 +22053,7 @@ func (ec *executionContext) _CreateContactPayload(ctx context.Context, sel ast.S
 var createLeadPayloadImplementors = []string{"CreateLeadPayload"}
 
 func (ec *executionContext) _CreateLeadPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateLeadPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, createLeadPayloadImplementors)
+	fields := ec.collectFields(sel, createLeadPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -22091,7 +22092,7 @@ func (ec *executionContext) _CreateLeadPayload(ctx context.Context, sel ast.Sele
 var createOpportunityPayloadImplementors = []string{"CreateOpportunityPayload"}
 
 func (ec *executionContext) _CreateOpportunityPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateOpportunityPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, createOpportunityPayloadImplementors)
+	fields := ec.collectFields(sel, createOpportunityPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -22130,7 +22131,7 @@ func (ec *executionContext) _CreateOpportunityPayload(ctx context.Context, sel a
 var createOrderPayloadImplementors = []string{"CreateOrderPayload"}
 
 func (ec *executionContext) _CreateOrderPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateOrderPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, createOrderPayloadImplementors)
+	fields := ec.collectFields(sel, createOrderPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -22169,7 +22170,7 @@ func (ec *executionContext) _CreateOrderPayload(ctx context.Context, sel ast.Sel
 var createStagePayloadImplementors = []string{"CreateStagePayload"}
 
 func (ec *executionContext) _CreateStagePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateStagePayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, createStagePayloadImplementors)
+	fields := ec.collectFields(sel, createStagePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -22208,7 +22209,7 @@ func (ec *executionContext) _CreateStagePayload(ctx context.Context, sel ast.Sel
 var deliveryTermImplementors = []string{"DeliveryTerm", "Node"}
 
 func (ec *executionContext) _DeliveryTerm(ctx context.Context, sel ast.SelectionSet, obj *model.DeliveryTerm) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deliveryTermImplementors)
+	fields := ec.collectFields(sel, deliveryTermImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -22267,7 +22268,7 @@ func (ec *executionContext) _DeliveryTerm(ctx context.Context, sel ast.Selection
 var deliveryTypeImplementors = []string{"DeliveryType", "Node", "NamedItem"}
 
 func (ec *executionContext) _DeliveryType(ctx context.Context, sel ast.SelectionSet, obj *model.DeliveryType) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deliveryTypeImplementors)
+	fields := ec.collectFields(sel, deliveryTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -22326,7 +22327,7 @@ func (ec *executionContext) _DeliveryType(ctx context.Context, sel ast.Selection
 var externalIdImplementors = []string{"ExternalId"}
 
 func (ec *executionContext) _ExternalId(ctx context.Context, sel ast.SelectionSet, obj *model.ExternalID) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, externalIdImplementors)
+	fields := ec.collectFields(sel, externalIdImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -22370,7 +22371,7 @@ func (ec *executionContext) _ExternalId(ctx context.Context, sel ast.SelectionSe
 var fieldChangeImplementors = []string{"FieldChange"}
 
 func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *model.FieldChange) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
+	fields := ec.collectFields(sel, fieldChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -22419,7 +22420,7 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 var leadImplementors = []string{"Lead", "Node"}
 
 func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj *model.Lead) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, leadImplementors)
+	fields := ec.collectFields(sel, leadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -22562,7 +22563,7 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 var leadConnectionImplementors = []string{"LeadConnection"}
 
 func (ec *executionContext) _LeadConnection(ctx context.Context, sel ast.SelectionSet, obj *model.LeadConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, leadConnectionImplementors)
+	fields := ec.collectFields(sel, leadConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -22606,7 +22607,7 @@ func (ec *executionContext) _LeadConnection(ctx context.Context, sel ast.Selecti
 var leadEdgeImplementors = []string{"LeadEdge"}
 
 func (ec *executionContext) _LeadEdge(ctx context.Context, sel ast.SelectionSet, obj *model.LeadEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, leadEdgeImplementors)
+	fields := ec.collectFields(sel, leadEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -22645,7 +22646,7 @@ func (ec *executionContext) _LeadEdge(ctx context.Context, sel ast.SelectionSet,
 var leadSourceImplementors = []string{"LeadSource", "Node", "NamedItem"}
 
 func (ec *executionContext) _LeadSource(ctx context.Context, sel ast.SelectionSet, obj *model.LeadSource) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, leadSourceImplementors)
+	fields := ec.collectFields(sel, leadSourceImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -22704,7 +22705,7 @@ func (ec *executionContext) _LeadSource(ctx context.Context, sel ast.SelectionSe
 var leadStatusImplementors = []string{"LeadStatus", "Node"}
 
 func (ec *executionContext) _LeadStatus(ctx context.Context, sel ast.SelectionSet, obj *model.LeadStatus) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, leadStatusImplementors)
+	fields := ec.collectFields(sel, leadStatusImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -22758,7 +22759,7 @@ func (ec *executionContext) _LeadStatus(ctx context.Context, sel ast.SelectionSe
 var lostReasonImplementors = []string{"LostReason", "Node", "NamedItem"}
 
 func (ec *executionContext) _LostReason(ctx context.Context, sel ast.SelectionSet, obj *model.LostReason) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, lostReasonImplementors)
+	fields := ec.collectFields(sel, lostReasonImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -22817,7 +22818,7 @@ func (ec *executionContext) _LostReason(ctx context.Context, sel ast.SelectionSe
 var memberImplementors = []string{"Member"}
 
 func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, obj *model.Member) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, memberImplementors)
+	fields := ec.collectFields(sel, memberImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -22856,7 +22857,7 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	fields := ec.collectFields(sel, mutationImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Mutation",
 	})
@@ -23012,7 +23013,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 var opportunityImplementors = []string{"Opportunity", "Node"}
 
 func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionSet, obj *model.Opportunity) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, opportunityImplementors)
+	fields := ec.collectFields(sel, opportunityImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -23145,7 +23146,7 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 var opportunityConnectionImplementors = []string{"OpportunityConnection"}
 
 func (ec *executionContext) _OpportunityConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OpportunityConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, opportunityConnectionImplementors)
+	fields := ec.collectFields(sel, opportunityConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -23189,7 +23190,7 @@ func (ec *executionContext) _OpportunityConnection(ctx context.Context, sel ast.
 var opportunityEdgeImplementors = []string{"OpportunityEdge"}
 
 func (ec *executionContext) _OpportunityEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OpportunityEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, opportunityEdgeImplementors)
+	fields := ec.collectFields(sel, opportunityEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -23228,7 +23229,7 @@ func (ec *executionContext) _OpportunityEdge(ctx context.Context, sel ast.Select
 var opportunitySourceImplementors = []string{"OpportunitySource", "Node", "NamedItem"}
 
 func (ec *executionContext) _OpportunitySource(ctx context.Context, sel ast.SelectionSet, obj *model.OpportunitySource) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, opportunitySourceImplementors)
+	fields := ec.collectFields(sel, opportunitySourceImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -23287,7 +23288,7 @@ func (ec *executionContext) _OpportunitySource(ctx context.Context, sel ast.Sele
 var opportunityStatusImplementors = []string{"OpportunityStatus", "Node"}
 
 func (ec *executionContext) _OpportunityStatus(ctx context.Context, sel ast.SelectionSet, obj *model.OpportunityStatus) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, opportunityStatusImplementors)
+	fields := ec.collectFields(sel, opportunityStatusImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -23361,7 +23362,7 @@ func (ec *executionContext) _OpportunityStatus(ctx context.Context, sel ast.Sele
 var opportunityTypeImplementors = []string{"OpportunityType", "Node"}
 
 func (ec *executionContext) _OpportunityType(ctx context.Context, sel ast.SelectionSet, obj *model.OpportunityType) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, opportunityTypeImplementors)
+	fields := ec.collectFields(sel, opportunityTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -23420,7 +23421,7 @@ func (ec *executionContext) _OpportunityType(ctx context.Context, sel ast.Select
 var orderImplementors = []string{"Order", "Node"}
 
 func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, obj *model.Order) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orderImplementors)
+	fields := ec.collectFields(sel, orderImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -23593,7 +23594,7 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 var orderConnectionImplementors = []string{"OrderConnection"}
 
 func (ec *executionContext) _OrderConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OrderConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orderConnectionImplementors)
+	fields := ec.collectFields(sel, orderConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -23637,7 +23638,7 @@ func (ec *executionContext) _OrderConnection(ctx context.Context, sel ast.Select
 var orderEdgeImplementors = []string{"OrderEdge"}
 
 func (ec *executionContext) _OrderEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OrderEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orderEdgeImplementors)
+	fields := ec.collectFields(sel, orderEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -23676,7 +23677,7 @@ func (ec *executionContext) _OrderEdge(ctx context.Context, sel ast.SelectionSet
 var orderRowImplementors = []string{"OrderRow"}
 
 func (ec *executionContext) _OrderRow(ctx context.Context, sel ast.SelectionSet, obj *model.OrderRow) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orderRowImplementors)
+	fields := ec.collectFields(sel, orderRowImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -23770,7 +23771,7 @@ func (ec *executionContext) _OrderRow(ctx context.Context, sel ast.SelectionSet,
 var orderStatusImplementors = []string{"OrderStatus", "Node"}
 
 func (ec *executionContext) _OrderStatus(ctx context.Context, sel ast.SelectionSet, obj *model.OrderStatus) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orderStatusImplementors)
+	fields := ec.collectFields(sel, orderStatusImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -23829,7 +23830,7 @@ func (ec *executionContext) _OrderStatus(ctx context.Context, sel ast.SelectionS
 var orderTypeImplementors = []string{"OrderType", "Node", "NamedItem"}
 
 func (ec *executionContext) _OrderType(ctx context.Context, sel ast.SelectionSet, obj *model.OrderType) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orderTypeImplementors)
+	fields := ec.collectFields(sel, orderTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -23888,7 +23889,7 @@ func (ec *executionContext) _OrderType(ctx context.Context, sel ast.SelectionSet
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	fields := ec.collectFields(sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -23937,7 +23938,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 var paymentTermImplementors = []string{"PaymentTerm", "Node"}
 
 func (ec *executionContext) _PaymentTerm(ctx context.Context, sel ast.SelectionSet, obj *model.PaymentTerm) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, paymentTermImplementors)
+	fields := ec.collectFields(sel, paymentTermImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -24001,7 +24002,7 @@ func (ec *executionContext) _PaymentTerm(ctx context.Context, sel ast.SelectionS
 var prospectImplementors = []string{"Prospect"}
 
 func (ec *executionContext) _Prospect(ctx context.Context, sel ast.SelectionSet, obj *model.Prospect) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, prospectImplementors)
+	fields := ec.collectFields(sel, prospectImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -24085,7 +24086,7 @@ func (ec *executionContext) _Prospect(ctx context.Context, sel ast.SelectionSet,
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, queryImplementors)
+	fields := ec.collectFields(sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Query",
 	})
@@ -24196,7 +24197,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 var referenceDataImplementors = []string{"ReferenceData"}
 
 func (ec *executionContext) _ReferenceData(ctx context.Context, sel ast.SelectionSet, obj *model.ReferenceData) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, referenceDataImplementors)
+	fields := ec.collectFields(sel, referenceDataImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -24309,7 +24310,7 @@ func (ec *executionContext) _ReferenceData(ctx context.Context, sel ast.Selectio
 var reviewChangeRequestPayloadImplementors = []string{"ReviewChangeRequestPayload"}
 
 func (ec *executionContext) _ReviewChangeRequestPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ReviewChangeRequestPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, reviewChangeRequestPayloadImplementors)
+	fields := ec.collectFields(sel, reviewChangeRequestPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -24348,7 +24349,7 @@ func (ec *executionContext) _ReviewChangeRequestPayload(ctx context.Context, sel
 var stageImplementors = []string{"Stage", "Node"}
 
 func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, obj *model.Stage) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stageImplementors)
+	fields := ec.collectFields(sel, stageImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -24402,7 +24403,7 @@ func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, ob
 var supportCustomerImplementors = []string{"SupportCustomer", "Node"}
 
 func (ec *executionContext) _SupportCustomer(ctx context.Context, sel ast.SelectionSet, obj *model.SupportCustomer) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, supportCustomerImplementors)
+	fields := ec.collectFields(sel, supportCustomerImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -24516,7 +24517,7 @@ func (ec *executionContext) _SupportCustomer(ctx context.Context, sel ast.Select
 var supportCustomerConnectionImplementors = []string{"SupportCustomerConnection"}
 
 func (ec *executionContext) _SupportCustomerConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SupportCustomerConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, supportCustomerConnectionImplementors)
+	fields := ec.collectFields(sel, supportCustomerConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -24560,7 +24561,7 @@ func (ec *executionContext) _SupportCustomerConnection(ctx context.Context, sel 
 var supportCustomerEdgeImplementors = []string{"SupportCustomerEdge"}
 
 func (ec *executionContext) _SupportCustomerEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SupportCustomerEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, supportCustomerEdgeImplementors)
+	fields := ec.collectFields(sel, supportCustomerEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -24599,7 +24600,7 @@ func (ec *executionContext) _SupportCustomerEdge(ctx context.Context, sel ast.Se
 var updateAccountPayloadImplementors = []string{"UpdateAccountPayload"}
 
 func (ec *executionContext) _UpdateAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateAccountPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, updateAccountPayloadImplementors)
+	fields := ec.collectFields(sel, updateAccountPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -24638,7 +24639,7 @@ func (ec *executionContext) _UpdateAccountPayload(ctx context.Context, sel ast.S
 var updateContactDetailsPayloadImplementors = []string{"UpdateContactDetailsPayload"}
 
 func (ec *executionContext) _UpdateContactDetailsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateContactDetailsPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, updateContactDetailsPayloadImplementors)
+	fields := ec.collectFields(sel, updateContactDetailsPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -24687,7 +24688,7 @@ func (ec *executionContext) _UpdateContactDetailsPayload(ctx context.Context, se
 var updateContactPayloadImplementors = []string{"UpdateContactPayload"}
 
 func (ec *executionContext) _UpdateContactPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateContactPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, updateContactPayloadImplementors)
+	fields := ec.collectFields(sel, updateContactPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -24726,7 +24727,7 @@ func (ec *executionContext) _UpdateContactPayload(ctx context.Context, sel ast.S
 var updateContactUsernamePayloadImplementors = []string{"UpdateContactUsernamePayload"}
 
 func (ec *executionContext) _UpdateContactUsernamePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateContactUsernamePayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, updateContactUsernamePayloadImplementors)
+	fields := ec.collectFields(sel, updateContactUsernamePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -24765,7 +24766,7 @@ func (ec *executionContext) _UpdateContactUsernamePayload(ctx context.Context, s
 var updateLeadPayloadImplementors = []string{"UpdateLeadPayload"}
 
 func (ec *executionContext) _UpdateLeadPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateLeadPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, updateLeadPayloadImplementors)
+	fields := ec.collectFields(sel, updateLeadPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -24804,7 +24805,7 @@ func (ec *executionContext) _UpdateLeadPayload(ctx context.Context, sel ast.Sele
 var updateOpportunityPayloadImplementors = []string{"UpdateOpportunityPayload"}
 
 func (ec *executionContext) _UpdateOpportunityPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateOpportunityPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, updateOpportunityPayloadImplementors)
+	fields := ec.collectFields(sel, updateOpportunityPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -24843,7 +24844,7 @@ func (ec *executionContext) _UpdateOpportunityPayload(ctx context.Context, sel a
 var updateOrderPayloadImplementors = []string{"UpdateOrderPayload"}
 
 func (ec *executionContext) _UpdateOrderPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateOrderPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, updateOrderPayloadImplementors)
+	fields := ec.collectFields(sel, updateOrderPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -24882,7 +24883,7 @@ func (ec *executionContext) _UpdateOrderPayload(ctx context.Context, sel ast.Sel
 var updateStagePayloadImplementors = []string{"UpdateStagePayload"}
 
 func (ec *executionContext) _UpdateStagePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateStagePayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, updateStagePayloadImplementors)
+	fields := ec.collectFields(sel, updateStagePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -24921,7 +24922,7 @@ func (ec *executionContext) _UpdateStagePayload(ctx context.Context, sel ast.Sel
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *model.User) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
+	fields := ec.collectFields(sel, userImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -25005,7 +25006,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 var userErrorImplementors = []string{"UserError"}
 
 func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet, obj *model.UserError) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, userErrorImplementors)
+	fields := ec.collectFields(sel, userErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -25049,7 +25050,7 @@ func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet
 var verifyContactChannelPayloadImplementors = []string{"VerifyContactChannelPayload"}
 
 func (ec *executionContext) _VerifyContactChannelPayload(ctx context.Context, sel ast.SelectionSet, obj *model.VerifyContactChannelPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, verifyContactChannelPayloadImplementors)
+	fields := ec.collectFields(sel, verifyContactChannelPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -25088,7 +25089,7 @@ func (ec *executionContext) _VerifyContactChannelPayload(ctx context.Context, se
 var winReasonImplementors = []string{"WinReason", "Node", "NamedItem"}
 
 func (ec *executionContext) _WinReason(ctx context.Context, sel ast.SelectionSet, obj *model.WinReason) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, winReasonImplementors)
+	fields := ec.collectFields(sel, winReasonImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -25147,7 +25148,7 @@ func (ec *executionContext) _WinReason(ctx context.Context, sel ast.SelectionSet
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
+	fields := ec.collectFields(sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -25201,7 +25202,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
+	fields := ec.collectFields(sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -25250,7 +25251,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
+	fields := ec.collectFields(sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -25309,7 +25310,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
+	fields := ec.collectFields(sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -25368,7 +25369,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
+	fields := ec.collectFields(sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
@@ -25427,7 +25428,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
+	fields := ec.collectFields(sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)

@@ -13,6 +13,9 @@
 //   - out.Dispatch(ctx)                  →  tasks.dispatch(ctx, out)
 //   - an object's return out             →  return objectValue(out, fields, len(deferred.Defers))
 //   - graphql.MarshalString(*v)          →  marshalStringPtr(v)   (graph/write.go)
+//   - graphql.CollectFields(ec.OperationContext, sel, …) → ec.collectFields(sel, …), and
+//     ec.field_T_f_args(ctx, field.ArgumentMap(ec.Variables)) → ec.fieldArgs(ctx, field, ec.field_T_f_args),
+//     both cached for the operation in ec.cache (graph/opcache.go)
 //
 // gives every leaf property a fast path past ResolveField (leafFastPaths, below),
 // and writes graph/concurrency_gen.go: for every object, the fields gqlgen resolves
@@ -34,6 +37,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,6 +52,9 @@ func main() {
 
 type rewrite struct{ from, to string }
 
+// argsCall is a field context's coercion of its field's arguments.
+var argsCall = regexp.MustCompile(`ec\.(field_[A-Za-z0-9_]+_args)\(ctx, field\.ArgumentMap\(ec\.Variables\)\)`)
+
 var rewrites = []rewrite{
 	{"graphql.MarshalSliceConcurrently(", "marshalSlice("},
 	{"graphql.NewDeferredGroup(ctx)", "newDeferredGroup(ctx, fields)"},
@@ -56,6 +63,9 @@ var rewrites = []rewrite{
 	{"\tout.Dispatch(ctx)\n", "\ttasks.dispatch(ctx, out)\n"},
 	{"\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn out\n}", "\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn objectValue(out, fields, len(deferred.Defers))\n}"},
 	{"res := graphql.MarshalString(*v)", "res := marshalStringPtr(v)"},
+	{"type executionContext struct {\n\t*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]\n}",
+		"type executionContext struct {\n\t*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]\n\tcache opCache\n}"},
+	{"graphql.CollectFields(ec.OperationContext, sel, ", "ec.collectFields(sel, "},
 }
 
 func run(dir string) error {
@@ -72,6 +82,10 @@ func run(dir string) error {
 		default:
 			return fmt.Errorf("%s has neither %q nor %q: gqlgen's output changed, update internal/gqlgenpost", path, r.from, r.to)
 		}
+	}
+	src = argsCall.ReplaceAll(src, []byte("ec.fieldArgs(ctx, field, ec.$1)"))
+	if !bytes.Contains(src, []byte("ec.fieldArgs(ctx, field, ec.field_")) {
+		return fmt.Errorf("%s: no field_T_f_args(ctx, field.ArgumentMap(ec.Variables)) call: gqlgen's output changed, update internal/gqlgenpost", path)
 	}
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, path, src, 0)
