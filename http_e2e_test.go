@@ -163,3 +163,45 @@ func TestDeferIsDeliveredIncrementally(t *testing.T) {
 		}
 	}
 }
+
+// Answers are JSON whose strings keep <, > and & as the records have them (gqlhttp
+// copies the executor's output, it does not HTML-escape it again), so they go out with
+// nosniff and their JSON Content-Type, and read back as the records.
+func TestAnswersAreNotSniffable(t *testing.T) {
+	srv := gateway(t)
+	hr, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql",
+		strings.NewReader(`{"query":"{ supportCustomers(first: 20) { edges { node { companyName } } } }"}`))
+	hr.Header.Set("Content-Type", "application/json")
+	resp, err := srv.Client().Do(hr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Errorf("X-Content-Type-Options = %q, want nosniff", got)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("Content-Type = %q", ct)
+	}
+	var data struct {
+		Data struct {
+			SupportCustomers struct{ Edges []struct{ Node struct{ CompanyName string } } }
+		}
+	}
+	if err := json.Unmarshal(body, &data); err != nil {
+		t.Fatalf("%s: %v", body, err)
+	}
+	amp := false
+	for _, e := range data.Data.SupportCustomers.Edges {
+		if strings.Contains(e.Node.CompanyName, "&") {
+			amp = true
+			if !strings.Contains(string(body), e.Node.CompanyName) {
+				t.Errorf("%q is not in the body as it is: %s", e.Node.CompanyName, body)
+			}
+		}
+	}
+	if !amp {
+		t.Fatalf("no company name with & in the first 20 support customers: the test shows nothing: %s", body)
+	}
+}

@@ -210,9 +210,13 @@ func (g *gzipWriter) Write(b []byte) (int, error) {
 }
 
 // noStore: GraphQL answers carry per-caller CRM data and APQ misses must not be cached.
+// They are JSON whose strings keep <, > and & as the records have them (gqlhttp copies
+// the executor's output without HTML escaping): nosniff keeps a browser from reading
+// one as anything but its Content-Type.
 func noStore(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		next.ServeHTTP(w, r)
 	})
 }

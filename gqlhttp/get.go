@@ -115,7 +115,7 @@ func statusFor(contentType string, errs gqlerror.List) int {
 }
 
 func writeJSON(w http.ResponseWriter, resp *graphql.Response) {
-	b, err := json.Marshal(resp)
+	b, err := encodeResponse(resp)
 	if err != nil {
 		WriteError(w, http.StatusInternalServerError, "INTERNAL", "the response could not be encoded")
 		return

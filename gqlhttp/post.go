@@ -142,7 +142,7 @@ func run(ctx context.Context, exec graphql.GraphExecutor, raw *graphql.RawParams
 		return requestErrorStatus(contentType, gqlErr), requestErrorJSON(resp)
 	}
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
-	b, err := json.Marshal(responses(ctx))
+	b, err := encodeResponse(responses(ctx))
 	if err != nil {
 		return http.StatusInternalServerError, errorJSON("INTERNAL", "the response could not be encoded")
 	}
