@@ -186,7 +186,9 @@ func TestAnswersAreNotSniffable(t *testing.T) {
 	}
 	var data struct {
 		Data struct {
-			SupportCustomers struct{ Edges []struct{ Node struct{ CompanyName string } } }
+			SupportCustomers struct {
+				Edges []struct{ Node struct{ CompanyName string } }
+			}
 		}
 	}
 	if err := json.Unmarshal(body, &data); err != nil {
