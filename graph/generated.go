@@ -21053,7 +21053,7 @@ var accountImplementors = []string{"Account", "Node"}
 func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, obj *model.Account) graphql.Marshaler {
 	fields := ec.collectFields(sel, accountImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -21218,7 +21218,7 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var accountConnectionImplementors = []string{"AccountConnection"}
@@ -21226,7 +21226,7 @@ var accountConnectionImplementors = []string{"AccountConnection"}
 func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AccountConnection) graphql.Marshaler {
 	fields := ec.collectFields(sel, accountConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -21262,7 +21262,7 @@ func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var accountEdgeImplementors = []string{"AccountEdge"}
@@ -21270,7 +21270,7 @@ var accountEdgeImplementors = []string{"AccountEdge"}
 func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AccountEdge) graphql.Marshaler {
 	fields := ec.collectFields(sel, accountEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -21301,7 +21301,7 @@ func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var accountTypeImplementors = []string{"AccountType", "Node"}
@@ -21309,7 +21309,7 @@ var accountTypeImplementors = []string{"AccountType", "Node"}
 func (ec *executionContext) _AccountType(ctx context.Context, sel ast.SelectionSet, obj *model.AccountType) graphql.Marshaler {
 	fields := ec.collectFields(sel, accountTypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -21365,7 +21365,7 @@ func (ec *executionContext) _AccountType(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var addressImplementors = []string{"Address"}
@@ -21373,7 +21373,7 @@ var addressImplementors = []string{"Address"}
 func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, obj *model.Address) graphql.Marshaler {
 	fields := ec.collectFields(sel, addressImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -21439,7 +21439,7 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var cancelChangeRequestPayloadImplementors = []string{"CancelChangeRequestPayload"}
@@ -21447,7 +21447,7 @@ var cancelChangeRequestPayloadImplementors = []string{"CancelChangeRequestPayloa
 func (ec *executionContext) _CancelChangeRequestPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CancelChangeRequestPayload) graphql.Marshaler {
 	fields := ec.collectFields(sel, cancelChangeRequestPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -21478,7 +21478,7 @@ func (ec *executionContext) _CancelChangeRequestPayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var changeRequestImplementors = []string{"ChangeRequest", "Node"}
@@ -21486,7 +21486,7 @@ var changeRequestImplementors = []string{"ChangeRequest", "Node"}
 func (ec *executionContext) _ChangeRequest(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeRequest) graphql.Marshaler {
 	fields := ec.collectFields(sel, changeRequestImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -21578,7 +21578,7 @@ func (ec *executionContext) _ChangeRequest(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var changeRequestConnectionImplementors = []string{"ChangeRequestConnection"}
@@ -21586,7 +21586,7 @@ var changeRequestConnectionImplementors = []string{"ChangeRequestConnection"}
 func (ec *executionContext) _ChangeRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeRequestConnection) graphql.Marshaler {
 	fields := ec.collectFields(sel, changeRequestConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -21622,7 +21622,7 @@ func (ec *executionContext) _ChangeRequestConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var changeRequestEdgeImplementors = []string{"ChangeRequestEdge"}
@@ -21630,7 +21630,7 @@ var changeRequestEdgeImplementors = []string{"ChangeRequestEdge"}
 func (ec *executionContext) _ChangeRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeRequestEdge) graphql.Marshaler {
 	fields := ec.collectFields(sel, changeRequestEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -21661,7 +21661,7 @@ func (ec *executionContext) _ChangeRequestEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var changeRequestStatusImplementors = []string{"ChangeRequestStatus"}
@@ -21669,7 +21669,7 @@ var changeRequestStatusImplementors = []string{"ChangeRequestStatus"}
 func (ec *executionContext) _ChangeRequestStatus(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeRequestStatus) graphql.Marshaler {
 	fields := ec.collectFields(sel, changeRequestStatusImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -21705,7 +21705,7 @@ func (ec *executionContext) _ChangeRequestStatus(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var contactImplementors = []string{"Contact", "Node"}
@@ -21713,7 +21713,7 @@ var contactImplementors = []string{"Contact", "Node"}
 func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, obj *model.Contact) graphql.Marshaler {
 	fields := ec.collectFields(sel, contactImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -21886,7 +21886,7 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var contactConnectionImplementors = []string{"ContactConnection"}
@@ -21894,7 +21894,7 @@ var contactConnectionImplementors = []string{"ContactConnection"}
 func (ec *executionContext) _ContactConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ContactConnection) graphql.Marshaler {
 	fields := ec.collectFields(sel, contactConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -21930,7 +21930,7 @@ func (ec *executionContext) _ContactConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var contactEdgeImplementors = []string{"ContactEdge"}
@@ -21938,7 +21938,7 @@ var contactEdgeImplementors = []string{"ContactEdge"}
 func (ec *executionContext) _ContactEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ContactEdge) graphql.Marshaler {
 	fields := ec.collectFields(sel, contactEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -21969,7 +21969,7 @@ func (ec *executionContext) _ContactEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var createAccountPayloadImplementors = []string{"CreateAccountPayload"}
@@ -21977,7 +21977,7 @@ var createAccountPayloadImplementors = []string{"CreateAccountPayload"}
 func (ec *executionContext) _CreateAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAccountPayload) graphql.Marshaler {
 	fields := ec.collectFields(sel, createAccountPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -22008,7 +22008,7 @@ func (ec *executionContext) _CreateAccountPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var createContactPayloadImplementors = []string{"CreateContactPayload"}
@@ -22016,7 +22016,7 @@ var createContactPayloadImplementors = []string{"CreateContactPayload"}
 func (ec *executionContext) _CreateContactPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateContactPayload) graphql.Marshaler {
 	fields := ec.collectFields(sel, createContactPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -22047,7 +22047,7 @@ func (ec *executionContext) _CreateContactPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var createLeadPayloadImplementors = []string{"CreateLeadPayload"}
@@ -22055,7 +22055,7 @@ var createLeadPayloadImplementors = []string{"CreateLeadPayload"}
 func (ec *executionContext) _CreateLeadPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateLeadPayload) graphql.Marshaler {
 	fields := ec.collectFields(sel, createLeadPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -22086,7 +22086,7 @@ func (ec *executionContext) _CreateLeadPayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var createOpportunityPayloadImplementors = []string{"CreateOpportunityPayload"}
@@ -22094,7 +22094,7 @@ var createOpportunityPayloadImplementors = []string{"CreateOpportunityPayload"}
 func (ec *executionContext) _CreateOpportunityPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateOpportunityPayload) graphql.Marshaler {
 	fields := ec.collectFields(sel, createOpportunityPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -22125,7 +22125,7 @@ func (ec *executionContext) _CreateOpportunityPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var createOrderPayloadImplementors = []string{"CreateOrderPayload"}
@@ -22133,7 +22133,7 @@ var createOrderPayloadImplementors = []string{"CreateOrderPayload"}
 func (ec *executionContext) _CreateOrderPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateOrderPayload) graphql.Marshaler {
 	fields := ec.collectFields(sel, createOrderPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -22164,7 +22164,7 @@ func (ec *executionContext) _CreateOrderPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var createStagePayloadImplementors = []string{"CreateStagePayload"}
@@ -22172,7 +22172,7 @@ var createStagePayloadImplementors = []string{"CreateStagePayload"}
 func (ec *executionContext) _CreateStagePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateStagePayload) graphql.Marshaler {
 	fields := ec.collectFields(sel, createStagePayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -22203,7 +22203,7 @@ func (ec *executionContext) _CreateStagePayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var deliveryTermImplementors = []string{"DeliveryTerm", "Node"}
@@ -22211,7 +22211,7 @@ var deliveryTermImplementors = []string{"DeliveryTerm", "Node"}
 func (ec *executionContext) _DeliveryTerm(ctx context.Context, sel ast.SelectionSet, obj *model.DeliveryTerm) graphql.Marshaler {
 	fields := ec.collectFields(sel, deliveryTermImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -22262,7 +22262,7 @@ func (ec *executionContext) _DeliveryTerm(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var deliveryTypeImplementors = []string{"DeliveryType", "Node", "NamedItem"}
@@ -22270,7 +22270,7 @@ var deliveryTypeImplementors = []string{"DeliveryType", "Node", "NamedItem"}
 func (ec *executionContext) _DeliveryType(ctx context.Context, sel ast.SelectionSet, obj *model.DeliveryType) graphql.Marshaler {
 	fields := ec.collectFields(sel, deliveryTypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -22321,7 +22321,7 @@ func (ec *executionContext) _DeliveryType(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var externalIdImplementors = []string{"ExternalId"}
@@ -22329,7 +22329,7 @@ var externalIdImplementors = []string{"ExternalId"}
 func (ec *executionContext) _ExternalId(ctx context.Context, sel ast.SelectionSet, obj *model.ExternalID) graphql.Marshaler {
 	fields := ec.collectFields(sel, externalIdImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -22365,7 +22365,7 @@ func (ec *executionContext) _ExternalId(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var fieldChangeImplementors = []string{"FieldChange"}
@@ -22373,7 +22373,7 @@ var fieldChangeImplementors = []string{"FieldChange"}
 func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *model.FieldChange) graphql.Marshaler {
 	fields := ec.collectFields(sel, fieldChangeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -22414,7 +22414,7 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var leadImplementors = []string{"Lead", "Node"}
@@ -22422,7 +22422,7 @@ var leadImplementors = []string{"Lead", "Node"}
 func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj *model.Lead) graphql.Marshaler {
 	fields := ec.collectFields(sel, leadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -22557,7 +22557,7 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var leadConnectionImplementors = []string{"LeadConnection"}
@@ -22565,7 +22565,7 @@ var leadConnectionImplementors = []string{"LeadConnection"}
 func (ec *executionContext) _LeadConnection(ctx context.Context, sel ast.SelectionSet, obj *model.LeadConnection) graphql.Marshaler {
 	fields := ec.collectFields(sel, leadConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -22601,7 +22601,7 @@ func (ec *executionContext) _LeadConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var leadEdgeImplementors = []string{"LeadEdge"}
@@ -22609,7 +22609,7 @@ var leadEdgeImplementors = []string{"LeadEdge"}
 func (ec *executionContext) _LeadEdge(ctx context.Context, sel ast.SelectionSet, obj *model.LeadEdge) graphql.Marshaler {
 	fields := ec.collectFields(sel, leadEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -22640,7 +22640,7 @@ func (ec *executionContext) _LeadEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var leadSourceImplementors = []string{"LeadSource", "Node", "NamedItem"}
@@ -22648,7 +22648,7 @@ var leadSourceImplementors = []string{"LeadSource", "Node", "NamedItem"}
 func (ec *executionContext) _LeadSource(ctx context.Context, sel ast.SelectionSet, obj *model.LeadSource) graphql.Marshaler {
 	fields := ec.collectFields(sel, leadSourceImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -22699,7 +22699,7 @@ func (ec *executionContext) _LeadSource(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var leadStatusImplementors = []string{"LeadStatus", "Node"}
@@ -22707,7 +22707,7 @@ var leadStatusImplementors = []string{"LeadStatus", "Node"}
 func (ec *executionContext) _LeadStatus(ctx context.Context, sel ast.SelectionSet, obj *model.LeadStatus) graphql.Marshaler {
 	fields := ec.collectFields(sel, leadStatusImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -22753,7 +22753,7 @@ func (ec *executionContext) _LeadStatus(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var lostReasonImplementors = []string{"LostReason", "Node", "NamedItem"}
@@ -22761,7 +22761,7 @@ var lostReasonImplementors = []string{"LostReason", "Node", "NamedItem"}
 func (ec *executionContext) _LostReason(ctx context.Context, sel ast.SelectionSet, obj *model.LostReason) graphql.Marshaler {
 	fields := ec.collectFields(sel, lostReasonImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -22812,7 +22812,7 @@ func (ec *executionContext) _LostReason(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var memberImplementors = []string{"Member"}
@@ -22820,7 +22820,7 @@ var memberImplementors = []string{"Member"}
 func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, obj *model.Member) graphql.Marshaler {
 	fields := ec.collectFields(sel, memberImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -22851,7 +22851,7 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -22862,7 +22862,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		Object: "Mutation",
 	})
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -23007,7 +23007,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var opportunityImplementors = []string{"Opportunity", "Node"}
@@ -23015,7 +23015,7 @@ var opportunityImplementors = []string{"Opportunity", "Node"}
 func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionSet, obj *model.Opportunity) graphql.Marshaler {
 	fields := ec.collectFields(sel, opportunityImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -23140,7 +23140,7 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var opportunityConnectionImplementors = []string{"OpportunityConnection"}
@@ -23148,7 +23148,7 @@ var opportunityConnectionImplementors = []string{"OpportunityConnection"}
 func (ec *executionContext) _OpportunityConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OpportunityConnection) graphql.Marshaler {
 	fields := ec.collectFields(sel, opportunityConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -23184,7 +23184,7 @@ func (ec *executionContext) _OpportunityConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var opportunityEdgeImplementors = []string{"OpportunityEdge"}
@@ -23192,7 +23192,7 @@ var opportunityEdgeImplementors = []string{"OpportunityEdge"}
 func (ec *executionContext) _OpportunityEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OpportunityEdge) graphql.Marshaler {
 	fields := ec.collectFields(sel, opportunityEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -23223,7 +23223,7 @@ func (ec *executionContext) _OpportunityEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var opportunitySourceImplementors = []string{"OpportunitySource", "Node", "NamedItem"}
@@ -23231,7 +23231,7 @@ var opportunitySourceImplementors = []string{"OpportunitySource", "Node", "Named
 func (ec *executionContext) _OpportunitySource(ctx context.Context, sel ast.SelectionSet, obj *model.OpportunitySource) graphql.Marshaler {
 	fields := ec.collectFields(sel, opportunitySourceImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -23282,7 +23282,7 @@ func (ec *executionContext) _OpportunitySource(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var opportunityStatusImplementors = []string{"OpportunityStatus", "Node"}
@@ -23290,7 +23290,7 @@ var opportunityStatusImplementors = []string{"OpportunityStatus", "Node"}
 func (ec *executionContext) _OpportunityStatus(ctx context.Context, sel ast.SelectionSet, obj *model.OpportunityStatus) graphql.Marshaler {
 	fields := ec.collectFields(sel, opportunityStatusImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -23356,7 +23356,7 @@ func (ec *executionContext) _OpportunityStatus(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var opportunityTypeImplementors = []string{"OpportunityType", "Node"}
@@ -23364,7 +23364,7 @@ var opportunityTypeImplementors = []string{"OpportunityType", "Node"}
 func (ec *executionContext) _OpportunityType(ctx context.Context, sel ast.SelectionSet, obj *model.OpportunityType) graphql.Marshaler {
 	fields := ec.collectFields(sel, opportunityTypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -23415,7 +23415,7 @@ func (ec *executionContext) _OpportunityType(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var orderImplementors = []string{"Order", "Node"}
@@ -23423,7 +23423,7 @@ var orderImplementors = []string{"Order", "Node"}
 func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, obj *model.Order) graphql.Marshaler {
 	fields := ec.collectFields(sel, orderImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -23588,7 +23588,7 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var orderConnectionImplementors = []string{"OrderConnection"}
@@ -23596,7 +23596,7 @@ var orderConnectionImplementors = []string{"OrderConnection"}
 func (ec *executionContext) _OrderConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OrderConnection) graphql.Marshaler {
 	fields := ec.collectFields(sel, orderConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -23632,7 +23632,7 @@ func (ec *executionContext) _OrderConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var orderEdgeImplementors = []string{"OrderEdge"}
@@ -23640,7 +23640,7 @@ var orderEdgeImplementors = []string{"OrderEdge"}
 func (ec *executionContext) _OrderEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OrderEdge) graphql.Marshaler {
 	fields := ec.collectFields(sel, orderEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -23671,7 +23671,7 @@ func (ec *executionContext) _OrderEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var orderRowImplementors = []string{"OrderRow"}
@@ -23679,7 +23679,7 @@ var orderRowImplementors = []string{"OrderRow"}
 func (ec *executionContext) _OrderRow(ctx context.Context, sel ast.SelectionSet, obj *model.OrderRow) graphql.Marshaler {
 	fields := ec.collectFields(sel, orderRowImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -23765,7 +23765,7 @@ func (ec *executionContext) _OrderRow(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var orderStatusImplementors = []string{"OrderStatus", "Node"}
@@ -23773,7 +23773,7 @@ var orderStatusImplementors = []string{"OrderStatus", "Node"}
 func (ec *executionContext) _OrderStatus(ctx context.Context, sel ast.SelectionSet, obj *model.OrderStatus) graphql.Marshaler {
 	fields := ec.collectFields(sel, orderStatusImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -23824,7 +23824,7 @@ func (ec *executionContext) _OrderStatus(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var orderTypeImplementors = []string{"OrderType", "Node", "NamedItem"}
@@ -23832,7 +23832,7 @@ var orderTypeImplementors = []string{"OrderType", "Node", "NamedItem"}
 func (ec *executionContext) _OrderType(ctx context.Context, sel ast.SelectionSet, obj *model.OrderType) graphql.Marshaler {
 	fields := ec.collectFields(sel, orderTypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -23883,7 +23883,7 @@ func (ec *executionContext) _OrderType(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -23891,7 +23891,7 @@ var pageInfoImplementors = []string{"PageInfo"}
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
 	fields := ec.collectFields(sel, pageInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -23932,7 +23932,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var paymentTermImplementors = []string{"PaymentTerm", "Node"}
@@ -23940,7 +23940,7 @@ var paymentTermImplementors = []string{"PaymentTerm", "Node"}
 func (ec *executionContext) _PaymentTerm(ctx context.Context, sel ast.SelectionSet, obj *model.PaymentTerm) graphql.Marshaler {
 	fields := ec.collectFields(sel, paymentTermImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -23996,7 +23996,7 @@ func (ec *executionContext) _PaymentTerm(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var prospectImplementors = []string{"Prospect"}
@@ -24004,7 +24004,7 @@ var prospectImplementors = []string{"Prospect"}
 func (ec *executionContext) _Prospect(ctx context.Context, sel ast.SelectionSet, obj *model.Prospect) graphql.Marshaler {
 	fields := ec.collectFields(sel, prospectImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -24080,7 +24080,7 @@ func (ec *executionContext) _Prospect(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var queryImplementors = []string{"Query"}
@@ -24091,7 +24091,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		Object: "Query",
 	})
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -24191,7 +24191,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var referenceDataImplementors = []string{"ReferenceData"}
@@ -24199,7 +24199,7 @@ var referenceDataImplementors = []string{"ReferenceData"}
 func (ec *executionContext) _ReferenceData(ctx context.Context, sel ast.SelectionSet, obj *model.ReferenceData) graphql.Marshaler {
 	fields := ec.collectFields(sel, referenceDataImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -24304,7 +24304,7 @@ func (ec *executionContext) _ReferenceData(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var reviewChangeRequestPayloadImplementors = []string{"ReviewChangeRequestPayload"}
@@ -24312,7 +24312,7 @@ var reviewChangeRequestPayloadImplementors = []string{"ReviewChangeRequestPayloa
 func (ec *executionContext) _ReviewChangeRequestPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ReviewChangeRequestPayload) graphql.Marshaler {
 	fields := ec.collectFields(sel, reviewChangeRequestPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -24343,7 +24343,7 @@ func (ec *executionContext) _ReviewChangeRequestPayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var stageImplementors = []string{"Stage", "Node"}
@@ -24351,7 +24351,7 @@ var stageImplementors = []string{"Stage", "Node"}
 func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, obj *model.Stage) graphql.Marshaler {
 	fields := ec.collectFields(sel, stageImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -24397,7 +24397,7 @@ func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var supportCustomerImplementors = []string{"SupportCustomer", "Node"}
@@ -24405,7 +24405,7 @@ var supportCustomerImplementors = []string{"SupportCustomer", "Node"}
 func (ec *executionContext) _SupportCustomer(ctx context.Context, sel ast.SelectionSet, obj *model.SupportCustomer) graphql.Marshaler {
 	fields := ec.collectFields(sel, supportCustomerImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -24511,7 +24511,7 @@ func (ec *executionContext) _SupportCustomer(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var supportCustomerConnectionImplementors = []string{"SupportCustomerConnection"}
@@ -24519,7 +24519,7 @@ var supportCustomerConnectionImplementors = []string{"SupportCustomerConnection"
 func (ec *executionContext) _SupportCustomerConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SupportCustomerConnection) graphql.Marshaler {
 	fields := ec.collectFields(sel, supportCustomerConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -24555,7 +24555,7 @@ func (ec *executionContext) _SupportCustomerConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var supportCustomerEdgeImplementors = []string{"SupportCustomerEdge"}
@@ -24563,7 +24563,7 @@ var supportCustomerEdgeImplementors = []string{"SupportCustomerEdge"}
 func (ec *executionContext) _SupportCustomerEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SupportCustomerEdge) graphql.Marshaler {
 	fields := ec.collectFields(sel, supportCustomerEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -24594,7 +24594,7 @@ func (ec *executionContext) _SupportCustomerEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var updateAccountPayloadImplementors = []string{"UpdateAccountPayload"}
@@ -24602,7 +24602,7 @@ var updateAccountPayloadImplementors = []string{"UpdateAccountPayload"}
 func (ec *executionContext) _UpdateAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateAccountPayload) graphql.Marshaler {
 	fields := ec.collectFields(sel, updateAccountPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -24633,7 +24633,7 @@ func (ec *executionContext) _UpdateAccountPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var updateContactDetailsPayloadImplementors = []string{"UpdateContactDetailsPayload"}
@@ -24641,7 +24641,7 @@ var updateContactDetailsPayloadImplementors = []string{"UpdateContactDetailsPayl
 func (ec *executionContext) _UpdateContactDetailsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateContactDetailsPayload) graphql.Marshaler {
 	fields := ec.collectFields(sel, updateContactDetailsPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -24682,7 +24682,7 @@ func (ec *executionContext) _UpdateContactDetailsPayload(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var updateContactPayloadImplementors = []string{"UpdateContactPayload"}
@@ -24690,7 +24690,7 @@ var updateContactPayloadImplementors = []string{"UpdateContactPayload"}
 func (ec *executionContext) _UpdateContactPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateContactPayload) graphql.Marshaler {
 	fields := ec.collectFields(sel, updateContactPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -24721,7 +24721,7 @@ func (ec *executionContext) _UpdateContactPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var updateContactUsernamePayloadImplementors = []string{"UpdateContactUsernamePayload"}
@@ -24729,7 +24729,7 @@ var updateContactUsernamePayloadImplementors = []string{"UpdateContactUsernamePa
 func (ec *executionContext) _UpdateContactUsernamePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateContactUsernamePayload) graphql.Marshaler {
 	fields := ec.collectFields(sel, updateContactUsernamePayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -24760,7 +24760,7 @@ func (ec *executionContext) _UpdateContactUsernamePayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var updateLeadPayloadImplementors = []string{"UpdateLeadPayload"}
@@ -24768,7 +24768,7 @@ var updateLeadPayloadImplementors = []string{"UpdateLeadPayload"}
 func (ec *executionContext) _UpdateLeadPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateLeadPayload) graphql.Marshaler {
 	fields := ec.collectFields(sel, updateLeadPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -24799,7 +24799,7 @@ func (ec *executionContext) _UpdateLeadPayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var updateOpportunityPayloadImplementors = []string{"UpdateOpportunityPayload"}
@@ -24807,7 +24807,7 @@ var updateOpportunityPayloadImplementors = []string{"UpdateOpportunityPayload"}
 func (ec *executionContext) _UpdateOpportunityPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateOpportunityPayload) graphql.Marshaler {
 	fields := ec.collectFields(sel, updateOpportunityPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -24838,7 +24838,7 @@ func (ec *executionContext) _UpdateOpportunityPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var updateOrderPayloadImplementors = []string{"UpdateOrderPayload"}
@@ -24846,7 +24846,7 @@ var updateOrderPayloadImplementors = []string{"UpdateOrderPayload"}
 func (ec *executionContext) _UpdateOrderPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateOrderPayload) graphql.Marshaler {
 	fields := ec.collectFields(sel, updateOrderPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -24877,7 +24877,7 @@ func (ec *executionContext) _UpdateOrderPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var updateStagePayloadImplementors = []string{"UpdateStagePayload"}
@@ -24885,7 +24885,7 @@ var updateStagePayloadImplementors = []string{"UpdateStagePayload"}
 func (ec *executionContext) _UpdateStagePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateStagePayload) graphql.Marshaler {
 	fields := ec.collectFields(sel, updateStagePayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -24916,7 +24916,7 @@ func (ec *executionContext) _UpdateStagePayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var userImplementors = []string{"User", "Node"}
@@ -24924,7 +24924,7 @@ var userImplementors = []string{"User", "Node"}
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *model.User) graphql.Marshaler {
 	fields := ec.collectFields(sel, userImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -25000,7 +25000,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var userErrorImplementors = []string{"UserError"}
@@ -25008,7 +25008,7 @@ var userErrorImplementors = []string{"UserError"}
 func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet, obj *model.UserError) graphql.Marshaler {
 	fields := ec.collectFields(sel, userErrorImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -25044,7 +25044,7 @@ func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var verifyContactChannelPayloadImplementors = []string{"VerifyContactChannelPayload"}
@@ -25052,7 +25052,7 @@ var verifyContactChannelPayloadImplementors = []string{"VerifyContactChannelPayl
 func (ec *executionContext) _VerifyContactChannelPayload(ctx context.Context, sel ast.SelectionSet, obj *model.VerifyContactChannelPayload) graphql.Marshaler {
 	fields := ec.collectFields(sel, verifyContactChannelPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -25083,7 +25083,7 @@ func (ec *executionContext) _VerifyContactChannelPayload(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var winReasonImplementors = []string{"WinReason", "Node", "NamedItem"}
@@ -25091,7 +25091,7 @@ var winReasonImplementors = []string{"WinReason", "Node", "NamedItem"}
 func (ec *executionContext) _WinReason(ctx context.Context, sel ast.SelectionSet, obj *model.WinReason) graphql.Marshaler {
 	fields := ec.collectFields(sel, winReasonImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -25142,7 +25142,7 @@ func (ec *executionContext) _WinReason(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -25150,7 +25150,7 @@ var __DirectiveImplementors = []string{"__Directive"}
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
 	fields := ec.collectFields(sel, __DirectiveImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -25196,7 +25196,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -25204,7 +25204,7 @@ var __EnumValueImplementors = []string{"__EnumValue"}
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
 	fields := ec.collectFields(sel, __EnumValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -25245,7 +25245,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -25253,7 +25253,7 @@ var __FieldImplementors = []string{"__Field"}
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
 	fields := ec.collectFields(sel, __FieldImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -25304,7 +25304,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -25312,7 +25312,7 @@ var __InputValueImplementors = []string{"__InputValue"}
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
 	fields := ec.collectFields(sel, __InputValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -25363,7 +25363,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -25371,7 +25371,7 @@ var __SchemaImplementors = []string{"__Schema"}
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
 	fields := ec.collectFields(sel, __SchemaImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -25422,7 +25422,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -25430,7 +25430,7 @@ var __TypeImplementors = []string{"__Type"}
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
 	fields := ec.collectFields(sel, __TypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	alloc, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	var tasks fieldTasks
 	for i, field := range fields {
@@ -25506,7 +25506,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectValue(out, fields, len(deferred.Defers))
+	return alloc.value(out, fields, len(deferred.Defers))
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -33,7 +33,7 @@ func TestStringPtrWritesAsGqlgen(t *testing.T) {
 	}
 }
 
-func TestObjectValueWritesAsFieldSet(t *testing.T) {
+func TestObjectWritesAsFieldSet(t *testing.T) {
 	fields := []graphql.CollectedField{
 		{Field: &ast.Field{Alias: "id", Name: "id"}},
 		{Field: &ast.Field{Alias: "first", Name: "name"}},
@@ -41,23 +41,42 @@ func TestObjectValueWritesAsFieldSet(t *testing.T) {
 		{Field: &ast.Field{Alias: "n", Name: "count"}},
 		{Field: &ast.Field{Alias: "nested", Name: "owner"}},
 	}
-	out := graphql.NewFieldSet(fields)
 	name := "Ada"
-	inner := graphql.NewFieldSet(fields[:2])
+	innerAlloc, inner := newObject(fields[:2])
 	inner.Values[0], inner.Values[1] = graphql.MarshalID("7"), graphql.Null
-	out.Values = []graphql.Marshaler{graphql.MarshalID("1"), marshalStringPtr(&name), graphql.MarshalString("x"), graphql.MarshalInt(3),
-		objectValue(inner, fields[:2], 0)}
-	want := `{"id":"1","first":"Ada","n":3,"nested":{"id":"7","first":null}}`
-	if got := written2(objectValue(out, fields, 0)); got != want {
-		t.Errorf("objectValue wrote %s, want %s", got, want)
-	}
-	if got := written2(out); got != want {
+	values := []graphql.Marshaler{graphql.MarshalID("1"), marshalStringPtr(&name), graphql.MarshalString("x"), graphql.MarshalInt(3),
+		innerAlloc.value(inner, fields[:2], 0)}
+	const want = `{"id":"1","first":"Ada","n":3,"nested":{"id":"7","first":null}}`
+
+	gqlgen := graphql.NewFieldSet(fields)
+	copy(gqlgen.Values, values)
+	if got := written2(gqlgen); got != want {
 		t.Errorf("gqlgen's FieldSet wrote %s, want %s (the two must agree)", got, want)
 	}
-	if objectValue(out, fields, 1) != graphql.Marshaler(out) {
-		t.Error("with deferred fragments the field set itself is returned (gqlgen's views read it)")
+	for _, n := range []int{len(fields), 12} { // values in the allocation, and past it
+		fs := fields
+		for len(fs) < n {
+			fs = append(fs, graphql.CollectedField{Field: &ast.Field{Alias: "n", Name: "count"}})
+		}
+		alloc, out := newObject(fs)
+		if alloc == nil || len(out.Values) != n {
+			t.Fatalf("%d fields: alloc %v, %d values", n, alloc, len(out.Values))
+		}
+		copy(out.Values, values)
+		for i := len(values); i < n; i++ {
+			out.Values[i] = graphql.MarshalInt(i)
+		}
+		if got := written2(alloc.value(out, fs, 0)); got != want {
+			t.Errorf("%d fields: wrote %s, want %s", n, got, want)
+		}
 	}
-	if got := written2(objectValue(graphql.NewFieldSet(nil), nil, 0)); got != "{}" {
-		t.Errorf("empty object: %s", got)
+	deferred := append([]graphql.CollectedField{}, fields...)
+	deferred[3].Deferrables = []*graphql.Deferrable{{Label: "later"}}
+	alloc, out := newObject(deferred)
+	if alloc != nil || alloc.value(out, deferred, 1) != graphql.Marshaler(out) {
+		t.Error("with a deferred field the field set is gqlgen's and is itself the value (gqlgen's views read it)")
+	}
+	if alloc, out := newObject(nil); written2(alloc.value(out, nil, 0)) != "{}" {
+		t.Error("empty object")
 	}
 }

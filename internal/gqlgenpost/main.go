@@ -11,7 +11,8 @@
 //   - graphql.NewDeferredGroup(ctx)      →  newDeferredGroup(ctx, fields)
 //   - out.ResolveConcurrently(…)         →  tasks.resolve(ctx, out, field, …), with var tasks fieldTasks
 //   - out.Dispatch(ctx)                  →  tasks.dispatch(ctx, out)
-//   - an object's return out             →  return objectValue(out, fields, len(deferred.Defers))
+//   - out := graphql.NewFieldSet(fields) →  alloc, out := newObject(fields), and the
+//     object's return out                →  return alloc.value(out, fields, len(deferred.Defers))
 //   - graphql.MarshalString(*v)          →  marshalStringPtr(v)   (graph/write.go)
 //   - graphql.CollectFields(ec.OperationContext, sel, …) → ec.collectFields(sel, …), and
 //     ec.field_T_f_args(ctx, field.ArgumentMap(ec.Variables)) → ec.fieldArgs(ctx, field, ec.field_T_f_args),
@@ -61,7 +62,8 @@ var rewrites = []rewrite{
 	{"\tdeferred := newDeferredGroup(ctx, fields)\n", "\tdeferred := newDeferredGroup(ctx, fields)\n\tvar tasks fieldTasks\n"},
 	{"out.ResolveConcurrently(ec.OperationContext, &deferred, i,", "tasks.resolve(ctx, out, field, ec.OperationContext, &deferred, i,"},
 	{"\tout.Dispatch(ctx)\n", "\ttasks.dispatch(ctx, out)\n"},
-	{"\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn out\n}", "\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn objectValue(out, fields, len(deferred.Defers))\n}"},
+	{"\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn out\n}", "\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn alloc.value(out, fields, len(deferred.Defers))\n}"},
+	{"\tout := graphql.NewFieldSet(fields)\n", "\talloc, out := newObject(fields)\n"},
 	{"res := graphql.MarshalString(*v)", "res := marshalStringPtr(v)"},
 	{"type executionContext struct {\n\t*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]\n}",
 		"type executionContext struct {\n\t*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]\n\tcache opCache\n}"},
