@@ -12,11 +12,15 @@ import (
 // Mapping of Cirrus wire records onto the unified model. Empty strings become null:
 // the API sends "" for unset text.
 
+// str is s, nil when empty. new, not &s: &s would move s to the heap on entry, so
+// every call (inlined: every call site) would allocate, the empty ones too.
 func str(s string) *string {
 	if s == "" {
 		return nil
 	}
-	return &s
+	p := new(string)
+	*p = s
+	return p
 }
 
 func boolp(b bool) *bool { return &b }

@@ -93,7 +93,12 @@ const (
 )
 
 // ParseDecimal canonicalizes a decimal string ("0010.50" → "10.5"; "1e3" → "1000").
+// An empty one, which is how a record leaves a number out, is not a decimal; it is
+// answered without building parseDecimal's error.
 func ParseDecimal(s string) (Decimal, bool) {
+	if s == "" {
+		return "", false
+	}
 	d, err := parseDecimal(s)
 	return d, err == nil
 }
@@ -204,7 +209,9 @@ func DecimalPtr(s string) *Decimal {
 	if !ok {
 		return nil
 	}
-	return &d
+	p := new(Decimal) // not &d: that would allocate d for the nil answers too
+	*p = d
+	return p
 }
 
 // Rat returns the decimal as an exact rational.
