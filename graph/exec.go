@@ -122,12 +122,21 @@ var objectImplementors = func() map[string][]string {
 // set, path or map: ResolveConcurrently only touches those for a deferred field, and
 // the generated code processes the group only when it holds a defer.
 func newDeferredGroup(ctx context.Context, fields []graphql.CollectedField) graphql.DeferredGroup {
-	for i := range fields {
-		if fields[i].IsDeferred() {
-			return graphql.NewDeferredGroup(ctx)
-		}
+	if anyDeferred(fields) {
+		return graphql.NewDeferredGroup(ctx)
 	}
 	return graphql.DeferredGroup{Context: ctx}
+}
+
+// anyDeferred reports whether an object's collected fields include a deferred one: only
+// then does it need gqlgen's @defer group and field set.
+func anyDeferred(fields []graphql.CollectedField) bool {
+	for i := range fields {
+		if fields[i].IsDeferred() {
+			return true
+		}
+	}
+	return false
 }
 
 // fieldTasks replaces a field set's own scheduling of concurrently resolved fields

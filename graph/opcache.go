@@ -13,8 +13,8 @@ import (
 // depends only on the operation's document and variables:
 //
 //   - the collected fields of a selection set for an object type. gqlgen caches them
-//     too, behind a key it hashes anew each time (an FNV hasher and a copy of every
-//     type name it satisfies: three allocations per object);
+//     too, behind a key it hashes anew each time (an FNV hasher and a copy of each
+//     type name the object satisfies, allocated for every object);
 //   - the coerced arguments of a field (first: 5 on every account's contacts), which
 //     gqlgen builds per object from the field's arguments and the variables.
 //

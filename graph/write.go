@@ -9,8 +9,9 @@ import (
 // The response writers internal/gqlgenpost points generated.go at. gqlgen allocates an
 // object's field set and its values apart, writes the object through an iterator over
 // them (a closure, a copy of each field on the heap, a map of written aliases) and a
-// string through a closure holding it; on the canonical query those were a fifth of the
-// gateway's allocations. These write the same bytes with one allocation an object.
+// string through a closure holding it; on the canonical query that was about 2,500 of
+// the gateway's 19,450 allocations. These write the same bytes with one allocation an
+// object.
 
 // objectAlloc is one object's field set, its values and what it writes, allocated
 // together: gqlgen allocates the field set and its values apart, and the iterator it
@@ -28,10 +29,8 @@ type objectAlloc struct {
 // generated code and graph/exec.go's field tasks use of it; value, not the set,
 // writes the object.
 func newObject(fields []graphql.CollectedField) (alloc *objectAlloc, out *graphql.FieldSet) {
-	for i := range fields {
-		if fields[i].IsDeferred() {
-			return nil, graphql.NewFieldSet(fields)
-		}
+	if anyDeferred(fields) {
+		return nil, graphql.NewFieldSet(fields)
 	}
 	a := &objectAlloc{}
 	if len(fields) <= len(a.values) {

@@ -4,8 +4,9 @@
 // set, a map) whether or not the operation defers anything; on the canonical query
 // that is ~300 goroutines, each growing its stack, and a sixth of all allocations.
 // Its field sets likewise start a new goroutine for every concurrently resolved field
-// after the first. This pass points those call sites at crmgraph's own versions
-// (graph/exec.go), which keep gqlgen's semantics:
+// after the first, and every object allocates its field set, writer and cache key
+// apart. This pass points those call sites at crmgraph's own versions (graph/exec.go,
+// write.go, opcache.go), which keep gqlgen's semantics:
 //
 //   - graphql.MarshalSliceConcurrently(  →  marshalSlice(
 //   - graphql.NewDeferredGroup(ctx)      →  newDeferredGroup(ctx, fields)
@@ -18,7 +19,7 @@
 //     ec.field_T_f_args(ctx, field.ArgumentMap(ec.Variables)) → ec.fieldArgs(ctx, field, ec.field_T_f_args),
 //     both cached for the operation in ec.cache (graph/opcache.go)
 //
-// gives every leaf property a fast path past ResolveField (leafFastPaths, below),
+// It also gives every leaf property a fast path past ResolveField (leafFastPaths, below),
 // and writes graph/concurrency_gen.go: for every object, the fields gqlgen resolves
 // concurrently (a resolver, or a method taking a context), read from the generated
 // object marshallers. marshalSlice uses it to run a list's elements in order when
@@ -227,7 +228,7 @@ func tableSource(table map[string]bool) []byte {
 // from the model (return obj.F, nil) and marshals with a function that needs no field
 // context while the value is set. gqlgen still runs it through ResolveField: a field
 // context, a context value, three closures and the resolver middleware for each of the
-// ~1,000 leaves of a nested list. leafFastPaths gives each such function a first
+// hundreds of leaves of a nested list. leafFastPaths gives each such function a first
 // statement that marshals the value directly:
 //
 //	if v := obj.F; v != nil { return ec.marshalX(ctx, field.Selections, v) }  // pointer
@@ -235,8 +236,9 @@ func tableSource(table map[string]bool) []byte {
 //
 // A nil pointer still takes gqlgen's path, which reports a null in a non-null field
 // with its path. crmgraph installs no field middleware (resolvers.Middleware wraps
-// operations), which is what makes skipping it for leaves the same answer; the
-// graph tests check that none is installed.
+// operations), which is what makes skipping it for leaves the same answer: server.go
+// adds extensions through use(), which refuses a field interceptor, and the root
+// package's TestNoFieldMiddleware fails on any other way of adding one.
 //
 // It returns the edited source and how many functions have a fast path (added now or
 // by an earlier run).
