@@ -47,6 +47,13 @@ const canonicalQuery = `{ accounts(first: 20, filter: {sources: [CIRRUS]}) { tot
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if len(os.Args) == 3 && os.Args[1] == floorFlag {
+		if err := runFloor(ctx, os.Args[2], os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "bench floor:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -68,6 +75,7 @@ type level struct {
 	machineBusy  float64         // share of the machine's CPU time busy while measuring (all processes)
 	allocs       float64         // gateway heap allocations while measuring
 	peakRSSBytes int64
+	floor        floorResult // the same backend calls replayed by a process that does nothing else
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -129,31 +137,47 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "crmgraph bench: gateway and cmd/sandbox as processes, sandbox latency %s, MAX_CONCURRENCY=%d, %s per level\n", *latency, *maxConc, *duration)
 	maxConcurrency = strconv.Itoa(*maxConc)
 	var results []level
-	for _, c := range concurrency {
-		res, err := measure(ctx, gatewayBin, sandboxURL, sb.Process.Pid, "on", q, c, *duration)
+	// level measures the gateway at one concurrency, then the floor: the same backend
+	// calls replayed by a process that does nothing else.
+	level := func(label, dataloaders string, c int) error {
+		calls, err := recordCalls(ctx, gatewayBin, sandboxURL, dataloaders, q)
 		if err != nil {
 			return err
 		}
-		res.label = fmt.Sprintf("%d", c)
+		res, err := measure(ctx, gatewayBin, sandboxURL, sb.Process.Pid, dataloaders, q, c, *duration)
+		if err != nil {
+			return err
+		}
+		res.floor, err = measureFloor(ctx, floorPlan{Base: sandboxURL, Rounds: calls, Clients: c, Duration: *duration})
+		if err != nil {
+			return err
+		}
+		res.label = label
 		results = append(results, res)
+		return nil
+	}
+	for _, c := range concurrency {
+		if err := level(strconv.Itoa(c), "on", c); err != nil {
+			return err
+		}
 	}
 	if *offAt > 0 {
-		res, err := measure(ctx, gatewayBin, sandboxURL, sb.Process.Pid, "off", q, *offAt, *duration)
-		if err != nil {
+		if err := level(fmt.Sprintf("%d, dataloaders off", *offAt), "off", *offAt); err != nil {
 			return err
 		}
-		res.label = fmt.Sprintf("%d, dataloaders off", *offAt)
-		results = append(results, res)
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "clients\trequests\terrors\tRPS\tp50\tp90\tp99\tREST calls/query\tgateway CPU/query\tallocs/query\tpeak RSS\tgateway share p50\tsandbox CPU/query\tgateway/sandbox CPU\tmachine CPU busy\t")
+	fmt.Fprintln(tw, "clients\trequests\terrors\tRPS\tp50\tp90\tp99\tREST calls/query\tgateway CPU/query\tallocs/query\tpeak RSS\tgateway share p50\tsandbox CPU/query\tgateway/sandbox CPU\tfloor CPU/query\tgateway/floor CPU\tmachine CPU busy\t")
 	for _, r := range results {
 		n := max(r.requests, 1)
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%s\t%s\t%s\t%.1f\t%s\t%.0f\t%d MB\t%s\t%s\t%.2f\t%.0f%%\t\n", r.label, r.requests, r.errors,
+		gatewayCPU := r.cpu / time.Duration(n)
+		floorCPU := r.floor.CPU / time.Duration(max(r.floor.Queries, 1))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%s\t%s\t%s\t%.1f\t%s\t%.0f\t%d MB\t%s\t%s\t%.2f\t%s\t%.2f\t%.0f%%\t\n", r.label, r.requests, r.errors+r.floor.Errors,
 			float64(r.requests)/r.elapsed.Seconds(), pct(r.latencies, 0.50), pct(r.latencies, 0.90), pct(r.latencies, 0.99),
-			float64(r.calls)/float64(n), (r.cpu / time.Duration(n)).Round(10*time.Microsecond), r.allocs/float64(n),
+			float64(r.calls)/float64(n), gatewayCPU.Round(10*time.Microsecond), r.allocs/float64(n),
 			r.peakRSSBytes>>20, pct(r.own, 0.50), (r.sandboxCPU / time.Duration(n)).Round(10*time.Microsecond),
-			float64(r.cpu)/float64(max(r.sandboxCPU, 1)), 100*r.machineBusy)
+			float64(r.cpu)/float64(max(r.sandboxCPU, 1)), floorCPU.Round(10*time.Microsecond),
+			float64(gatewayCPU)/float64(max(floorCPU, 1)), 100*r.machineBusy)
 	}
 	return tw.Flush()
 }
@@ -180,27 +204,11 @@ func freeAddr() (string, error) {
 var maxConcurrency = "1024"
 
 func measure(ctx context.Context, bin, sandboxURL string, sandboxPid int, dataloaders, q string, concurrency int, d time.Duration) (level, error) {
-	addr, err := freeAddr()
+	cmd, base, client, err := startGateway(ctx, bin, sandboxURL, dataloaders, concurrency)
 	if err != nil {
 		return level{}, err
 	}
-	cmd := exec.CommandContext(ctx, bin)
-	cmd.Env = append(os.Environ(), "ADDR="+addr, "DATALOADERS="+dataloaders, "LOG_LEVEL=warn", "MAX_CONCURRENCY="+maxConcurrency,
-		"CIRRUS_URL="+sandboxURL+sandbox.CirrusPath, "CIRRUS_TOKEN=sandbox",
-		"CONE_URL="+sandboxURL+sandbox.ConePath, "CONE_TOKEN=sandbox",
-		"CLIENT_DATA_URL="+sandboxURL+sandbox.ClientDataPath, "CLIENT_DATA_TOKEN=sandbox",
-		"SUPPORT_URL="+sandboxURL+sandbox.SupportPath, "SUPPORT_TOKEN=sandbox", "SUPPORT_APP_ID="+sandbox.SupportAppID, "SUPPORT_CONSUMER_ID=bench",
-		"TRACE_EXTENSION=on", "SHUTDOWN_DELAY=0s")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		return level{}, err
-	}
-	defer func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }()
-	base := "http://" + addr
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrency * 2}}
-	if err := waitReady(ctx, client, base+"/healthz"); err != nil {
-		return level{}, err
-	}
+	defer stopProcess(cmd)
 	body, _ := json.Marshal(map[string]string{"query": q})
 	for range 3 { // warm-up: reference lists, connections, adaptive timeouts
 		if _, err := once(ctx, client, base+"/graphql", body); err != nil {
@@ -253,6 +261,69 @@ func measure(ctx context.Context, bin, sandboxURL string, sandboxPid int, datalo
 	res.allocs = allocs1 - allocs0
 	res.peakRSSBytes = peakRSS(pid)
 	return res, ctx.Err()
+}
+
+// startGateway starts the gateway with every backend under backendURL (the sandbox, or
+// the recorder in front of it) and waits until it answers.
+func startGateway(ctx context.Context, bin, backendURL, dataloaders string, clients int) (*exec.Cmd, string, *http.Client, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Env = append(os.Environ(), "ADDR="+addr, "DATALOADERS="+dataloaders, "LOG_LEVEL=warn", "MAX_CONCURRENCY="+maxConcurrency,
+		"CIRRUS_URL="+backendURL+sandbox.CirrusPath, "CIRRUS_TOKEN=sandbox",
+		"CONE_URL="+backendURL+sandbox.ConePath, "CONE_TOKEN=sandbox",
+		"CLIENT_DATA_URL="+backendURL+sandbox.ClientDataPath, "CLIENT_DATA_TOKEN=sandbox",
+		"SUPPORT_URL="+backendURL+sandbox.SupportPath, "SUPPORT_TOKEN=sandbox", "SUPPORT_APP_ID="+sandbox.SupportAppID, "SUPPORT_CONSUMER_ID=bench",
+		"TRACE_EXTENSION=on", "SHUTDOWN_DELAY=0s")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, "", nil, err
+	}
+	base := "http://" + addr
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2}}
+	if err := waitReady(ctx, client, base+"/healthz"); err != nil {
+		stopProcess(cmd)
+		return nil, "", nil, err
+	}
+	return cmd, base, client, nil
+}
+
+func stopProcess(cmd *exec.Cmd) { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }
+
+// recordCalls runs the query through a gateway whose backends sit behind a recorder and
+// returns the backend calls of one query (after a warm-up, as measure does), in rounds.
+func recordCalls(ctx context.Context, bin, sandboxURL, dataloaders, q string) ([][]recordedCall, error) {
+	rec := newRecorder(sandboxURL)
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Addr: addr, Handler: rec}
+	go func() { _ = srv.ListenAndServe() }()
+	defer srv.Close()
+	cmd, base, client, err := startGateway(ctx, bin, "http://"+addr, dataloaders, 1)
+	if err != nil {
+		return nil, err
+	}
+	defer stopProcess(cmd)
+	body, _ := json.Marshal(map[string]string{"query": q})
+	for range 3 {
+		if _, err := once(ctx, client, base+"/graphql", body); err != nil {
+			return nil, err
+		}
+	}
+	rec.reset()
+	a, err := once(ctx, client, base+"/graphql", body)
+	if err != nil {
+		return nil, err
+	}
+	calls := rec.recorded()
+	if !a.ok || len(calls) != a.calls || len(calls) == 0 {
+		return nil, fmt.Errorf("recording the query's backend calls: %d recorded, %d in the trace (answer ok: %v)", len(calls), a.calls, a.ok)
+	}
+	return rounds(calls), nil
 }
 
 func waitReady(ctx context.Context, c *http.Client, url string) error {
