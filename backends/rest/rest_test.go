@@ -343,3 +343,38 @@ func TestCanceledWrite(t *testing.T) {
 		})
 	}
 }
+
+// A raw body reads whole whether its length is declared or not, and a body shorter than
+// its declared length is an error, not a truncated answer.
+func TestRawBodies(t *testing.T) {
+	payload := strings.Repeat("0123456789", 1000)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/declared":
+			w.Header().Set("Content-Length", strconv.Itoa(len(payload)))
+			_, _ = io.WriteString(w, payload)
+		case "/chunked":
+			for i := 0; i < len(payload); i += 1000 {
+				_, _ = io.WriteString(w, payload[i:i+1000])
+				w.(http.Flusher).Flush()
+			}
+		case "/empty":
+			w.Header().Set("Content-Length", "0")
+		case "/short":
+			w.Header().Set("Content-Length", strconv.Itoa(len(payload)+10))
+			_, _ = io.WriteString(w, payload)
+		}
+	}))
+	defer srv.Close()
+	c := &Client{Backend: "test", BaseURL: srv.URL, HTTP: srv.Client(), Timeout: time.Second}
+	for path, want := range map[string]string{"/declared": payload, "/chunked": payload, "/empty": ""} {
+		var raw []byte
+		if _, _, err := c.Do(context.Background(), Request{Op: "raw", Method: http.MethodGet, Path: path}, &raw); err != nil || string(raw) != want {
+			t.Errorf("%s: %d bytes, %v; want %d bytes", path, len(raw), err, len(want))
+		}
+	}
+	var raw []byte
+	if _, _, err := c.Do(context.Background(), Request{Op: "raw", Method: http.MethodGet, Path: "/short"}, &raw); err == nil {
+		t.Errorf("/short: %d bytes and no error", len(raw))
+	}
+}
