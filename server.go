@@ -297,6 +297,10 @@ func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagato
 		a.log.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(v), "request_id", requestID(ctx))
 		return errors.New("internal error")
 	})
+	// Collected fields and look-ahead answers are kept per operation (graph/opcache.go).
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(graph.WithOperationCache(ctx))
+	})
 	ops := newOperationMetrics(a.registry)
 	if a.tracer != nil {
 		a.traceOperations(srv)

@@ -66,18 +66,37 @@ func marshalOne(ctx context.Context, i int, omitPanicHandler bool, marshalElemen
 // mayBlockBelow reports whether marshalling the elements of the list field in ctx can
 // reach a concurrently resolved field. It answers true when unsure (no field context, an
 // interface or union element type).
+// The answer depends only on the field's selection and the operation's variables: it is
+// kept for the operation (WithOperationCache), as every object of a list asks it again.
 func mayBlockBelow(ctx context.Context) bool {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
 		return true
 	}
-	return selectionMayBlock(graphql.GetOperationContext(ctx), fc.Field.Selections, fc.Field.Definition.Type.Name(), 0)
+	c := operationCache(ctx)
+	if c == nil {
+		return selectionMayBlock(ctx, fc.Field.Selections, fc.Field.Definition.Type.Name(), 0)
+	}
+	c.mu.RLock()
+	may, ok := c.mayBlock[fc.Field.Field]
+	c.mu.RUnlock()
+	if ok {
+		return may
+	}
+	may = selectionMayBlock(ctx, fc.Field.Selections, fc.Field.Definition.Type.Name(), 0)
+	c.mu.Lock()
+	if c.mayBlock == nil {
+		c.mayBlock = map[*ast.Field]bool{}
+	}
+	c.mayBlock[fc.Field.Field] = may
+	c.mu.Unlock()
+	return may
 }
 
 // maxLookahead bounds how deep mayBlockBelow follows a selection; deeper is "may block".
 const maxLookahead = 8
 
-func selectionMayBlock(oc *graphql.OperationContext, sel ast.SelectionSet, typeName string, depth int) bool {
+func selectionMayBlock(ctx context.Context, sel ast.SelectionSet, typeName string, depth int) bool {
 	if len(sel) == 0 {
 		return false // a scalar or enum list
 	}
@@ -85,11 +104,16 @@ func selectionMayBlock(oc *graphql.OperationContext, sel ast.SelectionSet, typeN
 	if !ok || depth >= maxLookahead {
 		return true
 	}
-	for _, f := range graphql.CollectFields(oc, sel, satisfies) {
-		if concurrentFields[typeName+"."+f.Name] && !answersInLine(oc, typeName, f) {
+	oc := graphql.GetOperationContext(ctx)
+	fields := graphql.CollectFields
+	if c := operationCache(ctx); c != nil {
+		fields = c.collect
+	}
+	for _, f := range fields(oc, sel, satisfies) {
+		if concurrentFields[typeName+"."+f.Name] && !answersInLine(ctx, typeName, f) {
 			return true
 		}
-		if f.Definition != nil && len(f.Selections) > 0 && selectionMayBlock(oc, f.Selections, f.Definition.Type.Name(), depth+1) {
+		if f.Definition != nil && len(f.Selections) > 0 && selectionMayBlock(ctx, f.Selections, f.Definition.Type.Name(), depth+1) {
 			return true
 		}
 	}
@@ -164,7 +188,7 @@ func (t *fieldTasks) resolve(ctx context.Context, out *graphql.FieldSet, field g
 		return
 	}
 	task := fieldTask{oc: oc, i: i, recoverFromPanic: recoverFromPanic, nonNull: nonNull, resolve: resolve}
-	if field.ObjectDefinition != nil && answersInLine(oc, field.ObjectDefinition.Name, field) {
+	if field.ObjectDefinition != nil && answersInLine(ctx, field.ObjectDefinition.Name, field) {
 		task.run(ctx, out)
 		return
 	}
@@ -177,7 +201,7 @@ func (t *fieldTasks) resolve(ctx context.Context, out *graphql.FieldSet, field g
 // Such a field resolves on the calling goroutine, and does not make a list's elements
 // run concurrently. A predicate that answers true for a resolver that does wait costs
 // only concurrency: the wait happens in line.
-type InlineField func(oc *graphql.OperationContext, f graphql.CollectedField) bool
+type InlineField func(ctx context.Context, f graphql.CollectedField) bool
 
 // inlineFields holds the registered predicates by type, then field; written only by
 // RegisterInlineFields during package initialization.
@@ -199,9 +223,9 @@ func RegisterInlineFields(m map[string]map[string]InlineField) {
 	}
 }
 
-func answersInLine(oc *graphql.OperationContext, typ string, f graphql.CollectedField) bool {
+func answersInLine(ctx context.Context, typ string, f graphql.CollectedField) bool {
 	p := inlineFields[typ][f.Name]
-	return p != nil && p(oc, f)
+	return p != nil && p(ctx, f)
 }
 
 // dispatch resolves the scheduled fields into out and returns when all are done.

@@ -66,8 +66,12 @@ func TestListLookAhead(t *testing.T) {
 			if edges == nil {
 				t.Fatal("no edges field")
 			}
-			if got := selectionMayBlock(oc, edges.SelectionSet, edges.Definition.Type.Name(), 0); got != c.want {
-				t.Fatalf("may block = %v, want %v", got, c.want)
+			ctx := graphql.WithOperationContext(context.Background(), oc)
+			cached := WithOperationCache(ctx)
+			for i, ctx := range []context.Context{ctx, cached, cached} { // uncached, cached, from the cache
+				if got := selectionMayBlock(ctx, edges.SelectionSet, edges.Definition.Type.Name(), 0); got != c.want {
+					t.Fatalf("run %d: may block = %v, want %v", i, got, c.want)
+				}
 			}
 		})
 	}

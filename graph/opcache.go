@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -25,6 +26,19 @@ type opCache struct {
 	mu     sync.RWMutex
 	fields map[collectKey][]graphql.CollectedField
 	args   map[*ast.Field]map[string]any
+	// What code outside the generated executor looks up through the operation's
+	// context (WithOperationCache): resolvers reading their selection ahead, and
+	// whether a list's elements may block.
+	named    map[namedKey][]graphql.CollectedField
+	mayBlock map[*ast.Field]bool
+}
+
+// namedKey is a selection set and the (at most two) type names it is collected for.
+type namedKey struct {
+	sel    *ast.Selection
+	n      int
+	s0, s1 string
+	m      int
 }
 
 type collectKey struct {
@@ -36,18 +50,23 @@ type collectKey struct {
 
 // collectFields is graphql.CollectFields, cached for the operation.
 func (ec *executionContext) collectFields(sel ast.SelectionSet, satisfies []string) []graphql.CollectedField {
+	return ec.cache.collect(ec.OperationContext, sel, satisfies)
+}
+
+// collect is graphql.CollectFields for a satisfies slice that does not change (an
+// xImplementors array of generated.go, objectImplementors), cached by its address.
+func (c *opCache) collect(oc *graphql.OperationContext, sel ast.SelectionSet, satisfies []string) []graphql.CollectedField {
 	if len(sel) == 0 || len(satisfies) == 0 {
-		return graphql.CollectFields(ec.OperationContext, sel, satisfies)
+		return graphql.CollectFields(oc, sel, satisfies)
 	}
 	k := collectKey{&sel[0], len(sel), &satisfies[0], len(satisfies)}
-	c := &ec.cache
 	c.mu.RLock()
 	fields, ok := c.fields[k]
 	c.mu.RUnlock()
 	if ok {
 		return fields
 	}
-	fields = graphql.CollectFields(ec.OperationContext, sel, satisfies)
+	fields = graphql.CollectFields(oc, sel, satisfies)
 	c.mu.Lock()
 	if c.fields == nil {
 		c.fields = map[collectKey][]graphql.CollectedField{}
@@ -79,4 +98,51 @@ func (ec *executionContext) fieldArgs(ctx context.Context, field graphql.Collect
 	c.args[field.Field] = args
 	c.mu.Unlock()
 	return args, nil
+}
+
+type opCacheKey struct{}
+
+// WithOperationCache gives the context of one operation the cache that CollectFields and
+// the list scheduling read (server.go adds it around every operation). It is per
+// operation, not per request: a batch runs one document with other variables.
+func WithOperationCache(ctx context.Context) context.Context {
+	return context.WithValue(ctx, opCacheKey{}, &opCache{})
+}
+
+func operationCache(ctx context.Context) *opCache {
+	c, _ := ctx.Value(opCacheKey{}).(*opCache)
+	return c
+}
+
+// CollectFields is graphql.CollectFields for code outside the generated executor (a
+// resolver looking at what its field selects), cached for the operation when ctx
+// carries WithOperationCache: gqlgen's own cache hashes a new key, three allocations,
+// on every call.
+func CollectFields(ctx context.Context, sel ast.SelectionSet, satisfies ...string) []graphql.CollectedField {
+	oc := graphql.GetOperationContext(ctx)
+	c := operationCache(ctx)
+	if c == nil || len(sel) == 0 || len(satisfies) > 2 {
+		return graphql.CollectFields(oc, sel, slices.Clone(satisfies))
+	}
+	k := namedKey{sel: &sel[0], n: len(sel), m: len(satisfies)}
+	if len(satisfies) > 0 {
+		k.s0 = satisfies[0]
+	}
+	if len(satisfies) > 1 {
+		k.s1 = satisfies[1]
+	}
+	c.mu.RLock()
+	fields, ok := c.named[k]
+	c.mu.RUnlock()
+	if ok {
+		return fields
+	}
+	fields = graphql.CollectFields(oc, sel, slices.Clone(satisfies))
+	c.mu.Lock()
+	if c.named == nil {
+		c.named = map[namedKey][]graphql.CollectedField{}
+	}
+	c.named[k] = fields
+	c.mu.Unlock()
+	return fields
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"crmgraph/backends/cirrus"
+	"crmgraph/graph"
 	"crmgraph/graph/model"
 )
 
@@ -135,14 +136,13 @@ func nodeFields(ctx context.Context, typename string) []graphql.CollectedField {
 	if fc == nil {
 		return nil
 	}
-	oc := graphql.GetOperationContext(ctx)
-	for _, e := range graphql.CollectFields(oc, fc.Field.Selections, nil) {
+	for _, e := range graph.CollectFields(ctx, fc.Field.Selections) {
 		if e.Name != "edges" {
 			continue
 		}
-		for _, n := range graphql.CollectFields(oc, e.Selections, nil) {
+		for _, n := range graph.CollectFields(ctx, e.Selections) {
 			if n.Name == "node" {
-				return graphql.CollectFields(oc, n.Selections, []string{typename, "Node"})
+				return graph.CollectFields(ctx, n.Selections, typename, "Node")
 			}
 		}
 	}
@@ -158,7 +158,7 @@ func selects(ctx context.Context, name string) bool {
 	if fc == nil {
 		return true
 	}
-	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, nil) {
+	for _, f := range graph.CollectFields(ctx, fc.Field.Selections) {
 		if f.Name == name {
 			return true
 		}

@@ -1,6 +1,8 @@
 package resolvers
 
 import (
+	"context"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"crmgraph/graph"
@@ -29,7 +31,7 @@ func init() {
 
 // embeddedServes is summaryServesAs for a collected field rather than the current one.
 func embeddedServes(s *recordSummary, typ string) graph.InlineField {
-	return func(oc *graphql.OperationContext, f graphql.CollectedField) bool {
-		return s.servesSelection(oc, f.Selections, typ)
+	return func(ctx context.Context, f graphql.CollectedField) bool {
+		return s.servesSelection(ctx, f.Selections, typ)
 	}
 }

@@ -5,6 +5,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"crmgraph/graph"
 )
 
 // A summary is the part of a record another record embeds: a Cirrus order's `account`
@@ -144,7 +146,7 @@ func objectSelection(ctx context.Context, typ string) ([]graphql.CollectedField,
 	if fc == nil {
 		return nil, false
 	}
-	return graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, []string{typ, "Node"}), true
+	return graph.CollectFields(ctx, fc.Field.Selections, typ, "Node"), true
 }
 
 // summaryServes reports whether s answers the current object-valued field's selection.
@@ -159,13 +161,13 @@ func summaryServesAs(ctx context.Context, s *recordSummary, typ string) bool {
 		return false
 	}
 	fc := graphql.GetFieldContext(ctx)
-	return fc != nil && s.servesSelection(graphql.GetOperationContext(ctx), fc.Field.Selections, typ)
+	return fc != nil && s.servesSelection(ctx, fc.Field.Selections, typ)
 }
 
 // servesSelection reports whether s answers a selection on typ (the check summaryServesAs
 // makes for the current field and resolvers/inline.go for a field about to resolve).
-func (s *recordSummary) servesSelection(oc *graphql.OperationContext, sel ast.SelectionSet, typ string) bool {
-	return s.covers(graphql.CollectFields(oc, sel, []string{typ, "Node"}))
+func (s *recordSummary) servesSelection(ctx context.Context, sel ast.SelectionSet, typ string) bool {
+	return s.covers(graph.CollectFields(ctx, sel, typ, "Node"))
 }
 
 // summaryServesNodes reports whether s answers the node selection of the current

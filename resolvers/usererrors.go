@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"crmgraph/backends/rest"
+	"crmgraph/graph"
 	"crmgraph/graph/model"
 )
 
@@ -221,7 +222,7 @@ func selectsUserErrors(ctx context.Context) bool {
 	if fc == nil || !graphql.HasOperationContext(ctx) {
 		return false
 	}
-	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, nil) {
+	for _, f := range graph.CollectFields(ctx, fc.Field.Selections) {
 		if f.Name == "userErrors" {
 			return true
 		}
