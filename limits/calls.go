@@ -44,9 +44,10 @@ func GetCallStats(ctx context.Context) *CallStats {
 // the schema.
 type Calls struct {
 	Max  int
-	Cost CallCost
+	Cost CallCost // a pure function of the field: its estimates are kept per document and variables
 
 	schema *ast.Schema
+	memo   memo
 }
 
 var _ interface {
@@ -62,7 +63,7 @@ func (c *Calls) Validate(es graphql.ExecutableSchema) error {
 	if c.Cost == nil {
 		return errors.New("limits: the backend-call limit needs a cost table")
 	}
-	c.schema = es.Schema()
+	c.schema, c.memo = es.Schema(), newMemo()
 	return nil
 }
 
@@ -71,7 +72,7 @@ func (c *Calls) MutateOperationContext(_ context.Context, oc *graphql.OperationC
 	if c.Max <= 0 || oc.Operation == nil {
 		return nil
 	}
-	n := EstimateCalls(c.schema, oc.Operation, oc.Doc.Fragments, oc.Variables, c.Cost)
+	n := c.memo.get(oc, func() int { return EstimateCalls(c.schema, oc.Operation, oc.Doc.Fragments, oc.Variables, c.Cost) })
 	oc.Stats.SetExtension(callStatsKey, &CallStats{Estimate: n, Limit: c.Max})
 	if n > c.Max {
 		err := gqlerror.Errorf("operation may make %d backend calls, more than the limit of %d", n, c.Max)

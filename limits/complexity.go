@@ -24,8 +24,9 @@ const complexityStatsKey = "ComplexityLimit"
 // walks each fragment once instead of once per spread. Max ≤ 0 disables it. Use a
 // pointer: Validate keeps the executable schema.
 type Complexity struct {
-	Max int
-	es  graphql.ExecutableSchema
+	Max  int
+	es   graphql.ExecutableSchema
+	memo memo
 }
 
 var _ interface {
@@ -41,7 +42,7 @@ func (c *Complexity) Validate(es graphql.ExecutableSchema) error {
 	if es == nil {
 		return errors.New("limits: complexity needs an executable schema")
 	}
-	c.es = es
+	c.es, c.memo = es, newMemo()
 	return nil
 }
 
@@ -50,7 +51,7 @@ func (c *Complexity) MutateOperationContext(ctx context.Context, oc *graphql.Ope
 	if c.Max <= 0 || oc.Operation == nil {
 		return nil
 	}
-	n := ComplexityOf(ctx, c.es, oc.Operation, oc.Doc.Fragments, oc.Variables)
+	n := c.memo.get(oc, func() int { return ComplexityOf(ctx, c.es, oc.Operation, oc.Doc.Fragments, oc.Variables) })
 	oc.Stats.SetExtension(complexityStatsKey, &extension.ComplexityStats{Complexity: n, ComplexityLimit: c.Max})
 	if n > c.Max {
 		err := gqlerror.Errorf("operation has complexity %d, which exceeds the limit of %d", n, c.Max)
