@@ -77,19 +77,11 @@ func mayBlockBelow(ctx context.Context) bool {
 	if c == nil {
 		return selectionMayBlock(ctx, fc.Field.Selections, fc.Field.Definition.Type.Name(), 0)
 	}
-	c.mu.RLock()
-	may, ok := c.mayBlock[fc.Field.Field]
-	c.mu.RUnlock()
-	if ok {
+	if may, ok := lookup(&c.mu, &c.mayBlock, fc.Field.Field); ok {
 		return may
 	}
-	may = selectionMayBlock(ctx, fc.Field.Selections, fc.Field.Definition.Type.Name(), 0)
-	c.mu.Lock()
-	if c.mayBlock == nil {
-		c.mayBlock = map[*ast.Field]bool{}
-	}
-	c.mayBlock[fc.Field.Field] = may
-	c.mu.Unlock()
+	may := selectionMayBlock(ctx, fc.Field.Selections, fc.Field.Definition.Type.Name(), 0)
+	store(&c.mu, &c.mayBlock, fc.Field.Field, may)
 	return may
 }
 

@@ -60,20 +60,29 @@ func (c *opCache) collect(oc *graphql.OperationContext, sel ast.SelectionSet, sa
 		return graphql.CollectFields(oc, sel, satisfies)
 	}
 	k := collectKey{&sel[0], len(sel), &satisfies[0], len(satisfies)}
-	c.mu.RLock()
-	fields, ok := c.fields[k]
-	c.mu.RUnlock()
-	if ok {
+	if fields, ok := lookup(&c.mu, &c.fields, k); ok {
 		return fields
 	}
-	fields = graphql.CollectFields(oc, sel, satisfies)
-	c.mu.Lock()
-	if c.fields == nil {
-		c.fields = map[collectKey][]graphql.CollectedField{}
-	}
-	c.fields[k] = fields
-	c.mu.Unlock()
+	fields := graphql.CollectFields(oc, sel, satisfies)
+	store(&c.mu, &c.fields, k, fields)
 	return fields
+}
+
+// lookup and store read and write one of an opCache's maps under its lock.
+func lookup[K comparable, V any](mu *sync.RWMutex, m *map[K]V, k K) (V, bool) {
+	mu.RLock()
+	defer mu.RUnlock()
+	v, ok := (*m)[k]
+	return v, ok
+}
+
+func store[K comparable, V any](mu *sync.RWMutex, m *map[K]V, k K, v V) {
+	mu.Lock()
+	defer mu.Unlock()
+	if *m == nil {
+		*m = map[K]V{}
+	}
+	(*m)[k] = v
 }
 
 // fieldArgs is coerce(ctx, field.ArgumentMap(ec.Variables)), cached for the operation per
@@ -81,22 +90,14 @@ func (c *opCache) collect(oc *graphql.OperationContext, sel ast.SelectionSet, sa
 func (ec *executionContext) fieldArgs(ctx context.Context, field graphql.CollectedField,
 	coerce func(context.Context, map[string]any) (map[string]any, error)) (map[string]any, error) {
 	c := &ec.cache
-	c.mu.RLock()
-	args, ok := c.args[field.Field]
-	c.mu.RUnlock()
-	if ok {
+	if args, ok := lookup(&c.mu, &c.args, field.Field); ok {
 		return args, nil
 	}
 	args, err := coerce(ctx, field.ArgumentMap(ec.Variables))
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	if c.args == nil {
-		c.args = map[*ast.Field]map[string]any{}
-	}
-	c.args[field.Field] = args
-	c.mu.Unlock()
+	store(&c.mu, &c.args, field.Field, args)
 	return args, nil
 }
 
@@ -131,18 +132,10 @@ func CollectFields(ctx context.Context, sel ast.SelectionSet, satisfies ...strin
 	if len(satisfies) > 1 {
 		k.s1 = satisfies[1]
 	}
-	c.mu.RLock()
-	fields, ok := c.named[k]
-	c.mu.RUnlock()
-	if ok {
+	if fields, ok := lookup(&c.mu, &c.named, k); ok {
 		return fields
 	}
-	fields = graphql.CollectFields(oc, sel, slices.Clone(satisfies))
-	c.mu.Lock()
-	if c.named == nil {
-		c.named = map[namedKey][]graphql.CollectedField{}
-	}
-	c.named[k] = fields
-	c.mu.Unlock()
+	fields := graphql.CollectFields(oc, sel, slices.Clone(satisfies))
+	store(&c.mu, &c.named, k, fields)
 	return fields
 }
