@@ -251,7 +251,7 @@ func use(srv *handler.Server, ext graphql.HandlerExtension) {
 // error presenter, and the per-request middleware (call recorder, loaders, caller identity).
 func (a *App) graphQL(res *resolvers.Resolver, prop propagation.TextMapPropagator) (http.Handler, error) {
 	cfg := a.cfg
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res, Complexity: resolvers.Complexity()}))
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res.Roots(), Complexity: resolvers.Complexity()}))
 	srv.AddTransport(gqltransport.Options{})
 	srv.AddTransport(gqlhttp.GET{})
 	// @defer is advertised by introspection: clients that accept multipart/mixed (Apollo
