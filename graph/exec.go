@@ -268,3 +268,31 @@ func (task *fieldTask) call(ctx context.Context) (res graphql.Marshaler) {
 	}
 	return task.resolve(ctx)
 }
+
+// resolveProperty is graphql.ResolveField for a field the model holds as a pointer or a
+// slice (an object, a list, or a nullable scalar), with no resolver and no directive, as
+// internal/gqlgenpost rewrites those: the same field context on ctx (the children's
+// paths and resolvers read it), the same panic recovery, the value marshalled the same
+// way. It skips the resolver middleware and the closures ResolveField builds for it,
+// which is the same answer because crmgraph installs no field middleware (server.go's
+// use() refuses one). ResolveField's nonNull only acts on a nil interface, which a
+// pointer or a slice never is, or on a middleware's MarkNonNull.
+func resolveProperty[T any](ctx context.Context, oc *graphql.OperationContext, field graphql.CollectedField,
+	fieldContext func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error), v T,
+	marshal func(context.Context, ast.SelectionSet, T) graphql.Marshaler, recoverFromPanic bool) (ret graphql.Marshaler) {
+	fc, err := fieldContext(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if recoverFromPanic {
+		defer func() {
+			if r := recover(); r != nil {
+				oc.Error(ctx, oc.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+	}
+	fc.Result = v
+	return marshal(ctx, field.Selections, v)
+}

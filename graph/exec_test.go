@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -197,4 +198,74 @@ func render(m graphql.Marshaler) string {
 	var b bytes.Buffer
 	m.MarshalGQL(&b)
 	return b.String()
+}
+
+// resolveProperty gives the answer graphql.ResolveField gives for a pointer or slice
+// property without field middleware: the value marshalled under the field's context (its
+// path), a nil reported by the marshaller at that path, a panic recovered into an error
+// at that path and null, a failed field context null without an error.
+func TestResolvePropertyAnswersAsResolveField(t *testing.T) {
+	oc := &graphql.OperationContext{
+		RecoverFunc:        func(_ context.Context, v any) error { return fmt.Errorf("internal: %v", v) },
+		ResolverMiddleware: func(ctx context.Context, next graphql.Resolver) (any, error) { return next(ctx) },
+	}
+	field := graphql.CollectedField{Field: &ast.Field{Name: "node", Alias: "node"}}
+	fieldContext := func(_ context.Context, f graphql.CollectedField) (*graphql.FieldContext, error) {
+		return &graphql.FieldContext{Object: "AccountEdge", Field: f}, nil
+	}
+	failing := func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error) {
+		return nil, fmt.Errorf("no such field")
+	}
+	// marshal is what a generated marshalN… does: null and an error at the path for nil.
+	marshal := func(ctx context.Context, _ ast.SelectionSet, v *string) graphql.Marshaler {
+		if v == nil {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+			return graphql.Null
+		}
+		if *v == "panic" {
+			panic("boom")
+		}
+		return graphql.MarshalString(*v + " at " + graphql.GetFieldContext(ctx).Path().String())
+	}
+	str := func(s string) *string { return &s }
+	type answer struct {
+		out    string
+		errors []string
+	}
+	run := func(resolve func(ctx context.Context) graphql.Marshaler) answer {
+		ctx := graphql.WithResponseContext(t.Context(), graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+		ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "edges"}}})
+		var a answer
+		a.out = render(resolve(ctx))
+		for _, e := range graphql.GetErrors(ctx) {
+			a.errors = append(a.errors, e.Path.String()+": "+e.Message)
+		}
+		return a
+	}
+	for _, c := range []struct {
+		name string
+		v    *string
+		fc   func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error)
+		want answer
+	}{
+		{"set", str("ok"), fieldContext, answer{out: `"ok at edges.node"`}},
+		{"nil", nil, fieldContext, answer{out: "null", errors: []string{"edges.node: the requested element is null which the schema does not allow"}}},
+		{"panic", str("panic"), fieldContext, answer{out: "null", errors: []string{"edges.node: internal: boom"}}},
+		{"no field context", str("ok"), failing, answer{out: "null"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			gqlgen := run(func(ctx context.Context) graphql.Marshaler {
+				return graphql.ResolveField(ctx, oc, field, c.fc, func(context.Context) (any, error) { return c.v, nil }, nil, marshal, true, true)
+			})
+			ours := run(func(ctx context.Context) graphql.Marshaler {
+				return resolveProperty(ctx, oc, field, c.fc, c.v, marshal, true)
+			})
+			if !reflect.DeepEqual(gqlgen, c.want) {
+				t.Fatalf("graphql.ResolveField answers %+v, the test expects %+v", gqlgen, c.want)
+			}
+			if !reflect.DeepEqual(ours, gqlgen) {
+				t.Errorf("resolveProperty answers %+v, graphql.ResolveField %+v", ours, gqlgen)
+			}
+		})
+	}
 }

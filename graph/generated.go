@@ -7707,23 +7707,7 @@ func (ec *executionContext) _Account_name(ctx context.Context, field graphql.Col
 	if v := obj.Name; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_name, obj.Name, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7733,23 +7717,7 @@ func (ec *executionContext) _Account_altName(ctx context.Context, field graphql.
 	if v := obj.AltName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_altName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AltName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_altName, obj.AltName, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_altName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7759,23 +7727,7 @@ func (ec *executionContext) _Account_number(ctx context.Context, field graphql.C
 	if v := obj.Number; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_number(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Number, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_number, obj.Number, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7785,23 +7737,7 @@ func (ec *executionContext) _Account_email(ctx context.Context, field graphql.Co
 	if v := obj.Email; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_email, obj.Email, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7811,23 +7747,7 @@ func (ec *executionContext) _Account_secondaryEmail(ctx context.Context, field g
 	if v := obj.SecondaryEmail; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_secondaryEmail(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SecondaryEmail, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_secondaryEmail, obj.SecondaryEmail, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_secondaryEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7837,23 +7757,7 @@ func (ec *executionContext) _Account_phone(ctx context.Context, field graphql.Co
 	if v := obj.Phone; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_phone, obj.Phone, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7863,23 +7767,7 @@ func (ec *executionContext) _Account_mobile(ctx context.Context, field graphql.C
 	if v := obj.Mobile; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_mobile(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mobile, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_mobile, obj.Mobile, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_mobile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7889,23 +7777,7 @@ func (ec *executionContext) _Account_fax(ctx context.Context, field graphql.Coll
 	if v := obj.Fax; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_fax(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Fax, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_fax, obj.Fax, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_fax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7915,23 +7787,7 @@ func (ec *executionContext) _Account_website(ctx context.Context, field graphql.
 	if v := obj.Website; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_website(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Website, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_website, obj.Website, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7941,23 +7797,7 @@ func (ec *executionContext) _Account_vatNumber(ctx context.Context, field graphq
 	if v := obj.VatNumber; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_vatNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.VatNumber, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_vatNumber, obj.VatNumber, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_vatNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7967,23 +7807,7 @@ func (ec *executionContext) _Account_active(ctx context.Context, field graphql.C
 	if v := obj.Active; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_active(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Active, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_active, obj.Active, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_Account_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "Boolean")
@@ -7993,23 +7817,7 @@ func (ec *executionContext) _Account_info(ctx context.Context, field graphql.Col
 	if v := obj.Info; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_info(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Info, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_info, obj.Info, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_info(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -8019,23 +7827,7 @@ func (ec *executionContext) _Account_language(ctx context.Context, field graphql
 	if v := obj.Language; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_language(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Language, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_language, obj.Language, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -8045,23 +7837,7 @@ func (ec *executionContext) _Account_externalKey(ctx context.Context, field grap
 	if v := obj.ExternalKey; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_externalKey(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExternalKey, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_externalKey, obj.ExternalKey, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_externalKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -8164,23 +7940,7 @@ func (ec *executionContext) fieldContext_Account_parent(_ context.Context, field
 }
 
 func (ec *executionContext) _Account_addresses(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_addresses(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Addresses, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Address) graphql.Marshaler {
-			return ec.marshalNAddress2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAddressᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_addresses, obj.Addresses, ec.marshalNAddress2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAddressᚄ, true)
 }
 func (ec *executionContext) fieldContext_Account_addresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8424,23 +8184,7 @@ func (ec *executionContext) fieldContext_Account_links(_ context.Context, field 
 }
 
 func (ec *executionContext) _AccountConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AccountConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.AccountEdge) graphql.Marshaler {
-			return ec.marshalNAccountEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAccountEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_AccountConnection_edges, obj.Edges, ec.marshalNAccountEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAccountEdgeᚄ, true)
 }
 func (ec *executionContext) fieldContext_AccountConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8456,23 +8200,7 @@ func (ec *executionContext) fieldContext_AccountConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _AccountConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AccountConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_AccountConnection_pageInfo, obj.PageInfo, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
 }
 func (ec *executionContext) fieldContext_AccountConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8502,23 +8230,7 @@ func (ec *executionContext) fieldContext_AccountEdge_cursor(_ context.Context, f
 }
 
 func (ec *executionContext) _AccountEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AccountEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
-			return ec.marshalNAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_AccountEdge_node, obj.Node, ec.marshalNAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount, true)
 }
 func (ec *executionContext) fieldContext_AccountEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8565,23 +8277,7 @@ func (ec *executionContext) _AccountType_isCustomer(ctx context.Context, field g
 	if v := obj.IsCustomer; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountType_isCustomer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsCustomer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_AccountType_isCustomer, obj.IsCustomer, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_AccountType_isCustomer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccountType", field, false, false, "Boolean")
@@ -8591,23 +8287,7 @@ func (ec *executionContext) _AccountType_isProspect(ctx context.Context, field g
 	if v := obj.IsProspect; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountType_isProspect(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsProspect, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_AccountType_isProspect, obj.IsProspect, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_AccountType_isProspect(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccountType", field, false, false, "Boolean")
@@ -8617,23 +8297,7 @@ func (ec *executionContext) _AccountType_isDefault(ctx context.Context, field gr
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountType_isDefault(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDefault, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_AccountType_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_AccountType_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccountType", field, false, false, "Boolean")
@@ -8650,23 +8314,7 @@ func (ec *executionContext) _Address_name(ctx context.Context, field graphql.Col
 	if v := obj.Name; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Address_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Address_name, obj.Name, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Address_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
@@ -8676,23 +8324,7 @@ func (ec *executionContext) _Address_careOf(ctx context.Context, field graphql.C
 	if v := obj.CareOf; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Address_careOf(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CareOf, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Address_careOf, obj.CareOf, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Address_careOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
@@ -8702,23 +8334,7 @@ func (ec *executionContext) _Address_street(ctx context.Context, field graphql.C
 	if v := obj.Street; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Address_street(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Street, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Address_street, obj.Street, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Address_street(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
@@ -8728,23 +8344,7 @@ func (ec *executionContext) _Address_postalCode(ctx context.Context, field graph
 	if v := obj.PostalCode; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Address_postalCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PostalCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Address_postalCode, obj.PostalCode, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Address_postalCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
@@ -8754,23 +8354,7 @@ func (ec *executionContext) _Address_city(ctx context.Context, field graphql.Col
 	if v := obj.City; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Address_city(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.City, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Address_city, obj.City, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Address_city(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
@@ -8780,23 +8364,7 @@ func (ec *executionContext) _Address_province(ctx context.Context, field graphql
 	if v := obj.Province; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Address_province(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Province, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Address_province, obj.Province, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Address_province(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
@@ -8806,23 +8374,7 @@ func (ec *executionContext) _Address_country(ctx context.Context, field graphql.
 	if v := obj.Country; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Address_country(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Country, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Address_country, obj.Country, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Address_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
@@ -8832,46 +8384,14 @@ func (ec *executionContext) _Address_email(ctx context.Context, field graphql.Co
 	if v := obj.Email; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Address_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Address_email, obj.Email, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Address_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
 }
 
 func (ec *executionContext) _CancelChangeRequestPayload_changeRequest(ctx context.Context, field graphql.CollectedField, obj *model.CancelChangeRequestPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CancelChangeRequestPayload_changeRequest(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ChangeRequest, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeRequest) graphql.Marshaler {
-			return ec.marshalOChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CancelChangeRequestPayload_changeRequest, obj.ChangeRequest, ec.marshalOChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest, true)
 }
 func (ec *executionContext) fieldContext_CancelChangeRequestPayload_changeRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8887,23 +8407,7 @@ func (ec *executionContext) fieldContext_CancelChangeRequestPayload_changeReques
 }
 
 func (ec *executionContext) _CancelChangeRequestPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CancelChangeRequestPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CancelChangeRequestPayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CancelChangeRequestPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_CancelChangeRequestPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9030,46 +8534,14 @@ func (ec *executionContext) _ChangeRequest_createdAt(ctx context.Context, field 
 	if v := obj.CreatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequest_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_createdAt, obj.CreatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeRequest", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ChangeRequest_initiator(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequest_initiator(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Initiator, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Member) graphql.Marshaler {
-			return ec.marshalOMember2ᚖcrmgraphᚋgraphᚋmodelᚐMember(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_initiator, obj.Initiator, ec.marshalOMember2ᚖcrmgraphᚋgraphᚋmodelᚐMember, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_initiator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9111,46 +8583,14 @@ func (ec *executionContext) _ChangeRequest_reviewedAt(ctx context.Context, field
 	if v := obj.ReviewedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequest_reviewedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReviewedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_reviewedAt, obj.ReviewedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_reviewedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeRequest", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ChangeRequest_reviewer(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequest_reviewer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reviewer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Member) graphql.Marshaler {
-			return ec.marshalOMember2ᚖcrmgraphᚋgraphᚋmodelᚐMember(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_reviewer, obj.Reviewer, ec.marshalOMember2ᚖcrmgraphᚋgraphᚋmodelᚐMember, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_reviewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9221,23 +8661,7 @@ func (ec *executionContext) fieldContext_ChangeRequest_changes(_ context.Context
 }
 
 func (ec *executionContext) _ChangeRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequestConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequestConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ChangeRequestEdge) graphql.Marshaler {
-			return ec.marshalNChangeRequestEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐChangeRequestEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequestConnection_edges, obj.Edges, ec.marshalNChangeRequestEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐChangeRequestEdgeᚄ, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequestConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9253,23 +8677,7 @@ func (ec *executionContext) fieldContext_ChangeRequestConnection_edges(_ context
 }
 
 func (ec *executionContext) _ChangeRequestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequestConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequestConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequestConnection_pageInfo, obj.PageInfo, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequestConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9299,23 +8707,7 @@ func (ec *executionContext) fieldContext_ChangeRequestEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _ChangeRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequestEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequestEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeRequest) graphql.Marshaler {
-			return ec.marshalNChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequestEdge_node, obj.Node, ec.marshalNChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequestEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9376,23 +8768,7 @@ func (ec *executionContext) _Contact_firstName(ctx context.Context, field graphq
 	if v := obj.FirstName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_firstName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FirstName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_firstName, obj.FirstName, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -9402,23 +8778,7 @@ func (ec *executionContext) _Contact_lastName(ctx context.Context, field graphql
 	if v := obj.LastName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_lastName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_lastName, obj.LastName, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -9428,23 +8788,7 @@ func (ec *executionContext) _Contact_name(ctx context.Context, field graphql.Col
 	if v := obj.Name; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_name, obj.Name, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -9454,23 +8798,7 @@ func (ec *executionContext) _Contact_title(ctx context.Context, field graphql.Co
 	if v := obj.Title; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_title, obj.Title, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -9480,23 +8808,7 @@ func (ec *executionContext) _Contact_email(ctx context.Context, field graphql.Co
 	if v := obj.Email; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_email, obj.Email, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -9506,23 +8818,7 @@ func (ec *executionContext) _Contact_phone(ctx context.Context, field graphql.Co
 	if v := obj.Phone; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_phone, obj.Phone, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -9532,23 +8828,7 @@ func (ec *executionContext) _Contact_mobile(ctx context.Context, field graphql.C
 	if v := obj.Mobile; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_mobile(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mobile, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_mobile, obj.Mobile, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_mobile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -9558,23 +8838,7 @@ func (ec *executionContext) _Contact_companyName(ctx context.Context, field grap
 	if v := obj.CompanyName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_companyName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CompanyName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_companyName, obj.CompanyName, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_companyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -9584,23 +8848,7 @@ func (ec *executionContext) _Contact_active(ctx context.Context, field graphql.C
 	if v := obj.Active; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_active(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Active, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_active, obj.Active, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_Contact_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "Boolean")
@@ -9610,46 +8858,14 @@ func (ec *executionContext) _Contact_primary(ctx context.Context, field graphql.
 	if v := obj.Primary; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_primary(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Primary, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_primary, obj.Primary, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_Contact_primary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Contact_address(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_address(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Address, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Address) graphql.Marshaler {
-			return ec.marshalOAddress2ᚖcrmgraphᚋgraphᚋmodelᚐAddress(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_address, obj.Address, ec.marshalOAddress2ᚖcrmgraphᚋgraphᚋmodelᚐAddress, true)
 }
 func (ec *executionContext) fieldContext_Contact_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9668,23 +8884,7 @@ func (ec *executionContext) _Contact_language(ctx context.Context, field graphql
 	if v := obj.Language; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_language(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Language, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_language, obj.Language, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -9694,23 +8894,7 @@ func (ec *executionContext) _Contact_externalKey(ctx context.Context, field grap
 	if v := obj.ExternalKey; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_externalKey(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExternalKey, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_externalKey, obj.ExternalKey, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_externalKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -10119,23 +9303,7 @@ func (ec *executionContext) fieldContext_Contact_links(_ context.Context, field 
 }
 
 func (ec *executionContext) _ContactConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ContactConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ContactConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ContactEdge) graphql.Marshaler {
-			return ec.marshalNContactEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐContactEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ContactConnection_edges, obj.Edges, ec.marshalNContactEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐContactEdgeᚄ, true)
 }
 func (ec *executionContext) fieldContext_ContactConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10151,23 +9319,7 @@ func (ec *executionContext) fieldContext_ContactConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _ContactConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ContactConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ContactConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ContactConnection_pageInfo, obj.PageInfo, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
 }
 func (ec *executionContext) fieldContext_ContactConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10197,23 +9349,7 @@ func (ec *executionContext) fieldContext_ContactEdge_cursor(_ context.Context, f
 }
 
 func (ec *executionContext) _ContactEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ContactEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ContactEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Contact) graphql.Marshaler {
-			return ec.marshalNContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ContactEdge_node, obj.Node, ec.marshalNContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
 }
 func (ec *executionContext) fieldContext_ContactEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10229,23 +9365,7 @@ func (ec *executionContext) fieldContext_ContactEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _CreateAccountPayload_account(ctx context.Context, field graphql.CollectedField, obj *model.CreateAccountPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateAccountPayload_account(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Account, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
-			return ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateAccountPayload_account, obj.Account, ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount, true)
 }
 func (ec *executionContext) fieldContext_CreateAccountPayload_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10261,23 +9381,7 @@ func (ec *executionContext) fieldContext_CreateAccountPayload_account(_ context.
 }
 
 func (ec *executionContext) _CreateAccountPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateAccountPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateAccountPayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateAccountPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_CreateAccountPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10293,23 +9397,7 @@ func (ec *executionContext) fieldContext_CreateAccountPayload_userErrors(_ conte
 }
 
 func (ec *executionContext) _CreateContactPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.CreateContactPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateContactPayload_contact(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Contact, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Contact) graphql.Marshaler {
-			return ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateContactPayload_contact, obj.Contact, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
 }
 func (ec *executionContext) fieldContext_CreateContactPayload_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10325,23 +9413,7 @@ func (ec *executionContext) fieldContext_CreateContactPayload_contact(_ context.
 }
 
 func (ec *executionContext) _CreateContactPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateContactPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateContactPayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateContactPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_CreateContactPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10357,23 +9429,7 @@ func (ec *executionContext) fieldContext_CreateContactPayload_userErrors(_ conte
 }
 
 func (ec *executionContext) _CreateLeadPayload_lead(ctx context.Context, field graphql.CollectedField, obj *model.CreateLeadPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateLeadPayload_lead(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Lead, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Lead) graphql.Marshaler {
-			return ec.marshalOLead2ᚖcrmgraphᚋgraphᚋmodelᚐLead(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateLeadPayload_lead, obj.Lead, ec.marshalOLead2ᚖcrmgraphᚋgraphᚋmodelᚐLead, true)
 }
 func (ec *executionContext) fieldContext_CreateLeadPayload_lead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10389,23 +9445,7 @@ func (ec *executionContext) fieldContext_CreateLeadPayload_lead(_ context.Contex
 }
 
 func (ec *executionContext) _CreateLeadPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateLeadPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateLeadPayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateLeadPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_CreateLeadPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10421,23 +9461,7 @@ func (ec *executionContext) fieldContext_CreateLeadPayload_userErrors(_ context.
 }
 
 func (ec *executionContext) _CreateOpportunityPayload_opportunity(ctx context.Context, field graphql.CollectedField, obj *model.CreateOpportunityPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateOpportunityPayload_opportunity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Opportunity, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Opportunity) graphql.Marshaler {
-			return ec.marshalOOpportunity2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunity(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateOpportunityPayload_opportunity, obj.Opportunity, ec.marshalOOpportunity2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunity, true)
 }
 func (ec *executionContext) fieldContext_CreateOpportunityPayload_opportunity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10453,23 +9477,7 @@ func (ec *executionContext) fieldContext_CreateOpportunityPayload_opportunity(_ 
 }
 
 func (ec *executionContext) _CreateOpportunityPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateOpportunityPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateOpportunityPayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateOpportunityPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_CreateOpportunityPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10485,23 +9493,7 @@ func (ec *executionContext) fieldContext_CreateOpportunityPayload_userErrors(_ c
 }
 
 func (ec *executionContext) _CreateOrderPayload_order(ctx context.Context, field graphql.CollectedField, obj *model.CreateOrderPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateOrderPayload_order(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Order, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Order) graphql.Marshaler {
-			return ec.marshalOOrder2ᚖcrmgraphᚋgraphᚋmodelᚐOrder(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateOrderPayload_order, obj.Order, ec.marshalOOrder2ᚖcrmgraphᚋgraphᚋmodelᚐOrder, true)
 }
 func (ec *executionContext) fieldContext_CreateOrderPayload_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10517,23 +9509,7 @@ func (ec *executionContext) fieldContext_CreateOrderPayload_order(_ context.Cont
 }
 
 func (ec *executionContext) _CreateOrderPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateOrderPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateOrderPayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateOrderPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_CreateOrderPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10549,23 +9525,7 @@ func (ec *executionContext) fieldContext_CreateOrderPayload_userErrors(_ context
 }
 
 func (ec *executionContext) _CreateStagePayload_stage(ctx context.Context, field graphql.CollectedField, obj *model.CreateStagePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateStagePayload_stage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Stage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Stage) graphql.Marshaler {
-			return ec.marshalOStage2ᚖcrmgraphᚋgraphᚋmodelᚐStage(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateStagePayload_stage, obj.Stage, ec.marshalOStage2ᚖcrmgraphᚋgraphᚋmodelᚐStage, true)
 }
 func (ec *executionContext) fieldContext_CreateStagePayload_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10581,23 +9541,7 @@ func (ec *executionContext) fieldContext_CreateStagePayload_stage(_ context.Cont
 }
 
 func (ec *executionContext) _CreateStagePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateStagePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateStagePayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateStagePayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_CreateStagePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10644,23 +9588,7 @@ func (ec *executionContext) _DeliveryTerm_externalKey(ctx context.Context, field
 	if v := obj.ExternalKey; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeliveryTerm_externalKey(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExternalKey, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_DeliveryTerm_externalKey, obj.ExternalKey, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_DeliveryTerm_externalKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryTerm", field, false, false, "String")
@@ -10670,23 +9598,7 @@ func (ec *executionContext) _DeliveryTerm_isDefault(ctx context.Context, field g
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeliveryTerm_isDefault(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDefault, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_DeliveryTerm_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_DeliveryTerm_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryTerm", field, false, false, "Boolean")
@@ -10724,23 +9636,7 @@ func (ec *executionContext) _DeliveryType_sortOrder(ctx context.Context, field g
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeliveryType_sortOrder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SortOrder, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_DeliveryType_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_DeliveryType_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryType", field, false, false, "Int")
@@ -10750,23 +9646,7 @@ func (ec *executionContext) _DeliveryType_isDefault(ctx context.Context, field g
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeliveryType_isDefault(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDefault, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_DeliveryType_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_DeliveryType_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryType", field, false, false, "Boolean")
@@ -10790,23 +9670,7 @@ func (ec *executionContext) _ExternalId_source(ctx context.Context, field graphq
 	if v := obj.Source; v != nil {
 		return ec.marshalOSource2ᚖcrmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExternalId_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Source) graphql.Marshaler {
-			return ec.marshalOSource2ᚖcrmgraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ExternalId_source, obj.Source, ec.marshalOSource2ᚖcrmgraphᚋgraphᚋmodelᚐSource, true)
 }
 func (ec *executionContext) fieldContext_ExternalId_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ExternalId", field, false, false, "Source")
@@ -10823,23 +9687,7 @@ func (ec *executionContext) _FieldChange_originalValue(ctx context.Context, fiel
 	if v := obj.OriginalValue; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FieldChange_originalValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OriginalValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_FieldChange_originalValue, obj.OriginalValue, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_FieldChange_originalValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
@@ -10849,23 +9697,7 @@ func (ec *executionContext) _FieldChange_targetValue(ctx context.Context, field 
 	if v := obj.TargetValue; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FieldChange_targetValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TargetValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_FieldChange_targetValue, obj.TargetValue, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_FieldChange_targetValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
@@ -10903,23 +9735,7 @@ func (ec *executionContext) _Lead_title(ctx context.Context, field graphql.Colle
 	if v := obj.Title; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_title, obj.Title, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Lead_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
@@ -10929,23 +9745,7 @@ func (ec *executionContext) _Lead_description(ctx context.Context, field graphql
 	if v := obj.Description; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_description, obj.Description, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Lead_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
@@ -10987,23 +9787,7 @@ func (ec *executionContext) _Lead_statusId(ctx context.Context, field graphql.Co
 	if v := obj.StatusID; v != nil {
 		return ec.marshalOID2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_statusId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StatusID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_statusId, obj.StatusID, ec.marshalOID2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Lead_statusId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "ID")
@@ -11042,23 +9826,7 @@ func (ec *executionContext) fieldContext_Lead_stage(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Lead_leadSource(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_leadSource(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LeadSource, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.LeadSource) graphql.Marshaler {
-			return ec.marshalOLeadSource2ᚖcrmgraphᚋgraphᚋmodelᚐLeadSource(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_leadSource, obj.LeadSource, ec.marshalOLeadSource2ᚖcrmgraphᚋgraphᚋmodelᚐLeadSource, true)
 }
 func (ec *executionContext) fieldContext_Lead_leadSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11077,23 +9845,7 @@ func (ec *executionContext) _Lead_leadSourceId(ctx context.Context, field graphq
 	if v := obj.LeadSourceID; v != nil {
 		return ec.marshalOID2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_leadSourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LeadSourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_leadSourceId, obj.LeadSourceID, ec.marshalOID2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Lead_leadSourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "ID")
@@ -11135,23 +9887,7 @@ func (ec *executionContext) _Lead_value(ctx context.Context, field graphql.Colle
 	if v := obj.Value; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_value, obj.Value, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_Lead_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Decimal")
@@ -11161,23 +9897,7 @@ func (ec *executionContext) _Lead_rating(ctx context.Context, field graphql.Coll
 	if v := obj.Rating; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_rating(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rating, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_rating, obj.Rating, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_Lead_rating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
@@ -11187,23 +9907,7 @@ func (ec *executionContext) _Lead_category(ctx context.Context, field graphql.Co
 	if v := obj.Category; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_category(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Category, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_category, obj.Category, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Lead_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
@@ -11213,23 +9917,7 @@ func (ec *executionContext) _Lead_qualified(ctx context.Context, field graphql.C
 	if v := obj.Qualified; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_qualified(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Qualified, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_qualified, obj.Qualified, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_Lead_qualified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
@@ -11239,23 +9927,7 @@ func (ec *executionContext) _Lead_open(ctx context.Context, field graphql.Collec
 	if v := obj.Open; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_open(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Open, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_open, obj.Open, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_Lead_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
@@ -11265,23 +9937,7 @@ func (ec *executionContext) _Lead_dueDate(ctx context.Context, field graphql.Col
 	if v := obj.DueDate; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_dueDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DueDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_dueDate, obj.DueDate, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_Lead_dueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "DateTime")
@@ -11352,23 +10008,7 @@ func (ec *executionContext) fieldContext_Lead_account(_ context.Context, field g
 }
 
 func (ec *executionContext) _Lead_prospect(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_prospect(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Prospect, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Prospect) graphql.Marshaler {
-			return ec.marshalOProspect2ᚖcrmgraphᚋgraphᚋmodelᚐProspect(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_prospect, obj.Prospect, ec.marshalOProspect2ᚖcrmgraphᚋgraphᚋmodelᚐProspect, true)
 }
 func (ec *executionContext) fieldContext_Lead_prospect(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11387,23 +10027,7 @@ func (ec *executionContext) _Lead_createdAt(ctx context.Context, field graphql.C
 	if v := obj.CreatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_createdAt, obj.CreatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_Lead_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "DateTime")
@@ -11413,46 +10037,14 @@ func (ec *executionContext) _Lead_updatedAt(ctx context.Context, field graphql.C
 	if v := obj.UpdatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_updatedAt, obj.UpdatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_Lead_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _LeadConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LeadConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeadConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.LeadEdge) graphql.Marshaler {
-			return ec.marshalNLeadEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐLeadEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_LeadConnection_edges, obj.Edges, ec.marshalNLeadEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐLeadEdgeᚄ, true)
 }
 func (ec *executionContext) fieldContext_LeadConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11468,23 +10060,7 @@ func (ec *executionContext) fieldContext_LeadConnection_edges(_ context.Context,
 }
 
 func (ec *executionContext) _LeadConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.LeadConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeadConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_LeadConnection_pageInfo, obj.PageInfo, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
 }
 func (ec *executionContext) fieldContext_LeadConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11514,23 +10090,7 @@ func (ec *executionContext) fieldContext_LeadEdge_cursor(_ context.Context, fiel
 }
 
 func (ec *executionContext) _LeadEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.LeadEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeadEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Lead) graphql.Marshaler {
-			return ec.marshalNLead2ᚖcrmgraphᚋgraphᚋmodelᚐLead(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_LeadEdge_node, obj.Node, ec.marshalNLead2ᚖcrmgraphᚋgraphᚋmodelᚐLead, true)
 }
 func (ec *executionContext) fieldContext_LeadEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11577,23 +10137,7 @@ func (ec *executionContext) _LeadSource_sortOrder(ctx context.Context, field gra
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeadSource_sortOrder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SortOrder, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_LeadSource_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_LeadSource_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadSource", field, false, false, "Int")
@@ -11603,23 +10147,7 @@ func (ec *executionContext) _LeadSource_isDefault(ctx context.Context, field gra
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeadSource_isDefault(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDefault, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_LeadSource_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_LeadSource_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadSource", field, false, false, "Boolean")
@@ -11657,23 +10185,7 @@ func (ec *executionContext) _LeadStatus_sortOrder(ctx context.Context, field gra
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeadStatus_sortOrder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SortOrder, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_LeadStatus_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_LeadStatus_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadStatus", field, false, false, "Int")
@@ -11711,23 +10223,7 @@ func (ec *executionContext) _LostReason_sortOrder(ctx context.Context, field gra
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LostReason_sortOrder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SortOrder, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_LostReason_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_LostReason_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LostReason", field, false, false, "Int")
@@ -11737,23 +10233,7 @@ func (ec *executionContext) _LostReason_isDefault(ctx context.Context, field gra
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LostReason_isDefault(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDefault, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_LostReason_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_LostReason_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LostReason", field, false, false, "Boolean")
@@ -11770,23 +10250,7 @@ func (ec *executionContext) _Member_name(ctx context.Context, field graphql.Coll
 	if v := obj.Name; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Member_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Member_name, obj.Name, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Member_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
@@ -12565,23 +11029,7 @@ func (ec *executionContext) _Opportunity_title(ctx context.Context, field graphq
 	if v := obj.Title; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_title, obj.Title, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "String")
@@ -12591,23 +11039,7 @@ func (ec *executionContext) _Opportunity_description(ctx context.Context, field 
 	if v := obj.Description; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_description, obj.Description, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "String")
@@ -12617,23 +11049,7 @@ func (ec *executionContext) _Opportunity_value(ctx context.Context, field graphq
 	if v := obj.Value; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_value, obj.Value, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "Decimal")
@@ -12704,23 +11120,7 @@ func (ec *executionContext) fieldContext_Opportunity_type(_ context.Context, fie
 }
 
 func (ec *executionContext) _Opportunity_opportunitySource(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_opportunitySource(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OpportunitySource, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OpportunitySource) graphql.Marshaler {
-			return ec.marshalOOpportunitySource2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunitySource(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_opportunitySource, obj.OpportunitySource, ec.marshalOOpportunitySource2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunitySource, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_opportunitySource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12739,23 +11139,7 @@ func (ec *executionContext) _Opportunity_estimatedCloseDate(ctx context.Context,
 	if v := obj.EstimatedCloseDate; v != nil {
 		return ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_estimatedCloseDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EstimatedCloseDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_estimatedCloseDate, obj.EstimatedCloseDate, ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_estimatedCloseDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "Date")
@@ -12765,23 +11149,7 @@ func (ec *executionContext) _Opportunity_closed(ctx context.Context, field graph
 	if v := obj.Closed; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_closed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Closed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_closed, obj.Closed, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_closed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "Boolean")
@@ -12791,23 +11159,7 @@ func (ec *executionContext) _Opportunity_result(ctx context.Context, field graph
 	if v := obj.Result; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_result(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Result, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_result, obj.Result, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "String")
@@ -12817,23 +11169,7 @@ func (ec *executionContext) _Opportunity_createdAt(ctx context.Context, field gr
 	if v := obj.CreatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_createdAt, obj.CreatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "DateTime")
@@ -12843,23 +11179,7 @@ func (ec *executionContext) _Opportunity_updatedAt(ctx context.Context, field gr
 	if v := obj.UpdatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_updatedAt, obj.UpdatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "DateTime")
@@ -12962,23 +11282,7 @@ func (ec *executionContext) fieldContext_Opportunity_owner(_ context.Context, fi
 }
 
 func (ec *executionContext) _Opportunity_lostReason(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_lostReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LostReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.LostReason) graphql.Marshaler {
-			return ec.marshalOLostReason2ᚖcrmgraphᚋgraphᚋmodelᚐLostReason(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_lostReason, obj.LostReason, ec.marshalOLostReason2ᚖcrmgraphᚋgraphᚋmodelᚐLostReason, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_lostReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12994,23 +11298,7 @@ func (ec *executionContext) fieldContext_Opportunity_lostReason(_ context.Contex
 }
 
 func (ec *executionContext) _Opportunity_winReason(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_winReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WinReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.WinReason) graphql.Marshaler {
-			return ec.marshalOWinReason2ᚖcrmgraphᚋgraphᚋmodelᚐWinReason(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_winReason, obj.WinReason, ec.marshalOWinReason2ᚖcrmgraphᚋgraphᚋmodelᚐWinReason, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_winReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13070,23 +11358,7 @@ func (ec *executionContext) fieldContext_Opportunity_orders(ctx context.Context,
 }
 
 func (ec *executionContext) _OpportunityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OpportunityEdge) graphql.Marshaler {
-			return ec.marshalNOpportunityEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOpportunityEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityConnection_edges, obj.Edges, ec.marshalNOpportunityEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOpportunityEdgeᚄ, true)
 }
 func (ec *executionContext) fieldContext_OpportunityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13102,23 +11374,7 @@ func (ec *executionContext) fieldContext_OpportunityConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _OpportunityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityConnection_pageInfo, obj.PageInfo, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
 }
 func (ec *executionContext) fieldContext_OpportunityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13148,23 +11404,7 @@ func (ec *executionContext) fieldContext_OpportunityEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _OpportunityEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Opportunity) graphql.Marshaler {
-			return ec.marshalNOpportunity2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunity(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityEdge_node, obj.Node, ec.marshalNOpportunity2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunity, true)
 }
 func (ec *executionContext) fieldContext_OpportunityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13211,23 +11451,7 @@ func (ec *executionContext) _OpportunitySource_sortOrder(ctx context.Context, fi
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunitySource_sortOrder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SortOrder, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunitySource_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_OpportunitySource_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunitySource", field, false, false, "Int")
@@ -13237,23 +11461,7 @@ func (ec *executionContext) _OpportunitySource_isDefault(ctx context.Context, fi
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunitySource_isDefault(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDefault, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunitySource_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_OpportunitySource_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunitySource", field, false, false, "Boolean")
@@ -13291,23 +11499,7 @@ func (ec *executionContext) _OpportunityStatus_description(ctx context.Context, 
 	if v := obj.Description; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityStatus_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityStatus_description, obj.Description, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_OpportunityStatus_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityStatus", field, false, false, "String")
@@ -13317,23 +11509,7 @@ func (ec *executionContext) _OpportunityStatus_color(ctx context.Context, field 
 	if v := obj.Color; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityStatus_color(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Color, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityStatus_color, obj.Color, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_OpportunityStatus_color(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityStatus", field, false, false, "String")
@@ -13343,23 +11519,7 @@ func (ec *executionContext) _OpportunityStatus_won(ctx context.Context, field gr
 	if v := obj.Won; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityStatus_won(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Won, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityStatus_won, obj.Won, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_OpportunityStatus_won(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityStatus", field, false, false, "Boolean")
@@ -13369,23 +11529,7 @@ func (ec *executionContext) _OpportunityStatus_lost(ctx context.Context, field g
 	if v := obj.Lost; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityStatus_lost(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Lost, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityStatus_lost, obj.Lost, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_OpportunityStatus_lost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityStatus", field, false, false, "Boolean")
@@ -13395,23 +11539,7 @@ func (ec *executionContext) _OpportunityStatus_sortOrder(ctx context.Context, fi
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityStatus_sortOrder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SortOrder, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityStatus_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_OpportunityStatus_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityStatus", field, false, false, "Int")
@@ -13449,23 +11577,7 @@ func (ec *executionContext) _OpportunityType_isDefault(ctx context.Context, fiel
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityType_isDefault(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDefault, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityType_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_OpportunityType_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityType", field, false, false, "Boolean")
@@ -13475,23 +11587,7 @@ func (ec *executionContext) _OpportunityType_sortOrder(ctx context.Context, fiel
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityType_sortOrder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SortOrder, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityType_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_OpportunityType_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityType", field, false, false, "Int")
@@ -13522,23 +11618,7 @@ func (ec *executionContext) _Order_number(ctx context.Context, field graphql.Col
 	if v := obj.Number; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_number(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Number, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_number, obj.Number, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Order_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
@@ -13548,23 +11628,7 @@ func (ec *executionContext) _Order_alternateId(ctx context.Context, field graphq
 	if v := obj.AlternateID; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_alternateId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AlternateID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_alternateId, obj.AlternateID, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Order_alternateId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
@@ -13574,23 +11638,7 @@ func (ec *executionContext) _Order_placedAt(ctx context.Context, field graphql.C
 	if v := obj.PlacedAt; v != nil {
 		return ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_placedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PlacedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_placedAt, obj.PlacedAt, ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate, true)
 }
 func (ec *executionContext) fieldContext_Order_placedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "Date")
@@ -13600,23 +11648,7 @@ func (ec *executionContext) _Order_deliveryDate(ctx context.Context, field graph
 	if v := obj.DeliveryDate; v != nil {
 		return ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_deliveryDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeliveryDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_deliveryDate, obj.DeliveryDate, ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate, true)
 }
 func (ec *executionContext) fieldContext_Order_deliveryDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "Date")
@@ -13914,23 +11946,7 @@ func (ec *executionContext) _Order_currency(ctx context.Context, field graphql.C
 	if v := obj.Currency; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_currency, obj.Currency, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Order_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
@@ -13940,23 +11956,7 @@ func (ec *executionContext) _Order_total(ctx context.Context, field graphql.Coll
 	if v := obj.Total; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_total(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Total, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_total, obj.Total, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_Order_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "Decimal")
@@ -13966,23 +11966,7 @@ func (ec *executionContext) _Order_price(ctx context.Context, field graphql.Coll
 	if v := obj.Price; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_price(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Price, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_price, obj.Price, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_Order_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "Decimal")
@@ -13992,23 +11976,7 @@ func (ec *executionContext) _Order_delivered(ctx context.Context, field graphql.
 	if v := obj.Delivered; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_delivered(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Delivered, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_delivered, obj.Delivered, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_Order_delivered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "Boolean")
@@ -14018,23 +11986,7 @@ func (ec *executionContext) _Order_marking(ctx context.Context, field graphql.Co
 	if v := obj.Marking; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_marking(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Marking, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_marking, obj.Marking, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Order_marking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
@@ -14044,46 +11996,14 @@ func (ec *executionContext) _Order_externalComment(ctx context.Context, field gr
 	if v := obj.ExternalComment; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_externalComment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExternalComment, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_externalComment, obj.ExternalComment, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Order_externalComment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
 }
 
 func (ec *executionContext) _Order_rows(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_rows(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rows, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrderRow) graphql.Marshaler {
-			return ec.marshalNOrderRow2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOrderRowᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_rows, obj.Rows, ec.marshalNOrderRow2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOrderRowᚄ, true)
 }
 func (ec *executionContext) fieldContext_Order_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14099,23 +12019,7 @@ func (ec *executionContext) fieldContext_Order_rows(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Order_deliveryAddress(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_deliveryAddress(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeliveryAddress, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Address) graphql.Marshaler {
-			return ec.marshalOAddress2ᚖcrmgraphᚋgraphᚋmodelᚐAddress(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_deliveryAddress, obj.DeliveryAddress, ec.marshalOAddress2ᚖcrmgraphᚋgraphᚋmodelᚐAddress, true)
 }
 func (ec *executionContext) fieldContext_Order_deliveryAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14131,23 +12035,7 @@ func (ec *executionContext) fieldContext_Order_deliveryAddress(_ context.Context
 }
 
 func (ec *executionContext) _Order_invoiceAddress(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_invoiceAddress(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.InvoiceAddress, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Address) graphql.Marshaler {
-			return ec.marshalOAddress2ᚖcrmgraphᚋgraphᚋmodelᚐAddress(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_invoiceAddress, obj.InvoiceAddress, ec.marshalOAddress2ᚖcrmgraphᚋgraphᚋmodelᚐAddress, true)
 }
 func (ec *executionContext) fieldContext_Order_invoiceAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14166,23 +12054,7 @@ func (ec *executionContext) _Order_createdAt(ctx context.Context, field graphql.
 	if v := obj.CreatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_createdAt, obj.CreatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_Order_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "DateTime")
@@ -14192,46 +12064,14 @@ func (ec *executionContext) _Order_updatedAt(ctx context.Context, field graphql.
 	if v := obj.UpdatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_updatedAt, obj.UpdatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_Order_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _OrderConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrderConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrderEdge) graphql.Marshaler {
-			return ec.marshalNOrderEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOrderEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderConnection_edges, obj.Edges, ec.marshalNOrderEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOrderEdgeᚄ, true)
 }
 func (ec *executionContext) fieldContext_OrderConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14247,23 +12087,7 @@ func (ec *executionContext) fieldContext_OrderConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _OrderConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OrderConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderConnection_pageInfo, obj.PageInfo, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
 }
 func (ec *executionContext) fieldContext_OrderConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14293,23 +12117,7 @@ func (ec *executionContext) fieldContext_OrderEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _OrderEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrderEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Order) graphql.Marshaler {
-			return ec.marshalNOrder2ᚖcrmgraphᚋgraphᚋmodelᚐOrder(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderEdge_node, obj.Node, ec.marshalNOrder2ᚖcrmgraphᚋgraphᚋmodelᚐOrder, true)
 }
 func (ec *executionContext) fieldContext_OrderEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14335,23 +12143,7 @@ func (ec *executionContext) _OrderRow_articleId(ctx context.Context, field graph
 	if v := obj.ArticleID; v != nil {
 		return ec.marshalOID2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderRow_articleId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ArticleID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_articleId, obj.ArticleID, ec.marshalOID2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_articleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "ID")
@@ -14361,23 +12153,7 @@ func (ec *executionContext) _OrderRow_articleName(ctx context.Context, field gra
 	if v := obj.ArticleName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderRow_articleName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ArticleName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_articleName, obj.ArticleName, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_articleName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "String")
@@ -14387,23 +12163,7 @@ func (ec *executionContext) _OrderRow_articleNumber(ctx context.Context, field g
 	if v := obj.ArticleNumber; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderRow_articleNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ArticleNumber, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_articleNumber, obj.ArticleNumber, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_articleNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "String")
@@ -14413,23 +12173,7 @@ func (ec *executionContext) _OrderRow_specification(ctx context.Context, field g
 	if v := obj.Specification; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderRow_specification(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Specification, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_specification, obj.Specification, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_specification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "String")
@@ -14439,23 +12183,7 @@ func (ec *executionContext) _OrderRow_quantity(ctx context.Context, field graphq
 	if v := obj.Quantity; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderRow_quantity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Quantity, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_quantity, obj.Quantity, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "Decimal")
@@ -14465,23 +12193,7 @@ func (ec *executionContext) _OrderRow_quantityDelivered(ctx context.Context, fie
 	if v := obj.QuantityDelivered; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderRow_quantityDelivered(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.QuantityDelivered, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_quantityDelivered, obj.QuantityDelivered, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_quantityDelivered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "Decimal")
@@ -14491,23 +12203,7 @@ func (ec *executionContext) _OrderRow_unit(ctx context.Context, field graphql.Co
 	if v := obj.Unit; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderRow_unit(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Unit, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_unit, obj.Unit, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "String")
@@ -14517,23 +12213,7 @@ func (ec *executionContext) _OrderRow_price(ctx context.Context, field graphql.C
 	if v := obj.Price; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderRow_price(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Price, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_price, obj.Price, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "Decimal")
@@ -14543,23 +12223,7 @@ func (ec *executionContext) _OrderRow_discountPercent(ctx context.Context, field
 	if v := obj.DiscountPercent; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderRow_discountPercent(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DiscountPercent, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_discountPercent, obj.DiscountPercent, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_discountPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "Decimal")
@@ -14569,23 +12233,7 @@ func (ec *executionContext) _OrderRow_total(ctx context.Context, field graphql.C
 	if v := obj.Total; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderRow_total(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Total, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_total, obj.Total, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "Decimal")
@@ -14595,23 +12243,7 @@ func (ec *executionContext) _OrderRow_currency(ctx context.Context, field graphq
 	if v := obj.Currency; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderRow_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_currency, obj.Currency, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "String")
@@ -14621,23 +12253,7 @@ func (ec *executionContext) _OrderRow_sortOrder(ctx context.Context, field graph
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderRow_sortOrder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SortOrder, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "Int")
@@ -14675,23 +12291,7 @@ func (ec *executionContext) _OrderStatus_step(ctx context.Context, field graphql
 	if v := obj.Step; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderStatus_step(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Step, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderStatus_step, obj.Step, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_OrderStatus_step(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderStatus", field, false, false, "Int")
@@ -14701,23 +12301,7 @@ func (ec *executionContext) _OrderStatus_isDefault(ctx context.Context, field gr
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderStatus_isDefault(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDefault, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderStatus_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_OrderStatus_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderStatus", field, false, false, "Boolean")
@@ -14755,23 +12339,7 @@ func (ec *executionContext) _OrderType_sortOrder(ctx context.Context, field grap
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderType_sortOrder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SortOrder, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderType_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_OrderType_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderType", field, false, false, "Int")
@@ -14781,23 +12349,7 @@ func (ec *executionContext) _OrderType_isDefault(ctx context.Context, field grap
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrderType_isDefault(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDefault, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderType_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_OrderType_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderType", field, false, false, "Boolean")
@@ -14821,23 +12373,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 	if v := obj.StartCursor; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_startCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_PageInfo_startCursor, obj.StartCursor, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
@@ -14847,23 +12383,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 	if v := obj.EndCursor; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_PageInfo_endCursor, obj.EndCursor, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
@@ -14901,23 +12421,7 @@ func (ec *executionContext) _PaymentTerm_days(ctx context.Context, field graphql
 	if v := obj.Days; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PaymentTerm_days(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Days, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_PaymentTerm_days, obj.Days, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_PaymentTerm_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PaymentTerm", field, false, false, "Int")
@@ -14927,23 +12431,7 @@ func (ec *executionContext) _PaymentTerm_externalKey(ctx context.Context, field 
 	if v := obj.ExternalKey; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PaymentTerm_externalKey(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExternalKey, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_PaymentTerm_externalKey, obj.ExternalKey, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_PaymentTerm_externalKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PaymentTerm", field, false, false, "String")
@@ -14953,23 +12441,7 @@ func (ec *executionContext) _PaymentTerm_isDefault(ctx context.Context, field gr
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PaymentTerm_isDefault(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDefault, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_PaymentTerm_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_PaymentTerm_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PaymentTerm", field, false, false, "Boolean")
@@ -14979,23 +12451,7 @@ func (ec *executionContext) _Prospect_title(ctx context.Context, field graphql.C
 	if v := obj.Title; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Prospect_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_title, obj.Title, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -15005,23 +12461,7 @@ func (ec *executionContext) _Prospect_firstName(ctx context.Context, field graph
 	if v := obj.FirstName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Prospect_firstName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FirstName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_firstName, obj.FirstName, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -15031,23 +12471,7 @@ func (ec *executionContext) _Prospect_lastName(ctx context.Context, field graphq
 	if v := obj.LastName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Prospect_lastName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_lastName, obj.LastName, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -15057,23 +12481,7 @@ func (ec *executionContext) _Prospect_company(ctx context.Context, field graphql
 	if v := obj.Company; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Prospect_company(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Company, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_company, obj.Company, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_company(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -15083,23 +12491,7 @@ func (ec *executionContext) _Prospect_street(ctx context.Context, field graphql.
 	if v := obj.Street; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Prospect_street(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Street, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_street, obj.Street, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_street(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -15109,23 +12501,7 @@ func (ec *executionContext) _Prospect_city(ctx context.Context, field graphql.Co
 	if v := obj.City; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Prospect_city(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.City, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_city, obj.City, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_city(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -15135,23 +12511,7 @@ func (ec *executionContext) _Prospect_postalCode(ctx context.Context, field grap
 	if v := obj.PostalCode; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Prospect_postalCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PostalCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_postalCode, obj.PostalCode, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_postalCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -15161,23 +12521,7 @@ func (ec *executionContext) _Prospect_phone(ctx context.Context, field graphql.C
 	if v := obj.Phone; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Prospect_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_phone, obj.Phone, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -15187,23 +12531,7 @@ func (ec *executionContext) _Prospect_mobile(ctx context.Context, field graphql.
 	if v := obj.Mobile; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Prospect_mobile(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mobile, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_mobile, obj.Mobile, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_mobile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -15213,23 +12541,7 @@ func (ec *executionContext) _Prospect_email(ctx context.Context, field graphql.C
 	if v := obj.Email; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Prospect_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_email, obj.Email, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -15239,23 +12551,7 @@ func (ec *executionContext) _Prospect_vatNumber(ctx context.Context, field graph
 	if v := obj.VatNumber; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Prospect_vatNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.VatNumber, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_vatNumber, obj.VatNumber, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_vatNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -16226,23 +13522,7 @@ func (ec *executionContext) fieldContext_ReferenceData_changeRequestStatuses(_ c
 }
 
 func (ec *executionContext) _ReviewChangeRequestPayload_changeRequest(ctx context.Context, field graphql.CollectedField, obj *model.ReviewChangeRequestPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewChangeRequestPayload_changeRequest(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ChangeRequest, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeRequest) graphql.Marshaler {
-			return ec.marshalOChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ReviewChangeRequestPayload_changeRequest, obj.ChangeRequest, ec.marshalOChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest, true)
 }
 func (ec *executionContext) fieldContext_ReviewChangeRequestPayload_changeRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16258,23 +13538,7 @@ func (ec *executionContext) fieldContext_ReviewChangeRequestPayload_changeReques
 }
 
 func (ec *executionContext) _ReviewChangeRequestPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ReviewChangeRequestPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewChangeRequestPayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ReviewChangeRequestPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_ReviewChangeRequestPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16321,23 +13585,7 @@ func (ec *executionContext) _Stage_sortOrder(ctx context.Context, field graphql.
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stage_sortOrder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SortOrder, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Stage_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_Stage_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stage", field, false, false, "Int")
@@ -16368,23 +13616,7 @@ func (ec *executionContext) _SupportCustomer_companyName(ctx context.Context, fi
 	if v := obj.CompanyName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomer_companyName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CompanyName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_companyName, obj.CompanyName, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_companyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
@@ -16394,23 +13626,7 @@ func (ec *executionContext) _SupportCustomer_firstName(ctx context.Context, fiel
 	if v := obj.FirstName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomer_firstName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FirstName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_firstName, obj.FirstName, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
@@ -16420,23 +13636,7 @@ func (ec *executionContext) _SupportCustomer_lastName(ctx context.Context, field
 	if v := obj.LastName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomer_lastName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_lastName, obj.LastName, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
@@ -16446,23 +13646,7 @@ func (ec *executionContext) _SupportCustomer_name(ctx context.Context, field gra
 	if v := obj.Name; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomer_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_name, obj.Name, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
@@ -16472,92 +13656,28 @@ func (ec *executionContext) _SupportCustomer_individual(ctx context.Context, fie
 	if v := obj.Individual; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomer_individual(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Individual, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_individual, obj.Individual, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_individual(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SupportCustomer_emails(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomer_emails(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Emails, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_emails, obj.Emails, ec.marshalNString2ᚕstringᚄ, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_emails(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
 }
 
 func (ec *executionContext) _SupportCustomer_phones(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomer_phones(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phones, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_phones, obj.Phones, ec.marshalNString2ᚕstringᚄ, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_phones(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
 }
 
 func (ec *executionContext) _SupportCustomer_addresses(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomer_addresses(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Addresses, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Address) graphql.Marshaler {
-			return ec.marshalNAddress2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAddressᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_addresses, obj.Addresses, ec.marshalNAddress2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAddressᚄ, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_addresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16576,23 +13696,7 @@ func (ec *executionContext) _SupportCustomer_status(ctx context.Context, field g
 	if v := obj.Status; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomer_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_status, obj.Status, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
@@ -16602,23 +13706,7 @@ func (ec *executionContext) _SupportCustomer_currency(ctx context.Context, field
 	if v := obj.Currency; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomer_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_currency, obj.Currency, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
@@ -16628,23 +13716,7 @@ func (ec *executionContext) _SupportCustomer_notes(ctx context.Context, field gr
 	if v := obj.Notes; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomer_notes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Notes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_notes, obj.Notes, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
@@ -16654,23 +13726,7 @@ func (ec *executionContext) _SupportCustomer_taxNumber(ctx context.Context, fiel
 	if v := obj.TaxNumber; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomer_taxNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TaxNumber, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_taxNumber, obj.TaxNumber, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_taxNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
@@ -16680,23 +13736,7 @@ func (ec *executionContext) _SupportCustomer_createdAt(ctx context.Context, fiel
 	if v := obj.CreatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomer_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_createdAt, obj.CreatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "DateTime")
@@ -16706,46 +13746,14 @@ func (ec *executionContext) _SupportCustomer_updatedAt(ctx context.Context, fiel
 	if v := obj.UpdatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomer_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_updatedAt, obj.UpdatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _SupportCustomerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomerConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomerConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SupportCustomerEdge) graphql.Marshaler {
-			return ec.marshalNSupportCustomerEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomerEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomerConnection_edges, obj.Edges, ec.marshalNSupportCustomerEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomerEdgeᚄ, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomerConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16761,23 +13769,7 @@ func (ec *executionContext) fieldContext_SupportCustomerConnection_edges(_ conte
 }
 
 func (ec *executionContext) _SupportCustomerConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomerConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomerConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomerConnection_pageInfo, obj.PageInfo, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomerConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16807,23 +13799,7 @@ func (ec *executionContext) fieldContext_SupportCustomerEdge_cursor(_ context.Co
 }
 
 func (ec *executionContext) _SupportCustomerEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomerEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SupportCustomerEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SupportCustomer) graphql.Marshaler {
-			return ec.marshalNSupportCustomer2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomer(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomerEdge_node, obj.Node, ec.marshalNSupportCustomer2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomer, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomerEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16839,23 +13815,7 @@ func (ec *executionContext) fieldContext_SupportCustomerEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _UpdateAccountPayload_account(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAccountPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateAccountPayload_account(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Account, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
-			return ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateAccountPayload_account, obj.Account, ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount, true)
 }
 func (ec *executionContext) fieldContext_UpdateAccountPayload_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16871,23 +13831,7 @@ func (ec *executionContext) fieldContext_UpdateAccountPayload_account(_ context.
 }
 
 func (ec *executionContext) _UpdateAccountPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAccountPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateAccountPayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateAccountPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_UpdateAccountPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16903,23 +13847,7 @@ func (ec *executionContext) fieldContext_UpdateAccountPayload_userErrors(_ conte
 }
 
 func (ec *executionContext) _UpdateContactDetailsPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactDetailsPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateContactDetailsPayload_contact(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Contact, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Contact) graphql.Marshaler {
-			return ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactDetailsPayload_contact, obj.Contact, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
 }
 func (ec *executionContext) fieldContext_UpdateContactDetailsPayload_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16942,23 +13870,7 @@ func (ec *executionContext) fieldContext_UpdateContactDetailsPayload_approvalReq
 }
 
 func (ec *executionContext) _UpdateContactDetailsPayload_changeRequest(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactDetailsPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateContactDetailsPayload_changeRequest(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ChangeRequest, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeRequest) graphql.Marshaler {
-			return ec.marshalOChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactDetailsPayload_changeRequest, obj.ChangeRequest, ec.marshalOChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest, true)
 }
 func (ec *executionContext) fieldContext_UpdateContactDetailsPayload_changeRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16974,23 +13886,7 @@ func (ec *executionContext) fieldContext_UpdateContactDetailsPayload_changeReque
 }
 
 func (ec *executionContext) _UpdateContactDetailsPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactDetailsPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateContactDetailsPayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactDetailsPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_UpdateContactDetailsPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17006,23 +13902,7 @@ func (ec *executionContext) fieldContext_UpdateContactDetailsPayload_userErrors(
 }
 
 func (ec *executionContext) _UpdateContactPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateContactPayload_contact(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Contact, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Contact) graphql.Marshaler {
-			return ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactPayload_contact, obj.Contact, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
 }
 func (ec *executionContext) fieldContext_UpdateContactPayload_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17038,23 +13918,7 @@ func (ec *executionContext) fieldContext_UpdateContactPayload_contact(_ context.
 }
 
 func (ec *executionContext) _UpdateContactPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateContactPayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_UpdateContactPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17070,23 +13934,7 @@ func (ec *executionContext) fieldContext_UpdateContactPayload_userErrors(_ conte
 }
 
 func (ec *executionContext) _UpdateContactUsernamePayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactUsernamePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateContactUsernamePayload_contact(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Contact, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Contact) graphql.Marshaler {
-			return ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactUsernamePayload_contact, obj.Contact, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
 }
 func (ec *executionContext) fieldContext_UpdateContactUsernamePayload_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17102,23 +13950,7 @@ func (ec *executionContext) fieldContext_UpdateContactUsernamePayload_contact(_ 
 }
 
 func (ec *executionContext) _UpdateContactUsernamePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactUsernamePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateContactUsernamePayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactUsernamePayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_UpdateContactUsernamePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17134,23 +13966,7 @@ func (ec *executionContext) fieldContext_UpdateContactUsernamePayload_userErrors
 }
 
 func (ec *executionContext) _UpdateLeadPayload_lead(ctx context.Context, field graphql.CollectedField, obj *model.UpdateLeadPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateLeadPayload_lead(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Lead, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Lead) graphql.Marshaler {
-			return ec.marshalOLead2ᚖcrmgraphᚋgraphᚋmodelᚐLead(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateLeadPayload_lead, obj.Lead, ec.marshalOLead2ᚖcrmgraphᚋgraphᚋmodelᚐLead, true)
 }
 func (ec *executionContext) fieldContext_UpdateLeadPayload_lead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17166,23 +13982,7 @@ func (ec *executionContext) fieldContext_UpdateLeadPayload_lead(_ context.Contex
 }
 
 func (ec *executionContext) _UpdateLeadPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateLeadPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateLeadPayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateLeadPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_UpdateLeadPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17198,23 +13998,7 @@ func (ec *executionContext) fieldContext_UpdateLeadPayload_userErrors(_ context.
 }
 
 func (ec *executionContext) _UpdateOpportunityPayload_opportunity(ctx context.Context, field graphql.CollectedField, obj *model.UpdateOpportunityPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateOpportunityPayload_opportunity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Opportunity, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Opportunity) graphql.Marshaler {
-			return ec.marshalOOpportunity2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunity(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateOpportunityPayload_opportunity, obj.Opportunity, ec.marshalOOpportunity2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunity, true)
 }
 func (ec *executionContext) fieldContext_UpdateOpportunityPayload_opportunity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17230,23 +14014,7 @@ func (ec *executionContext) fieldContext_UpdateOpportunityPayload_opportunity(_ 
 }
 
 func (ec *executionContext) _UpdateOpportunityPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateOpportunityPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateOpportunityPayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateOpportunityPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_UpdateOpportunityPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17262,23 +14030,7 @@ func (ec *executionContext) fieldContext_UpdateOpportunityPayload_userErrors(_ c
 }
 
 func (ec *executionContext) _UpdateOrderPayload_order(ctx context.Context, field graphql.CollectedField, obj *model.UpdateOrderPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateOrderPayload_order(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Order, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Order) graphql.Marshaler {
-			return ec.marshalOOrder2ᚖcrmgraphᚋgraphᚋmodelᚐOrder(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateOrderPayload_order, obj.Order, ec.marshalOOrder2ᚖcrmgraphᚋgraphᚋmodelᚐOrder, true)
 }
 func (ec *executionContext) fieldContext_UpdateOrderPayload_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17294,23 +14046,7 @@ func (ec *executionContext) fieldContext_UpdateOrderPayload_order(_ context.Cont
 }
 
 func (ec *executionContext) _UpdateOrderPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateOrderPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateOrderPayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateOrderPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_UpdateOrderPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17326,23 +14062,7 @@ func (ec *executionContext) fieldContext_UpdateOrderPayload_userErrors(_ context
 }
 
 func (ec *executionContext) _UpdateStagePayload_stage(ctx context.Context, field graphql.CollectedField, obj *model.UpdateStagePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateStagePayload_stage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Stage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Stage) graphql.Marshaler {
-			return ec.marshalOStage2ᚖcrmgraphᚋgraphᚋmodelᚐStage(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateStagePayload_stage, obj.Stage, ec.marshalOStage2ᚖcrmgraphᚋgraphᚋmodelᚐStage, true)
 }
 func (ec *executionContext) fieldContext_UpdateStagePayload_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17358,23 +14078,7 @@ func (ec *executionContext) fieldContext_UpdateStagePayload_stage(_ context.Cont
 }
 
 func (ec *executionContext) _UpdateStagePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateStagePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateStagePayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateStagePayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_UpdateStagePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17414,23 +14118,7 @@ func (ec *executionContext) _User_name(ctx context.Context, field graphql.Collec
 	if v := obj.Name; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_User_name, obj.Name, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_User_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
@@ -17440,23 +14128,7 @@ func (ec *executionContext) _User_firstName(ctx context.Context, field graphql.C
 	if v := obj.FirstName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_firstName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FirstName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_User_firstName, obj.FirstName, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_User_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
@@ -17466,23 +14138,7 @@ func (ec *executionContext) _User_lastName(ctx context.Context, field graphql.Co
 	if v := obj.LastName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_lastName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_User_lastName, obj.LastName, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_User_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
@@ -17492,23 +14148,7 @@ func (ec *executionContext) _User_title(ctx context.Context, field graphql.Colle
 	if v := obj.Title; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_User_title, obj.Title, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_User_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
@@ -17518,23 +14158,7 @@ func (ec *executionContext) _User_email(ctx context.Context, field graphql.Colle
 	if v := obj.Email; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_User_email, obj.Email, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_User_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
@@ -17544,23 +14168,7 @@ func (ec *executionContext) _User_phone(ctx context.Context, field graphql.Colle
 	if v := obj.Phone; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_User_phone, obj.Phone, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_User_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
@@ -17570,23 +14178,7 @@ func (ec *executionContext) _User_mobile(ctx context.Context, field graphql.Coll
 	if v := obj.Mobile; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_mobile(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mobile, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_User_mobile, obj.Mobile, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_User_mobile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
@@ -17596,46 +14188,14 @@ func (ec *executionContext) _User_active(ctx context.Context, field graphql.Coll
 	if v := obj.Active; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_active(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Active, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_User_active, obj.Active, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_User_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserError_field(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Field, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UserError_field, obj.Field, ec.marshalOString2ᚕstringᚄ, true)
 }
 func (ec *executionContext) fieldContext_UserError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserError", field, false, false, "String")
@@ -17656,23 +14216,7 @@ func (ec *executionContext) fieldContext_UserError_code(_ context.Context, field
 }
 
 func (ec *executionContext) _VerifyContactChannelPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.VerifyContactChannelPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VerifyContactChannelPayload_contact(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Contact, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Contact) graphql.Marshaler {
-			return ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_VerifyContactChannelPayload_contact, obj.Contact, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
 }
 func (ec *executionContext) fieldContext_VerifyContactChannelPayload_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17688,23 +14232,7 @@ func (ec *executionContext) fieldContext_VerifyContactChannelPayload_contact(_ c
 }
 
 func (ec *executionContext) _VerifyContactChannelPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.VerifyContactChannelPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VerifyContactChannelPayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_VerifyContactChannelPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_VerifyContactChannelPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17751,23 +14279,7 @@ func (ec *executionContext) _WinReason_sortOrder(ctx context.Context, field grap
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WinReason_sortOrder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SortOrder, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_WinReason_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_WinReason_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WinReason", field, false, false, "Int")
@@ -17777,23 +14289,7 @@ func (ec *executionContext) _WinReason_isDefault(ctx context.Context, field grap
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WinReason_isDefault(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDefault, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_WinReason_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_WinReason_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WinReason", field, false, false, "Boolean")
@@ -17837,23 +14333,7 @@ func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Cont
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_locations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Locations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext___Directive_locations, obj.Locations, ec.marshalN__DirectiveLocation2ᚕstringᚄ, true)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "__DirectiveLocation")
@@ -18054,23 +14534,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext___Field_type, obj.Type, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType, true)
 }
 func (ec *executionContext) fieldContext___Field_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18162,23 +14626,7 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext___InputValue_type, obj.Type, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType, true)
 }
 func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18197,23 +14645,7 @@ func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, fiel
 	if v := obj.DefaultValue; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_defaultValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext___InputValue_defaultValue, obj.DefaultValue, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")

@@ -20,9 +20,10 @@
 //     both cached for the operation in ec.cache (graph/opcache.go)
 //
 // It also gives every leaf property a fast path past ResolveField (leafFastPaths, below),
-// and writes graph/concurrency_gen.go: for every object, the fields gqlgen resolves
-// concurrently (a resolver, or a method taking a context), read from the generated
-// object marshallers. marshalSlice uses it to run a list's elements in order when
+// points every pointer or slice property at graph/exec.go's resolveProperty
+// (propertyPaths), and writes graph/concurrency_gen.go: for every object, the fields
+// gqlgen resolves concurrently (a resolver, or a method taking a context), read from the
+// generated object marshallers. marshalSlice uses it to run a list's elements in order when
 // nothing under them can block.
 //
 // The pass is idempotent and fails loudly when gqlgen's output no longer has the shapes
@@ -101,6 +102,13 @@ func run(dir string) error {
 	}
 	if file, err = parser.ParseFile(fset, path, src, 0); err != nil {
 		return fmt.Errorf("%s with leaf fast paths does not parse: %w", path, err)
+	}
+	src, props := propertyPaths(fset, file, src)
+	if props == 0 {
+		return fmt.Errorf("%s: found no pointer or slice property for resolveProperty: gqlgen's output changed, update internal/gqlgenpost", path)
+	}
+	if file, err = parser.ParseFile(fset, path, src, 0); err != nil {
+		return fmt.Errorf("%s with property paths does not parse: %w", path, err)
 	}
 	table := concurrentFields(file)
 	if len(table) == 0 {
@@ -376,6 +384,131 @@ func leafProperty(fn *ast.FuncDecl, funcs map[string]*ast.FuncDecl) (getter ast.
 		return nil, "", false, false
 	}
 	return get, ms.Sel.Name, pointer, true
+}
+
+// A pointer or slice property (an object, a list, a nullable scalar whose marshaller
+// needs its field context) that gqlgen reads straight from the model still goes through
+// ResolveField's resolver middleware: a closure for the middleware chain, one for the
+// resolver and the context moved to the heap, for every such field of every object.
+// propertyPaths points each at graph/exec.go's resolveProperty, which builds the same
+// field context, recovers panics the same way and marshals the value with it:
+//
+//	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_T_f, obj.F, ec.marshalX, recover)
+//
+// A leaf's fast path stays first; its nil pointer then takes resolveProperty too. Like
+// leafFastPaths it relies on crmgraph installing no field middleware. It returns the
+// edited source and how many functions call resolveProperty.
+func propertyPaths(fset *token.FileSet, file *ast.File, src []byte) ([]byte, int) {
+	type edit struct {
+		from, to int
+		text     string
+	}
+	var edits []edit
+	count := 0
+	text := func(n ast.Node) string {
+		return string(src[fset.Position(n.Pos()).Offset:fset.Position(n.End()).Offset])
+	}
+	for _, decl := range file.Decls {
+		fn, ok := decl.(*ast.FuncDecl)
+		if !ok || fn.Recv == nil || fn.Body == nil || len(fn.Body.List) == 0 || !strings.HasPrefix(fn.Name.Name, "_") {
+			continue
+		}
+		last, isRet := fn.Body.List[len(fn.Body.List)-1].(*ast.ReturnStmt)
+		if !isRet || len(last.Results) != 1 {
+			continue
+		}
+		if isIdentCall(last.Results[0], "resolveProperty") {
+			count++
+			continue
+		}
+		fieldContext, getter, marshal, recover, ok := pointerProperty(last.Results[0])
+		if !ok {
+			continue
+		}
+		count++
+		edits = append(edits, edit{fset.Position(last.Pos()).Offset, fset.Position(last.End()).Offset,
+			"return resolveProperty(ctx, ec.OperationContext, field, ec." + fieldContext + ", " + text(getter) +
+				", ec." + marshal + ", " + text(recover) + ")"})
+	}
+	var out bytes.Buffer
+	last := 0
+	for _, e := range edits { // in file order
+		out.Write(src[last:e.from])
+		out.WriteString(e.text)
+		last = e.to
+	}
+	out.Write(src[last:])
+	return out.Bytes(), count
+}
+
+// pointerProperty matches what a field function returns last (after a leaf's fast path,
+// for a nil pointer):
+//
+//	graphql.ResolveField(ctx, ec.OperationContext, field,
+//		func(ctx, field) { return ec.fieldContext_T_f(ctx, field) },
+//		func(ctx) (any, error) { return obj.F, nil },
+//		nil,
+//		func(ctx, selections, v T) graphql.Marshaler { return ec.marshalX(ctx, selections, v) },
+//		recover, nonNull)
+//
+// with T a pointer or a slice, and returns its parts. T must not be an interface: gqlgen
+// reports a nil interface as a missing value itself, where a nil pointer or slice goes
+// to the marshaller, which resolveProperty always calls. nonNull matters to ResolveField
+// only for a nil interface or a field middleware's MarkNonNull.
+func pointerProperty(returned ast.Expr) (fieldContext string, getter ast.Expr, marshal string, recover ast.Expr, ok bool) {
+	call, isCall := returned.(*ast.CallExpr)
+	if !isCall || !isSelector(call.Fun, "graphql", "ResolveField") || len(call.Args) != 9 {
+		return "", nil, "", nil, false
+	}
+	if !isIdentNamed(call.Args[0], "ctx") || !isSelector(call.Args[1], "ec", "OperationContext") || !isIdentNamed(call.Args[2], "field") ||
+		!isIdentNamed(call.Args[5], "nil") {
+		return "", nil, "", nil, false
+	}
+	fc, isCall := onlyReturn(call.Args[3]).(*ast.CallExpr)
+	if !isCall || len(fc.Args) != 2 || !isIdentNamed(fc.Args[0], "ctx") || !isIdentNamed(fc.Args[1], "field") {
+		return "", nil, "", nil, false
+	}
+	fcSel, isSel := fc.Fun.(*ast.SelectorExpr)
+	if !isSel || !isIdentNamed(fcSel.X, "ec") || !strings.HasPrefix(fcSel.Sel.Name, "fieldContext_") {
+		return "", nil, "", nil, false
+	}
+	res, isLit := call.Args[4].(*ast.FuncLit)
+	if !isLit || len(res.Body.List) != 1 {
+		return "", nil, "", nil, false
+	}
+	r, isRet := res.Body.List[0].(*ast.ReturnStmt)
+	if !isRet || len(r.Results) != 2 || !isObjField(r.Results[0]) || !isIdentNamed(r.Results[1], "nil") {
+		return "", nil, "", nil, false
+	}
+	result, isLit := call.Args[6].(*ast.FuncLit)
+	if !isLit || len(result.Type.Params.List) != 3 {
+		return "", nil, "", nil, false
+	}
+	switch result.Type.Params.List[2].Type.(type) {
+	case *ast.StarExpr, *ast.ArrayType:
+	default:
+		return "", nil, "", nil, false
+	}
+	mc, isCall := onlyReturnOf(result.Body).(*ast.CallExpr)
+	if !isCall || len(mc.Args) != 3 || !isIdentNamed(mc.Args[0], "ctx") || !isIdentNamed(mc.Args[1], "selections") || !isIdentNamed(mc.Args[2], "v") {
+		return "", nil, "", nil, false
+	}
+	ms, isSel := mc.Fun.(*ast.SelectorExpr)
+	if !isSel || !isIdentNamed(ms.X, "ec") || !strings.HasPrefix(ms.Sel.Name, "marshal") {
+		return "", nil, "", nil, false
+	}
+	return fcSel.Sel.Name, r.Results[0], ms.Sel.Name, call.Args[7], true
+}
+
+func isIdentCall(e ast.Expr, name string) bool {
+	c, ok := e.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	if ix, isIndex := c.Fun.(*ast.IndexExpr); isIndex {
+		return isIdentNamed(ix.X, name)
+	}
+	return isIdentNamed(c.Fun, name)
 }
 
 // marshalsWithoutFieldContext reports whether a marshal function reads ctx only where a

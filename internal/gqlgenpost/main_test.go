@@ -195,3 +195,62 @@ func TestLeafFastPaths(t *testing.T) {
 		t.Errorf("second run: changed=%v, count %d, want unchanged and %d", again != out, n2, n)
 	}
 }
+
+// ifaceField is a property of interface type: gqlgen reports a nil one itself, so it
+// keeps ResolveField.
+const ifaceField = `
+func (ec *executionContext) _T_iface(ctx context.Context, field graphql.CollectedField, obj *model.T) (ret graphql.Marshaler) {
+	return graphql.ResolveField(ctx, ec.OperationContext, field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_T_child(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Iface, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2Node(ctx, selections, v)
+		},
+		true, false)
+}
+`
+
+func TestPropertyPaths(t *testing.T) {
+	leaves, _ := fastPaths(t, fieldSource+ifaceField)
+	rewrite := func(src string) (string, int) {
+		t.Helper()
+		fset := token.NewFileSet()
+		file, err := parser.ParseFile(fset, "generated.go", src, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, n := propertyPaths(fset, file, []byte(src))
+		if _, err := parser.ParseFile(token.NewFileSet(), "generated.go", out, 0); err != nil {
+			t.Fatalf("rewritten source does not parse: %v\n%s", err, out)
+		}
+		return string(out), n
+	}
+	out, n := rewrite(leaves)
+	if n != 3 {
+		t.Errorf("property paths = %d, want 3 (_T_ptr's nil, _T_list, _T_child)", n)
+	}
+	want := map[string]string{
+		"_T_ptr":   "if v := obj.Ptr; v != nil {\n\t\treturn ec.marshalOString2ᚖstring(ctx, field.Selections, v)\n\t}\n\treturn resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_T_ptr, obj.Ptr, ec.marshalOString2ᚖstring, true)\n}",
+		"_T_list":  "{\n\treturn resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_T_val, obj.List, ec.marshalNString2ᚕstringᚄ, true)\n}",
+		"_T_child": "{\n\treturn resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_T_child, obj.Child, ec.marshalOT2ᚖT, true)\n}",
+	}
+	for name, w := range want {
+		if b := body(out, name); !strings.Contains(b, w) || strings.Contains(b, "ResolveField") {
+			t.Errorf("%s:\n%s\nwant it to end\n%s", name, b, w)
+		}
+	}
+	for _, name := range []string{"_T_val", "_T_method", "_T_float", "_T_iface"} {
+		if b := body(out, name); b != body(leaves, name) {
+			t.Errorf("%s changed; a value leaf, a method getter, a value marshalled with its context and an interface keep their path:\n%s", name, b)
+		}
+	}
+	again, n2 := rewrite(out)
+	if again != out || n2 != n {
+		t.Errorf("second run: changed=%v, count %d, want unchanged and %d", again != out, n2, n)
+	}
+}
