@@ -269,16 +269,19 @@ func (task *fieldTask) call(ctx context.Context) (res graphql.Marshaler) {
 	return task.resolve(ctx)
 }
 
-// resolveProperty is graphql.ResolveField for a field the model holds as a pointer or a
-// slice (an object, a list, or a nullable scalar), with no resolver and no directive, as
-// internal/gqlgenpost rewrites those: the same field context on ctx (the children's
-// paths and resolvers read it), the same panic recovery, the value marshalled the same
-// way. It skips the resolver middleware and the closures ResolveField builds for it,
-// which is the same answer because crmgraph installs no field middleware (server.go's
-// use() refuses one). ResolveField's nonNull only acts on a nil interface, which a
-// pointer or a slice never is, or on a middleware's MarkNonNull.
-func resolveProperty[T any](ctx context.Context, oc *graphql.OperationContext, field graphql.CollectedField,
-	fieldContext func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error), v T,
+// resolveDirect is graphql.ResolveField for a field without a directive, as
+// internal/gqlgenpost rewrites those: the same field context on ctx (the resolver, the
+// children's paths and their resolvers read it), the resolver called under it, an error
+// reported at the field's path, a panic recovered into an error and null, the value
+// marshalled the same way. It skips the resolver middleware and the closures
+// ResolveField builds to call through it, which is the same answer because crmgraph
+// installs no field middleware (server.go's use() refuses one). T is never an
+// interface (gqlgenpost leaves those to ResolveField, which reports a nil interface
+// itself); ResolveField's nonNull only acts on such a nil or on a middleware's
+// MarkNonNull, so it is not passed.
+func resolveDirect[T any](ctx context.Context, oc *graphql.OperationContext, field graphql.CollectedField,
+	fieldContext func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error),
+	resolve func(context.Context) (T, error),
 	marshal func(context.Context, ast.SelectionSet, T) graphql.Marshaler, recoverFromPanic bool) (ret graphql.Marshaler) {
 	fc, err := fieldContext(ctx, field)
 	if err != nil {
@@ -292,6 +295,11 @@ func resolveProperty[T any](ctx context.Context, oc *graphql.OperationContext, f
 				ret = graphql.Null
 			}
 		}()
+	}
+	v, err := resolve(ctx)
+	if err != nil {
+		oc.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
 	}
 	fc.Result = v
 	return marshal(ctx, field.Selections, v)

@@ -200,11 +200,12 @@ func render(m graphql.Marshaler) string {
 	return b.String()
 }
 
-// resolveProperty gives the answer graphql.ResolveField gives for a pointer or slice
-// property without field middleware: the value marshalled under the field's context (its
-// path), a nil reported by the marshaller at that path, a panic recovered into an error
-// at that path and null, a failed field context null without an error.
-func TestResolvePropertyAnswersAsResolveField(t *testing.T) {
+// resolveDirect gives the answer graphql.ResolveField gives without field middleware:
+// the value marshalled under the field's context (its path), which the resolver sees too;
+// a nil reported by the marshaller at that path; a resolver's error at that path and
+// null; a panic in the resolver or the marshaller recovered into an error at that path
+// and null; a failed field context null without an error.
+func TestResolveDirectAnswersAsResolveField(t *testing.T) {
 	oc := &graphql.OperationContext{
 		RecoverFunc:        func(_ context.Context, v any) error { return fmt.Errorf("internal: %v", v) },
 		ResolverMiddleware: func(ctx context.Context, next graphql.Resolver) (any, error) { return next(ctx) },
@@ -222,10 +223,25 @@ func TestResolvePropertyAnswersAsResolveField(t *testing.T) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
 			return graphql.Null
 		}
-		if *v == "panic" {
+		if strings.HasPrefix(*v, "panic in marshal") {
 			panic("boom")
 		}
 		return graphql.MarshalString(*v + " at " + graphql.GetFieldContext(ctx).Path().String())
+	}
+	// resolver returns its value as seen from the field's context, or fails.
+	resolver := func(v *string) func(context.Context) (*string, error) {
+		return func(ctx context.Context) (*string, error) {
+			switch {
+			case v == nil:
+				return nil, nil
+			case *v == "error":
+				return nil, fmt.Errorf("backend down")
+			case *v == "panic in resolver":
+				panic("bang")
+			}
+			s := *v + " from " + graphql.GetFieldContext(ctx).Object
+			return &s, nil
+		}
 	}
 	str := func(s string) *string { return &s }
 	type answer struct {
@@ -248,23 +264,26 @@ func TestResolvePropertyAnswersAsResolveField(t *testing.T) {
 		fc   func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error)
 		want answer
 	}{
-		{"set", str("ok"), fieldContext, answer{out: `"ok at edges.node"`}},
+		{"set", str("ok"), fieldContext, answer{out: `"ok from AccountEdge at edges.node"`}},
 		{"nil", nil, fieldContext, answer{out: "null", errors: []string{"edges.node: the requested element is null which the schema does not allow"}}},
-		{"panic", str("panic"), fieldContext, answer{out: "null", errors: []string{"edges.node: internal: boom"}}},
+		{"resolver error", str("error"), fieldContext, answer{out: "null", errors: []string{"edges.node: backend down"}}},
+		{"panic in the resolver", str("panic in resolver"), fieldContext, answer{out: "null", errors: []string{"edges.node: internal: bang"}}},
+		{"panic in the marshaller", str("panic in marshal"), fieldContext, answer{out: "null", errors: []string{"edges.node: internal: boom"}}},
 		{"no field context", str("ok"), failing, answer{out: "null"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			resolve := resolver(c.v)
 			gqlgen := run(func(ctx context.Context) graphql.Marshaler {
-				return graphql.ResolveField(ctx, oc, field, c.fc, func(context.Context) (any, error) { return c.v, nil }, nil, marshal, true, true)
+				return graphql.ResolveField(ctx, oc, field, c.fc, func(ctx context.Context) (any, error) { return resolve(ctx) }, nil, marshal, true, true)
 			})
 			ours := run(func(ctx context.Context) graphql.Marshaler {
-				return resolveProperty(ctx, oc, field, c.fc, c.v, marshal, true)
+				return resolveDirect(ctx, oc, field, c.fc, resolve, marshal, true)
 			})
 			if !reflect.DeepEqual(gqlgen, c.want) {
 				t.Fatalf("graphql.ResolveField answers %+v, the test expects %+v", gqlgen, c.want)
 			}
 			if !reflect.DeepEqual(ours, gqlgen) {
-				t.Errorf("resolveProperty answers %+v, graphql.ResolveField %+v", ours, gqlgen)
+				t.Errorf("resolveDirect answers %+v, graphql.ResolveField %+v", ours, gqlgen)
 			}
 		})
 	}

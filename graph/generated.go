@@ -7707,7 +7707,9 @@ func (ec *executionContext) _Account_name(ctx context.Context, field graphql.Col
 	if v := obj.Name; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_name, obj.Name, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_name, func(ctx context.Context) (*string, error) {
+		return obj.Name, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7717,7 +7719,9 @@ func (ec *executionContext) _Account_altName(ctx context.Context, field graphql.
 	if v := obj.AltName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_altName, obj.AltName, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_altName, func(ctx context.Context) (*string, error) {
+		return obj.AltName, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_altName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7727,7 +7731,9 @@ func (ec *executionContext) _Account_number(ctx context.Context, field graphql.C
 	if v := obj.Number; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_number, obj.Number, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_number, func(ctx context.Context) (*string, error) {
+		return obj.Number, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7737,7 +7743,9 @@ func (ec *executionContext) _Account_email(ctx context.Context, field graphql.Co
 	if v := obj.Email; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_email, obj.Email, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_email, func(ctx context.Context) (*string, error) {
+		return obj.Email, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7747,7 +7755,9 @@ func (ec *executionContext) _Account_secondaryEmail(ctx context.Context, field g
 	if v := obj.SecondaryEmail; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_secondaryEmail, obj.SecondaryEmail, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_secondaryEmail, func(ctx context.Context) (*string, error) {
+		return obj.SecondaryEmail, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_secondaryEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7757,7 +7767,9 @@ func (ec *executionContext) _Account_phone(ctx context.Context, field graphql.Co
 	if v := obj.Phone; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_phone, obj.Phone, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_phone, func(ctx context.Context) (*string, error) {
+		return obj.Phone, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7767,7 +7779,9 @@ func (ec *executionContext) _Account_mobile(ctx context.Context, field graphql.C
 	if v := obj.Mobile; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_mobile, obj.Mobile, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_mobile, func(ctx context.Context) (*string, error) {
+		return obj.Mobile, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_mobile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7777,7 +7791,9 @@ func (ec *executionContext) _Account_fax(ctx context.Context, field graphql.Coll
 	if v := obj.Fax; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_fax, obj.Fax, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_fax, func(ctx context.Context) (*string, error) {
+		return obj.Fax, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_fax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7787,7 +7803,9 @@ func (ec *executionContext) _Account_website(ctx context.Context, field graphql.
 	if v := obj.Website; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_website, obj.Website, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_website, func(ctx context.Context) (*string, error) {
+		return obj.Website, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7797,7 +7815,9 @@ func (ec *executionContext) _Account_vatNumber(ctx context.Context, field graphq
 	if v := obj.VatNumber; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_vatNumber, obj.VatNumber, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_vatNumber, func(ctx context.Context) (*string, error) {
+		return obj.VatNumber, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_vatNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7807,7 +7827,9 @@ func (ec *executionContext) _Account_active(ctx context.Context, field graphql.C
 	if v := obj.Active; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_active, obj.Active, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_active, func(ctx context.Context) (*bool, error) {
+		return obj.Active, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_Account_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "Boolean")
@@ -7817,7 +7839,9 @@ func (ec *executionContext) _Account_info(ctx context.Context, field graphql.Col
 	if v := obj.Info; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_info, obj.Info, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_info, func(ctx context.Context) (*string, error) {
+		return obj.Info, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_info(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7827,7 +7851,9 @@ func (ec *executionContext) _Account_language(ctx context.Context, field graphql
 	if v := obj.Language; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_language, obj.Language, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_language, func(ctx context.Context) (*string, error) {
+		return obj.Language, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
@@ -7837,30 +7863,18 @@ func (ec *executionContext) _Account_externalKey(ctx context.Context, field grap
 	if v := obj.ExternalKey; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_externalKey, obj.ExternalKey, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_externalKey, func(ctx context.Context) (*string, error) {
+		return obj.ExternalKey, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Account_externalKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_type(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Account().Type(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AccountType) graphql.Marshaler {
-			return ec.marshalOAccountType2ᚖcrmgraphᚋgraphᚋmodelᚐAccountType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_type, func(ctx context.Context) (*model.AccountType, error) {
+		return ec.Resolvers.Account().Type(ctx, obj)
+	}, ec.marshalOAccountType2ᚖcrmgraphᚋgraphᚋmodelᚐAccountType, true)
 }
 func (ec *executionContext) fieldContext_Account_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7876,23 +7890,9 @@ func (ec *executionContext) fieldContext_Account_type(_ context.Context, field g
 }
 
 func (ec *executionContext) _Account_owner(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_owner(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Account().Owner(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖcrmgraphᚋgraphᚋmodelᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_owner, func(ctx context.Context) (*model.User, error) {
+		return ec.Resolvers.Account().Owner(ctx, obj)
+	}, ec.marshalOUser2ᚖcrmgraphᚋgraphᚋmodelᚐUser, true)
 }
 func (ec *executionContext) fieldContext_Account_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7908,23 +7908,9 @@ func (ec *executionContext) fieldContext_Account_owner(_ context.Context, field 
 }
 
 func (ec *executionContext) _Account_parent(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_parent(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Account().Parent(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
-			return ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_parent, func(ctx context.Context) (*model.Account, error) {
+		return ec.Resolvers.Account().Parent(ctx, obj)
+	}, ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount, true)
 }
 func (ec *executionContext) fieldContext_Account_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7940,7 +7926,9 @@ func (ec *executionContext) fieldContext_Account_parent(_ context.Context, field
 }
 
 func (ec *executionContext) _Account_addresses(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Account_addresses, obj.Addresses, ec.marshalNAddress2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAddressᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_addresses, func(ctx context.Context) ([]*model.Address, error) {
+		return obj.Addresses, nil
+	}, ec.marshalNAddress2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAddressᚄ, true)
 }
 func (ec *executionContext) fieldContext_Account_addresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7956,23 +7944,9 @@ func (ec *executionContext) fieldContext_Account_addresses(_ context.Context, fi
 }
 
 func (ec *executionContext) _Account_primaryContact(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_primaryContact(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Account().PrimaryContact(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Contact) graphql.Marshaler {
-			return ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_primaryContact, func(ctx context.Context) (*model.Contact, error) {
+		return ec.Resolvers.Account().PrimaryContact(ctx, obj)
+	}, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
 }
 func (ec *executionContext) fieldContext_Account_primaryContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7988,24 +7962,10 @@ func (ec *executionContext) fieldContext_Account_primaryContact(_ context.Contex
 }
 
 func (ec *executionContext) _Account_contacts(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_contacts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Account().Contacts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactConnection) graphql.Marshaler {
-			return ec.marshalOContactConnection2ᚖcrmgraphᚋgraphᚋmodelᚐContactConnection(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_contacts, func(ctx context.Context) (*model.ContactConnection, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Account().Contacts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	}, ec.marshalOContactConnection2ᚖcrmgraphᚋgraphᚋmodelᚐContactConnection, true)
 }
 func (ec *executionContext) fieldContext_Account_contacts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8032,24 +7992,10 @@ func (ec *executionContext) fieldContext_Account_contacts(ctx context.Context, f
 }
 
 func (ec *executionContext) _Account_opportunities(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_opportunities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Account().Opportunities(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OpportunityConnection) graphql.Marshaler {
-			return ec.marshalOOpportunityConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunityConnection(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_opportunities, func(ctx context.Context) (*model.OpportunityConnection, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Account().Opportunities(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	}, ec.marshalOOpportunityConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunityConnection, true)
 }
 func (ec *executionContext) fieldContext_Account_opportunities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8076,24 +8022,10 @@ func (ec *executionContext) fieldContext_Account_opportunities(ctx context.Conte
 }
 
 func (ec *executionContext) _Account_orders(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_orders(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Account().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderConnection) graphql.Marshaler {
-			return ec.marshalOOrderConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOrderConnection(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_orders, func(ctx context.Context) (*model.OrderConnection, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Account().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	}, ec.marshalOOrderConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOrderConnection, true)
 }
 func (ec *executionContext) fieldContext_Account_orders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8120,23 +8052,9 @@ func (ec *executionContext) fieldContext_Account_orders(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Account_externalIds(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_externalIds(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Account().ExternalIds(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ExternalID) graphql.Marshaler {
-			return ec.marshalNExternalId2ᚕᚖcrmgraphᚋgraphᚋmodelᚐExternalIDᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_externalIds, func(ctx context.Context) ([]*model.ExternalID, error) {
+		return ec.Resolvers.Account().ExternalIds(ctx, obj)
+	}, ec.marshalNExternalId2ᚕᚖcrmgraphᚋgraphᚋmodelᚐExternalIDᚄ, true)
 }
 func (ec *executionContext) fieldContext_Account_externalIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8152,23 +8070,9 @@ func (ec *executionContext) fieldContext_Account_externalIds(_ context.Context, 
 }
 
 func (ec *executionContext) _Account_links(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_links(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Account().Links(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Account) graphql.Marshaler {
-			return ec.marshalNAccount2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAccountᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Account_links, func(ctx context.Context) ([]*model.Account, error) {
+		return ec.Resolvers.Account().Links(ctx, obj)
+	}, ec.marshalNAccount2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAccountᚄ, true)
 }
 func (ec *executionContext) fieldContext_Account_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8184,7 +8088,9 @@ func (ec *executionContext) fieldContext_Account_links(_ context.Context, field 
 }
 
 func (ec *executionContext) _AccountConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AccountConnection) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_AccountConnection_edges, obj.Edges, ec.marshalNAccountEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAccountEdgeᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_AccountConnection_edges, func(ctx context.Context) ([]*model.AccountEdge, error) {
+		return obj.Edges, nil
+	}, ec.marshalNAccountEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAccountEdgeᚄ, true)
 }
 func (ec *executionContext) fieldContext_AccountConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8200,7 +8106,9 @@ func (ec *executionContext) fieldContext_AccountConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _AccountConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AccountConnection) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_AccountConnection_pageInfo, obj.PageInfo, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_AccountConnection_pageInfo, func(ctx context.Context) (*model.PageInfo, error) {
+		return obj.PageInfo, nil
+	}, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
 }
 func (ec *executionContext) fieldContext_AccountConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8230,7 +8138,9 @@ func (ec *executionContext) fieldContext_AccountEdge_cursor(_ context.Context, f
 }
 
 func (ec *executionContext) _AccountEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AccountEdge) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_AccountEdge_node, obj.Node, ec.marshalNAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_AccountEdge_node, func(ctx context.Context) (*model.Account, error) {
+		return obj.Node, nil
+	}, ec.marshalNAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount, true)
 }
 func (ec *executionContext) fieldContext_AccountEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8277,7 +8187,9 @@ func (ec *executionContext) _AccountType_isCustomer(ctx context.Context, field g
 	if v := obj.IsCustomer; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_AccountType_isCustomer, obj.IsCustomer, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_AccountType_isCustomer, func(ctx context.Context) (*bool, error) {
+		return obj.IsCustomer, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_AccountType_isCustomer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccountType", field, false, false, "Boolean")
@@ -8287,7 +8199,9 @@ func (ec *executionContext) _AccountType_isProspect(ctx context.Context, field g
 	if v := obj.IsProspect; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_AccountType_isProspect, obj.IsProspect, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_AccountType_isProspect, func(ctx context.Context) (*bool, error) {
+		return obj.IsProspect, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_AccountType_isProspect(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccountType", field, false, false, "Boolean")
@@ -8297,7 +8211,9 @@ func (ec *executionContext) _AccountType_isDefault(ctx context.Context, field gr
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_AccountType_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_AccountType_isDefault, func(ctx context.Context) (*bool, error) {
+		return obj.IsDefault, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_AccountType_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccountType", field, false, false, "Boolean")
@@ -8314,7 +8230,9 @@ func (ec *executionContext) _Address_name(ctx context.Context, field graphql.Col
 	if v := obj.Name; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Address_name, obj.Name, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Address_name, func(ctx context.Context) (*string, error) {
+		return obj.Name, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Address_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
@@ -8324,7 +8242,9 @@ func (ec *executionContext) _Address_careOf(ctx context.Context, field graphql.C
 	if v := obj.CareOf; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Address_careOf, obj.CareOf, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Address_careOf, func(ctx context.Context) (*string, error) {
+		return obj.CareOf, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Address_careOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
@@ -8334,7 +8254,9 @@ func (ec *executionContext) _Address_street(ctx context.Context, field graphql.C
 	if v := obj.Street; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Address_street, obj.Street, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Address_street, func(ctx context.Context) (*string, error) {
+		return obj.Street, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Address_street(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
@@ -8344,7 +8266,9 @@ func (ec *executionContext) _Address_postalCode(ctx context.Context, field graph
 	if v := obj.PostalCode; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Address_postalCode, obj.PostalCode, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Address_postalCode, func(ctx context.Context) (*string, error) {
+		return obj.PostalCode, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Address_postalCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
@@ -8354,7 +8278,9 @@ func (ec *executionContext) _Address_city(ctx context.Context, field graphql.Col
 	if v := obj.City; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Address_city, obj.City, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Address_city, func(ctx context.Context) (*string, error) {
+		return obj.City, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Address_city(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
@@ -8364,7 +8290,9 @@ func (ec *executionContext) _Address_province(ctx context.Context, field graphql
 	if v := obj.Province; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Address_province, obj.Province, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Address_province, func(ctx context.Context) (*string, error) {
+		return obj.Province, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Address_province(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
@@ -8374,7 +8302,9 @@ func (ec *executionContext) _Address_country(ctx context.Context, field graphql.
 	if v := obj.Country; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Address_country, obj.Country, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Address_country, func(ctx context.Context) (*string, error) {
+		return obj.Country, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Address_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
@@ -8384,14 +8314,18 @@ func (ec *executionContext) _Address_email(ctx context.Context, field graphql.Co
 	if v := obj.Email; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Address_email, obj.Email, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Address_email, func(ctx context.Context) (*string, error) {
+		return obj.Email, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Address_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
 }
 
 func (ec *executionContext) _CancelChangeRequestPayload_changeRequest(ctx context.Context, field graphql.CollectedField, obj *model.CancelChangeRequestPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CancelChangeRequestPayload_changeRequest, obj.ChangeRequest, ec.marshalOChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_CancelChangeRequestPayload_changeRequest, func(ctx context.Context) (*model.ChangeRequest, error) {
+		return obj.ChangeRequest, nil
+	}, ec.marshalOChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest, true)
 }
 func (ec *executionContext) fieldContext_CancelChangeRequestPayload_changeRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8407,7 +8341,9 @@ func (ec *executionContext) fieldContext_CancelChangeRequestPayload_changeReques
 }
 
 func (ec *executionContext) _CancelChangeRequestPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CancelChangeRequestPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CancelChangeRequestPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_CancelChangeRequestPayload_userErrors, func(ctx context.Context) ([]*model.UserError, error) {
+		return obj.UserErrors, nil
+	}, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_CancelChangeRequestPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8444,46 +8380,18 @@ func (ec *executionContext) fieldContext_ChangeRequest_sourceId(_ context.Contex
 }
 
 func (ec *executionContext) _ChangeRequest_uid(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequest_uid(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ChangeRequest().UID(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_uid, func(ctx context.Context) (*string, error) {
+		return ec.Resolvers.ChangeRequest().UID(ctx, obj)
+	}, ec.marshalOID2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_uid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeRequest", field, true, true, "ID")
 }
 
 func (ec *executionContext) _ChangeRequest_contact(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequest_contact(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ChangeRequest().Contact(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Contact) graphql.Marshaler {
-			return ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_contact, func(ctx context.Context) (*model.Contact, error) {
+		return ec.Resolvers.ChangeRequest().Contact(ctx, obj)
+	}, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8499,23 +8407,9 @@ func (ec *executionContext) fieldContext_ChangeRequest_contact(_ context.Context
 }
 
 func (ec *executionContext) _ChangeRequest_status(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequest_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ChangeRequest().Status(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeRequestStatus) graphql.Marshaler {
-			return ec.marshalOChangeRequestStatus2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequestStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_status, func(ctx context.Context) (*model.ChangeRequestStatus, error) {
+		return ec.Resolvers.ChangeRequest().Status(ctx, obj)
+	}, ec.marshalOChangeRequestStatus2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequestStatus, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8534,14 +8428,18 @@ func (ec *executionContext) _ChangeRequest_createdAt(ctx context.Context, field 
 	if v := obj.CreatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_createdAt, obj.CreatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_createdAt, func(ctx context.Context) (*time.Time, error) {
+		return obj.CreatedAt, nil
+	}, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeRequest", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ChangeRequest_initiator(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_initiator, obj.Initiator, ec.marshalOMember2ᚖcrmgraphᚋgraphᚋmodelᚐMember, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_initiator, func(ctx context.Context) (*model.Member, error) {
+		return obj.Initiator, nil
+	}, ec.marshalOMember2ᚖcrmgraphᚋgraphᚋmodelᚐMember, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_initiator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8557,23 +8455,9 @@ func (ec *executionContext) fieldContext_ChangeRequest_initiator(_ context.Conte
 }
 
 func (ec *executionContext) _ChangeRequest_initiatorComment(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequest_initiatorComment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ChangeRequest().InitiatorComment(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_initiatorComment, func(ctx context.Context) (*string, error) {
+		return ec.Resolvers.ChangeRequest().InitiatorComment(ctx, obj)
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_initiatorComment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeRequest", field, true, true, "String")
@@ -8583,14 +8467,18 @@ func (ec *executionContext) _ChangeRequest_reviewedAt(ctx context.Context, field
 	if v := obj.ReviewedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_reviewedAt, obj.ReviewedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_reviewedAt, func(ctx context.Context) (*time.Time, error) {
+		return obj.ReviewedAt, nil
+	}, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_reviewedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeRequest", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ChangeRequest_reviewer(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_reviewer, obj.Reviewer, ec.marshalOMember2ᚖcrmgraphᚋgraphᚋmodelᚐMember, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_reviewer, func(ctx context.Context) (*model.Member, error) {
+		return obj.Reviewer, nil
+	}, ec.marshalOMember2ᚖcrmgraphᚋgraphᚋmodelᚐMember, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_reviewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8606,46 +8494,18 @@ func (ec *executionContext) fieldContext_ChangeRequest_reviewer(_ context.Contex
 }
 
 func (ec *executionContext) _ChangeRequest_reviewComment(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequest_reviewComment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ChangeRequest().ReviewComment(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_reviewComment, func(ctx context.Context) (*string, error) {
+		return ec.Resolvers.ChangeRequest().ReviewComment(ctx, obj)
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_reviewComment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeRequest", field, true, true, "String")
 }
 
 func (ec *executionContext) _ChangeRequest_changes(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeRequest_changes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ChangeRequest().Changes(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.FieldChange) graphql.Marshaler {
-			return ec.marshalNFieldChange2ᚕᚖcrmgraphᚋgraphᚋmodelᚐFieldChangeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequest_changes, func(ctx context.Context) ([]*model.FieldChange, error) {
+		return ec.Resolvers.ChangeRequest().Changes(ctx, obj)
+	}, ec.marshalNFieldChange2ᚕᚖcrmgraphᚋgraphᚋmodelᚐFieldChangeᚄ, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequest_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8661,7 +8521,9 @@ func (ec *executionContext) fieldContext_ChangeRequest_changes(_ context.Context
 }
 
 func (ec *executionContext) _ChangeRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequestConnection) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequestConnection_edges, obj.Edges, ec.marshalNChangeRequestEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐChangeRequestEdgeᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequestConnection_edges, func(ctx context.Context) ([]*model.ChangeRequestEdge, error) {
+		return obj.Edges, nil
+	}, ec.marshalNChangeRequestEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐChangeRequestEdgeᚄ, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequestConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8677,7 +8539,9 @@ func (ec *executionContext) fieldContext_ChangeRequestConnection_edges(_ context
 }
 
 func (ec *executionContext) _ChangeRequestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequestConnection) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequestConnection_pageInfo, obj.PageInfo, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequestConnection_pageInfo, func(ctx context.Context) (*model.PageInfo, error) {
+		return obj.PageInfo, nil
+	}, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequestConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8707,7 +8571,9 @@ func (ec *executionContext) fieldContext_ChangeRequestEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _ChangeRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ChangeRequestEdge) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequestEdge_node, obj.Node, ec.marshalNChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ChangeRequestEdge_node, func(ctx context.Context) (*model.ChangeRequest, error) {
+		return obj.Node, nil
+	}, ec.marshalNChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest, true)
 }
 func (ec *executionContext) fieldContext_ChangeRequestEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8768,7 +8634,9 @@ func (ec *executionContext) _Contact_firstName(ctx context.Context, field graphq
 	if v := obj.FirstName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_firstName, obj.FirstName, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_firstName, func(ctx context.Context) (*string, error) {
+		return obj.FirstName, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -8778,7 +8646,9 @@ func (ec *executionContext) _Contact_lastName(ctx context.Context, field graphql
 	if v := obj.LastName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_lastName, obj.LastName, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_lastName, func(ctx context.Context) (*string, error) {
+		return obj.LastName, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -8788,7 +8658,9 @@ func (ec *executionContext) _Contact_name(ctx context.Context, field graphql.Col
 	if v := obj.Name; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_name, obj.Name, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_name, func(ctx context.Context) (*string, error) {
+		return obj.Name, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -8798,7 +8670,9 @@ func (ec *executionContext) _Contact_title(ctx context.Context, field graphql.Co
 	if v := obj.Title; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_title, obj.Title, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_title, func(ctx context.Context) (*string, error) {
+		return obj.Title, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -8808,7 +8682,9 @@ func (ec *executionContext) _Contact_email(ctx context.Context, field graphql.Co
 	if v := obj.Email; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_email, obj.Email, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_email, func(ctx context.Context) (*string, error) {
+		return obj.Email, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -8818,7 +8694,9 @@ func (ec *executionContext) _Contact_phone(ctx context.Context, field graphql.Co
 	if v := obj.Phone; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_phone, obj.Phone, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_phone, func(ctx context.Context) (*string, error) {
+		return obj.Phone, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -8828,7 +8706,9 @@ func (ec *executionContext) _Contact_mobile(ctx context.Context, field graphql.C
 	if v := obj.Mobile; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_mobile, obj.Mobile, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_mobile, func(ctx context.Context) (*string, error) {
+		return obj.Mobile, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_mobile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -8838,7 +8718,9 @@ func (ec *executionContext) _Contact_companyName(ctx context.Context, field grap
 	if v := obj.CompanyName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_companyName, obj.CompanyName, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_companyName, func(ctx context.Context) (*string, error) {
+		return obj.CompanyName, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_companyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -8848,7 +8730,9 @@ func (ec *executionContext) _Contact_active(ctx context.Context, field graphql.C
 	if v := obj.Active; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_active, obj.Active, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_active, func(ctx context.Context) (*bool, error) {
+		return obj.Active, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_Contact_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "Boolean")
@@ -8858,14 +8742,18 @@ func (ec *executionContext) _Contact_primary(ctx context.Context, field graphql.
 	if v := obj.Primary; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_primary, obj.Primary, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_primary, func(ctx context.Context) (*bool, error) {
+		return obj.Primary, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_Contact_primary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Contact_address(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_address, obj.Address, ec.marshalOAddress2ᚖcrmgraphᚋgraphᚋmodelᚐAddress, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_address, func(ctx context.Context) (*model.Address, error) {
+		return obj.Address, nil
+	}, ec.marshalOAddress2ᚖcrmgraphᚋgraphᚋmodelᚐAddress, true)
 }
 func (ec *executionContext) fieldContext_Contact_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8884,7 +8772,9 @@ func (ec *executionContext) _Contact_language(ctx context.Context, field graphql
 	if v := obj.Language; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_language, obj.Language, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_language, func(ctx context.Context) (*string, error) {
+		return obj.Language, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
@@ -8894,53 +8784,27 @@ func (ec *executionContext) _Contact_externalKey(ctx context.Context, field grap
 	if v := obj.ExternalKey; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Contact_externalKey, obj.ExternalKey, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_externalKey, func(ctx context.Context) (*string, error) {
+		return obj.ExternalKey, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_externalKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
 }
 
 func (ec *executionContext) _Contact_username(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_username(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Contact().Username(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_username, func(ctx context.Context) (*string, error) {
+		return ec.Resolvers.Contact().Username(ctx, obj)
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Contact_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, true, true, "String")
 }
 
 func (ec *executionContext) _Contact_account(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_account(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Contact().Account(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
-			return ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_account, func(ctx context.Context) (*model.Account, error) {
+		return ec.Resolvers.Contact().Account(ctx, obj)
+	}, ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount, true)
 }
 func (ec *executionContext) fieldContext_Contact_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8956,23 +8820,9 @@ func (ec *executionContext) fieldContext_Contact_account(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Contact_accounts(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_accounts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Contact().Accounts(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Account) graphql.Marshaler {
-			return ec.marshalNAccount2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAccountᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_accounts, func(ctx context.Context) ([]*model.Account, error) {
+		return ec.Resolvers.Contact().Accounts(ctx, obj)
+	}, ec.marshalNAccount2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAccountᚄ, true)
 }
 func (ec *executionContext) fieldContext_Contact_accounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8988,24 +8838,10 @@ func (ec *executionContext) fieldContext_Contact_accounts(_ context.Context, fie
 }
 
 func (ec *executionContext) _Contact_opportunities(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_opportunities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Contact().Opportunities(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OpportunityConnection) graphql.Marshaler {
-			return ec.marshalOOpportunityConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunityConnection(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_opportunities, func(ctx context.Context) (*model.OpportunityConnection, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Contact().Opportunities(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	}, ec.marshalOOpportunityConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunityConnection, true)
 }
 func (ec *executionContext) fieldContext_Contact_opportunities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9032,24 +8868,10 @@ func (ec *executionContext) fieldContext_Contact_opportunities(ctx context.Conte
 }
 
 func (ec *executionContext) _Contact_orders(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_orders(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Contact().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderConnection) graphql.Marshaler {
-			return ec.marshalOOrderConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOrderConnection(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_orders, func(ctx context.Context) (*model.OrderConnection, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Contact().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	}, ec.marshalOOrderConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOrderConnection, true)
 }
 func (ec *executionContext) fieldContext_Contact_orders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9076,23 +8898,9 @@ func (ec *executionContext) fieldContext_Contact_orders(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Contact_leads(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_leads(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Contact().Leads(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Lead) graphql.Marshaler {
-			return ec.marshalOLead2ᚕᚖcrmgraphᚋgraphᚋmodelᚐLeadᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_leads, func(ctx context.Context) ([]*model.Lead, error) {
+		return ec.Resolvers.Contact().Leads(ctx, obj)
+	}, ec.marshalOLead2ᚕᚖcrmgraphᚋgraphᚋmodelᚐLeadᚄ, true)
 }
 func (ec *executionContext) fieldContext_Contact_leads(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9131,24 +8939,10 @@ func (ec *executionContext) fieldContext_Contact_details(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Contact_changeRequests(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_changeRequests(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Contact().ChangeRequests(ctx, obj, fc.Args["filter"].(*model.ContactChangeRequestFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeRequestConnection) graphql.Marshaler {
-			return ec.marshalOChangeRequestConnection2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequestConnection(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_changeRequests, func(ctx context.Context) (*model.ChangeRequestConnection, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Contact().ChangeRequests(ctx, obj, fc.Args["filter"].(*model.ContactChangeRequestFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	}, ec.marshalOChangeRequestConnection2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequestConnection, true)
 }
 func (ec *executionContext) fieldContext_Contact_changeRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9175,23 +8969,9 @@ func (ec *executionContext) fieldContext_Contact_changeRequests(ctx context.Cont
 }
 
 func (ec *executionContext) _Contact_pendingChangeRequest(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_pendingChangeRequest(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Contact().PendingChangeRequest(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeRequest) graphql.Marshaler {
-			return ec.marshalOChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_pendingChangeRequest, func(ctx context.Context) (*model.ChangeRequest, error) {
+		return ec.Resolvers.Contact().PendingChangeRequest(ctx, obj)
+	}, ec.marshalOChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest, true)
 }
 func (ec *executionContext) fieldContext_Contact_pendingChangeRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9207,23 +8987,9 @@ func (ec *executionContext) fieldContext_Contact_pendingChangeRequest(_ context.
 }
 
 func (ec *executionContext) _Contact_supportCustomer(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_supportCustomer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Contact().SupportCustomer(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SupportCustomer) graphql.Marshaler {
-			return ec.marshalOSupportCustomer2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomer(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_supportCustomer, func(ctx context.Context) (*model.SupportCustomer, error) {
+		return ec.Resolvers.Contact().SupportCustomer(ctx, obj)
+	}, ec.marshalOSupportCustomer2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomer, true)
 }
 func (ec *executionContext) fieldContext_Contact_supportCustomer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9239,23 +9005,9 @@ func (ec *executionContext) fieldContext_Contact_supportCustomer(_ context.Conte
 }
 
 func (ec *executionContext) _Contact_externalIds(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_externalIds(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Contact().ExternalIds(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ExternalID) graphql.Marshaler {
-			return ec.marshalNExternalId2ᚕᚖcrmgraphᚋgraphᚋmodelᚐExternalIDᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_externalIds, func(ctx context.Context) ([]*model.ExternalID, error) {
+		return ec.Resolvers.Contact().ExternalIds(ctx, obj)
+	}, ec.marshalNExternalId2ᚕᚖcrmgraphᚋgraphᚋmodelᚐExternalIDᚄ, true)
 }
 func (ec *executionContext) fieldContext_Contact_externalIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9271,23 +9023,9 @@ func (ec *executionContext) fieldContext_Contact_externalIds(_ context.Context, 
 }
 
 func (ec *executionContext) _Contact_links(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_links(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Contact().Links(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Contact) graphql.Marshaler {
-			return ec.marshalNContact2ᚕᚖcrmgraphᚋgraphᚋmodelᚐContactᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Contact_links, func(ctx context.Context) ([]*model.Contact, error) {
+		return ec.Resolvers.Contact().Links(ctx, obj)
+	}, ec.marshalNContact2ᚕᚖcrmgraphᚋgraphᚋmodelᚐContactᚄ, true)
 }
 func (ec *executionContext) fieldContext_Contact_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9303,7 +9041,9 @@ func (ec *executionContext) fieldContext_Contact_links(_ context.Context, field 
 }
 
 func (ec *executionContext) _ContactConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ContactConnection) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ContactConnection_edges, obj.Edges, ec.marshalNContactEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐContactEdgeᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ContactConnection_edges, func(ctx context.Context) ([]*model.ContactEdge, error) {
+		return obj.Edges, nil
+	}, ec.marshalNContactEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐContactEdgeᚄ, true)
 }
 func (ec *executionContext) fieldContext_ContactConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9319,7 +9059,9 @@ func (ec *executionContext) fieldContext_ContactConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _ContactConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ContactConnection) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ContactConnection_pageInfo, obj.PageInfo, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ContactConnection_pageInfo, func(ctx context.Context) (*model.PageInfo, error) {
+		return obj.PageInfo, nil
+	}, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
 }
 func (ec *executionContext) fieldContext_ContactConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9349,7 +9091,9 @@ func (ec *executionContext) fieldContext_ContactEdge_cursor(_ context.Context, f
 }
 
 func (ec *executionContext) _ContactEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ContactEdge) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ContactEdge_node, obj.Node, ec.marshalNContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ContactEdge_node, func(ctx context.Context) (*model.Contact, error) {
+		return obj.Node, nil
+	}, ec.marshalNContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
 }
 func (ec *executionContext) fieldContext_ContactEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9365,7 +9109,9 @@ func (ec *executionContext) fieldContext_ContactEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _CreateAccountPayload_account(ctx context.Context, field graphql.CollectedField, obj *model.CreateAccountPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateAccountPayload_account, obj.Account, ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_CreateAccountPayload_account, func(ctx context.Context) (*model.Account, error) {
+		return obj.Account, nil
+	}, ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount, true)
 }
 func (ec *executionContext) fieldContext_CreateAccountPayload_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9381,7 +9127,9 @@ func (ec *executionContext) fieldContext_CreateAccountPayload_account(_ context.
 }
 
 func (ec *executionContext) _CreateAccountPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateAccountPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateAccountPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_CreateAccountPayload_userErrors, func(ctx context.Context) ([]*model.UserError, error) {
+		return obj.UserErrors, nil
+	}, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_CreateAccountPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9397,7 +9145,9 @@ func (ec *executionContext) fieldContext_CreateAccountPayload_userErrors(_ conte
 }
 
 func (ec *executionContext) _CreateContactPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.CreateContactPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateContactPayload_contact, obj.Contact, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_CreateContactPayload_contact, func(ctx context.Context) (*model.Contact, error) {
+		return obj.Contact, nil
+	}, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
 }
 func (ec *executionContext) fieldContext_CreateContactPayload_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9413,7 +9163,9 @@ func (ec *executionContext) fieldContext_CreateContactPayload_contact(_ context.
 }
 
 func (ec *executionContext) _CreateContactPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateContactPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateContactPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_CreateContactPayload_userErrors, func(ctx context.Context) ([]*model.UserError, error) {
+		return obj.UserErrors, nil
+	}, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_CreateContactPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9429,7 +9181,9 @@ func (ec *executionContext) fieldContext_CreateContactPayload_userErrors(_ conte
 }
 
 func (ec *executionContext) _CreateLeadPayload_lead(ctx context.Context, field graphql.CollectedField, obj *model.CreateLeadPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateLeadPayload_lead, obj.Lead, ec.marshalOLead2ᚖcrmgraphᚋgraphᚋmodelᚐLead, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_CreateLeadPayload_lead, func(ctx context.Context) (*model.Lead, error) {
+		return obj.Lead, nil
+	}, ec.marshalOLead2ᚖcrmgraphᚋgraphᚋmodelᚐLead, true)
 }
 func (ec *executionContext) fieldContext_CreateLeadPayload_lead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9445,7 +9199,9 @@ func (ec *executionContext) fieldContext_CreateLeadPayload_lead(_ context.Contex
 }
 
 func (ec *executionContext) _CreateLeadPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateLeadPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateLeadPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_CreateLeadPayload_userErrors, func(ctx context.Context) ([]*model.UserError, error) {
+		return obj.UserErrors, nil
+	}, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_CreateLeadPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9461,7 +9217,9 @@ func (ec *executionContext) fieldContext_CreateLeadPayload_userErrors(_ context.
 }
 
 func (ec *executionContext) _CreateOpportunityPayload_opportunity(ctx context.Context, field graphql.CollectedField, obj *model.CreateOpportunityPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateOpportunityPayload_opportunity, obj.Opportunity, ec.marshalOOpportunity2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunity, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_CreateOpportunityPayload_opportunity, func(ctx context.Context) (*model.Opportunity, error) {
+		return obj.Opportunity, nil
+	}, ec.marshalOOpportunity2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunity, true)
 }
 func (ec *executionContext) fieldContext_CreateOpportunityPayload_opportunity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9477,7 +9235,9 @@ func (ec *executionContext) fieldContext_CreateOpportunityPayload_opportunity(_ 
 }
 
 func (ec *executionContext) _CreateOpportunityPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateOpportunityPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateOpportunityPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_CreateOpportunityPayload_userErrors, func(ctx context.Context) ([]*model.UserError, error) {
+		return obj.UserErrors, nil
+	}, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_CreateOpportunityPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9493,7 +9253,9 @@ func (ec *executionContext) fieldContext_CreateOpportunityPayload_userErrors(_ c
 }
 
 func (ec *executionContext) _CreateOrderPayload_order(ctx context.Context, field graphql.CollectedField, obj *model.CreateOrderPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateOrderPayload_order, obj.Order, ec.marshalOOrder2ᚖcrmgraphᚋgraphᚋmodelᚐOrder, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_CreateOrderPayload_order, func(ctx context.Context) (*model.Order, error) {
+		return obj.Order, nil
+	}, ec.marshalOOrder2ᚖcrmgraphᚋgraphᚋmodelᚐOrder, true)
 }
 func (ec *executionContext) fieldContext_CreateOrderPayload_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9509,7 +9271,9 @@ func (ec *executionContext) fieldContext_CreateOrderPayload_order(_ context.Cont
 }
 
 func (ec *executionContext) _CreateOrderPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateOrderPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateOrderPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_CreateOrderPayload_userErrors, func(ctx context.Context) ([]*model.UserError, error) {
+		return obj.UserErrors, nil
+	}, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_CreateOrderPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9525,7 +9289,9 @@ func (ec *executionContext) fieldContext_CreateOrderPayload_userErrors(_ context
 }
 
 func (ec *executionContext) _CreateStagePayload_stage(ctx context.Context, field graphql.CollectedField, obj *model.CreateStagePayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateStagePayload_stage, obj.Stage, ec.marshalOStage2ᚖcrmgraphᚋgraphᚋmodelᚐStage, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_CreateStagePayload_stage, func(ctx context.Context) (*model.Stage, error) {
+		return obj.Stage, nil
+	}, ec.marshalOStage2ᚖcrmgraphᚋgraphᚋmodelᚐStage, true)
 }
 func (ec *executionContext) fieldContext_CreateStagePayload_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9541,7 +9307,9 @@ func (ec *executionContext) fieldContext_CreateStagePayload_stage(_ context.Cont
 }
 
 func (ec *executionContext) _CreateStagePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateStagePayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_CreateStagePayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_CreateStagePayload_userErrors, func(ctx context.Context) ([]*model.UserError, error) {
+		return obj.UserErrors, nil
+	}, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_CreateStagePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9588,7 +9356,9 @@ func (ec *executionContext) _DeliveryTerm_externalKey(ctx context.Context, field
 	if v := obj.ExternalKey; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_DeliveryTerm_externalKey, obj.ExternalKey, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_DeliveryTerm_externalKey, func(ctx context.Context) (*string, error) {
+		return obj.ExternalKey, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_DeliveryTerm_externalKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryTerm", field, false, false, "String")
@@ -9598,7 +9368,9 @@ func (ec *executionContext) _DeliveryTerm_isDefault(ctx context.Context, field g
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_DeliveryTerm_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_DeliveryTerm_isDefault, func(ctx context.Context) (*bool, error) {
+		return obj.IsDefault, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_DeliveryTerm_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryTerm", field, false, false, "Boolean")
@@ -9636,7 +9408,9 @@ func (ec *executionContext) _DeliveryType_sortOrder(ctx context.Context, field g
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_DeliveryType_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_DeliveryType_sortOrder, func(ctx context.Context) (*int, error) {
+		return obj.SortOrder, nil
+	}, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_DeliveryType_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryType", field, false, false, "Int")
@@ -9646,7 +9420,9 @@ func (ec *executionContext) _DeliveryType_isDefault(ctx context.Context, field g
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_DeliveryType_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_DeliveryType_isDefault, func(ctx context.Context) (*bool, error) {
+		return obj.IsDefault, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_DeliveryType_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryType", field, false, false, "Boolean")
@@ -9670,7 +9446,9 @@ func (ec *executionContext) _ExternalId_source(ctx context.Context, field graphq
 	if v := obj.Source; v != nil {
 		return ec.marshalOSource2ᚖcrmgraphᚋgraphᚋmodelᚐSource(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ExternalId_source, obj.Source, ec.marshalOSource2ᚖcrmgraphᚋgraphᚋmodelᚐSource, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ExternalId_source, func(ctx context.Context) (*model.Source, error) {
+		return obj.Source, nil
+	}, ec.marshalOSource2ᚖcrmgraphᚋgraphᚋmodelᚐSource, true)
 }
 func (ec *executionContext) fieldContext_ExternalId_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ExternalId", field, false, false, "Source")
@@ -9687,7 +9465,9 @@ func (ec *executionContext) _FieldChange_originalValue(ctx context.Context, fiel
 	if v := obj.OriginalValue; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_FieldChange_originalValue, obj.OriginalValue, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_FieldChange_originalValue, func(ctx context.Context) (*string, error) {
+		return obj.OriginalValue, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_FieldChange_originalValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
@@ -9697,7 +9477,9 @@ func (ec *executionContext) _FieldChange_targetValue(ctx context.Context, field 
 	if v := obj.TargetValue; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_FieldChange_targetValue, obj.TargetValue, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_FieldChange_targetValue, func(ctx context.Context) (*string, error) {
+		return obj.TargetValue, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_FieldChange_targetValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
@@ -9735,7 +9517,9 @@ func (ec *executionContext) _Lead_title(ctx context.Context, field graphql.Colle
 	if v := obj.Title; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_title, obj.Title, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_title, func(ctx context.Context) (*string, error) {
+		return obj.Title, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Lead_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
@@ -9745,30 +9529,18 @@ func (ec *executionContext) _Lead_description(ctx context.Context, field graphql
 	if v := obj.Description; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_description, obj.Description, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_description, func(ctx context.Context) (*string, error) {
+		return obj.Description, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Lead_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
 func (ec *executionContext) _Lead_status(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.LeadStatus) graphql.Marshaler {
-			return ec.marshalOLeadStatus2ᚖcrmgraphᚋgraphᚋmodelᚐLeadStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_status, func(ctx context.Context) (*model.LeadStatus, error) {
+		return obj.Status(), nil
+	}, ec.marshalOLeadStatus2ᚖcrmgraphᚋgraphᚋmodelᚐLeadStatus, true)
 }
 func (ec *executionContext) fieldContext_Lead_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9787,30 +9559,18 @@ func (ec *executionContext) _Lead_statusId(ctx context.Context, field graphql.Co
 	if v := obj.StatusID; v != nil {
 		return ec.marshalOID2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_statusId, obj.StatusID, ec.marshalOID2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_statusId, func(ctx context.Context) (*string, error) {
+		return obj.StatusID, nil
+	}, ec.marshalOID2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Lead_statusId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Lead_stage(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_stage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Lead().Stage(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Stage) graphql.Marshaler {
-			return ec.marshalOStage2ᚖcrmgraphᚋgraphᚋmodelᚐStage(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_stage, func(ctx context.Context) (*model.Stage, error) {
+		return ec.Resolvers.Lead().Stage(ctx, obj)
+	}, ec.marshalOStage2ᚖcrmgraphᚋgraphᚋmodelᚐStage, true)
 }
 func (ec *executionContext) fieldContext_Lead_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9826,7 +9586,9 @@ func (ec *executionContext) fieldContext_Lead_stage(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Lead_leadSource(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_leadSource, obj.LeadSource, ec.marshalOLeadSource2ᚖcrmgraphᚋgraphᚋmodelᚐLeadSource, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_leadSource, func(ctx context.Context) (*model.LeadSource, error) {
+		return obj.LeadSource, nil
+	}, ec.marshalOLeadSource2ᚖcrmgraphᚋgraphᚋmodelᚐLeadSource, true)
 }
 func (ec *executionContext) fieldContext_Lead_leadSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9845,30 +9607,18 @@ func (ec *executionContext) _Lead_leadSourceId(ctx context.Context, field graphq
 	if v := obj.LeadSourceID; v != nil {
 		return ec.marshalOID2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_leadSourceId, obj.LeadSourceID, ec.marshalOID2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_leadSourceId, func(ctx context.Context) (*string, error) {
+		return obj.LeadSourceID, nil
+	}, ec.marshalOID2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Lead_leadSourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Lead_owner(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_owner(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Lead().Owner(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖcrmgraphᚋgraphᚋmodelᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_owner, func(ctx context.Context) (*model.User, error) {
+		return ec.Resolvers.Lead().Owner(ctx, obj)
+	}, ec.marshalOUser2ᚖcrmgraphᚋgraphᚋmodelᚐUser, true)
 }
 func (ec *executionContext) fieldContext_Lead_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9887,7 +9637,9 @@ func (ec *executionContext) _Lead_value(ctx context.Context, field graphql.Colle
 	if v := obj.Value; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_value, obj.Value, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_value, func(ctx context.Context) (*model.Decimal, error) {
+		return obj.Value, nil
+	}, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_Lead_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Decimal")
@@ -9897,7 +9649,9 @@ func (ec *executionContext) _Lead_rating(ctx context.Context, field graphql.Coll
 	if v := obj.Rating; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_rating, obj.Rating, ec.marshalOInt2ᚖint, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_rating, func(ctx context.Context) (*int, error) {
+		return obj.Rating, nil
+	}, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_Lead_rating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
@@ -9907,7 +9661,9 @@ func (ec *executionContext) _Lead_category(ctx context.Context, field graphql.Co
 	if v := obj.Category; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_category, obj.Category, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_category, func(ctx context.Context) (*string, error) {
+		return obj.Category, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Lead_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
@@ -9917,7 +9673,9 @@ func (ec *executionContext) _Lead_qualified(ctx context.Context, field graphql.C
 	if v := obj.Qualified; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_qualified, obj.Qualified, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_qualified, func(ctx context.Context) (*bool, error) {
+		return obj.Qualified, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_Lead_qualified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
@@ -9927,7 +9685,9 @@ func (ec *executionContext) _Lead_open(ctx context.Context, field graphql.Collec
 	if v := obj.Open; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_open, obj.Open, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_open, func(ctx context.Context) (*bool, error) {
+		return obj.Open, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_Lead_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
@@ -9937,30 +9697,18 @@ func (ec *executionContext) _Lead_dueDate(ctx context.Context, field graphql.Col
 	if v := obj.DueDate; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_dueDate, obj.DueDate, ec.marshalODateTime2ᚖtimeᚐTime, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_dueDate, func(ctx context.Context) (*time.Time, error) {
+		return obj.DueDate, nil
+	}, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_Lead_dueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Lead_contact(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_contact(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Lead().Contact(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Contact) graphql.Marshaler {
-			return ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_contact, func(ctx context.Context) (*model.Contact, error) {
+		return ec.Resolvers.Lead().Contact(ctx, obj)
+	}, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
 }
 func (ec *executionContext) fieldContext_Lead_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9976,23 +9724,9 @@ func (ec *executionContext) fieldContext_Lead_contact(_ context.Context, field g
 }
 
 func (ec *executionContext) _Lead_account(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Lead_account(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Lead().Account(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
-			return ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_account, func(ctx context.Context) (*model.Account, error) {
+		return ec.Resolvers.Lead().Account(ctx, obj)
+	}, ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount, true)
 }
 func (ec *executionContext) fieldContext_Lead_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10008,7 +9742,9 @@ func (ec *executionContext) fieldContext_Lead_account(_ context.Context, field g
 }
 
 func (ec *executionContext) _Lead_prospect(ctx context.Context, field graphql.CollectedField, obj *model.Lead) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_prospect, obj.Prospect, ec.marshalOProspect2ᚖcrmgraphᚋgraphᚋmodelᚐProspect, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_prospect, func(ctx context.Context) (*model.Prospect, error) {
+		return obj.Prospect, nil
+	}, ec.marshalOProspect2ᚖcrmgraphᚋgraphᚋmodelᚐProspect, true)
 }
 func (ec *executionContext) fieldContext_Lead_prospect(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10027,7 +9763,9 @@ func (ec *executionContext) _Lead_createdAt(ctx context.Context, field graphql.C
 	if v := obj.CreatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_createdAt, obj.CreatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_createdAt, func(ctx context.Context) (*time.Time, error) {
+		return obj.CreatedAt, nil
+	}, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_Lead_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "DateTime")
@@ -10037,14 +9775,18 @@ func (ec *executionContext) _Lead_updatedAt(ctx context.Context, field graphql.C
 	if v := obj.UpdatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Lead_updatedAt, obj.UpdatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Lead_updatedAt, func(ctx context.Context) (*time.Time, error) {
+		return obj.UpdatedAt, nil
+	}, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_Lead_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _LeadConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LeadConnection) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_LeadConnection_edges, obj.Edges, ec.marshalNLeadEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐLeadEdgeᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_LeadConnection_edges, func(ctx context.Context) ([]*model.LeadEdge, error) {
+		return obj.Edges, nil
+	}, ec.marshalNLeadEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐLeadEdgeᚄ, true)
 }
 func (ec *executionContext) fieldContext_LeadConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10060,7 +9802,9 @@ func (ec *executionContext) fieldContext_LeadConnection_edges(_ context.Context,
 }
 
 func (ec *executionContext) _LeadConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.LeadConnection) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_LeadConnection_pageInfo, obj.PageInfo, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_LeadConnection_pageInfo, func(ctx context.Context) (*model.PageInfo, error) {
+		return obj.PageInfo, nil
+	}, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
 }
 func (ec *executionContext) fieldContext_LeadConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10090,7 +9834,9 @@ func (ec *executionContext) fieldContext_LeadEdge_cursor(_ context.Context, fiel
 }
 
 func (ec *executionContext) _LeadEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.LeadEdge) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_LeadEdge_node, obj.Node, ec.marshalNLead2ᚖcrmgraphᚋgraphᚋmodelᚐLead, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_LeadEdge_node, func(ctx context.Context) (*model.Lead, error) {
+		return obj.Node, nil
+	}, ec.marshalNLead2ᚖcrmgraphᚋgraphᚋmodelᚐLead, true)
 }
 func (ec *executionContext) fieldContext_LeadEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10137,7 +9883,9 @@ func (ec *executionContext) _LeadSource_sortOrder(ctx context.Context, field gra
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_LeadSource_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_LeadSource_sortOrder, func(ctx context.Context) (*int, error) {
+		return obj.SortOrder, nil
+	}, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_LeadSource_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadSource", field, false, false, "Int")
@@ -10147,7 +9895,9 @@ func (ec *executionContext) _LeadSource_isDefault(ctx context.Context, field gra
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_LeadSource_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_LeadSource_isDefault, func(ctx context.Context) (*bool, error) {
+		return obj.IsDefault, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_LeadSource_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadSource", field, false, false, "Boolean")
@@ -10185,7 +9935,9 @@ func (ec *executionContext) _LeadStatus_sortOrder(ctx context.Context, field gra
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_LeadStatus_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_LeadStatus_sortOrder, func(ctx context.Context) (*int, error) {
+		return obj.SortOrder, nil
+	}, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_LeadStatus_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadStatus", field, false, false, "Int")
@@ -10223,7 +9975,9 @@ func (ec *executionContext) _LostReason_sortOrder(ctx context.Context, field gra
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_LostReason_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_LostReason_sortOrder, func(ctx context.Context) (*int, error) {
+		return obj.SortOrder, nil
+	}, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_LostReason_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LostReason", field, false, false, "Int")
@@ -10233,7 +9987,9 @@ func (ec *executionContext) _LostReason_isDefault(ctx context.Context, field gra
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_LostReason_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_LostReason_isDefault, func(ctx context.Context) (*bool, error) {
+		return obj.IsDefault, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_LostReason_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LostReason", field, false, false, "Boolean")
@@ -10250,31 +10006,19 @@ func (ec *executionContext) _Member_name(ctx context.Context, field graphql.Coll
 	if v := obj.Name; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Member_name, obj.Name, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Member_name, func(ctx context.Context) (*string, error) {
+		return obj.Name, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Member_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
 }
 
 func (ec *executionContext) _Mutation_createAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_createAccount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateAccount(ctx, fc.Args["input"].(model.CreateAccountInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateAccountPayload) graphql.Marshaler {
-			return ec.marshalNCreateAccountPayload2ᚖcrmgraphᚋgraphᚋmodelᚐCreateAccountPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Mutation_createAccount, func(ctx context.Context) (*model.CreateAccountPayload, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Mutation().CreateAccount(ctx, fc.Args["input"].(model.CreateAccountInput))
+	}, ec.marshalNCreateAccountPayload2ᚖcrmgraphᚋgraphᚋmodelᚐCreateAccountPayload, true)
 }
 func (ec *executionContext) fieldContext_Mutation_createAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10301,24 +10045,10 @@ func (ec *executionContext) fieldContext_Mutation_createAccount(ctx context.Cont
 }
 
 func (ec *executionContext) _Mutation_updateAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_updateAccount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateAccount(ctx, fc.Args["input"].(model.UpdateAccountInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateAccountPayload) graphql.Marshaler {
-			return ec.marshalNUpdateAccountPayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateAccountPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Mutation_updateAccount, func(ctx context.Context) (*model.UpdateAccountPayload, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Mutation().UpdateAccount(ctx, fc.Args["input"].(model.UpdateAccountInput))
+	}, ec.marshalNUpdateAccountPayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateAccountPayload, true)
 }
 func (ec *executionContext) fieldContext_Mutation_updateAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10345,24 +10075,10 @@ func (ec *executionContext) fieldContext_Mutation_updateAccount(ctx context.Cont
 }
 
 func (ec *executionContext) _Mutation_createContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_createContact(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateContact(ctx, fc.Args["input"].(model.CreateContactInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateContactPayload) graphql.Marshaler {
-			return ec.marshalNCreateContactPayload2ᚖcrmgraphᚋgraphᚋmodelᚐCreateContactPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Mutation_createContact, func(ctx context.Context) (*model.CreateContactPayload, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Mutation().CreateContact(ctx, fc.Args["input"].(model.CreateContactInput))
+	}, ec.marshalNCreateContactPayload2ᚖcrmgraphᚋgraphᚋmodelᚐCreateContactPayload, true)
 }
 func (ec *executionContext) fieldContext_Mutation_createContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10389,24 +10105,10 @@ func (ec *executionContext) fieldContext_Mutation_createContact(ctx context.Cont
 }
 
 func (ec *executionContext) _Mutation_updateContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_updateContact(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateContact(ctx, fc.Args["input"].(model.UpdateContactInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateContactPayload) graphql.Marshaler {
-			return ec.marshalNUpdateContactPayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateContactPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Mutation_updateContact, func(ctx context.Context) (*model.UpdateContactPayload, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Mutation().UpdateContact(ctx, fc.Args["input"].(model.UpdateContactInput))
+	}, ec.marshalNUpdateContactPayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateContactPayload, true)
 }
 func (ec *executionContext) fieldContext_Mutation_updateContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10433,24 +10135,10 @@ func (ec *executionContext) fieldContext_Mutation_updateContact(ctx context.Cont
 }
 
 func (ec *executionContext) _Mutation_createLead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_createLead(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateLead(ctx, fc.Args["input"].(model.CreateLeadInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateLeadPayload) graphql.Marshaler {
-			return ec.marshalNCreateLeadPayload2ᚖcrmgraphᚋgraphᚋmodelᚐCreateLeadPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Mutation_createLead, func(ctx context.Context) (*model.CreateLeadPayload, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Mutation().CreateLead(ctx, fc.Args["input"].(model.CreateLeadInput))
+	}, ec.marshalNCreateLeadPayload2ᚖcrmgraphᚋgraphᚋmodelᚐCreateLeadPayload, true)
 }
 func (ec *executionContext) fieldContext_Mutation_createLead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10477,24 +10165,10 @@ func (ec *executionContext) fieldContext_Mutation_createLead(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_updateLead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_updateLead(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateLead(ctx, fc.Args["input"].(model.UpdateLeadInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateLeadPayload) graphql.Marshaler {
-			return ec.marshalNUpdateLeadPayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateLeadPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Mutation_updateLead, func(ctx context.Context) (*model.UpdateLeadPayload, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Mutation().UpdateLead(ctx, fc.Args["input"].(model.UpdateLeadInput))
+	}, ec.marshalNUpdateLeadPayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateLeadPayload, true)
 }
 func (ec *executionContext) fieldContext_Mutation_updateLead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10521,24 +10195,10 @@ func (ec *executionContext) fieldContext_Mutation_updateLead(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_createOpportunity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_createOpportunity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateOpportunity(ctx, fc.Args["input"].(model.CreateOpportunityInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateOpportunityPayload) graphql.Marshaler {
-			return ec.marshalNCreateOpportunityPayload2ᚖcrmgraphᚋgraphᚋmodelᚐCreateOpportunityPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Mutation_createOpportunity, func(ctx context.Context) (*model.CreateOpportunityPayload, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Mutation().CreateOpportunity(ctx, fc.Args["input"].(model.CreateOpportunityInput))
+	}, ec.marshalNCreateOpportunityPayload2ᚖcrmgraphᚋgraphᚋmodelᚐCreateOpportunityPayload, true)
 }
 func (ec *executionContext) fieldContext_Mutation_createOpportunity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10565,24 +10225,10 @@ func (ec *executionContext) fieldContext_Mutation_createOpportunity(ctx context.
 }
 
 func (ec *executionContext) _Mutation_updateOpportunity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_updateOpportunity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateOpportunity(ctx, fc.Args["input"].(model.UpdateOpportunityInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateOpportunityPayload) graphql.Marshaler {
-			return ec.marshalNUpdateOpportunityPayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateOpportunityPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Mutation_updateOpportunity, func(ctx context.Context) (*model.UpdateOpportunityPayload, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Mutation().UpdateOpportunity(ctx, fc.Args["input"].(model.UpdateOpportunityInput))
+	}, ec.marshalNUpdateOpportunityPayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateOpportunityPayload, true)
 }
 func (ec *executionContext) fieldContext_Mutation_updateOpportunity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10609,24 +10255,10 @@ func (ec *executionContext) fieldContext_Mutation_updateOpportunity(ctx context.
 }
 
 func (ec *executionContext) _Mutation_createOrder(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_createOrder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateOrder(ctx, fc.Args["input"].(model.CreateOrderInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateOrderPayload) graphql.Marshaler {
-			return ec.marshalNCreateOrderPayload2ᚖcrmgraphᚋgraphᚋmodelᚐCreateOrderPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Mutation_createOrder, func(ctx context.Context) (*model.CreateOrderPayload, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Mutation().CreateOrder(ctx, fc.Args["input"].(model.CreateOrderInput))
+	}, ec.marshalNCreateOrderPayload2ᚖcrmgraphᚋgraphᚋmodelᚐCreateOrderPayload, true)
 }
 func (ec *executionContext) fieldContext_Mutation_createOrder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10653,24 +10285,10 @@ func (ec *executionContext) fieldContext_Mutation_createOrder(ctx context.Contex
 }
 
 func (ec *executionContext) _Mutation_updateOrder(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_updateOrder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateOrder(ctx, fc.Args["input"].(model.UpdateOrderInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateOrderPayload) graphql.Marshaler {
-			return ec.marshalNUpdateOrderPayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateOrderPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Mutation_updateOrder, func(ctx context.Context) (*model.UpdateOrderPayload, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Mutation().UpdateOrder(ctx, fc.Args["input"].(model.UpdateOrderInput))
+	}, ec.marshalNUpdateOrderPayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateOrderPayload, true)
 }
 func (ec *executionContext) fieldContext_Mutation_updateOrder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10697,24 +10315,10 @@ func (ec *executionContext) fieldContext_Mutation_updateOrder(ctx context.Contex
 }
 
 func (ec *executionContext) _Mutation_createStage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_createStage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateStage(ctx, fc.Args["input"].(model.CreateStageInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateStagePayload) graphql.Marshaler {
-			return ec.marshalNCreateStagePayload2ᚖcrmgraphᚋgraphᚋmodelᚐCreateStagePayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Mutation_createStage, func(ctx context.Context) (*model.CreateStagePayload, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Mutation().CreateStage(ctx, fc.Args["input"].(model.CreateStageInput))
+	}, ec.marshalNCreateStagePayload2ᚖcrmgraphᚋgraphᚋmodelᚐCreateStagePayload, true)
 }
 func (ec *executionContext) fieldContext_Mutation_createStage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10741,24 +10345,10 @@ func (ec *executionContext) fieldContext_Mutation_createStage(ctx context.Contex
 }
 
 func (ec *executionContext) _Mutation_updateStage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_updateStage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateStage(ctx, fc.Args["input"].(model.UpdateStageInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateStagePayload) graphql.Marshaler {
-			return ec.marshalNUpdateStagePayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateStagePayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Mutation_updateStage, func(ctx context.Context) (*model.UpdateStagePayload, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Mutation().UpdateStage(ctx, fc.Args["input"].(model.UpdateStageInput))
+	}, ec.marshalNUpdateStagePayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateStagePayload, true)
 }
 func (ec *executionContext) fieldContext_Mutation_updateStage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10785,24 +10375,10 @@ func (ec *executionContext) fieldContext_Mutation_updateStage(ctx context.Contex
 }
 
 func (ec *executionContext) _Mutation_updateContactDetails(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_updateContactDetails(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateContactDetails(ctx, fc.Args["input"].(model.UpdateContactDetailsInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateContactDetailsPayload) graphql.Marshaler {
-			return ec.marshalNUpdateContactDetailsPayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateContactDetailsPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Mutation_updateContactDetails, func(ctx context.Context) (*model.UpdateContactDetailsPayload, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Mutation().UpdateContactDetails(ctx, fc.Args["input"].(model.UpdateContactDetailsInput))
+	}, ec.marshalNUpdateContactDetailsPayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateContactDetailsPayload, true)
 }
 func (ec *executionContext) fieldContext_Mutation_updateContactDetails(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10829,24 +10405,10 @@ func (ec *executionContext) fieldContext_Mutation_updateContactDetails(ctx conte
 }
 
 func (ec *executionContext) _Mutation_reviewChangeRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_reviewChangeRequest(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ReviewChangeRequest(ctx, fc.Args["input"].(model.ReviewChangeRequestInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ReviewChangeRequestPayload) graphql.Marshaler {
-			return ec.marshalNReviewChangeRequestPayload2ᚖcrmgraphᚋgraphᚋmodelᚐReviewChangeRequestPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Mutation_reviewChangeRequest, func(ctx context.Context) (*model.ReviewChangeRequestPayload, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Mutation().ReviewChangeRequest(ctx, fc.Args["input"].(model.ReviewChangeRequestInput))
+	}, ec.marshalNReviewChangeRequestPayload2ᚖcrmgraphᚋgraphᚋmodelᚐReviewChangeRequestPayload, true)
 }
 func (ec *executionContext) fieldContext_Mutation_reviewChangeRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10873,24 +10435,10 @@ func (ec *executionContext) fieldContext_Mutation_reviewChangeRequest(ctx contex
 }
 
 func (ec *executionContext) _Mutation_cancelChangeRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_cancelChangeRequest(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CancelChangeRequest(ctx, fc.Args["input"].(model.CancelChangeRequestInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CancelChangeRequestPayload) graphql.Marshaler {
-			return ec.marshalNCancelChangeRequestPayload2ᚖcrmgraphᚋgraphᚋmodelᚐCancelChangeRequestPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Mutation_cancelChangeRequest, func(ctx context.Context) (*model.CancelChangeRequestPayload, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Mutation().CancelChangeRequest(ctx, fc.Args["input"].(model.CancelChangeRequestInput))
+	}, ec.marshalNCancelChangeRequestPayload2ᚖcrmgraphᚋgraphᚋmodelᚐCancelChangeRequestPayload, true)
 }
 func (ec *executionContext) fieldContext_Mutation_cancelChangeRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10917,24 +10465,10 @@ func (ec *executionContext) fieldContext_Mutation_cancelChangeRequest(ctx contex
 }
 
 func (ec *executionContext) _Mutation_updateContactUsername(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_updateContactUsername(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateContactUsername(ctx, fc.Args["input"].(model.UpdateContactUsernameInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateContactUsernamePayload) graphql.Marshaler {
-			return ec.marshalNUpdateContactUsernamePayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateContactUsernamePayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Mutation_updateContactUsername, func(ctx context.Context) (*model.UpdateContactUsernamePayload, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Mutation().UpdateContactUsername(ctx, fc.Args["input"].(model.UpdateContactUsernameInput))
+	}, ec.marshalNUpdateContactUsernamePayload2ᚖcrmgraphᚋgraphᚋmodelᚐUpdateContactUsernamePayload, true)
 }
 func (ec *executionContext) fieldContext_Mutation_updateContactUsername(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10961,24 +10495,10 @@ func (ec *executionContext) fieldContext_Mutation_updateContactUsername(ctx cont
 }
 
 func (ec *executionContext) _Mutation_verifyContactChannel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_verifyContactChannel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().VerifyContactChannel(ctx, fc.Args["input"].(model.VerifyContactChannelInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.VerifyContactChannelPayload) graphql.Marshaler {
-			return ec.marshalNVerifyContactChannelPayload2ᚖcrmgraphᚋgraphᚋmodelᚐVerifyContactChannelPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Mutation_verifyContactChannel, func(ctx context.Context) (*model.VerifyContactChannelPayload, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Mutation().VerifyContactChannel(ctx, fc.Args["input"].(model.VerifyContactChannelInput))
+	}, ec.marshalNVerifyContactChannelPayload2ᚖcrmgraphᚋgraphᚋmodelᚐVerifyContactChannelPayload, true)
 }
 func (ec *executionContext) fieldContext_Mutation_verifyContactChannel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11029,7 +10549,9 @@ func (ec *executionContext) _Opportunity_title(ctx context.Context, field graphq
 	if v := obj.Title; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_title, obj.Title, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_title, func(ctx context.Context) (*string, error) {
+		return obj.Title, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "String")
@@ -11039,7 +10561,9 @@ func (ec *executionContext) _Opportunity_description(ctx context.Context, field 
 	if v := obj.Description; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_description, obj.Description, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_description, func(ctx context.Context) (*string, error) {
+		return obj.Description, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "String")
@@ -11049,30 +10573,18 @@ func (ec *executionContext) _Opportunity_value(ctx context.Context, field graphq
 	if v := obj.Value; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_value, obj.Value, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_value, func(ctx context.Context) (*model.Decimal, error) {
+		return obj.Value, nil
+	}, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Opportunity_status(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OpportunityStatus) graphql.Marshaler {
-			return ec.marshalOOpportunityStatus2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunityStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_status, func(ctx context.Context) (*model.OpportunityStatus, error) {
+		return obj.Status(), nil
+	}, ec.marshalOOpportunityStatus2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunityStatus, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11088,23 +10600,9 @@ func (ec *executionContext) fieldContext_Opportunity_status(_ context.Context, f
 }
 
 func (ec *executionContext) _Opportunity_type(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OpportunityType) graphql.Marshaler {
-			return ec.marshalOOpportunityType2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunityType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_type, func(ctx context.Context) (*model.OpportunityType, error) {
+		return obj.Type(), nil
+	}, ec.marshalOOpportunityType2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunityType, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11120,7 +10618,9 @@ func (ec *executionContext) fieldContext_Opportunity_type(_ context.Context, fie
 }
 
 func (ec *executionContext) _Opportunity_opportunitySource(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_opportunitySource, obj.OpportunitySource, ec.marshalOOpportunitySource2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunitySource, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_opportunitySource, func(ctx context.Context) (*model.OpportunitySource, error) {
+		return obj.OpportunitySource, nil
+	}, ec.marshalOOpportunitySource2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunitySource, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_opportunitySource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11139,7 +10639,9 @@ func (ec *executionContext) _Opportunity_estimatedCloseDate(ctx context.Context,
 	if v := obj.EstimatedCloseDate; v != nil {
 		return ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_estimatedCloseDate, obj.EstimatedCloseDate, ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_estimatedCloseDate, func(ctx context.Context) (*model.Date, error) {
+		return obj.EstimatedCloseDate, nil
+	}, ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_estimatedCloseDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "Date")
@@ -11149,7 +10651,9 @@ func (ec *executionContext) _Opportunity_closed(ctx context.Context, field graph
 	if v := obj.Closed; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_closed, obj.Closed, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_closed, func(ctx context.Context) (*bool, error) {
+		return obj.Closed, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_closed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "Boolean")
@@ -11159,7 +10663,9 @@ func (ec *executionContext) _Opportunity_result(ctx context.Context, field graph
 	if v := obj.Result; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_result, obj.Result, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_result, func(ctx context.Context) (*string, error) {
+		return obj.Result, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "String")
@@ -11169,7 +10675,9 @@ func (ec *executionContext) _Opportunity_createdAt(ctx context.Context, field gr
 	if v := obj.CreatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_createdAt, obj.CreatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_createdAt, func(ctx context.Context) (*time.Time, error) {
+		return obj.CreatedAt, nil
+	}, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "DateTime")
@@ -11179,30 +10687,18 @@ func (ec *executionContext) _Opportunity_updatedAt(ctx context.Context, field gr
 	if v := obj.UpdatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_updatedAt, obj.UpdatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_updatedAt, func(ctx context.Context) (*time.Time, error) {
+		return obj.UpdatedAt, nil
+	}, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Opportunity_account(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_account(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Opportunity().Account(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
-			return ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_account, func(ctx context.Context) (*model.Account, error) {
+		return ec.Resolvers.Opportunity().Account(ctx, obj)
+	}, ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11218,23 +10714,9 @@ func (ec *executionContext) fieldContext_Opportunity_account(_ context.Context, 
 }
 
 func (ec *executionContext) _Opportunity_contact(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_contact(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Opportunity().Contact(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Contact) graphql.Marshaler {
-			return ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_contact, func(ctx context.Context) (*model.Contact, error) {
+		return ec.Resolvers.Opportunity().Contact(ctx, obj)
+	}, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11250,23 +10732,9 @@ func (ec *executionContext) fieldContext_Opportunity_contact(_ context.Context, 
 }
 
 func (ec *executionContext) _Opportunity_owner(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_owner(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Opportunity().Owner(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖcrmgraphᚋgraphᚋmodelᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_owner, func(ctx context.Context) (*model.User, error) {
+		return ec.Resolvers.Opportunity().Owner(ctx, obj)
+	}, ec.marshalOUser2ᚖcrmgraphᚋgraphᚋmodelᚐUser, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11282,7 +10750,9 @@ func (ec *executionContext) fieldContext_Opportunity_owner(_ context.Context, fi
 }
 
 func (ec *executionContext) _Opportunity_lostReason(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_lostReason, obj.LostReason, ec.marshalOLostReason2ᚖcrmgraphᚋgraphᚋmodelᚐLostReason, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_lostReason, func(ctx context.Context) (*model.LostReason, error) {
+		return obj.LostReason, nil
+	}, ec.marshalOLostReason2ᚖcrmgraphᚋgraphᚋmodelᚐLostReason, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_lostReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11298,7 +10768,9 @@ func (ec *executionContext) fieldContext_Opportunity_lostReason(_ context.Contex
 }
 
 func (ec *executionContext) _Opportunity_winReason(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_winReason, obj.WinReason, ec.marshalOWinReason2ᚖcrmgraphᚋgraphᚋmodelᚐWinReason, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_winReason, func(ctx context.Context) (*model.WinReason, error) {
+		return obj.WinReason, nil
+	}, ec.marshalOWinReason2ᚖcrmgraphᚋgraphᚋmodelᚐWinReason, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_winReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11314,24 +10786,10 @@ func (ec *executionContext) fieldContext_Opportunity_winReason(_ context.Context
 }
 
 func (ec *executionContext) _Opportunity_orders(ctx context.Context, field graphql.CollectedField, obj *model.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_orders(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Opportunity().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderConnection) graphql.Marshaler {
-			return ec.marshalOOrderConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOrderConnection(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Opportunity_orders, func(ctx context.Context) (*model.OrderConnection, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Opportunity().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	}, ec.marshalOOrderConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOrderConnection, true)
 }
 func (ec *executionContext) fieldContext_Opportunity_orders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11358,7 +10816,9 @@ func (ec *executionContext) fieldContext_Opportunity_orders(ctx context.Context,
 }
 
 func (ec *executionContext) _OpportunityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityConnection) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityConnection_edges, obj.Edges, ec.marshalNOpportunityEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOpportunityEdgeᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityConnection_edges, func(ctx context.Context) ([]*model.OpportunityEdge, error) {
+		return obj.Edges, nil
+	}, ec.marshalNOpportunityEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOpportunityEdgeᚄ, true)
 }
 func (ec *executionContext) fieldContext_OpportunityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11374,7 +10834,9 @@ func (ec *executionContext) fieldContext_OpportunityConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _OpportunityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityConnection) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityConnection_pageInfo, obj.PageInfo, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityConnection_pageInfo, func(ctx context.Context) (*model.PageInfo, error) {
+		return obj.PageInfo, nil
+	}, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
 }
 func (ec *executionContext) fieldContext_OpportunityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11404,7 +10866,9 @@ func (ec *executionContext) fieldContext_OpportunityEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _OpportunityEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityEdge) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityEdge_node, obj.Node, ec.marshalNOpportunity2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunity, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityEdge_node, func(ctx context.Context) (*model.Opportunity, error) {
+		return obj.Node, nil
+	}, ec.marshalNOpportunity2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunity, true)
 }
 func (ec *executionContext) fieldContext_OpportunityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11451,7 +10915,9 @@ func (ec *executionContext) _OpportunitySource_sortOrder(ctx context.Context, fi
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunitySource_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OpportunitySource_sortOrder, func(ctx context.Context) (*int, error) {
+		return obj.SortOrder, nil
+	}, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_OpportunitySource_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunitySource", field, false, false, "Int")
@@ -11461,7 +10927,9 @@ func (ec *executionContext) _OpportunitySource_isDefault(ctx context.Context, fi
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunitySource_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OpportunitySource_isDefault, func(ctx context.Context) (*bool, error) {
+		return obj.IsDefault, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_OpportunitySource_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunitySource", field, false, false, "Boolean")
@@ -11499,7 +10967,9 @@ func (ec *executionContext) _OpportunityStatus_description(ctx context.Context, 
 	if v := obj.Description; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityStatus_description, obj.Description, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityStatus_description, func(ctx context.Context) (*string, error) {
+		return obj.Description, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_OpportunityStatus_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityStatus", field, false, false, "String")
@@ -11509,7 +10979,9 @@ func (ec *executionContext) _OpportunityStatus_color(ctx context.Context, field 
 	if v := obj.Color; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityStatus_color, obj.Color, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityStatus_color, func(ctx context.Context) (*string, error) {
+		return obj.Color, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_OpportunityStatus_color(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityStatus", field, false, false, "String")
@@ -11519,7 +10991,9 @@ func (ec *executionContext) _OpportunityStatus_won(ctx context.Context, field gr
 	if v := obj.Won; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityStatus_won, obj.Won, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityStatus_won, func(ctx context.Context) (*bool, error) {
+		return obj.Won, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_OpportunityStatus_won(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityStatus", field, false, false, "Boolean")
@@ -11529,7 +11003,9 @@ func (ec *executionContext) _OpportunityStatus_lost(ctx context.Context, field g
 	if v := obj.Lost; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityStatus_lost, obj.Lost, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityStatus_lost, func(ctx context.Context) (*bool, error) {
+		return obj.Lost, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_OpportunityStatus_lost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityStatus", field, false, false, "Boolean")
@@ -11539,7 +11015,9 @@ func (ec *executionContext) _OpportunityStatus_sortOrder(ctx context.Context, fi
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityStatus_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityStatus_sortOrder, func(ctx context.Context) (*int, error) {
+		return obj.SortOrder, nil
+	}, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_OpportunityStatus_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityStatus", field, false, false, "Int")
@@ -11577,7 +11055,9 @@ func (ec *executionContext) _OpportunityType_isDefault(ctx context.Context, fiel
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityType_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityType_isDefault, func(ctx context.Context) (*bool, error) {
+		return obj.IsDefault, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_OpportunityType_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityType", field, false, false, "Boolean")
@@ -11587,7 +11067,9 @@ func (ec *executionContext) _OpportunityType_sortOrder(ctx context.Context, fiel
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityType_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OpportunityType_sortOrder, func(ctx context.Context) (*int, error) {
+		return obj.SortOrder, nil
+	}, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_OpportunityType_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpportunityType", field, false, false, "Int")
@@ -11618,7 +11100,9 @@ func (ec *executionContext) _Order_number(ctx context.Context, field graphql.Col
 	if v := obj.Number; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_number, obj.Number, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_number, func(ctx context.Context) (*string, error) {
+		return obj.Number, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Order_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
@@ -11628,7 +11112,9 @@ func (ec *executionContext) _Order_alternateId(ctx context.Context, field graphq
 	if v := obj.AlternateID; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_alternateId, obj.AlternateID, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_alternateId, func(ctx context.Context) (*string, error) {
+		return obj.AlternateID, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Order_alternateId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
@@ -11638,7 +11124,9 @@ func (ec *executionContext) _Order_placedAt(ctx context.Context, field graphql.C
 	if v := obj.PlacedAt; v != nil {
 		return ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_placedAt, obj.PlacedAt, ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_placedAt, func(ctx context.Context) (*model.Date, error) {
+		return obj.PlacedAt, nil
+	}, ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate, true)
 }
 func (ec *executionContext) fieldContext_Order_placedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "Date")
@@ -11648,30 +11136,18 @@ func (ec *executionContext) _Order_deliveryDate(ctx context.Context, field graph
 	if v := obj.DeliveryDate; v != nil {
 		return ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_deliveryDate, obj.DeliveryDate, ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_deliveryDate, func(ctx context.Context) (*model.Date, error) {
+		return obj.DeliveryDate, nil
+	}, ec.marshalODate2ᚖcrmgraphᚋgraphᚋmodelᚐDate, true)
 }
 func (ec *executionContext) fieldContext_Order_deliveryDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Order_account(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_account(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Order().Account(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
-			return ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_account, func(ctx context.Context) (*model.Account, error) {
+		return ec.Resolvers.Order().Account(ctx, obj)
+	}, ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount, true)
 }
 func (ec *executionContext) fieldContext_Order_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11687,23 +11163,9 @@ func (ec *executionContext) fieldContext_Order_account(_ context.Context, field 
 }
 
 func (ec *executionContext) _Order_contact(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_contact(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Order().Contact(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Contact) graphql.Marshaler {
-			return ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_contact, func(ctx context.Context) (*model.Contact, error) {
+		return ec.Resolvers.Order().Contact(ctx, obj)
+	}, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
 }
 func (ec *executionContext) fieldContext_Order_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11719,23 +11181,9 @@ func (ec *executionContext) fieldContext_Order_contact(_ context.Context, field 
 }
 
 func (ec *executionContext) _Order_owner(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_owner(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Order().Owner(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖcrmgraphᚋgraphᚋmodelᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_owner, func(ctx context.Context) (*model.User, error) {
+		return ec.Resolvers.Order().Owner(ctx, obj)
+	}, ec.marshalOUser2ᚖcrmgraphᚋgraphᚋmodelᚐUser, true)
 }
 func (ec *executionContext) fieldContext_Order_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11751,23 +11199,9 @@ func (ec *executionContext) fieldContext_Order_owner(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Order_opportunity(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_opportunity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Order().Opportunity(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Opportunity) graphql.Marshaler {
-			return ec.marshalOOpportunity2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunity(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_opportunity, func(ctx context.Context) (*model.Opportunity, error) {
+		return ec.Resolvers.Order().Opportunity(ctx, obj)
+	}, ec.marshalOOpportunity2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunity, true)
 }
 func (ec *executionContext) fieldContext_Order_opportunity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11783,23 +11217,9 @@ func (ec *executionContext) fieldContext_Order_opportunity(_ context.Context, fi
 }
 
 func (ec *executionContext) _Order_status(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Order().Status(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderStatus) graphql.Marshaler {
-			return ec.marshalOOrderStatus2ᚖcrmgraphᚋgraphᚋmodelᚐOrderStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_status, func(ctx context.Context) (*model.OrderStatus, error) {
+		return ec.Resolvers.Order().Status(ctx, obj)
+	}, ec.marshalOOrderStatus2ᚖcrmgraphᚋgraphᚋmodelᚐOrderStatus, true)
 }
 func (ec *executionContext) fieldContext_Order_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11815,23 +11235,9 @@ func (ec *executionContext) fieldContext_Order_status(_ context.Context, field g
 }
 
 func (ec *executionContext) _Order_type(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Order().Type(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderType) graphql.Marshaler {
-			return ec.marshalOOrderType2ᚖcrmgraphᚋgraphᚋmodelᚐOrderType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_type, func(ctx context.Context) (*model.OrderType, error) {
+		return ec.Resolvers.Order().Type(ctx, obj)
+	}, ec.marshalOOrderType2ᚖcrmgraphᚋgraphᚋmodelᚐOrderType, true)
 }
 func (ec *executionContext) fieldContext_Order_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11847,23 +11253,9 @@ func (ec *executionContext) fieldContext_Order_type(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Order_deliveryTerm(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_deliveryTerm(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Order().DeliveryTerm(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.DeliveryTerm) graphql.Marshaler {
-			return ec.marshalODeliveryTerm2ᚖcrmgraphᚋgraphᚋmodelᚐDeliveryTerm(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_deliveryTerm, func(ctx context.Context) (*model.DeliveryTerm, error) {
+		return ec.Resolvers.Order().DeliveryTerm(ctx, obj)
+	}, ec.marshalODeliveryTerm2ᚖcrmgraphᚋgraphᚋmodelᚐDeliveryTerm, true)
 }
 func (ec *executionContext) fieldContext_Order_deliveryTerm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11879,23 +11271,9 @@ func (ec *executionContext) fieldContext_Order_deliveryTerm(_ context.Context, f
 }
 
 func (ec *executionContext) _Order_paymentTerm(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_paymentTerm(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Order().PaymentTerm(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PaymentTerm) graphql.Marshaler {
-			return ec.marshalOPaymentTerm2ᚖcrmgraphᚋgraphᚋmodelᚐPaymentTerm(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_paymentTerm, func(ctx context.Context) (*model.PaymentTerm, error) {
+		return ec.Resolvers.Order().PaymentTerm(ctx, obj)
+	}, ec.marshalOPaymentTerm2ᚖcrmgraphᚋgraphᚋmodelᚐPaymentTerm, true)
 }
 func (ec *executionContext) fieldContext_Order_paymentTerm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11911,23 +11289,9 @@ func (ec *executionContext) fieldContext_Order_paymentTerm(_ context.Context, fi
 }
 
 func (ec *executionContext) _Order_deliveryType(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Order_deliveryType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Order().DeliveryType(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.DeliveryType) graphql.Marshaler {
-			return ec.marshalODeliveryType2ᚖcrmgraphᚋgraphᚋmodelᚐDeliveryType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_deliveryType, func(ctx context.Context) (*model.DeliveryType, error) {
+		return ec.Resolvers.Order().DeliveryType(ctx, obj)
+	}, ec.marshalODeliveryType2ᚖcrmgraphᚋgraphᚋmodelᚐDeliveryType, true)
 }
 func (ec *executionContext) fieldContext_Order_deliveryType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11946,7 +11310,9 @@ func (ec *executionContext) _Order_currency(ctx context.Context, field graphql.C
 	if v := obj.Currency; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_currency, obj.Currency, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_currency, func(ctx context.Context) (*string, error) {
+		return obj.Currency, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Order_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
@@ -11956,7 +11322,9 @@ func (ec *executionContext) _Order_total(ctx context.Context, field graphql.Coll
 	if v := obj.Total; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_total, obj.Total, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_total, func(ctx context.Context) (*model.Decimal, error) {
+		return obj.Total, nil
+	}, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_Order_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "Decimal")
@@ -11966,7 +11334,9 @@ func (ec *executionContext) _Order_price(ctx context.Context, field graphql.Coll
 	if v := obj.Price; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_price, obj.Price, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_price, func(ctx context.Context) (*model.Decimal, error) {
+		return obj.Price, nil
+	}, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_Order_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "Decimal")
@@ -11976,7 +11346,9 @@ func (ec *executionContext) _Order_delivered(ctx context.Context, field graphql.
 	if v := obj.Delivered; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_delivered, obj.Delivered, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_delivered, func(ctx context.Context) (*bool, error) {
+		return obj.Delivered, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_Order_delivered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "Boolean")
@@ -11986,7 +11358,9 @@ func (ec *executionContext) _Order_marking(ctx context.Context, field graphql.Co
 	if v := obj.Marking; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_marking, obj.Marking, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_marking, func(ctx context.Context) (*string, error) {
+		return obj.Marking, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Order_marking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
@@ -11996,14 +11370,18 @@ func (ec *executionContext) _Order_externalComment(ctx context.Context, field gr
 	if v := obj.ExternalComment; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_externalComment, obj.ExternalComment, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_externalComment, func(ctx context.Context) (*string, error) {
+		return obj.ExternalComment, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Order_externalComment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
 }
 
 func (ec *executionContext) _Order_rows(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_rows, obj.Rows, ec.marshalNOrderRow2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOrderRowᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_rows, func(ctx context.Context) ([]*model.OrderRow, error) {
+		return obj.Rows, nil
+	}, ec.marshalNOrderRow2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOrderRowᚄ, true)
 }
 func (ec *executionContext) fieldContext_Order_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12019,7 +11397,9 @@ func (ec *executionContext) fieldContext_Order_rows(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Order_deliveryAddress(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_deliveryAddress, obj.DeliveryAddress, ec.marshalOAddress2ᚖcrmgraphᚋgraphᚋmodelᚐAddress, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_deliveryAddress, func(ctx context.Context) (*model.Address, error) {
+		return obj.DeliveryAddress, nil
+	}, ec.marshalOAddress2ᚖcrmgraphᚋgraphᚋmodelᚐAddress, true)
 }
 func (ec *executionContext) fieldContext_Order_deliveryAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12035,7 +11415,9 @@ func (ec *executionContext) fieldContext_Order_deliveryAddress(_ context.Context
 }
 
 func (ec *executionContext) _Order_invoiceAddress(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_invoiceAddress, obj.InvoiceAddress, ec.marshalOAddress2ᚖcrmgraphᚋgraphᚋmodelᚐAddress, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_invoiceAddress, func(ctx context.Context) (*model.Address, error) {
+		return obj.InvoiceAddress, nil
+	}, ec.marshalOAddress2ᚖcrmgraphᚋgraphᚋmodelᚐAddress, true)
 }
 func (ec *executionContext) fieldContext_Order_invoiceAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12054,7 +11436,9 @@ func (ec *executionContext) _Order_createdAt(ctx context.Context, field graphql.
 	if v := obj.CreatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_createdAt, obj.CreatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_createdAt, func(ctx context.Context) (*time.Time, error) {
+		return obj.CreatedAt, nil
+	}, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_Order_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "DateTime")
@@ -12064,14 +11448,18 @@ func (ec *executionContext) _Order_updatedAt(ctx context.Context, field graphql.
 	if v := obj.UpdatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Order_updatedAt, obj.UpdatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Order_updatedAt, func(ctx context.Context) (*time.Time, error) {
+		return obj.UpdatedAt, nil
+	}, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_Order_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _OrderConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrderConnection) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderConnection_edges, obj.Edges, ec.marshalNOrderEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOrderEdgeᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderConnection_edges, func(ctx context.Context) ([]*model.OrderEdge, error) {
+		return obj.Edges, nil
+	}, ec.marshalNOrderEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOrderEdgeᚄ, true)
 }
 func (ec *executionContext) fieldContext_OrderConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12087,7 +11475,9 @@ func (ec *executionContext) fieldContext_OrderConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _OrderConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OrderConnection) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderConnection_pageInfo, obj.PageInfo, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderConnection_pageInfo, func(ctx context.Context) (*model.PageInfo, error) {
+		return obj.PageInfo, nil
+	}, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
 }
 func (ec *executionContext) fieldContext_OrderConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12117,7 +11507,9 @@ func (ec *executionContext) fieldContext_OrderEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _OrderEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrderEdge) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderEdge_node, obj.Node, ec.marshalNOrder2ᚖcrmgraphᚋgraphᚋmodelᚐOrder, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderEdge_node, func(ctx context.Context) (*model.Order, error) {
+		return obj.Node, nil
+	}, ec.marshalNOrder2ᚖcrmgraphᚋgraphᚋmodelᚐOrder, true)
 }
 func (ec *executionContext) fieldContext_OrderEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12143,7 +11535,9 @@ func (ec *executionContext) _OrderRow_articleId(ctx context.Context, field graph
 	if v := obj.ArticleID; v != nil {
 		return ec.marshalOID2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_articleId, obj.ArticleID, ec.marshalOID2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_articleId, func(ctx context.Context) (*string, error) {
+		return obj.ArticleID, nil
+	}, ec.marshalOID2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_articleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "ID")
@@ -12153,7 +11547,9 @@ func (ec *executionContext) _OrderRow_articleName(ctx context.Context, field gra
 	if v := obj.ArticleName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_articleName, obj.ArticleName, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_articleName, func(ctx context.Context) (*string, error) {
+		return obj.ArticleName, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_articleName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "String")
@@ -12163,7 +11559,9 @@ func (ec *executionContext) _OrderRow_articleNumber(ctx context.Context, field g
 	if v := obj.ArticleNumber; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_articleNumber, obj.ArticleNumber, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_articleNumber, func(ctx context.Context) (*string, error) {
+		return obj.ArticleNumber, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_articleNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "String")
@@ -12173,7 +11571,9 @@ func (ec *executionContext) _OrderRow_specification(ctx context.Context, field g
 	if v := obj.Specification; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_specification, obj.Specification, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_specification, func(ctx context.Context) (*string, error) {
+		return obj.Specification, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_specification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "String")
@@ -12183,7 +11583,9 @@ func (ec *executionContext) _OrderRow_quantity(ctx context.Context, field graphq
 	if v := obj.Quantity; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_quantity, obj.Quantity, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_quantity, func(ctx context.Context) (*model.Decimal, error) {
+		return obj.Quantity, nil
+	}, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "Decimal")
@@ -12193,7 +11595,9 @@ func (ec *executionContext) _OrderRow_quantityDelivered(ctx context.Context, fie
 	if v := obj.QuantityDelivered; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_quantityDelivered, obj.QuantityDelivered, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_quantityDelivered, func(ctx context.Context) (*model.Decimal, error) {
+		return obj.QuantityDelivered, nil
+	}, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_quantityDelivered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "Decimal")
@@ -12203,7 +11607,9 @@ func (ec *executionContext) _OrderRow_unit(ctx context.Context, field graphql.Co
 	if v := obj.Unit; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_unit, obj.Unit, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_unit, func(ctx context.Context) (*string, error) {
+		return obj.Unit, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "String")
@@ -12213,7 +11619,9 @@ func (ec *executionContext) _OrderRow_price(ctx context.Context, field graphql.C
 	if v := obj.Price; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_price, obj.Price, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_price, func(ctx context.Context) (*model.Decimal, error) {
+		return obj.Price, nil
+	}, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "Decimal")
@@ -12223,7 +11631,9 @@ func (ec *executionContext) _OrderRow_discountPercent(ctx context.Context, field
 	if v := obj.DiscountPercent; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_discountPercent, obj.DiscountPercent, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_discountPercent, func(ctx context.Context) (*model.Decimal, error) {
+		return obj.DiscountPercent, nil
+	}, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_discountPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "Decimal")
@@ -12233,7 +11643,9 @@ func (ec *executionContext) _OrderRow_total(ctx context.Context, field graphql.C
 	if v := obj.Total; v != nil {
 		return ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_total, obj.Total, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_total, func(ctx context.Context) (*model.Decimal, error) {
+		return obj.Total, nil
+	}, ec.marshalODecimal2ᚖcrmgraphᚋgraphᚋmodelᚐDecimal, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "Decimal")
@@ -12243,7 +11655,9 @@ func (ec *executionContext) _OrderRow_currency(ctx context.Context, field graphq
 	if v := obj.Currency; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_currency, obj.Currency, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_currency, func(ctx context.Context) (*string, error) {
+		return obj.Currency, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "String")
@@ -12253,7 +11667,9 @@ func (ec *executionContext) _OrderRow_sortOrder(ctx context.Context, field graph
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderRow_sortOrder, func(ctx context.Context) (*int, error) {
+		return obj.SortOrder, nil
+	}, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_OrderRow_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRow", field, false, false, "Int")
@@ -12291,7 +11707,9 @@ func (ec *executionContext) _OrderStatus_step(ctx context.Context, field graphql
 	if v := obj.Step; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderStatus_step, obj.Step, ec.marshalOInt2ᚖint, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderStatus_step, func(ctx context.Context) (*int, error) {
+		return obj.Step, nil
+	}, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_OrderStatus_step(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderStatus", field, false, false, "Int")
@@ -12301,7 +11719,9 @@ func (ec *executionContext) _OrderStatus_isDefault(ctx context.Context, field gr
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderStatus_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderStatus_isDefault, func(ctx context.Context) (*bool, error) {
+		return obj.IsDefault, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_OrderStatus_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderStatus", field, false, false, "Boolean")
@@ -12339,7 +11759,9 @@ func (ec *executionContext) _OrderType_sortOrder(ctx context.Context, field grap
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderType_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderType_sortOrder, func(ctx context.Context) (*int, error) {
+		return obj.SortOrder, nil
+	}, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_OrderType_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderType", field, false, false, "Int")
@@ -12349,7 +11771,9 @@ func (ec *executionContext) _OrderType_isDefault(ctx context.Context, field grap
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_OrderType_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_OrderType_isDefault, func(ctx context.Context) (*bool, error) {
+		return obj.IsDefault, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_OrderType_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderType", field, false, false, "Boolean")
@@ -12373,7 +11797,9 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 	if v := obj.StartCursor; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_PageInfo_startCursor, obj.StartCursor, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_PageInfo_startCursor, func(ctx context.Context) (*string, error) {
+		return obj.StartCursor, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
@@ -12383,7 +11809,9 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 	if v := obj.EndCursor; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_PageInfo_endCursor, obj.EndCursor, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_PageInfo_endCursor, func(ctx context.Context) (*string, error) {
+		return obj.EndCursor, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
@@ -12421,7 +11849,9 @@ func (ec *executionContext) _PaymentTerm_days(ctx context.Context, field graphql
 	if v := obj.Days; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_PaymentTerm_days, obj.Days, ec.marshalOInt2ᚖint, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_PaymentTerm_days, func(ctx context.Context) (*int, error) {
+		return obj.Days, nil
+	}, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_PaymentTerm_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PaymentTerm", field, false, false, "Int")
@@ -12431,7 +11861,9 @@ func (ec *executionContext) _PaymentTerm_externalKey(ctx context.Context, field 
 	if v := obj.ExternalKey; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_PaymentTerm_externalKey, obj.ExternalKey, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_PaymentTerm_externalKey, func(ctx context.Context) (*string, error) {
+		return obj.ExternalKey, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_PaymentTerm_externalKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PaymentTerm", field, false, false, "String")
@@ -12441,7 +11873,9 @@ func (ec *executionContext) _PaymentTerm_isDefault(ctx context.Context, field gr
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_PaymentTerm_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_PaymentTerm_isDefault, func(ctx context.Context) (*bool, error) {
+		return obj.IsDefault, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_PaymentTerm_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PaymentTerm", field, false, false, "Boolean")
@@ -12451,7 +11885,9 @@ func (ec *executionContext) _Prospect_title(ctx context.Context, field graphql.C
 	if v := obj.Title; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_title, obj.Title, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_title, func(ctx context.Context) (*string, error) {
+		return obj.Title, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -12461,7 +11897,9 @@ func (ec *executionContext) _Prospect_firstName(ctx context.Context, field graph
 	if v := obj.FirstName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_firstName, obj.FirstName, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_firstName, func(ctx context.Context) (*string, error) {
+		return obj.FirstName, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -12471,7 +11909,9 @@ func (ec *executionContext) _Prospect_lastName(ctx context.Context, field graphq
 	if v := obj.LastName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_lastName, obj.LastName, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_lastName, func(ctx context.Context) (*string, error) {
+		return obj.LastName, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -12481,7 +11921,9 @@ func (ec *executionContext) _Prospect_company(ctx context.Context, field graphql
 	if v := obj.Company; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_company, obj.Company, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_company, func(ctx context.Context) (*string, error) {
+		return obj.Company, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_company(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -12491,7 +11933,9 @@ func (ec *executionContext) _Prospect_street(ctx context.Context, field graphql.
 	if v := obj.Street; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_street, obj.Street, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_street, func(ctx context.Context) (*string, error) {
+		return obj.Street, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_street(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -12501,7 +11945,9 @@ func (ec *executionContext) _Prospect_city(ctx context.Context, field graphql.Co
 	if v := obj.City; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_city, obj.City, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_city, func(ctx context.Context) (*string, error) {
+		return obj.City, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_city(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -12511,7 +11957,9 @@ func (ec *executionContext) _Prospect_postalCode(ctx context.Context, field grap
 	if v := obj.PostalCode; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_postalCode, obj.PostalCode, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_postalCode, func(ctx context.Context) (*string, error) {
+		return obj.PostalCode, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_postalCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -12521,7 +11969,9 @@ func (ec *executionContext) _Prospect_phone(ctx context.Context, field graphql.C
 	if v := obj.Phone; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_phone, obj.Phone, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_phone, func(ctx context.Context) (*string, error) {
+		return obj.Phone, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -12531,7 +11981,9 @@ func (ec *executionContext) _Prospect_mobile(ctx context.Context, field graphql.
 	if v := obj.Mobile; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_mobile, obj.Mobile, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_mobile, func(ctx context.Context) (*string, error) {
+		return obj.Mobile, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_mobile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -12541,7 +11993,9 @@ func (ec *executionContext) _Prospect_email(ctx context.Context, field graphql.C
 	if v := obj.Email; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_email, obj.Email, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_email, func(ctx context.Context) (*string, error) {
+		return obj.Email, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -12551,7 +12005,9 @@ func (ec *executionContext) _Prospect_vatNumber(ctx context.Context, field graph
 	if v := obj.VatNumber; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_vatNumber, obj.VatNumber, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Prospect_vatNumber, func(ctx context.Context) (*string, error) {
+		return obj.VatNumber, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_Prospect_vatNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prospect", field, false, false, "String")
@@ -12602,24 +12058,10 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 }
 
 func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_nodes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
-			return ec.marshalNNode2ᚕcrmgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Query_nodes, func(ctx context.Context) ([]model.Node, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string))
+	}, ec.marshalNNode2ᚕcrmgraphᚋgraphᚋmodelᚐNode, true)
 }
 func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12646,24 +12088,10 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Query_accounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_accounts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Accounts(ctx, fc.Args["filter"].(*model.AccountFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AccountConnection) graphql.Marshaler {
-			return ec.marshalOAccountConnection2ᚖcrmgraphᚋgraphᚋmodelᚐAccountConnection(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Query_accounts, func(ctx context.Context) (*model.AccountConnection, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Query().Accounts(ctx, fc.Args["filter"].(*model.AccountFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	}, ec.marshalOAccountConnection2ᚖcrmgraphᚋgraphᚋmodelᚐAccountConnection, true)
 }
 func (ec *executionContext) fieldContext_Query_accounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12690,24 +12118,10 @@ func (ec *executionContext) fieldContext_Query_accounts(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Query_contacts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_contacts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Contacts(ctx, fc.Args["filter"].(*model.ContactFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactConnection) graphql.Marshaler {
-			return ec.marshalOContactConnection2ᚖcrmgraphᚋgraphᚋmodelᚐContactConnection(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Query_contacts, func(ctx context.Context) (*model.ContactConnection, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Query().Contacts(ctx, fc.Args["filter"].(*model.ContactFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	}, ec.marshalOContactConnection2ᚖcrmgraphᚋgraphᚋmodelᚐContactConnection, true)
 }
 func (ec *executionContext) fieldContext_Query_contacts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12734,24 +12148,10 @@ func (ec *executionContext) fieldContext_Query_contacts(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Query_opportunities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_opportunities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Opportunities(ctx, fc.Args["filter"].(*model.OpportunityFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OpportunityConnection) graphql.Marshaler {
-			return ec.marshalOOpportunityConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunityConnection(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Query_opportunities, func(ctx context.Context) (*model.OpportunityConnection, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Query().Opportunities(ctx, fc.Args["filter"].(*model.OpportunityFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	}, ec.marshalOOpportunityConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunityConnection, true)
 }
 func (ec *executionContext) fieldContext_Query_opportunities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12778,24 +12178,10 @@ func (ec *executionContext) fieldContext_Query_opportunities(ctx context.Context
 }
 
 func (ec *executionContext) _Query_orders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_orders(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Orders(ctx, fc.Args["filter"].(*model.OrderFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderConnection) graphql.Marshaler {
-			return ec.marshalOOrderConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOrderConnection(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Query_orders, func(ctx context.Context) (*model.OrderConnection, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Query().Orders(ctx, fc.Args["filter"].(*model.OrderFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	}, ec.marshalOOrderConnection2ᚖcrmgraphᚋgraphᚋmodelᚐOrderConnection, true)
 }
 func (ec *executionContext) fieldContext_Query_orders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12822,24 +12208,10 @@ func (ec *executionContext) fieldContext_Query_orders(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query_leads(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_leads(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Leads(ctx, fc.Args["filter"].(*model.LeadFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.LeadConnection) graphql.Marshaler {
-			return ec.marshalOLeadConnection2ᚖcrmgraphᚋgraphᚋmodelᚐLeadConnection(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Query_leads, func(ctx context.Context) (*model.LeadConnection, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Query().Leads(ctx, fc.Args["filter"].(*model.LeadFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	}, ec.marshalOLeadConnection2ᚖcrmgraphᚋgraphᚋmodelᚐLeadConnection, true)
 }
 func (ec *executionContext) fieldContext_Query_leads(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12866,24 +12238,10 @@ func (ec *executionContext) fieldContext_Query_leads(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Query_changeRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_changeRequests(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ChangeRequests(ctx, fc.Args["filter"].(*model.ChangeRequestFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeRequestConnection) graphql.Marshaler {
-			return ec.marshalOChangeRequestConnection2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequestConnection(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Query_changeRequests, func(ctx context.Context) (*model.ChangeRequestConnection, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Query().ChangeRequests(ctx, fc.Args["filter"].(*model.ChangeRequestFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	}, ec.marshalOChangeRequestConnection2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequestConnection, true)
 }
 func (ec *executionContext) fieldContext_Query_changeRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12910,24 +12268,10 @@ func (ec *executionContext) fieldContext_Query_changeRequests(ctx context.Contex
 }
 
 func (ec *executionContext) _Query_supportCustomers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_supportCustomers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SupportCustomers(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SupportCustomerConnection) graphql.Marshaler {
-			return ec.marshalOSupportCustomerConnection2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomerConnection(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Query_supportCustomers, func(ctx context.Context) (*model.SupportCustomerConnection, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Query().SupportCustomers(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	}, ec.marshalOSupportCustomerConnection2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomerConnection, true)
 }
 func (ec *executionContext) fieldContext_Query_supportCustomers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12954,24 +12298,10 @@ func (ec *executionContext) fieldContext_Query_supportCustomers(ctx context.Cont
 }
 
 func (ec *executionContext) _Query_referenceData(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_referenceData(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ReferenceData(ctx, fc.Args["language"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ReferenceData) graphql.Marshaler {
-			return ec.marshalNReferenceData2ᚖcrmgraphᚋgraphᚋmodelᚐReferenceData(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Query_referenceData, func(ctx context.Context) (*model.ReferenceData, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Query().ReferenceData(ctx, fc.Args["language"].(*string))
+	}, ec.marshalNReferenceData2ᚖcrmgraphᚋgraphᚋmodelᚐReferenceData, true)
 }
 func (ec *executionContext) fieldContext_Query_referenceData(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12998,24 +12328,10 @@ func (ec *executionContext) fieldContext_Query_referenceData(ctx context.Context
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query___type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.IntrospectType(fc.Args["name"].(string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Query___type, func(ctx context.Context) (*introspection.Type, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.IntrospectType(fc.Args["name"].(string))
+	}, ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType, true)
 }
 func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13042,23 +12358,9 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query___schema(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.IntrospectSchema()
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Schema) graphql.Marshaler {
-			return ec.marshalN__Schema2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐSchema(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Query___schema, func(ctx context.Context) (*introspection.Schema, error) {
+		return ec.IntrospectSchema()
+	}, ec.marshalN__Schema2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐSchema, true)
 }
 func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13074,23 +12376,9 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _ReferenceData_accountTypes(ctx context.Context, field graphql.CollectedField, obj *model.ReferenceData) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferenceData_accountTypes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ReferenceData().AccountTypes(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.AccountType) graphql.Marshaler {
-			return ec.marshalNAccountType2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAccountTypeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ReferenceData_accountTypes, func(ctx context.Context) ([]*model.AccountType, error) {
+		return ec.Resolvers.ReferenceData().AccountTypes(ctx, obj)
+	}, ec.marshalNAccountType2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAccountTypeᚄ, true)
 }
 func (ec *executionContext) fieldContext_ReferenceData_accountTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13106,23 +12394,9 @@ func (ec *executionContext) fieldContext_ReferenceData_accountTypes(_ context.Co
 }
 
 func (ec *executionContext) _ReferenceData_opportunityStatuses(ctx context.Context, field graphql.CollectedField, obj *model.ReferenceData) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferenceData_opportunityStatuses(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ReferenceData().OpportunityStatuses(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OpportunityStatus) graphql.Marshaler {
-			return ec.marshalNOpportunityStatus2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOpportunityStatusᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ReferenceData_opportunityStatuses, func(ctx context.Context) ([]*model.OpportunityStatus, error) {
+		return ec.Resolvers.ReferenceData().OpportunityStatuses(ctx, obj)
+	}, ec.marshalNOpportunityStatus2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOpportunityStatusᚄ, true)
 }
 func (ec *executionContext) fieldContext_ReferenceData_opportunityStatuses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13138,23 +12412,9 @@ func (ec *executionContext) fieldContext_ReferenceData_opportunityStatuses(_ con
 }
 
 func (ec *executionContext) _ReferenceData_opportunityTypes(ctx context.Context, field graphql.CollectedField, obj *model.ReferenceData) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferenceData_opportunityTypes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ReferenceData().OpportunityTypes(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OpportunityType) graphql.Marshaler {
-			return ec.marshalNOpportunityType2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOpportunityTypeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ReferenceData_opportunityTypes, func(ctx context.Context) ([]*model.OpportunityType, error) {
+		return ec.Resolvers.ReferenceData().OpportunityTypes(ctx, obj)
+	}, ec.marshalNOpportunityType2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOpportunityTypeᚄ, true)
 }
 func (ec *executionContext) fieldContext_ReferenceData_opportunityTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13170,23 +12430,9 @@ func (ec *executionContext) fieldContext_ReferenceData_opportunityTypes(_ contex
 }
 
 func (ec *executionContext) _ReferenceData_opportunitySources(ctx context.Context, field graphql.CollectedField, obj *model.ReferenceData) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferenceData_opportunitySources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ReferenceData().OpportunitySources(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OpportunitySource) graphql.Marshaler {
-			return ec.marshalNOpportunitySource2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOpportunitySourceᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ReferenceData_opportunitySources, func(ctx context.Context) ([]*model.OpportunitySource, error) {
+		return ec.Resolvers.ReferenceData().OpportunitySources(ctx, obj)
+	}, ec.marshalNOpportunitySource2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOpportunitySourceᚄ, true)
 }
 func (ec *executionContext) fieldContext_ReferenceData_opportunitySources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13202,23 +12448,9 @@ func (ec *executionContext) fieldContext_ReferenceData_opportunitySources(_ cont
 }
 
 func (ec *executionContext) _ReferenceData_lostReasons(ctx context.Context, field graphql.CollectedField, obj *model.ReferenceData) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferenceData_lostReasons(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ReferenceData().LostReasons(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.LostReason) graphql.Marshaler {
-			return ec.marshalNLostReason2ᚕᚖcrmgraphᚋgraphᚋmodelᚐLostReasonᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ReferenceData_lostReasons, func(ctx context.Context) ([]*model.LostReason, error) {
+		return ec.Resolvers.ReferenceData().LostReasons(ctx, obj)
+	}, ec.marshalNLostReason2ᚕᚖcrmgraphᚋgraphᚋmodelᚐLostReasonᚄ, true)
 }
 func (ec *executionContext) fieldContext_ReferenceData_lostReasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13234,23 +12466,9 @@ func (ec *executionContext) fieldContext_ReferenceData_lostReasons(_ context.Con
 }
 
 func (ec *executionContext) _ReferenceData_winReasons(ctx context.Context, field graphql.CollectedField, obj *model.ReferenceData) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferenceData_winReasons(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ReferenceData().WinReasons(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.WinReason) graphql.Marshaler {
-			return ec.marshalNWinReason2ᚕᚖcrmgraphᚋgraphᚋmodelᚐWinReasonᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ReferenceData_winReasons, func(ctx context.Context) ([]*model.WinReason, error) {
+		return ec.Resolvers.ReferenceData().WinReasons(ctx, obj)
+	}, ec.marshalNWinReason2ᚕᚖcrmgraphᚋgraphᚋmodelᚐWinReasonᚄ, true)
 }
 func (ec *executionContext) fieldContext_ReferenceData_winReasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13266,23 +12484,9 @@ func (ec *executionContext) fieldContext_ReferenceData_winReasons(_ context.Cont
 }
 
 func (ec *executionContext) _ReferenceData_orderStatuses(ctx context.Context, field graphql.CollectedField, obj *model.ReferenceData) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferenceData_orderStatuses(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ReferenceData().OrderStatuses(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrderStatus) graphql.Marshaler {
-			return ec.marshalNOrderStatus2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOrderStatusᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ReferenceData_orderStatuses, func(ctx context.Context) ([]*model.OrderStatus, error) {
+		return ec.Resolvers.ReferenceData().OrderStatuses(ctx, obj)
+	}, ec.marshalNOrderStatus2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOrderStatusᚄ, true)
 }
 func (ec *executionContext) fieldContext_ReferenceData_orderStatuses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13298,23 +12502,9 @@ func (ec *executionContext) fieldContext_ReferenceData_orderStatuses(_ context.C
 }
 
 func (ec *executionContext) _ReferenceData_orderTypes(ctx context.Context, field graphql.CollectedField, obj *model.ReferenceData) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferenceData_orderTypes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ReferenceData().OrderTypes(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrderType) graphql.Marshaler {
-			return ec.marshalNOrderType2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOrderTypeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ReferenceData_orderTypes, func(ctx context.Context) ([]*model.OrderType, error) {
+		return ec.Resolvers.ReferenceData().OrderTypes(ctx, obj)
+	}, ec.marshalNOrderType2ᚕᚖcrmgraphᚋgraphᚋmodelᚐOrderTypeᚄ, true)
 }
 func (ec *executionContext) fieldContext_ReferenceData_orderTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13330,23 +12520,9 @@ func (ec *executionContext) fieldContext_ReferenceData_orderTypes(_ context.Cont
 }
 
 func (ec *executionContext) _ReferenceData_deliveryTerms(ctx context.Context, field graphql.CollectedField, obj *model.ReferenceData) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferenceData_deliveryTerms(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ReferenceData().DeliveryTerms(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.DeliveryTerm) graphql.Marshaler {
-			return ec.marshalNDeliveryTerm2ᚕᚖcrmgraphᚋgraphᚋmodelᚐDeliveryTermᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ReferenceData_deliveryTerms, func(ctx context.Context) ([]*model.DeliveryTerm, error) {
+		return ec.Resolvers.ReferenceData().DeliveryTerms(ctx, obj)
+	}, ec.marshalNDeliveryTerm2ᚕᚖcrmgraphᚋgraphᚋmodelᚐDeliveryTermᚄ, true)
 }
 func (ec *executionContext) fieldContext_ReferenceData_deliveryTerms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13362,23 +12538,9 @@ func (ec *executionContext) fieldContext_ReferenceData_deliveryTerms(_ context.C
 }
 
 func (ec *executionContext) _ReferenceData_deliveryTypes(ctx context.Context, field graphql.CollectedField, obj *model.ReferenceData) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferenceData_deliveryTypes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ReferenceData().DeliveryTypes(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.DeliveryType) graphql.Marshaler {
-			return ec.marshalNDeliveryType2ᚕᚖcrmgraphᚋgraphᚋmodelᚐDeliveryTypeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ReferenceData_deliveryTypes, func(ctx context.Context) ([]*model.DeliveryType, error) {
+		return ec.Resolvers.ReferenceData().DeliveryTypes(ctx, obj)
+	}, ec.marshalNDeliveryType2ᚕᚖcrmgraphᚋgraphᚋmodelᚐDeliveryTypeᚄ, true)
 }
 func (ec *executionContext) fieldContext_ReferenceData_deliveryTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13394,23 +12556,9 @@ func (ec *executionContext) fieldContext_ReferenceData_deliveryTypes(_ context.C
 }
 
 func (ec *executionContext) _ReferenceData_paymentTerms(ctx context.Context, field graphql.CollectedField, obj *model.ReferenceData) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferenceData_paymentTerms(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ReferenceData().PaymentTerms(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PaymentTerm) graphql.Marshaler {
-			return ec.marshalNPaymentTerm2ᚕᚖcrmgraphᚋgraphᚋmodelᚐPaymentTermᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ReferenceData_paymentTerms, func(ctx context.Context) ([]*model.PaymentTerm, error) {
+		return ec.Resolvers.ReferenceData().PaymentTerms(ctx, obj)
+	}, ec.marshalNPaymentTerm2ᚕᚖcrmgraphᚋgraphᚋmodelᚐPaymentTermᚄ, true)
 }
 func (ec *executionContext) fieldContext_ReferenceData_paymentTerms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13426,23 +12574,9 @@ func (ec *executionContext) fieldContext_ReferenceData_paymentTerms(_ context.Co
 }
 
 func (ec *executionContext) _ReferenceData_leadStatuses(ctx context.Context, field graphql.CollectedField, obj *model.ReferenceData) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferenceData_leadStatuses(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ReferenceData().LeadStatuses(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.LeadStatus) graphql.Marshaler {
-			return ec.marshalNLeadStatus2ᚕᚖcrmgraphᚋgraphᚋmodelᚐLeadStatusᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ReferenceData_leadStatuses, func(ctx context.Context) ([]*model.LeadStatus, error) {
+		return ec.Resolvers.ReferenceData().LeadStatuses(ctx, obj)
+	}, ec.marshalNLeadStatus2ᚕᚖcrmgraphᚋgraphᚋmodelᚐLeadStatusᚄ, true)
 }
 func (ec *executionContext) fieldContext_ReferenceData_leadStatuses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13458,23 +12592,9 @@ func (ec *executionContext) fieldContext_ReferenceData_leadStatuses(_ context.Co
 }
 
 func (ec *executionContext) _ReferenceData_stages(ctx context.Context, field graphql.CollectedField, obj *model.ReferenceData) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferenceData_stages(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ReferenceData().Stages(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Stage) graphql.Marshaler {
-			return ec.marshalNStage2ᚕᚖcrmgraphᚋgraphᚋmodelᚐStageᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ReferenceData_stages, func(ctx context.Context) ([]*model.Stage, error) {
+		return ec.Resolvers.ReferenceData().Stages(ctx, obj)
+	}, ec.marshalNStage2ᚕᚖcrmgraphᚋgraphᚋmodelᚐStageᚄ, true)
 }
 func (ec *executionContext) fieldContext_ReferenceData_stages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13490,23 +12610,9 @@ func (ec *executionContext) fieldContext_ReferenceData_stages(_ context.Context,
 }
 
 func (ec *executionContext) _ReferenceData_changeRequestStatuses(ctx context.Context, field graphql.CollectedField, obj *model.ReferenceData) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferenceData_changeRequestStatuses(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ReferenceData().ChangeRequestStatuses(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ChangeRequestStatus) graphql.Marshaler {
-			return ec.marshalNChangeRequestStatus2ᚕᚖcrmgraphᚋgraphᚋmodelᚐChangeRequestStatusᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ReferenceData_changeRequestStatuses, func(ctx context.Context) ([]*model.ChangeRequestStatus, error) {
+		return ec.Resolvers.ReferenceData().ChangeRequestStatuses(ctx, obj)
+	}, ec.marshalNChangeRequestStatus2ᚕᚖcrmgraphᚋgraphᚋmodelᚐChangeRequestStatusᚄ, true)
 }
 func (ec *executionContext) fieldContext_ReferenceData_changeRequestStatuses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13522,7 +12628,9 @@ func (ec *executionContext) fieldContext_ReferenceData_changeRequestStatuses(_ c
 }
 
 func (ec *executionContext) _ReviewChangeRequestPayload_changeRequest(ctx context.Context, field graphql.CollectedField, obj *model.ReviewChangeRequestPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ReviewChangeRequestPayload_changeRequest, obj.ChangeRequest, ec.marshalOChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ReviewChangeRequestPayload_changeRequest, func(ctx context.Context) (*model.ChangeRequest, error) {
+		return obj.ChangeRequest, nil
+	}, ec.marshalOChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest, true)
 }
 func (ec *executionContext) fieldContext_ReviewChangeRequestPayload_changeRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13538,7 +12646,9 @@ func (ec *executionContext) fieldContext_ReviewChangeRequestPayload_changeReques
 }
 
 func (ec *executionContext) _ReviewChangeRequestPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ReviewChangeRequestPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_ReviewChangeRequestPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_ReviewChangeRequestPayload_userErrors, func(ctx context.Context) ([]*model.UserError, error) {
+		return obj.UserErrors, nil
+	}, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_ReviewChangeRequestPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13585,7 +12695,9 @@ func (ec *executionContext) _Stage_sortOrder(ctx context.Context, field graphql.
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_Stage_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_Stage_sortOrder, func(ctx context.Context) (*int, error) {
+		return obj.SortOrder, nil
+	}, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_Stage_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stage", field, false, false, "Int")
@@ -13616,7 +12728,9 @@ func (ec *executionContext) _SupportCustomer_companyName(ctx context.Context, fi
 	if v := obj.CompanyName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_companyName, obj.CompanyName, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_companyName, func(ctx context.Context) (*string, error) {
+		return obj.CompanyName, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_companyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
@@ -13626,7 +12740,9 @@ func (ec *executionContext) _SupportCustomer_firstName(ctx context.Context, fiel
 	if v := obj.FirstName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_firstName, obj.FirstName, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_firstName, func(ctx context.Context) (*string, error) {
+		return obj.FirstName, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
@@ -13636,7 +12752,9 @@ func (ec *executionContext) _SupportCustomer_lastName(ctx context.Context, field
 	if v := obj.LastName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_lastName, obj.LastName, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_lastName, func(ctx context.Context) (*string, error) {
+		return obj.LastName, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
@@ -13646,7 +12764,9 @@ func (ec *executionContext) _SupportCustomer_name(ctx context.Context, field gra
 	if v := obj.Name; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_name, obj.Name, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_name, func(ctx context.Context) (*string, error) {
+		return obj.Name, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
@@ -13656,28 +12776,36 @@ func (ec *executionContext) _SupportCustomer_individual(ctx context.Context, fie
 	if v := obj.Individual; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_individual, obj.Individual, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_individual, func(ctx context.Context) (*bool, error) {
+		return obj.Individual, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_individual(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SupportCustomer_emails(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_emails, obj.Emails, ec.marshalNString2ᚕstringᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_emails, func(ctx context.Context) ([]string, error) {
+		return obj.Emails, nil
+	}, ec.marshalNString2ᚕstringᚄ, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_emails(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
 }
 
 func (ec *executionContext) _SupportCustomer_phones(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_phones, obj.Phones, ec.marshalNString2ᚕstringᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_phones, func(ctx context.Context) ([]string, error) {
+		return obj.Phones, nil
+	}, ec.marshalNString2ᚕstringᚄ, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_phones(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
 }
 
 func (ec *executionContext) _SupportCustomer_addresses(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomer) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_addresses, obj.Addresses, ec.marshalNAddress2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAddressᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_addresses, func(ctx context.Context) ([]*model.Address, error) {
+		return obj.Addresses, nil
+	}, ec.marshalNAddress2ᚕᚖcrmgraphᚋgraphᚋmodelᚐAddressᚄ, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_addresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13696,7 +12824,9 @@ func (ec *executionContext) _SupportCustomer_status(ctx context.Context, field g
 	if v := obj.Status; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_status, obj.Status, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_status, func(ctx context.Context) (*string, error) {
+		return obj.Status, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
@@ -13706,7 +12836,9 @@ func (ec *executionContext) _SupportCustomer_currency(ctx context.Context, field
 	if v := obj.Currency; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_currency, obj.Currency, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_currency, func(ctx context.Context) (*string, error) {
+		return obj.Currency, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
@@ -13716,7 +12848,9 @@ func (ec *executionContext) _SupportCustomer_notes(ctx context.Context, field gr
 	if v := obj.Notes; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_notes, obj.Notes, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_notes, func(ctx context.Context) (*string, error) {
+		return obj.Notes, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
@@ -13726,7 +12860,9 @@ func (ec *executionContext) _SupportCustomer_taxNumber(ctx context.Context, fiel
 	if v := obj.TaxNumber; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_taxNumber, obj.TaxNumber, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_taxNumber, func(ctx context.Context) (*string, error) {
+		return obj.TaxNumber, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_taxNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "String")
@@ -13736,7 +12872,9 @@ func (ec *executionContext) _SupportCustomer_createdAt(ctx context.Context, fiel
 	if v := obj.CreatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_createdAt, obj.CreatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_createdAt, func(ctx context.Context) (*time.Time, error) {
+		return obj.CreatedAt, nil
+	}, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "DateTime")
@@ -13746,14 +12884,18 @@ func (ec *executionContext) _SupportCustomer_updatedAt(ctx context.Context, fiel
 	if v := obj.UpdatedAt; v != nil {
 		return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_updatedAt, obj.UpdatedAt, ec.marshalODateTime2ᚖtimeᚐTime, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomer_updatedAt, func(ctx context.Context) (*time.Time, error) {
+		return obj.UpdatedAt, nil
+	}, ec.marshalODateTime2ᚖtimeᚐTime, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomer_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportCustomer", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _SupportCustomerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomerConnection) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomerConnection_edges, obj.Edges, ec.marshalNSupportCustomerEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomerEdgeᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomerConnection_edges, func(ctx context.Context) ([]*model.SupportCustomerEdge, error) {
+		return obj.Edges, nil
+	}, ec.marshalNSupportCustomerEdge2ᚕᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomerEdgeᚄ, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomerConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13769,7 +12911,9 @@ func (ec *executionContext) fieldContext_SupportCustomerConnection_edges(_ conte
 }
 
 func (ec *executionContext) _SupportCustomerConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomerConnection) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomerConnection_pageInfo, obj.PageInfo, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomerConnection_pageInfo, func(ctx context.Context) (*model.PageInfo, error) {
+		return obj.PageInfo, nil
+	}, ec.marshalNPageInfo2ᚖcrmgraphᚋgraphᚋmodelᚐPageInfo, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomerConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13799,7 +12943,9 @@ func (ec *executionContext) fieldContext_SupportCustomerEdge_cursor(_ context.Co
 }
 
 func (ec *executionContext) _SupportCustomerEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SupportCustomerEdge) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomerEdge_node, obj.Node, ec.marshalNSupportCustomer2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomer, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_SupportCustomerEdge_node, func(ctx context.Context) (*model.SupportCustomer, error) {
+		return obj.Node, nil
+	}, ec.marshalNSupportCustomer2ᚖcrmgraphᚋgraphᚋmodelᚐSupportCustomer, true)
 }
 func (ec *executionContext) fieldContext_SupportCustomerEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13815,7 +12961,9 @@ func (ec *executionContext) fieldContext_SupportCustomerEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _UpdateAccountPayload_account(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAccountPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateAccountPayload_account, obj.Account, ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UpdateAccountPayload_account, func(ctx context.Context) (*model.Account, error) {
+		return obj.Account, nil
+	}, ec.marshalOAccount2ᚖcrmgraphᚋgraphᚋmodelᚐAccount, true)
 }
 func (ec *executionContext) fieldContext_UpdateAccountPayload_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13831,7 +12979,9 @@ func (ec *executionContext) fieldContext_UpdateAccountPayload_account(_ context.
 }
 
 func (ec *executionContext) _UpdateAccountPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAccountPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateAccountPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UpdateAccountPayload_userErrors, func(ctx context.Context) ([]*model.UserError, error) {
+		return obj.UserErrors, nil
+	}, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_UpdateAccountPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13847,7 +12997,9 @@ func (ec *executionContext) fieldContext_UpdateAccountPayload_userErrors(_ conte
 }
 
 func (ec *executionContext) _UpdateContactDetailsPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactDetailsPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactDetailsPayload_contact, obj.Contact, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactDetailsPayload_contact, func(ctx context.Context) (*model.Contact, error) {
+		return obj.Contact, nil
+	}, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
 }
 func (ec *executionContext) fieldContext_UpdateContactDetailsPayload_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13870,7 +13022,9 @@ func (ec *executionContext) fieldContext_UpdateContactDetailsPayload_approvalReq
 }
 
 func (ec *executionContext) _UpdateContactDetailsPayload_changeRequest(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactDetailsPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactDetailsPayload_changeRequest, obj.ChangeRequest, ec.marshalOChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactDetailsPayload_changeRequest, func(ctx context.Context) (*model.ChangeRequest, error) {
+		return obj.ChangeRequest, nil
+	}, ec.marshalOChangeRequest2ᚖcrmgraphᚋgraphᚋmodelᚐChangeRequest, true)
 }
 func (ec *executionContext) fieldContext_UpdateContactDetailsPayload_changeRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13886,7 +13040,9 @@ func (ec *executionContext) fieldContext_UpdateContactDetailsPayload_changeReque
 }
 
 func (ec *executionContext) _UpdateContactDetailsPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactDetailsPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactDetailsPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactDetailsPayload_userErrors, func(ctx context.Context) ([]*model.UserError, error) {
+		return obj.UserErrors, nil
+	}, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_UpdateContactDetailsPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13902,7 +13058,9 @@ func (ec *executionContext) fieldContext_UpdateContactDetailsPayload_userErrors(
 }
 
 func (ec *executionContext) _UpdateContactPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactPayload_contact, obj.Contact, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactPayload_contact, func(ctx context.Context) (*model.Contact, error) {
+		return obj.Contact, nil
+	}, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
 }
 func (ec *executionContext) fieldContext_UpdateContactPayload_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13918,7 +13076,9 @@ func (ec *executionContext) fieldContext_UpdateContactPayload_contact(_ context.
 }
 
 func (ec *executionContext) _UpdateContactPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactPayload_userErrors, func(ctx context.Context) ([]*model.UserError, error) {
+		return obj.UserErrors, nil
+	}, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_UpdateContactPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13934,7 +13094,9 @@ func (ec *executionContext) fieldContext_UpdateContactPayload_userErrors(_ conte
 }
 
 func (ec *executionContext) _UpdateContactUsernamePayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactUsernamePayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactUsernamePayload_contact, obj.Contact, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactUsernamePayload_contact, func(ctx context.Context) (*model.Contact, error) {
+		return obj.Contact, nil
+	}, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
 }
 func (ec *executionContext) fieldContext_UpdateContactUsernamePayload_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13950,7 +13112,9 @@ func (ec *executionContext) fieldContext_UpdateContactUsernamePayload_contact(_ 
 }
 
 func (ec *executionContext) _UpdateContactUsernamePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactUsernamePayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactUsernamePayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UpdateContactUsernamePayload_userErrors, func(ctx context.Context) ([]*model.UserError, error) {
+		return obj.UserErrors, nil
+	}, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_UpdateContactUsernamePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13966,7 +13130,9 @@ func (ec *executionContext) fieldContext_UpdateContactUsernamePayload_userErrors
 }
 
 func (ec *executionContext) _UpdateLeadPayload_lead(ctx context.Context, field graphql.CollectedField, obj *model.UpdateLeadPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateLeadPayload_lead, obj.Lead, ec.marshalOLead2ᚖcrmgraphᚋgraphᚋmodelᚐLead, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UpdateLeadPayload_lead, func(ctx context.Context) (*model.Lead, error) {
+		return obj.Lead, nil
+	}, ec.marshalOLead2ᚖcrmgraphᚋgraphᚋmodelᚐLead, true)
 }
 func (ec *executionContext) fieldContext_UpdateLeadPayload_lead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13982,7 +13148,9 @@ func (ec *executionContext) fieldContext_UpdateLeadPayload_lead(_ context.Contex
 }
 
 func (ec *executionContext) _UpdateLeadPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateLeadPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateLeadPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UpdateLeadPayload_userErrors, func(ctx context.Context) ([]*model.UserError, error) {
+		return obj.UserErrors, nil
+	}, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_UpdateLeadPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13998,7 +13166,9 @@ func (ec *executionContext) fieldContext_UpdateLeadPayload_userErrors(_ context.
 }
 
 func (ec *executionContext) _UpdateOpportunityPayload_opportunity(ctx context.Context, field graphql.CollectedField, obj *model.UpdateOpportunityPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateOpportunityPayload_opportunity, obj.Opportunity, ec.marshalOOpportunity2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunity, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UpdateOpportunityPayload_opportunity, func(ctx context.Context) (*model.Opportunity, error) {
+		return obj.Opportunity, nil
+	}, ec.marshalOOpportunity2ᚖcrmgraphᚋgraphᚋmodelᚐOpportunity, true)
 }
 func (ec *executionContext) fieldContext_UpdateOpportunityPayload_opportunity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14014,7 +13184,9 @@ func (ec *executionContext) fieldContext_UpdateOpportunityPayload_opportunity(_ 
 }
 
 func (ec *executionContext) _UpdateOpportunityPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateOpportunityPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateOpportunityPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UpdateOpportunityPayload_userErrors, func(ctx context.Context) ([]*model.UserError, error) {
+		return obj.UserErrors, nil
+	}, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_UpdateOpportunityPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14030,7 +13202,9 @@ func (ec *executionContext) fieldContext_UpdateOpportunityPayload_userErrors(_ c
 }
 
 func (ec *executionContext) _UpdateOrderPayload_order(ctx context.Context, field graphql.CollectedField, obj *model.UpdateOrderPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateOrderPayload_order, obj.Order, ec.marshalOOrder2ᚖcrmgraphᚋgraphᚋmodelᚐOrder, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UpdateOrderPayload_order, func(ctx context.Context) (*model.Order, error) {
+		return obj.Order, nil
+	}, ec.marshalOOrder2ᚖcrmgraphᚋgraphᚋmodelᚐOrder, true)
 }
 func (ec *executionContext) fieldContext_UpdateOrderPayload_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14046,7 +13220,9 @@ func (ec *executionContext) fieldContext_UpdateOrderPayload_order(_ context.Cont
 }
 
 func (ec *executionContext) _UpdateOrderPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateOrderPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateOrderPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UpdateOrderPayload_userErrors, func(ctx context.Context) ([]*model.UserError, error) {
+		return obj.UserErrors, nil
+	}, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_UpdateOrderPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14062,7 +13238,9 @@ func (ec *executionContext) fieldContext_UpdateOrderPayload_userErrors(_ context
 }
 
 func (ec *executionContext) _UpdateStagePayload_stage(ctx context.Context, field graphql.CollectedField, obj *model.UpdateStagePayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateStagePayload_stage, obj.Stage, ec.marshalOStage2ᚖcrmgraphᚋgraphᚋmodelᚐStage, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UpdateStagePayload_stage, func(ctx context.Context) (*model.Stage, error) {
+		return obj.Stage, nil
+	}, ec.marshalOStage2ᚖcrmgraphᚋgraphᚋmodelᚐStage, true)
 }
 func (ec *executionContext) fieldContext_UpdateStagePayload_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14078,7 +13256,9 @@ func (ec *executionContext) fieldContext_UpdateStagePayload_stage(_ context.Cont
 }
 
 func (ec *executionContext) _UpdateStagePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateStagePayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UpdateStagePayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UpdateStagePayload_userErrors, func(ctx context.Context) ([]*model.UserError, error) {
+		return obj.UserErrors, nil
+	}, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_UpdateStagePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14118,7 +13298,9 @@ func (ec *executionContext) _User_name(ctx context.Context, field graphql.Collec
 	if v := obj.Name; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_User_name, obj.Name, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_User_name, func(ctx context.Context) (*string, error) {
+		return obj.Name, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_User_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
@@ -14128,7 +13310,9 @@ func (ec *executionContext) _User_firstName(ctx context.Context, field graphql.C
 	if v := obj.FirstName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_User_firstName, obj.FirstName, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_User_firstName, func(ctx context.Context) (*string, error) {
+		return obj.FirstName, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_User_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
@@ -14138,7 +13322,9 @@ func (ec *executionContext) _User_lastName(ctx context.Context, field graphql.Co
 	if v := obj.LastName; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_User_lastName, obj.LastName, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_User_lastName, func(ctx context.Context) (*string, error) {
+		return obj.LastName, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_User_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
@@ -14148,7 +13334,9 @@ func (ec *executionContext) _User_title(ctx context.Context, field graphql.Colle
 	if v := obj.Title; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_User_title, obj.Title, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_User_title, func(ctx context.Context) (*string, error) {
+		return obj.Title, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_User_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
@@ -14158,7 +13346,9 @@ func (ec *executionContext) _User_email(ctx context.Context, field graphql.Colle
 	if v := obj.Email; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_User_email, obj.Email, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_User_email, func(ctx context.Context) (*string, error) {
+		return obj.Email, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_User_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
@@ -14168,7 +13358,9 @@ func (ec *executionContext) _User_phone(ctx context.Context, field graphql.Colle
 	if v := obj.Phone; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_User_phone, obj.Phone, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_User_phone, func(ctx context.Context) (*string, error) {
+		return obj.Phone, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_User_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
@@ -14178,7 +13370,9 @@ func (ec *executionContext) _User_mobile(ctx context.Context, field graphql.Coll
 	if v := obj.Mobile; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_User_mobile, obj.Mobile, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_User_mobile, func(ctx context.Context) (*string, error) {
+		return obj.Mobile, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext_User_mobile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
@@ -14188,14 +13382,18 @@ func (ec *executionContext) _User_active(ctx context.Context, field graphql.Coll
 	if v := obj.Active; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_User_active, obj.Active, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_User_active, func(ctx context.Context) (*bool, error) {
+		return obj.Active, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_User_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_UserError_field, obj.Field, ec.marshalOString2ᚕstringᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_UserError_field, func(ctx context.Context) ([]string, error) {
+		return obj.Field, nil
+	}, ec.marshalOString2ᚕstringᚄ, true)
 }
 func (ec *executionContext) fieldContext_UserError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserError", field, false, false, "String")
@@ -14216,7 +13414,9 @@ func (ec *executionContext) fieldContext_UserError_code(_ context.Context, field
 }
 
 func (ec *executionContext) _VerifyContactChannelPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.VerifyContactChannelPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_VerifyContactChannelPayload_contact, obj.Contact, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_VerifyContactChannelPayload_contact, func(ctx context.Context) (*model.Contact, error) {
+		return obj.Contact, nil
+	}, ec.marshalOContact2ᚖcrmgraphᚋgraphᚋmodelᚐContact, true)
 }
 func (ec *executionContext) fieldContext_VerifyContactChannelPayload_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14232,7 +13432,9 @@ func (ec *executionContext) fieldContext_VerifyContactChannelPayload_contact(_ c
 }
 
 func (ec *executionContext) _VerifyContactChannelPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.VerifyContactChannelPayload) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_VerifyContactChannelPayload_userErrors, obj.UserErrors, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_VerifyContactChannelPayload_userErrors, func(ctx context.Context) ([]*model.UserError, error) {
+		return obj.UserErrors, nil
+	}, ec.marshalNUserError2ᚕᚖcrmgraphᚋgraphᚋmodelᚐUserErrorᚄ, true)
 }
 func (ec *executionContext) fieldContext_VerifyContactChannelPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14279,7 +13481,9 @@ func (ec *executionContext) _WinReason_sortOrder(ctx context.Context, field grap
 	if v := obj.SortOrder; v != nil {
 		return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_WinReason_sortOrder, obj.SortOrder, ec.marshalOInt2ᚖint, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_WinReason_sortOrder, func(ctx context.Context) (*int, error) {
+		return obj.SortOrder, nil
+	}, ec.marshalOInt2ᚖint, true)
 }
 func (ec *executionContext) fieldContext_WinReason_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WinReason", field, false, false, "Int")
@@ -14289,7 +13493,9 @@ func (ec *executionContext) _WinReason_isDefault(ctx context.Context, field grap
 	if v := obj.IsDefault; v != nil {
 		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_WinReason_isDefault, obj.IsDefault, ec.marshalOBoolean2ᚖbool, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_WinReason_isDefault, func(ctx context.Context) (*bool, error) {
+		return obj.IsDefault, nil
+	}, ec.marshalOBoolean2ᚖbool, true)
 }
 func (ec *executionContext) fieldContext_WinReason_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WinReason", field, false, false, "Boolean")
@@ -14303,23 +13509,9 @@ func (ec *executionContext) fieldContext___Directive_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Directive_description, func(ctx context.Context) (*string, error) {
+		return obj.Description(), nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext___Directive_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, true, false, "String")
@@ -14333,31 +13525,19 @@ func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Cont
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext___Directive_locations, obj.Locations, ec.marshalN__DirectiveLocation2ᚕstringᚄ, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Directive_locations, func(ctx context.Context) ([]string, error) {
+		return obj.Locations, nil
+	}, ec.marshalN__DirectiveLocation2ᚕstringᚄ, true)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "__DirectiveLocation")
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_args(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-			return ec.marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Directive_args, func(ctx context.Context) ([]introspection.InputValue, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
+	}, ec.marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ, true)
 }
 func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14391,69 +13571,27 @@ func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___EnumValue_description, func(ctx context.Context) (*string, error) {
+		return obj.Description(), nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_isDeprecated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDeprecated(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___EnumValue_isDeprecated, func(ctx context.Context) (bool, error) {
+		return obj.IsDeprecated(), nil
+	}, ec.marshalNBoolean2bool, true)
 }
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_deprecationReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeprecationReason(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___EnumValue_deprecationReason, func(ctx context.Context) (*string, error) {
+		return obj.DeprecationReason(), nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "String")
@@ -14467,47 +13605,19 @@ func (ec *executionContext) fieldContext___Field_name(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Field_description, func(ctx context.Context) (*string, error) {
+		return obj.Description(), nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_args(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-			return ec.marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Field_args, func(ctx context.Context) ([]introspection.InputValue, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
+	}, ec.marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ, true)
 }
 func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14534,7 +13644,9 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext___Field_type, obj.Type, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Field_type, func(ctx context.Context) (*introspection.Type, error) {
+		return obj.Type, nil
+	}, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType, true)
 }
 func (ec *executionContext) fieldContext___Field_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14550,46 +13662,18 @@ func (ec *executionContext) fieldContext___Field_type(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_isDeprecated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDeprecated(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Field_isDeprecated, func(ctx context.Context) (bool, error) {
+		return obj.IsDeprecated(), nil
+	}, ec.marshalNBoolean2bool, true)
 }
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_deprecationReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeprecationReason(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Field_deprecationReason, func(ctx context.Context) (*string, error) {
+		return obj.DeprecationReason(), nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, true, false, "String")
@@ -14603,30 +13687,18 @@ func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___InputValue_description, func(ctx context.Context) (*string, error) {
+		return obj.Description(), nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext___InputValue_type, obj.Type, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___InputValue_type, func(ctx context.Context) (*introspection.Type, error) {
+		return obj.Type, nil
+	}, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType, true)
 }
 func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14645,99 +13717,45 @@ func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, fiel
 	if v := obj.DefaultValue; v != nil {
 		return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 	}
-	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext___InputValue_defaultValue, obj.DefaultValue, ec.marshalOString2ᚖstring, true)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___InputValue_defaultValue, func(ctx context.Context) (*string, error) {
+		return obj.DefaultValue, nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_isDeprecated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDeprecated(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___InputValue_isDeprecated, func(ctx context.Context) (bool, error) {
+		return obj.IsDeprecated(), nil
+	}, ec.marshalNBoolean2bool, true)
 }
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_deprecationReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeprecationReason(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___InputValue_deprecationReason, func(ctx context.Context) (*string, error) {
+		return obj.DeprecationReason(), nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Schema_description, func(ctx context.Context) (*string, error) {
+		return obj.Description(), nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext___Schema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Schema", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_types(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Types(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Schema_types, func(ctx context.Context) ([]introspection.Type, error) {
+		return obj.Types(), nil
+	}, ec.marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ, true)
 }
 func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14753,23 +13771,9 @@ func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field
 }
 
 func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_queryType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.QueryType(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Schema_queryType, func(ctx context.Context) (*introspection.Type, error) {
+		return obj.QueryType(), nil
+	}, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType, true)
 }
 func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14785,23 +13789,9 @@ func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, f
 }
 
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_mutationType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MutationType(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Schema_mutationType, func(ctx context.Context) (*introspection.Type, error) {
+		return obj.MutationType(), nil
+	}, ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType, true)
 }
 func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14817,23 +13807,9 @@ func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context
 }
 
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_subscriptionType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubscriptionType(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Schema_subscriptionType, func(ctx context.Context) (*introspection.Type, error) {
+		return obj.SubscriptionType(), nil
+	}, ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType, true)
 }
 func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14849,23 +13825,9 @@ func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Con
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_directives(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Directives(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-			return ec.marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Schema_directives, func(ctx context.Context) ([]introspection.Directive, error) {
+		return obj.Directives(), nil
+	}, ec.marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ, true)
 }
 func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14881,116 +13843,46 @@ func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, 
 }
 
 func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalN__TypeKind2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Type_kind, func(ctx context.Context) (string, error) {
+		return obj.Kind(), nil
+	}, ec.marshalN__TypeKind2string, true)
 }
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "__TypeKind")
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Type_name, func(ctx context.Context) (*string, error) {
+		return obj.Name(), nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Type_description, func(ctx context.Context) (*string, error) {
+		return obj.Description(), nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_specifiedByURL(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SpecifiedByURL(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Type_specifiedByURL, func(ctx context.Context) (*string, error) {
+		return obj.SpecifiedByURL(), nil
+	}, ec.marshalOString2ᚖstring, true)
 }
 func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_fields(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Fields(fc.Args["includeDeprecated"].(bool)), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Field) graphql.Marshaler {
-			return ec.marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐFieldᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Type_fields, func(ctx context.Context) ([]introspection.Field, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return obj.Fields(fc.Args["includeDeprecated"].(bool)), nil
+	}, ec.marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐFieldᚄ, true)
 }
 func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15017,23 +13909,9 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 }
 
 func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_interfaces(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Interfaces(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Type_interfaces, func(ctx context.Context) ([]introspection.Type, error) {
+		return obj.Interfaces(), nil
+	}, ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ, true)
 }
 func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15049,23 +13927,9 @@ func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, fi
 }
 
 func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_possibleTypes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PossibleTypes(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Type_possibleTypes, func(ctx context.Context) ([]introspection.Type, error) {
+		return obj.PossibleTypes(), nil
+	}, ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ, true)
 }
 func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15081,24 +13945,10 @@ func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context,
 }
 
 func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_enumValues(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.EnumValues(fc.Args["includeDeprecated"].(bool)), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {
-			return ec.marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Type_enumValues, func(ctx context.Context) ([]introspection.EnumValue, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return obj.EnumValues(fc.Args["includeDeprecated"].(bool)), nil
+	}, ec.marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ, true)
 }
 func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15125,24 +13975,10 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 }
 
 func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_inputFields(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.VisibleInputFields(fc.Args["includeDeprecated"].(bool)), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-			return ec.marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Type_inputFields, func(ctx context.Context) ([]introspection.InputValue, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return obj.VisibleInputFields(fc.Args["includeDeprecated"].(bool)), nil
+	}, ec.marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ, true)
 }
 func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15169,23 +14005,9 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 }
 
 func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_ofType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OfType(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Type_ofType, func(ctx context.Context) (*introspection.Type, error) {
+		return obj.OfType(), nil
+	}, ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType, true)
 }
 func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15201,23 +14023,9 @@ func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field 
 }
 
 func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_isOneOf(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsOneOf(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalOBoolean2bool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext___Type_isOneOf, func(ctx context.Context) (bool, error) {
+		return obj.IsOneOf(), nil
+	}, ec.marshalOBoolean2bool, true)
 }
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "Boolean")

@@ -20,8 +20,8 @@
 //     both cached for the operation in ec.cache (graph/opcache.go)
 //
 // It also gives every leaf property a fast path past ResolveField (leafFastPaths, below),
-// points every pointer or slice property at graph/exec.go's resolveProperty
-// (propertyPaths), and writes graph/concurrency_gen.go: for every object, the fields
+// points every other field without a directive at graph/exec.go's resolveDirect
+// (directPaths), and writes graph/concurrency_gen.go: for every object, the fields
 // gqlgen resolves concurrently (a resolver, or a method taking a context), read from the
 // generated object marshallers. marshalSlice uses it to run a list's elements in order when
 // nothing under them can block.
@@ -103,12 +103,15 @@ func run(dir string) error {
 	if file, err = parser.ParseFile(fset, path, src, 0); err != nil {
 		return fmt.Errorf("%s with leaf fast paths does not parse: %w", path, err)
 	}
-	src, props := propertyPaths(fset, file, src)
-	if props == 0 {
-		return fmt.Errorf("%s: found no pointer or slice property for resolveProperty: gqlgen's output changed, update internal/gqlgenpost", path)
+	src, direct := directPaths(fset, file, src)
+	if direct == 0 {
+		return fmt.Errorf("%s: found no field for resolveDirect: gqlgen's output changed, update internal/gqlgenpost", path)
+	}
+	if src, err = format.Source(src); err != nil { // the resolvers moved into resolveDirect calls
+		return fmt.Errorf("%s with direct paths does not format: %w", path, err)
 	}
 	if file, err = parser.ParseFile(fset, path, src, 0); err != nil {
-		return fmt.Errorf("%s with property paths does not parse: %w", path, err)
+		return fmt.Errorf("%s with direct paths does not parse: %w", path, err)
 	}
 	table := concurrentFields(file)
 	if len(table) == 0 {
@@ -386,19 +389,28 @@ func leafProperty(fn *ast.FuncDecl, funcs map[string]*ast.FuncDecl) (getter ast.
 	return get, ms.Sel.Name, pointer, true
 }
 
-// A pointer or slice property (an object, a list, a nullable scalar whose marshaller
-// needs its field context) that gqlgen reads straight from the model still goes through
-// ResolveField's resolver middleware: a closure for the middleware chain, one for the
-// resolver and the context moved to the heap, for every such field of every object.
-// propertyPaths points each at graph/exec.go's resolveProperty, which builds the same
-// field context, recovers panics the same way and marshals the value with it:
+// A field without a directive still goes through ResolveField's resolver middleware: a
+// closure for the middleware chain, one for the resolver, and the context moved to the
+// heap, for every field of every object that is not a leaf on its fast path.
+// directPaths points each at graph/exec.go's resolveDirect, which builds the same field
+// context, calls the same resolver code under it (now typed: it returns the marshaller's
+// T instead of any), reports errors and recovers panics the same way and marshals the
+// value with it:
 //
-//	return resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_T_f, obj.F, ec.marshalX, recover)
+//	return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_T_f,
+//		func(ctx context.Context) (T, error) { …as generated… }, ec.marshalX, recover)
 //
-// A leaf's fast path stays first; its nil pointer then takes resolveProperty too. Like
-// leafFastPaths it relies on crmgraph installing no field middleware. It returns the
-// edited source and how many functions call resolveProperty.
-func propertyPaths(fset *token.FileSet, file *ast.File, src []byte) ([]byte, int) {
+// A leaf's fast path stays first; its nil pointer then takes resolveDirect too. A field
+// whose T is an interface keeps ResolveField (see resolveDirect). Like leafFastPaths it
+// relies on crmgraph installing no field middleware. It returns the edited source and how
+// many functions call resolveDirect.
+func directPaths(fset *token.FileSet, file *ast.File, src []byte) ([]byte, int) {
+	funcs := map[string]*ast.FuncDecl{}
+	for _, decl := range file.Decls {
+		if fn, ok := decl.(*ast.FuncDecl); ok && fn.Recv != nil && fn.Body != nil {
+			funcs[fn.Name.Name] = fn
+		}
+	}
 	type edit struct {
 		from, to int
 		text     string
@@ -417,18 +429,19 @@ func propertyPaths(fset *token.FileSet, file *ast.File, src []byte) ([]byte, int
 		if !isRet || len(last.Results) != 1 {
 			continue
 		}
-		if isIdentCall(last.Results[0], "resolveProperty") {
+		if isIdentCall(last.Results[0], "resolveDirect") {
 			count++
 			continue
 		}
-		fieldContext, getter, marshal, recover, ok := pointerProperty(last.Results[0])
+		f, ok := directField(last.Results[0], funcs)
 		if !ok {
 			continue
 		}
 		count++
 		edits = append(edits, edit{fset.Position(last.Pos()).Offset, fset.Position(last.End()).Offset,
-			"return resolveProperty(ctx, ec.OperationContext, field, ec." + fieldContext + ", " + text(getter) +
-				", ec." + marshal + ", " + text(recover) + ")"})
+			"return resolveDirect(ctx, ec.OperationContext, field, ec." + f.fieldContext +
+				", func(ctx context.Context) (" + text(f.typ) + ", error) " + text(f.resolver.Body) +
+				", ec." + f.marshal + ", " + text(f.recover) + ")"})
 	}
 	var out bytes.Buffer
 	last := 0
@@ -441,63 +454,83 @@ func propertyPaths(fset *token.FileSet, file *ast.File, src []byte) ([]byte, int
 	return out.Bytes(), count
 }
 
-// pointerProperty matches what a field function returns last (after a leaf's fast path,
-// for a nil pointer):
+// direct is a ResolveField call's parts that resolveDirect takes.
+type direct struct {
+	fieldContext string       // ec.fieldContext_T_f
+	resolver     *ast.FuncLit // func(ctx context.Context) (any, error) { … }
+	typ          ast.Expr     // what the marshaller takes
+	marshal      string       // ec.marshalX
+	recover      ast.Expr     // recoverFromPanic
+}
+
+// directField matches what a field function returns last:
 //
 //	graphql.ResolveField(ctx, ec.OperationContext, field,
 //		func(ctx, field) { return ec.fieldContext_T_f(ctx, field) },
-//		func(ctx) (any, error) { return obj.F, nil },
+//		func(ctx context.Context) (any, error) { … },
 //		nil,
 //		func(ctx, selections, v T) graphql.Marshaler { return ec.marshalX(ctx, selections, v) },
 //		recover, nonNull)
 //
-// with T a pointer or a slice, and returns its parts. T must not be an interface: gqlgen
-// reports a nil interface as a missing value itself, where a nil pointer or slice goes
-// to the marshaller, which resolveProperty always calls. nonNull matters to ResolveField
-// only for a nil interface or a field middleware's MarkNonNull.
-func pointerProperty(returned ast.Expr) (fieldContext string, getter ast.Expr, marshal string, recover ast.Expr, ok bool) {
+// with T not an interface: a T that is neither a pointer nor a slice, whose marshaller
+// compares v with nil.
+func directField(returned ast.Expr, funcs map[string]*ast.FuncDecl) (direct, bool) {
 	call, isCall := returned.(*ast.CallExpr)
 	if !isCall || !isSelector(call.Fun, "graphql", "ResolveField") || len(call.Args) != 9 {
-		return "", nil, "", nil, false
+		return direct{}, false
 	}
 	if !isIdentNamed(call.Args[0], "ctx") || !isSelector(call.Args[1], "ec", "OperationContext") || !isIdentNamed(call.Args[2], "field") ||
 		!isIdentNamed(call.Args[5], "nil") {
-		return "", nil, "", nil, false
+		return direct{}, false
 	}
 	fc, isCall := onlyReturn(call.Args[3]).(*ast.CallExpr)
 	if !isCall || len(fc.Args) != 2 || !isIdentNamed(fc.Args[0], "ctx") || !isIdentNamed(fc.Args[1], "field") {
-		return "", nil, "", nil, false
+		return direct{}, false
 	}
 	fcSel, isSel := fc.Fun.(*ast.SelectorExpr)
 	if !isSel || !isIdentNamed(fcSel.X, "ec") || !strings.HasPrefix(fcSel.Sel.Name, "fieldContext_") {
-		return "", nil, "", nil, false
+		return direct{}, false
 	}
 	res, isLit := call.Args[4].(*ast.FuncLit)
-	if !isLit || len(res.Body.List) != 1 {
-		return "", nil, "", nil, false
-	}
-	r, isRet := res.Body.List[0].(*ast.ReturnStmt)
-	if !isRet || len(r.Results) != 2 || !isObjField(r.Results[0]) || !isIdentNamed(r.Results[1], "nil") {
-		return "", nil, "", nil, false
+	if !isLit || res.Type.Results == nil || len(res.Type.Results.List) != 2 || !isIdentNamed(res.Type.Results.List[0].Type, "any") ||
+		len(res.Type.Params.List) != 1 || len(res.Type.Params.List[0].Names) != 1 || !isIdentNamed(res.Type.Params.List[0].Names[0], "ctx") {
+		return direct{}, false
 	}
 	result, isLit := call.Args[6].(*ast.FuncLit)
 	if !isLit || len(result.Type.Params.List) != 3 {
-		return "", nil, "", nil, false
+		return direct{}, false
 	}
-	switch result.Type.Params.List[2].Type.(type) {
-	case *ast.StarExpr, *ast.ArrayType:
-	default:
-		return "", nil, "", nil, false
-	}
+	typ := result.Type.Params.List[2].Type
 	mc, isCall := onlyReturnOf(result.Body).(*ast.CallExpr)
 	if !isCall || len(mc.Args) != 3 || !isIdentNamed(mc.Args[0], "ctx") || !isIdentNamed(mc.Args[1], "selections") || !isIdentNamed(mc.Args[2], "v") {
-		return "", nil, "", nil, false
+		return direct{}, false
 	}
 	ms, isSel := mc.Fun.(*ast.SelectorExpr)
 	if !isSel || !isIdentNamed(ms.X, "ec") || !strings.HasPrefix(ms.Sel.Name, "marshal") {
-		return "", nil, "", nil, false
+		return direct{}, false
 	}
-	return fcSel.Sel.Name, r.Results[0], ms.Sel.Name, call.Args[7], true
+	switch typ.(type) {
+	case *ast.StarExpr, *ast.ArrayType:
+	default:
+		m := funcs[ms.Sel.Name]
+		if m == nil || comparesWithNil(m, "v") {
+			return direct{}, false
+		}
+	}
+	return direct{fieldContext: fcSel.Sel.Name, resolver: res, typ: typ, marshal: ms.Sel.Name, recover: call.Args[7]}, true
+}
+
+// comparesWithNil reports whether fn's body compares the identifier name with nil.
+func comparesWithNil(fn *ast.FuncDecl, name string) bool {
+	found := false
+	ast.Inspect(fn.Body, func(n ast.Node) bool {
+		if b, isBin := n.(*ast.BinaryExpr); isBin && (b.Op == token.EQL || b.Op == token.NEQ) &&
+			((isIdentNamed(b.X, name) && isIdentNamed(b.Y, "nil")) || (isIdentNamed(b.Y, name) && isIdentNamed(b.X, "nil"))) {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 func isIdentCall(e ast.Expr, name string) bool {

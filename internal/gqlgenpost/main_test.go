@@ -1,6 +1,7 @@
 package main
 
 import (
+	"go/format"
 	"go/parser"
 	"go/token"
 	"strings"
@@ -196,8 +197,8 @@ func TestLeafFastPaths(t *testing.T) {
 	}
 }
 
-// ifaceField is a property of interface type: gqlgen reports a nil one itself, so it
-// keeps ResolveField.
+// ifaceField is a field of interface type: gqlgen reports a nil one itself, so it keeps
+// ResolveField.
 const ifaceField = `
 func (ec *executionContext) _T_iface(ctx context.Context, field graphql.CollectedField, obj *model.T) (ret graphql.Marshaler) {
 	return graphql.ResolveField(ctx, ec.OperationContext, field,
@@ -205,7 +206,7 @@ func (ec *executionContext) _T_iface(ctx context.Context, field graphql.Collecte
 			return ec.fieldContext_T_child(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Iface, nil
+			return ec.Resolvers.T().Iface(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -213,9 +214,16 @@ func (ec *executionContext) _T_iface(ctx context.Context, field graphql.Collecte
 		},
 		true, false)
 }
+
+func (ec *executionContext) marshalONode2Node(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
+}
 `
 
-func TestPropertyPaths(t *testing.T) {
+func TestDirectPaths(t *testing.T) {
 	leaves, _ := fastPaths(t, fieldSource+ifaceField)
 	rewrite := func(src string) (string, int) {
 		t.Helper()
@@ -224,29 +232,33 @@ func TestPropertyPaths(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, n := propertyPaths(fset, file, []byte(src))
-		if _, err := parser.ParseFile(token.NewFileSet(), "generated.go", out, 0); err != nil {
-			t.Fatalf("rewritten source does not parse: %v\n%s", err, out)
+		out, n := directPaths(fset, file, []byte(src))
+		formatted, err := format.Source(out)
+		if err != nil {
+			t.Fatalf("rewritten source does not format: %v\n%s", err, out)
 		}
-		return string(out), n
+		return string(formatted), n
 	}
 	out, n := rewrite(leaves)
-	if n != 3 {
-		t.Errorf("property paths = %d, want 3 (_T_ptr's nil, _T_list, _T_child)", n)
+	if n != 5 {
+		t.Errorf("direct paths = %d, want 5 (_T_ptr's nil, _T_method, _T_list, _T_float, _T_child)", n)
 	}
 	want := map[string]string{
-		"_T_ptr":   "if v := obj.Ptr; v != nil {\n\t\treturn ec.marshalOString2ᚖstring(ctx, field.Selections, v)\n\t}\n\treturn resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_T_ptr, obj.Ptr, ec.marshalOString2ᚖstring, true)\n}",
-		"_T_list":  "{\n\treturn resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_T_val, obj.List, ec.marshalNString2ᚕstringᚄ, true)\n}",
-		"_T_child": "{\n\treturn resolveProperty(ctx, ec.OperationContext, field, ec.fieldContext_T_child, obj.Child, ec.marshalOT2ᚖT, true)\n}",
+		"_T_ptr": "if v := obj.Ptr; v != nil {\n\t\treturn ec.marshalOString2ᚖstring(ctx, field.Selections, v)\n\t}\n" +
+			"\treturn resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_T_ptr, func(ctx context.Context) (*string, error) {\n\t\treturn obj.Ptr, nil\n\t}, ec.marshalOString2ᚖstring, true)\n}",
+		"_T_method": "return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_T_val, func(ctx context.Context) (string, error) {\n\t\treturn obj.Method(), nil\n\t}, ec.marshalNString2string, true)\n}",
+		"_T_list":   "return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_T_val, func(ctx context.Context) ([]string, error) {\n\t\treturn obj.List, nil\n\t}, ec.marshalNString2ᚕstringᚄ, true)\n}",
+		"_T_float":  "return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_T_val, func(ctx context.Context) (float64, error) {\n\t\treturn obj.Float, nil\n\t}, ec.marshalNFloat2float64, true)\n}",
+		"_T_child":  "return resolveDirect(ctx, ec.OperationContext, field, ec.fieldContext_T_child, func(ctx context.Context) (*model.T, error) {\n\t\treturn obj.Child, nil\n\t}, ec.marshalOT2ᚖT, true)\n}",
 	}
 	for name, w := range want {
 		if b := body(out, name); !strings.Contains(b, w) || strings.Contains(b, "ResolveField") {
 			t.Errorf("%s:\n%s\nwant it to end\n%s", name, b, w)
 		}
 	}
-	for _, name := range []string{"_T_val", "_T_method", "_T_float", "_T_iface"} {
-		if b := body(out, name); b != body(leaves, name) {
-			t.Errorf("%s changed; a value leaf, a method getter, a value marshalled with its context and an interface keep their path:\n%s", name, b)
+	for _, name := range []string{"_T_val", "_T_iface"} {
+		if b, was := body(out, name), body(leaves, name); strings.Contains(b, "resolveDirect") || (name == "_T_iface" && !strings.Contains(b, "graphql.ResolveField(")) || b == "" || was == "" {
+			t.Errorf("%s: a value leaf on its fast path and an interface keep their path:\n%s", name, b)
 		}
 	}
 	again, n2 := rewrite(out)
