@@ -254,16 +254,7 @@ func tableSource(table map[string]bool) []byte {
 // It returns the edited source and how many functions have a fast path (added now or
 // by an earlier run).
 func leafFastPaths(fset *token.FileSet, file *ast.File, src []byte) ([]byte, int) {
-	funcs := map[string]*ast.FuncDecl{}
-	for _, decl := range file.Decls {
-		if fn, ok := decl.(*ast.FuncDecl); ok && fn.Recv != nil && fn.Body != nil {
-			funcs[fn.Name.Name] = fn
-		}
-	}
-	type edit struct {
-		from, to int
-		text     string
-	}
+	funcs := methods(file)
 	var edits []edit
 	count := 0
 	for _, decl := range file.Decls {
@@ -292,15 +283,37 @@ func leafFastPaths(fset *token.FileSet, file *ast.File, src []byte) ([]byte, int
 				"{\n\treturn " + call + text(getter) + ")\n}"})
 		}
 	}
+	return applyEdits(src, edits), count
+}
+
+// methods indexes file's methods (the executionContext's) by name.
+func methods(file *ast.File) map[string]*ast.FuncDecl {
+	funcs := map[string]*ast.FuncDecl{}
+	for _, decl := range file.Decls {
+		if fn, ok := decl.(*ast.FuncDecl); ok && fn.Recv != nil && fn.Body != nil {
+			funcs[fn.Name.Name] = fn
+		}
+	}
+	return funcs
+}
+
+// edit replaces src[from:to] with text.
+type edit struct {
+	from, to int
+	text     string
+}
+
+// applyEdits applies edits, which are in file order and do not overlap.
+func applyEdits(src []byte, edits []edit) []byte {
 	var out bytes.Buffer
 	last := 0
-	for _, e := range edits { // in file order
+	for _, e := range edits {
 		out.Write(src[last:e.from])
 		out.WriteString(e.text)
 		last = e.to
 	}
 	out.Write(src[last:])
-	return out.Bytes(), count
+	return out.Bytes()
 }
 
 // leafProperty matches a field function whose body is
@@ -405,16 +418,7 @@ func leafProperty(fn *ast.FuncDecl, funcs map[string]*ast.FuncDecl) (getter ast.
 // relies on crmgraph installing no field middleware. It returns the edited source and how
 // many functions call resolveDirect.
 func directPaths(fset *token.FileSet, file *ast.File, src []byte) ([]byte, int) {
-	funcs := map[string]*ast.FuncDecl{}
-	for _, decl := range file.Decls {
-		if fn, ok := decl.(*ast.FuncDecl); ok && fn.Recv != nil && fn.Body != nil {
-			funcs[fn.Name.Name] = fn
-		}
-	}
-	type edit struct {
-		from, to int
-		text     string
-	}
+	funcs := methods(file)
 	var edits []edit
 	count := 0
 	text := func(n ast.Node) string {
@@ -443,15 +447,7 @@ func directPaths(fset *token.FileSet, file *ast.File, src []byte) ([]byte, int) 
 				", func(ctx context.Context) (" + text(f.typ) + ", error) " + text(f.resolver.Body) +
 				", ec." + f.marshal + ", " + text(f.recover) + ")"})
 	}
-	var out bytes.Buffer
-	last := 0
-	for _, e := range edits { // in file order
-		out.Write(src[last:e.from])
-		out.WriteString(e.text)
-		last = e.to
-	}
-	out.Write(src[last:])
-	return out.Bytes(), count
+	return applyEdits(src, edits), count
 }
 
 // direct is a ResolveField call's parts that resolveDirect takes.
