@@ -9,9 +9,11 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// opCache holds, for one operation (one executionContext, which internal/gqlgenpost
-// gives the field), what gqlgen recomputes for every object of a list although it
-// depends only on the operation's document and variables:
+// opCache holds, for one operation, what gqlgen recomputes for every object of a list
+// although it depends only on the operation's document and variables. The generated
+// executor keeps one in its executionContext (internal/gqlgenpost adds the field); code
+// that has only a context (resolvers, the list look-ahead) reads the one
+// WithOperationCache puts on the operation's context. It holds:
 //
 //   - the collected fields of a selection set for an object type. gqlgen caches them
 //     too, behind a key it hashes anew each time (an FNV hasher and a copy of each
