@@ -96,12 +96,7 @@ func selectionMayBlock(ctx context.Context, sel ast.SelectionSet, typeName strin
 	if !ok || depth >= maxLookahead {
 		return true
 	}
-	oc := graphql.GetOperationContext(ctx)
-	fields := graphql.CollectFields
-	if c := operationCache(ctx); c != nil {
-		fields = c.collect
-	}
-	for _, f := range fields(oc, sel, satisfies) {
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), sel, satisfies) {
 		if concurrentFields[typeName+"."+f.Name] && !answersInLine(ctx, typeName, f) {
 			return true
 		}

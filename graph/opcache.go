@@ -56,7 +56,7 @@ func (ec *executionContext) collectFields(sel ast.SelectionSet, satisfies []stri
 }
 
 // collect is graphql.CollectFields for a satisfies slice that does not change (an
-// xImplementors array of generated.go, objectImplementors), cached by its address.
+// xImplementors array of generated.go), cached by its address.
 func (c *opCache) collect(oc *graphql.OperationContext, sel ast.SelectionSet, satisfies []string) []graphql.CollectedField {
 	if len(sel) == 0 || len(satisfies) == 0 {
 		return graphql.CollectFields(oc, sel, satisfies)
@@ -122,10 +122,9 @@ func operationCache(ctx context.Context) *opCache {
 // carries WithOperationCache: gqlgen's own cache hashes a new key, three allocations,
 // on every call.
 func CollectFields(ctx context.Context, sel ast.SelectionSet, satisfies ...string) []graphql.CollectedField {
-	oc := graphql.GetOperationContext(ctx)
 	c := operationCache(ctx)
 	if c == nil || len(sel) == 0 || len(satisfies) > 2 {
-		return graphql.CollectFields(oc, sel, slices.Clone(satisfies))
+		return graphql.CollectFields(graphql.GetOperationContext(ctx), sel, slices.Clone(satisfies))
 	}
 	k := namedKey{sel: &sel[0], n: len(sel), m: len(satisfies)}
 	if len(satisfies) > 0 {
@@ -137,7 +136,7 @@ func CollectFields(ctx context.Context, sel ast.SelectionSet, satisfies ...strin
 	if fields, ok := lookup(&c.mu, &c.named, k); ok {
 		return fields
 	}
-	fields := graphql.CollectFields(oc, sel, slices.Clone(satisfies))
+	fields := graphql.CollectFields(graphql.GetOperationContext(ctx), sel, slices.Clone(satisfies))
 	store(&c.mu, &c.named, k, fields)
 	return fields
 }
