@@ -138,11 +138,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	maxConcurrency = strconv.Itoa(*maxConc)
 	var results []level
 	// level measures the gateway at one concurrency, then the floor: the same backend
-	// calls replayed by a process that does nothing else.
+	// calls replayed by a process that does nothing else. The calls of one query are
+	// recorded once per dataloader setting.
+	recorded := map[string][][]recordedCall{}
 	level := func(label, dataloaders string, c int) error {
-		calls, err := recordCalls(ctx, gatewayBin, sandboxURL, dataloaders, q)
-		if err != nil {
-			return err
+		calls, ok := recorded[dataloaders]
+		if !ok {
+			var err error
+			if calls, err = recordCalls(ctx, gatewayBin, sandboxURL, dataloaders, q); err != nil {
+				return err
+			}
+			recorded[dataloaders] = calls
 		}
 		res, err := measure(ctx, gatewayBin, sandboxURL, sb.Process.Pid, dataloaders, q, c, *duration)
 		if err != nil {
@@ -296,14 +302,14 @@ func stopProcess(cmd *exec.Cmd) { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.
 // returns the backend calls of one query (after a warm-up, as measure does), in rounds.
 func recordCalls(ctx context.Context, bin, sandboxURL, dataloaders, q string) ([][]recordedCall, error) {
 	rec := newRecorder(sandboxURL)
-	addr, err := freeAddr()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	srv := &http.Server{Addr: addr, Handler: rec}
-	go func() { _ = srv.ListenAndServe() }()
+	srv := &http.Server{Handler: rec}
+	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
-	cmd, base, client, err := startGateway(ctx, bin, "http://"+addr, dataloaders, 1)
+	cmd, base, client, err := startGateway(ctx, bin, "http://"+ln.Addr().String(), dataloaders, 1)
 	if err != nil {
 		return nil, err
 	}
