@@ -6,7 +6,8 @@ package main
 // round as the gateway made them, reading every body into memory, with the same
 // closed-loop clients. No gateway can spend less CPU on a query than its calls cost, so
 // the gateway's CPU over the floor's is what GraphQL, decoding and the transport stack
-// add.
+// add. The raw floor replays the same calls through rawclient.go instead of net/http:
+// what they cost with the least an HTTP/1.1 client can do.
 
 import (
 	"bytes"
@@ -20,6 +21,7 @@ import (
 	"os/exec"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -122,13 +124,21 @@ type floorPlan struct {
 	Rounds   [][]recordedCall `json:"rounds"`
 	Clients  int              `json:"clients"`
 	Duration time.Duration    `json:"duration"`
+	Client   string           `json:"client"` // clientNetHTTP or clientRaw
 }
+
+// The floor's clients.
+const (
+	clientNetHTTP = "net/http"
+	clientRaw     = "raw" // rawclient.go
+)
 
 // floorResult is what the floor process reports.
 type floorResult struct {
 	Queries int           `json:"queries"`
 	Errors  int           `json:"errors"`
-	CPU     time.Duration `json:"cpu"` // its own user+system CPU while measuring
+	CPU     time.Duration `json:"cpu"`   // its own user+system CPU while measuring
+	Bytes   int64         `json:"bytes"` // body bytes read while measuring
 }
 
 // floorFlag runs this binary as the floor process: bench -floor plan.json.
@@ -177,34 +187,69 @@ func runFloor(ctx context.Context, planFile string, out io.Writer) error {
 	if len(plan.Rounds) == 0 {
 		return errors.New("the plan has no calls")
 	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}
-	call := func(c recordedCall) error {
-		req, err := http.NewRequestWithContext(ctx, c.Method, plan.Base+c.URI, bytes.NewReader(c.Body))
+	// call makes call i of round r.
+	var call func(r, i int) error
+	var bytesRead atomic.Int64
+	switch plan.Client {
+	case clientNetHTTP, "":
+		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}
+		call = func(r, i int) error {
+			c := plan.Rounds[r][i]
+			req, err := http.NewRequestWithContext(ctx, c.Method, plan.Base+c.URI, bytes.NewReader(c.Body))
+			if err != nil {
+				return err
+			}
+			req.Header = c.Header.Clone()
+			resp, err := client.Do(req)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body) // a gateway holds what it decodes
+			if err != nil {
+				return err
+			}
+			bytesRead.Add(int64(len(b)))
+			if resp.StatusCode >= 300 {
+				return fmt.Errorf("%s %s: %s", c.Method, c.URI, resp.Status)
+			}
+			return nil
+		}
+	case clientRaw:
+		rc, err := newRawClient(plan.Base)
 		if err != nil {
 			return err
 		}
-		req.Header = c.Header.Clone()
-		resp, err := client.Do(req)
-		if err != nil {
-			return err
+		defer rc.close()
+		reqs := make([][][]byte, len(plan.Rounds))
+		for r, round := range plan.Rounds {
+			for _, c := range round {
+				reqs[r] = append(reqs[r], rawRequest(rc.addr, c))
+			}
 		}
-		defer resp.Body.Close()
-		if _, err := io.ReadAll(resp.Body); err != nil { // a gateway holds what it decodes
-			return err
+		call = func(r, i int) error {
+			status, n, err := rc.do(reqs[r][i])
+			if err != nil {
+				return err
+			}
+			bytesRead.Add(int64(n))
+			if status >= 300 {
+				c := plan.Rounds[r][i]
+				return fmt.Errorf("%s %s: %d", c.Method, c.URI, status)
+			}
+			return nil
 		}
-		if resp.StatusCode >= 300 {
-			return fmt.Errorf("%s %s: %s", c.Method, c.URI, resp.Status)
-		}
-		return nil
+	default:
+		return fmt.Errorf("floor: unknown client %q", plan.Client)
 	}
 	query := func() error {
-		for _, round := range plan.Rounds {
+		for r, round := range plan.Rounds {
 			errs := make([]error, len(round))
 			var wg sync.WaitGroup
-			for i, c := range round[1:] {
-				wg.Go(func() { errs[i+1] = call(c) })
+			for i := 1; i < len(round); i++ {
+				wg.Go(func() { errs[i] = call(r, i) })
 			}
-			errs[0] = call(round[0])
+			errs[0] = call(r, 0)
 			wg.Wait()
 			if err := errors.Join(errs...); err != nil {
 				return err
@@ -220,6 +265,7 @@ func runFloor(ctx context.Context, planFile string, out io.Writer) error {
 	var res floorResult
 	var mu sync.Mutex
 	var wg sync.WaitGroup
+	bytesRead.Store(0)
 	cpu0 := ownCPU()
 	deadline := time.Now().Add(plan.Duration)
 	for range max(plan.Clients, 1) {
@@ -237,6 +283,7 @@ func runFloor(ctx context.Context, planFile string, out io.Writer) error {
 	}
 	wg.Wait()
 	res.CPU = ownCPU() - cpu0
+	res.Bytes = bytesRead.Load()
 	return json.NewEncoder(out).Encode(res)
 }
 

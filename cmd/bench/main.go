@@ -76,6 +76,7 @@ type level struct {
 	allocs       float64         // gateway heap allocations while measuring
 	peakRSSBytes int64
 	floor        floorResult // the same backend calls replayed by a process that does nothing else
+	rawFloor     floorResult // the same, through the least an HTTP/1.1 client can do (rawclient.go)
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -154,8 +155,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		res.floor, err = measureFloor(ctx, floorPlan{Base: sandboxURL, Rounds: calls, Clients: c, Duration: *duration})
-		if err != nil {
+		plan := floorPlan{Base: sandboxURL, Rounds: calls, Clients: c, Duration: *duration, Client: clientNetHTTP}
+		if res.floor, err = measureFloor(ctx, plan); err != nil {
+			return err
+		}
+		plan.Client = clientRaw
+		if res.rawFloor, err = measureFloor(ctx, plan); err != nil {
 			return err
 		}
 		res.label = label
@@ -173,17 +178,18 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "clients\trequests\terrors\tRPS\tp50\tp90\tp99\tREST calls/query\tgateway CPU/query\tallocs/query\tpeak RSS\tgateway share p50\tsandbox CPU/query\tgateway/sandbox CPU\tfloor CPU/query\tgateway/floor CPU\tmachine CPU busy\t")
+	fmt.Fprintln(tw, "clients\trequests\terrors\tRPS\tp50\tp90\tp99\tREST calls/query\tgateway CPU/query\tallocs/query\tpeak RSS\tgateway share p50\tsandbox CPU/query\tgateway/sandbox CPU\tfloor CPU/query\tgateway/floor CPU\traw floor CPU/query\tmachine CPU busy\t")
 	for _, r := range results {
 		n := max(r.requests, 1)
 		gatewayCPU := r.cpu / time.Duration(n)
 		floorCPU := r.floor.CPU / time.Duration(max(r.floor.Queries, 1))
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%s\t%s\t%s\t%.1f\t%s\t%.0f\t%d MB\t%s\t%s\t%.2f\t%s\t%.2f\t%.0f%%\t\n", r.label, r.requests, r.errors+r.floor.Errors,
+		rawFloorCPU := r.rawFloor.CPU / time.Duration(max(r.rawFloor.Queries, 1))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%s\t%s\t%s\t%.1f\t%s\t%.0f\t%d MB\t%s\t%s\t%.2f\t%s\t%.2f\t%s\t%.0f%%\t\n", r.label, r.requests, r.errors+r.floor.Errors+r.rawFloor.Errors,
 			float64(r.requests)/r.elapsed.Seconds(), pct(r.latencies, 0.50), pct(r.latencies, 0.90), pct(r.latencies, 0.99),
 			float64(r.calls)/float64(n), gatewayCPU.Round(10*time.Microsecond), r.allocs/float64(n),
 			r.peakRSSBytes>>20, pct(r.own, 0.50), (r.sandboxCPU / time.Duration(n)).Round(10*time.Microsecond),
 			float64(r.cpu)/float64(max(r.sandboxCPU, 1)), floorCPU.Round(10*time.Microsecond),
-			float64(gatewayCPU)/float64(max(floorCPU, 1)), 100*r.machineBusy)
+			float64(gatewayCPU)/float64(max(floorCPU, 1)), rawFloorCPU.Round(10*time.Microsecond), 100*r.machineBusy)
 	}
 	return tw.Flush()
 }
