@@ -139,6 +139,8 @@ type floorResult struct {
 	Errors  int           `json:"errors"`
 	CPU     time.Duration `json:"cpu"`   // its own user+system CPU while measuring
 	Bytes   int64         `json:"bytes"` // body bytes read while measuring
+	// FirstError is the first failed query's error.
+	FirstError string `json:"firstError,omitempty"`
 }
 
 // floorFlag runs this binary as the floor process: bench -floor plan.json.
@@ -276,6 +278,9 @@ func runFloor(ctx context.Context, planFile string, out io.Writer) error {
 				res.Queries++
 				if err != nil {
 					res.Errors++
+					if res.FirstError == "" {
+						res.FirstError = err.Error()
+					}
 				}
 				mu.Unlock()
 			}

@@ -75,6 +75,7 @@ type level struct {
 	machineBusy  float64         // share of the machine's CPU time busy while measuring (all processes)
 	allocs       float64         // gateway heap allocations while measuring
 	peakRSSBytes int64
+	firstError   string
 	floor        floorResult // the same backend calls replayed by a process that does nothing else
 	rawFloor     floorResult // the same, through the least an HTTP/1.1 client can do (rawclient.go)
 }
@@ -191,7 +192,22 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			float64(r.cpu)/float64(max(r.sandboxCPU, 1)), floorCPU.Round(10*time.Microsecond),
 			float64(gatewayCPU)/float64(max(floorCPU, 1)), rawFloorCPU.Round(10*time.Microsecond), 100*r.machineBusy)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// What failed, where: errors count the gateway's answers with errors and both floors'
+	// failed queries.
+	for _, r := range results {
+		for _, e := range []struct {
+			what, first string
+			n           int
+		}{{"gateway", r.firstError, r.errors}, {"floor", r.floor.FirstError, r.floor.Errors}, {"raw floor", r.rawFloor.FirstError, r.rawFloor.Errors}} {
+			if e.n > 0 {
+				fmt.Fprintf(out, "clients %s: %d %s errors, the first: %s\n", r.label, e.n, e.what, e.first)
+			}
+		}
+	}
+	return nil
 }
 
 func pct(xs []time.Duration, p float64) time.Duration {
@@ -249,9 +265,16 @@ func measure(ctx context.Context, bin, sandboxURL string, sandboxPid int, datalo
 				mu.Lock()
 				res.requests++
 				res.latencies = append(res.latencies, el)
-				if err != nil || !r.ok {
+				switch {
+				case err != nil || !r.ok:
 					res.errors++
-				} else {
+					if res.firstError == "" {
+						res.firstError = r.problem
+						if err != nil {
+							res.firstError = err.Error()
+						}
+					}
+				default:
 					res.calls += r.calls
 					res.own = append(res.own, max(el-r.backendBusy, 0))
 				}
@@ -355,6 +378,7 @@ func waitReady(ctx context.Context, c *http.Client, url string) error {
 
 type answer struct {
 	ok          bool
+	problem     string // the first error, when not ok
 	calls       int
 	backendBusy time.Duration // time some backend call was in flight
 }
@@ -387,7 +411,11 @@ func once(ctx context.Context, c *http.Client, url string, body []byte) (answer,
 	for _, c := range r.Extensions.Trace.BackendCalls {
 		spans = append(spans, [2]float64{c.StartMs, c.StartMs + c.DurationMs})
 	}
-	return answer{ok: len(r.Errors) == 0, calls: len(spans), backendBusy: busy(spans)}, nil
+	a := answer{ok: len(r.Errors) == 0, calls: len(spans), backendBusy: busy(spans)}
+	if !a.ok {
+		a.problem = string(r.Errors[0]) // message, path and extensions as the gateway sent them
+	}
+	return a, nil
 }
 
 // busy is the length of the union of the intervals, in ms → Duration.
