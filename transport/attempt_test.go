@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -130,18 +131,94 @@ func TestAttemptTimeoutWithoutRetry(t *testing.T) {
 	}
 	get := rest.Request{Op: "accounts.byId", Method: "GET", Path: "/x"}
 
-	t.Run("the call budget ends after the cut: the caller gets a timeout", func(t *testing.T) {
+	t.Run("the call budget is spent when the cut comes: no cut, the attempt keeps the call's deadline", func(t *testing.T) {
 		ts := &timers{}
 		h := &hangFirst{hang: 1, onHang: ts.FireAll}
-		c := newClient(t, h, ts, transport.RetryPolicy{})
+		sl := &sleeper{}
+		srv := newServer(t, &scripted{})
+		srv.Config.Handler = h
+		rt := transport.New(srv.Client().Transport, transport.Options{
+			Backend: "cone", Clock: newFakeClock().Now, Sleep: sl.Sleep, AfterFunc: ts.AfterFunc,
+			AttemptTimeout: transport.AttemptTimeoutPolicy{Floor: 10 * time.Millisecond, Ceiling: 20 * time.Millisecond}, // before the deadline
+			Breaker:        transport.BreakerPolicy{Disabled: true},
+		})
+		c := &rest.Client{Backend: "cone", BaseURL: srv.URL, HTTP: &http.Client{Transport: rt}}
+		ctx, cancel := context.WithTimeout(transport.WithCallBudget(t.Context(), 1), 100*time.Millisecond)
+		defer cancel()
 
-		_, _, err := c.Do(transport.WithCallBudget(t.Context(), 1), get, nil)
+		_, _, err := c.Do(ctx, get, nil)
 
+		// The timer fired (onHang) but did not cut: the call ended at its own deadline.
 		if !errors.Is(err, rest.ErrTimeout) || errors.Is(err, context.Canceled) {
 			t.Fatalf("err = %v, want rest.ErrTimeout", err)
 		}
-		if h.hits.Load() != 1 || len(ts.Asked()) != 1 {
-			t.Errorf("%d attempts, %d cuts; want 1 and 1", h.hits.Load(), len(ts.Asked()))
+		if strings.Contains(err.Error(), "attempt timed out") {
+			t.Fatalf("err = %v: the attempt was cut with no retry to follow", err)
+		}
+		if h.hits.Load() != 1 || len(ts.Asked()) != 1 || len(sl.Waits()) != 0 {
+			t.Errorf("%d attempts, %d timers, %d backoff waits; want 1, 1, 0", h.hits.Load(), len(ts.Asked()), len(sl.Waits()))
+		}
+	})
+	t.Run("the retry budget is spent between an attempt's start and its cut: it is not cut, its answer arrives", func(t *testing.T) {
+		// Two calls start while one retry is left; the first cut takes it, the second
+		// call's timer then finds none and lets its attempt run on.
+		ts := &timers{}
+		releaseA := make(chan struct{})
+		arrived := make(chan string, 4)
+		var hitsA, hitsB atomic.Int32
+		srv := newServer(t, &scripted{})
+		srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch r.URL.Path {
+			case "/a":
+				hitsA.Add(1)
+				arrived <- "a"
+				select {
+				case <-releaseA:
+				case <-r.Context().Done():
+					return
+				}
+			case "/b":
+				if hitsB.Add(1) == 1 {
+					arrived <- "b"
+					<-r.Context().Done() // hangs until cut
+					return
+				}
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"ok":true}`))
+		})
+		// Retries may be a quarter of the calls: with two calls made, one retry.
+		rt := transport.New(srv.Client().Transport, transport.Options{
+			Backend: "cone", Clock: newFakeClock().Now, Sleep: (&sleeper{}).Sleep, AfterFunc: ts.AfterFunc,
+			Retry: transport.RetryPolicy{BudgetRatio: 0.25, BudgetMin: -1}, Breaker: transport.BreakerPolicy{Disabled: true},
+		})
+		c := &rest.Client{Backend: "cone", BaseURL: srv.URL, HTTP: &http.Client{Transport: rt}}
+		errA := make(chan error, 1)
+		go func() {
+			_, _, err := c.Do(t.Context(), rest.Request{Op: "accounts.byId", Method: "GET", Path: "/a"}, nil)
+			errA <- err
+		}()
+		<-arrived // a's attempt is in, its timer armed
+		errB := make(chan error, 1)
+		go func() {
+			_, _, err := c.Do(t.Context(), rest.Request{Op: "accounts.byId", Method: "GET", Path: "/b"}, nil)
+			errB <- err
+		}()
+		<-arrived  // b's attempt is in, its timer armed
+		ts.Fire(1) // b is cut and takes the one retry
+		if err := <-errB; err != nil {
+			t.Fatalf("b: %v", err)
+		}
+		if hitsB.Load() != 2 {
+			t.Fatalf("b: %d attempts, want 2 (cut, then retried)", hitsB.Load())
+		}
+		ts.FireAll() // a's cut comes with no retry left
+		close(releaseA)
+		if err := <-errA; err != nil {
+			t.Fatalf("a: %v; an attempt cut with no retry to follow loses the answer that was coming", err)
+		}
+		if hitsA.Load() != 1 {
+			t.Errorf("a: %d attempts, want 1", hitsA.Load())
 		}
 	})
 	t.Run("the retry budget is spent: no cut, the attempt keeps the call's deadline", func(t *testing.T) {

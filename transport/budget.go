@@ -78,6 +78,13 @@ func (b *retryBudget) take() bool {
 	return true
 }
 
+// giveBack returns a retry taken but not made.
+func (b *retryBudget) giveBack() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.win.add(b.clock(), 0, -1)
+}
+
 func (b *retryBudget) allowsLocked() bool {
 	if b.p.BudgetRatio < 0 {
 		return true

@@ -284,6 +284,18 @@ func (ts *timers) AfterFunc(d time.Duration, f func()) func() bool {
 	}
 }
 
+// Fire fires the i-th timer asked for, if it is armed and not stopped.
+func (ts *timers) Fire(i int) {
+	ts.mu.Lock()
+	t := ts.armed[i]
+	fire := !t.done
+	t.done, t.fired = true, true
+	ts.mu.Unlock()
+	if fire {
+		t.f()
+	}
+}
+
 // FireAll fires every timer that is armed and not stopped.
 func (ts *timers) FireAll() {
 	ts.mu.Lock()

@@ -36,8 +36,12 @@ func newRetry(next http.RoundTripper, o Options, lat *latencies) *retry {
 // attempt timeout cuts it.
 var errAttemptTimeout = errors.New("attempt timeout")
 
-// attemptTimeoutError is returned when a cut attempt is not followed by a retry.
-type attemptTimeoutError struct{ after time.Duration }
+// attemptTimeoutError is what a cut attempt returns: the retry that follows it was
+// settled at the cut (its budget taken, its wait chosen).
+type attemptTimeoutError struct {
+	after time.Duration
+	wait  time.Duration // before the retry
+}
 
 func (e *attemptTimeoutError) Error() string {
 	return "attempt timed out after " + e.after.String() + ": " + rest.ErrTimeout.Error()
@@ -68,25 +72,22 @@ func (r *retry) RoundTrip(req *http.Request) (*http.Response, error) {
 		if !last && r.budget.allows() {
 			cut = r.cutFor(ctx)
 		}
-		resp, err := r.try(send, cut)
+		resp, err := r.try(send, cut, n)
 		var cutErr *attemptTimeoutError
 		timedOut := errors.As(err, &cutErr)
 		if last || ctx.Err() != nil {
 			return resp, err
 		}
-		wait, ok := r.wait(n, resp, err, timedOut)
-		if !ok {
-			return resp, err
-		}
-		// Waiting past the caller's deadline only turns a real answer into a timeout,
-		// and a retry with less time left than a typical answer takes only adds load.
-		if deadline, has := ctx.Deadline(); has && time.Until(deadline) <= wait+r.lat.typical() {
-			return resp, err
-		}
-		// Out of retry budget, or the GraphQL request's call budget has nothing left:
-		// the last answer is more useful to the caller than a refusal.
-		if left, has := CallBudgetLeft(ctx); has && left == 0 || !r.budget.take() {
-			return resp, err
+		var wait time.Duration
+		if timedOut {
+			wait = cutErr.wait // the cut took the retry's budget (try)
+		} else {
+			var ok bool
+			if wait, ok = r.wait(n, resp, err); !ok || !r.mayRetry(ctx, wait) || !r.budget.take() {
+				// Out of retry budget: the last answer is more useful to the caller than
+				// a refusal.
+				return resp, err
+			}
 		}
 		if resp != nil {
 			drain(resp.Body)
@@ -117,9 +118,25 @@ func (r *retry) cutFor(ctx context.Context) time.Duration {
 	return cut
 }
 
-// try sends one attempt; with cut > 0 the attempt is abandoned, with an
-// *attemptTimeoutError, when its response headers have not arrived after cut.
-func (r *retry) try(req *http.Request, cut time.Duration) (*http.Response, error) {
+// mayRetry reports whether a retry after wait can still help the call: waiting past
+// the caller's deadline only turns a real answer into a timeout, a retry with less time
+// left than a typical answer takes only adds load, and with the GraphQL request's call
+// budget spent it would be refused.
+func (r *retry) mayRetry(ctx context.Context, wait time.Duration) bool {
+	if deadline, has := ctx.Deadline(); has && time.Until(deadline) <= wait+r.lat.typical() {
+		return false
+	}
+	left, has := CallBudgetLeft(ctx)
+	return !has || left > 0
+}
+
+// try sends attempt n; with cut > 0 the attempt is abandoned, with an
+// *attemptTimeoutError, when its response headers have not arrived after cut and a
+// retry can follow. Whether one can is decided when the cut comes, not when the attempt
+// starts: other calls may have spent the retry budget meanwhile, and an attempt cut
+// without its retry turns an answer that was on its way into a timeout. Without a retry
+// the attempt runs on, within the call's own deadline.
+func (r *retry) try(req *http.Request, cut time.Duration, n int) (*http.Response, error) {
 	if cut <= 0 {
 		return r.next.RoundTrip(req)
 	}
@@ -127,9 +144,20 @@ func (r *retry) try(req *http.Request, cut time.Duration) (*http.Response, error
 	// Whoever moves the state first wins: the timer (1) cuts the attempt, the response
 	// headers (2) disarm it, so a response is never cancelled after it was returned.
 	var state atomic.Int32
+	var wait time.Duration // written before the timer's CompareAndSwap, read after the loser's
 	stop := r.o.AfterFunc(cut, func() {
+		if state.Load() != 0 {
+			return
+		}
+		w := r.backoff(n)
+		if !r.mayRetry(req.Context(), w) || !r.budget.take() {
+			return
+		}
+		wait = w
 		if state.CompareAndSwap(0, 1) {
 			cancel(errAttemptTimeout)
+		} else {
+			r.budget.giveBack() // the headers came first: no retry after all
 		}
 	})
 	resp, err := r.next.RoundTrip(req.WithContext(ctx))
@@ -152,7 +180,7 @@ func (r *retry) try(req *http.Request, cut time.Duration) (*http.Response, error
 		}
 		return nil, err // the call itself ended: its error, not the cut
 	}
-	return nil, &attemptTimeoutError{after: cut}
+	return nil, &attemptTimeoutError{after: cut, wait: wait}
 }
 
 // cancelBody releases the attempt's context once the body is closed.
@@ -167,12 +195,11 @@ func (b *cancelBody) Close() error {
 	return err
 }
 
-// wait decides whether attempt n's outcome is worth another try, and how long to wait.
-func (r *retry) wait(n int, resp *http.Response, err error, cut bool) (time.Duration, bool) {
+// wait decides whether attempt n's outcome (not a cut: try settles those) is worth
+// another try, and how long to wait.
+func (r *retry) wait(n int, resp *http.Response, err error) (time.Duration, bool) {
 	if err != nil {
 		switch {
-		case cut:
-			return r.backoff(n), true // cut early on purpose: the call has time left
 		case isTimeout(err), errors.Is(err, context.Canceled):
 			// A timeout already spent the caller's patience; a cancel means nobody is waiting.
 			return 0, false
