@@ -84,8 +84,8 @@ func (r *retry) RoundTrip(req *http.Request) (*http.Response, error) {
 		} else {
 			var ok bool
 			if wait, ok = r.wait(n, resp, err); !ok || !r.mayRetry(ctx, wait) || !r.budget.take() {
-				// Out of retry budget: the last answer is more useful to the caller than
-				// a refusal.
+				// Not worth another try, no time or call budget left for one, or out of
+				// retry budget: the last answer is more useful to the caller than a refusal.
 				return resp, err
 			}
 		}
@@ -178,7 +178,8 @@ func (r *retry) try(req *http.Request, cut time.Duration, n int) (*http.Response
 		if err == nil {
 			err = callErr
 		}
-		return nil, err // the call itself ended: its error, not the cut
+		r.budget.giveBack() // the cut's retry will not be made
+		return nil, err     // the call itself ended: its error, not the cut
 	}
 	return nil, &attemptTimeoutError{after: cut, wait: wait}
 }

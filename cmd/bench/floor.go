@@ -193,7 +193,7 @@ func runFloor(ctx context.Context, planFile string, out io.Writer) error {
 	var call func(r, i int) error
 	var bytesRead atomic.Int64
 	switch plan.Client {
-	case clientNetHTTP, "":
+	case clientNetHTTP:
 		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}
 		call = func(r, i int) error {
 			c := plan.Rounds[r][i]
